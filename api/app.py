@@ -1,0 +1,85 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.routing import APIRoute
+
+from api import __version__
+from api.core.db import create_engine, create_sessionmaker
+from api.core.errors import CrashBarrierMiddleware, NotFound, install_error_handlers
+from api.core.request_context import RequestIdMiddleware, configure_logging
+from api.core.settings import Settings, get_settings
+from api.routers import api_router
+
+
+def operation_id(route: APIRoute) -> str:
+    """Operation ids read `tag:name` (`clients:list`); generated clients name methods after them."""
+    tag = str(route.tags[0]) if route.tags else "default"
+    return f"{tag}:{route.name}"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the ASGI app.
+
+    The lifespan opens the database engine. Tests skip the lifespan and set
+    `app.state.sessionmaker` to one bound to their rolled-back connection.
+    """
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if hasattr(app.state, "sessionmaker"):
+            yield
+            return
+        engine = create_engine(settings)
+        app.state.engine = engine
+        app.state.sessionmaker = create_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Comptoir API",
+        version=__version__,
+        summary="Facturation électronique pour les cabinets comptables et leurs clients.",
+        description="API JSON de Comptoir. Erreurs au format RFC 9457 "
+        "(`application/problem+json`), pagination par curseur, horodatages UTC ISO 8601.",
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    # Added last = outermost: the request id wraps the crash barrier.
+    app.add_middleware(CrashBarrierMiddleware)
+    app.add_middleware(RequestIdMiddleware)
+    app.include_router(api_router)
+    if settings.spa_dist.is_dir():
+        _serve_spa(app, settings.spa_dist)
+    return app
+
+
+def _serve_spa(app: FastAPI, dist: Path) -> None:
+    """Serve the built SPA: real files as they are, any other page path gets index.html
+    (client-side routing). /api paths never fall through to the SPA."""
+    root = dist.resolve()
+    index = root / "index.html"
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa(path: str) -> FileResponse:
+        if path.startswith("api/") or path == "api":
+            raise NotFound()
+        candidate = (root / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(root):
+            return FileResponse(candidate)
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})

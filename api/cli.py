@@ -1,0 +1,119 @@
+"""The `comptoir` command line.
+
+    comptoir run        migrate, then serve the API (and the built SPA at /)
+    comptoir migrate    upgrade the database schema to the newest revision
+    comptoir openapi    write openapi/openapi.json from the app, without a server
+    comptoir demo       seed the demo firm so a newcomer sees a living product
+
+Domains add their own commands through `COMMAND_GROUPS` (`comptoir device …`, `comptoir sirene …`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from api.core.settings import PROJECT_ROOT, get_settings
+
+OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
+
+# Each entry registers a sub-command group on the parser; domains append theirs here.
+COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+
+
+def _cmd_migrate(_args: argparse.Namespace) -> int:
+    from api.migrate import upgrade_to_head
+
+    upgrade_to_head()
+    print("Base de données à jour.")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.migrate import upgrade_to_head
+
+    settings = get_settings()
+    upgrade_to_head()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=settings.workers,
+        proxy_headers=True,
+        log_level=settings.log_level.lower(),
+    )
+    return 0
+
+
+def render_openapi() -> str:
+    from api.app import create_app
+
+    schema = create_app().openapi()
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _cmd_openapi(args: argparse.Namespace) -> int:
+    target = Path(args.output)
+    rendered = render_openapi()
+    if args.check:
+        if not target.is_file() or target.read_text(encoding="utf-8") != rendered:
+            print(f"{target} est obsolète : lancez `comptoir openapi`.", file=sys.stderr)
+            return 1
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(rendered, encoding="utf-8")
+    print(f"Contrat écrit dans {target}")
+    return 0
+
+
+def _cmd_demo(_args: argparse.Namespace) -> int:
+    from api.demo import seed_demo
+    from api.migrate import upgrade_to_head
+
+    upgrade_to_head()
+    for line in asyncio.run(seed_demo(get_settings())):
+        print(line)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="comptoir", description="Comptoir")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="migrer la base puis servir l'API et le SPA")
+    run.add_argument("--host")
+    run.add_argument("--port", type=int)
+    run.set_defaults(handler=_cmd_run)
+
+    commands.add_parser("migrate", help="mettre le schéma à jour").set_defaults(
+        handler=_cmd_migrate
+    )
+
+    openapi = commands.add_parser("openapi", help="écrire openapi/openapi.json")
+    openapi.add_argument("--output", default=str(OPENAPI_PATH))
+    openapi.add_argument("--check", action="store_true", help="échouer si le fichier diffère")
+    openapi.set_defaults(handler=_cmd_openapi)
+
+    commands.add_parser("demo", help="créer les données de démonstration").set_defaults(
+        handler=_cmd_demo
+    )
+    for register in COMMAND_GROUPS:
+        register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,297 @@
+"""One error hierarchy, rendered as RFC 9457 `application/problem+json`.
+
+Services raise `AppError` subclasses declared next to them (`ClientNotFound`, …); the
+handlers below turn those, validation errors, unknown routes and crashes into problems with a
+stable `code`, a French `title`, and never a stack trace or SQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.core.request_context import current_request_id
+
+logger = logging.getLogger("comptoir.errors")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+def problem_type(code: str) -> str:
+    return f"urn:comptoir:problem:{code}"
+
+
+class FieldError(BaseModel):
+    pointer: str = Field(description="JSON pointer to the offending input, e.g. /body/siren.")
+    detail: str
+    code: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    code: str
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class AppError(Exception):
+    """Base of every expected error. Subclasses set `status`, `code` and a French `title`."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad-request"
+    title: ClassVar[str] = "Requête invalide"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        errors: Sequence[FieldError] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.headers = dict(headers or {})
+        self.errors = list(errors) if errors else None
+        self.extra = dict(extra or {})
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not-found"
+    title = "Ressource introuvable"
+
+
+class Unauthorized(AppError):
+    status = 401
+    code = "unauthorized"
+    title = "Authentification requise"
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "forbidden"
+    title = "Action non autorisée"
+
+
+class Conflict(AppError):
+    status = 409
+    code = "conflict"
+    title = "Conflit avec l'état actuel"
+
+
+class UnprocessableEntity(AppError):
+    status = 422
+    code = "unprocessable"
+    title = "Données refusées"
+
+
+class TooManyRequests(AppError):
+    status = 429
+    code = "rate-limited"
+    title = "Trop de requêtes"
+
+    def __init__(self, retry_after_seconds: int, detail: str | None = None) -> None:
+        super().__init__(
+            detail or f"Réessayez dans {retry_after_seconds} s.",
+            headers={"Retry-After": str(max(1, retry_after_seconds))},
+        )
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str | None = None,
+    errors: Sequence[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> JSONResponse:
+    problem = Problem(
+        type=problem_type(code),
+        title=title,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        code=code,
+        request_id=current_request_id(),
+        errors=list(errors) if errors else None,
+    )
+    body = problem.model_dump(exclude_none=True)
+    body.update(extra or {})
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+# Pydantic error types, in French for the people who read them in the UI.
+_FRENCH_MESSAGES = {
+    "missing": "Champ obligatoire.",
+    "json_invalid": "Le corps de la requête n'est pas un JSON valide.",
+    "model_attributes_type": "Un objet JSON est attendu.",
+    "dict_type": "Un objet JSON est attendu.",
+    "string_type": "Une chaîne de caractères est attendue.",
+    "int_parsing": "Un nombre entier est attendu.",
+    "int_type": "Un nombre entier est attendu.",
+    "bool_parsing": "Un booléen (true/false) est attendu.",
+    "bool_type": "Un booléen (true/false) est attendu.",
+    "uuid_parsing": "Identifiant invalide.",
+    "uuid_type": "Identifiant invalide.",
+    "date_from_datetime_parsing": "Date invalide (format AAAA-MM-JJ).",
+    "date_parsing": "Date invalide (format AAAA-MM-JJ).",
+    "datetime_parsing": "Date et heure invalides (ISO 8601).",
+    "enum": "Valeur non autorisée.",
+    "literal_error": "Valeur non autorisée.",
+    "string_too_short": "Texte trop court.",
+    "string_too_long": "Texte trop long.",
+    "string_pattern_mismatch": "Format invalide.",
+    "greater_than_equal": "Valeur trop petite.",
+    "less_than_equal": "Valeur trop grande.",
+    "list_type": "Une liste est attendue.",
+    "too_short": "Liste trop courte.",
+    "too_long": "Liste trop longue.",
+    "extra_forbidden": "Champ inconnu.",
+    "value_error": "Valeur invalide.",
+}
+
+
+def _json_pointer(location: Sequence[Any]) -> str:
+    parts = [str(part).replace("~", "~0").replace("/", "~1") for part in location]
+    return "/" + "/".join(parts)
+
+
+def _field_errors(exc: RequestValidationError) -> list[FieldError]:
+    errors = []
+    for error in exc.errors():
+        error_type = str(error.get("type", "value_error"))
+        location = list(error.get("loc", ()))
+        if error_type == "json_invalid":
+            # pydantic reports the byte offset as the last location item; point at the body.
+            location = location[:1]
+        message = _FRENCH_MESSAGES.get(error_type)
+        if error_type == "value_error" and error.get("msg"):
+            message = str(error["msg"]).removeprefix("Value error, ")
+        errors.append(
+            FieldError(
+                pointer=_json_pointer(location),
+                detail=message or str(error.get("msg", "Valeur invalide.")),
+                code=error_type,
+            )
+        )
+    return errors
+
+
+_HTTP_TITLES = {
+    400: ("bad-request", "Requête invalide"),
+    401: ("unauthorized", "Authentification requise"),
+    403: ("forbidden", "Action non autorisée"),
+    404: ("not-found", "Ressource introuvable"),
+    405: ("method-not-allowed", "Méthode non autorisée pour cette ressource"),
+    406: ("not-acceptable", "Format de réponse non disponible"),
+    413: ("payload-too-large", "Contenu trop volumineux"),
+    415: ("unsupported-media-type", "Type de contenu non pris en charge"),
+    429: ("rate-limited", "Trop de requêtes"),
+}
+
+
+async def _app_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(
+        request,
+        status=exc.status,
+        code=exc.code,
+        title=exc.title,
+        detail=exc.detail,
+        errors=exc.errors,
+        headers=exc.headers,
+        extra=exc.extra,
+    )
+
+
+async def _validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return problem_response(
+        request,
+        status=422,
+        code="validation-error",
+        title="La requête contient des données invalides",
+        detail="Corrigez les champs signalés puis réessayez.",
+        errors=_field_errors(exc),
+    )
+
+
+async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code, title = _HTTP_TITLES.get(exc.status_code, ("http-error", "Erreur HTTP"))
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = None
+    if exc.status_code == 405 and detail == "Method Not Allowed":
+        detail = None
+    return problem_response(
+        request, status=exc.status_code, code=code, title=title, detail=detail, headers=exc.headers
+    )
+
+
+class CrashBarrierMiddleware:
+    """Turns an unexpected exception into a 500 problem carrying the request id.
+
+    Starlette's own last-resort handler runs outside every user middleware, where the request
+    id is already gone; this barrier sits just inside `RequestIdMiddleware` instead.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        response_started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            if response_started:
+                raise
+            response = problem_response(
+                Request(scope),
+                status=500,
+                code="internal-error",
+                title="Erreur interne",
+                detail="Une erreur inattendue est survenue. Elle a été journalisée ; "
+                "communiquez l'identifiant de requête au support si elle persiste.",
+            )
+            await response(scope, receive, send)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error_handler)
+    app.add_exception_handler(RequestValidationError, _validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_error_handler)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` entries for routers: documents each status as a problem document."""
+    return {status: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}

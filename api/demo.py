@@ -1,0 +1,31 @@
+"""Demo data for the quickstart: `comptoir demo` (idempotent).
+
+Each domain contributes a step in `DEMO_STEPS`; a step receives the open session, does its
+inserts only when its data is absent, and returns lines to print for the newcomer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.core.db import create_engine, create_sessionmaker
+from api.core.settings import Settings
+
+DemoStep = Callable[[AsyncSession, Settings], Awaitable[list[str]]]
+
+DEMO_STEPS: list[DemoStep] = []
+
+
+async def seed_demo(settings: Settings) -> list[str]:
+    engine = create_engine(settings)
+    lines: list[str] = []
+    try:
+        async with create_sessionmaker(engine)() as session:
+            for step in DEMO_STEPS:
+                lines.extend(await step(session, settings))
+            await session.commit()
+    finally:
+        await engine.dispose()
+    return lines or ["Aucune donnée de démonstration à créer."]

@@ -1,0 +1,202 @@
+"""Benchmark harness: a throwaway PostgreSQL, the app and a raw baseline under the same load.
+
+Each benchmark starts Comptoir (`comptoir run`, one uvicorn worker) and a raw ASGI + asyncpg
+handler doing the same query, loads both with the same bounded generator in the same run, and
+prints requests/s, p50, p99 and the ratio app/baseline. Figures are printed, never asserted:
+speed targets are read by people, not by unit tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from api.core.settings import PROJECT_ROOT, process_environment
+
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def postgres_server() -> Iterator[str]:
+    """Start a throwaway cluster (scripts/postgres); yields its asyncpg URL to `postgres`."""
+    folder = tempfile.mkdtemp(prefix="comptoir-bench-pg.")
+    script = str(PROJECT_ROOT / "scripts" / "postgres")
+    url = subprocess.check_output([script, "start", folder, str(free_port())], text=True).strip()
+    try:
+        yield url
+    finally:
+        subprocess.run([script, "stop", folder], check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def create_database(server_url: str, name: str) -> str:
+    import asyncpg
+
+    async def create() -> None:
+        connection = await asyncpg.connect(server_url.replace("+asyncpg", ""))
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+        await connection.close()
+
+    asyncio.run(create())
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@contextlib.contextmanager
+def serve(args: list[str], port: int, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run a server process until the block ends; waits for /api/v1/health or / to answer."""
+    environment = process_environment() | (env or {})
+    process = subprocess.Popen(args, env=environment, cwd=PROJECT_ROOT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(base_url + "/api/v1/health", timeout=1)
+                break
+            except httpx.HTTPError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"server did not start: {args}") from None
+                time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@contextlib.contextmanager
+def serve_comptoir(database_url: str, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    port = free_port()
+    env = {
+        "COMPTOIR_DATABASE_URL": database_url,
+        "COMPTOIR_LOG_LEVEL": "WARNING",
+        "COMPTOIR_DATA_DIR": tempfile.mkdtemp(prefix="comptoir-bench-data."),
+        "COMPTOIR_DATABASE_POOL_SIZE": "20",
+    } | (extra_env or {})
+    with serve([PYTHON, "-m", "api.cli", "run", "--port", str(port)], port, env) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve_baseline(app_path: str, database_url: str) -> Iterator[str]:
+    """A raw ASGI app (`module:app`) under uvicorn, reading BENCH_DATABASE_URL."""
+    port = free_port()
+    args = [PYTHON, "-m", "uvicorn", app_path, "--port", str(port), "--log-level", "warning"]
+    with serve(args, port, {"BENCH_DATABASE_URL": database_url}) as url:
+        yield url
+
+
+@dataclass
+class LoadResult:
+    label: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, fraction: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+    def line(self) -> str:
+        return (
+            f"{self.label:<34} {self.rps:9.0f} req/s   p50 {self.percentile(0.5):7.2f} ms   "
+            f"p99 {self.percentile(0.99):7.2f} ms   errors {self.errors}"
+        )
+
+
+async def _keep_alive_worker(
+    host: str, port: int, request: bytes, stop_at: float, latencies: list[float], errors: list[int]
+) -> None:
+    """One HTTP/1.1 keep-alive connection sending requests back to back (a bounded loop)."""
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = None
+            for header in head.split(b"\r\n"):
+                if header.lower().startswith(b"content-length:"):
+                    length = int(header.split(b":", 1)[1])
+            if length is None:
+                raise RuntimeError("the load generator needs Content-Length responses")
+            await reader.readexactly(length)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if status >= 400:
+                errors.append(status)
+    finally:
+        writer.close()
+
+
+def load(
+    label: str,
+    url: str,
+    *,
+    connections: int = 32,
+    seconds: float = 5.0,
+    headers: dict[str, str] | None = None,
+) -> LoadResult:
+    """GET `url` over `connections` keep-alive connections for `seconds` (after a warm-up)."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
+    request = f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}\r\n".encode()
+
+    async def run(duration: float) -> tuple[list[float], list[int], float]:
+        latencies: list[float] = []
+        errors: list[int] = []
+        started = time.perf_counter()
+        stop_at = started + duration
+        await asyncio.gather(
+            *(
+                _keep_alive_worker(host, port, request, stop_at, latencies, errors)
+                for _ in range(connections)
+            )
+        )
+        return latencies, errors, time.perf_counter() - started
+
+    asyncio.run(run(1.0))  # warm-up: pools filled, code paths compiled
+    latencies, errors, elapsed = asyncio.run(run(seconds))
+    return LoadResult(label, len(latencies), len(errors), elapsed, latencies)
+
+
+def report(title: str, app: LoadResult, baseline: LoadResult) -> None:
+    print(f"\n{title}")
+    print(app.line())
+    print(baseline.line())
+    ratio = app.rps / baseline.rps if baseline.rps else float("nan")
+    print(f"{'ratio app / baseline':<34} {ratio:9.2f}")
+    if app.latencies_ms:
+        print(f"{'mean latency (app)':<34} {statistics.fmean(app.latencies_ms):9.2f} ms")
+
+
+def project_path(*parts: str) -> Path:
+    return PROJECT_ROOT.joinpath(*parts)
