@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 
 from api import __version__
+from api.auth.tokens import KeyRing
 from api.core.db import create_engine, create_sessionmaker
 from api.core.errors import CrashBarrierMiddleware, NotFound, install_error_handlers
 from api.core.request_context import RequestIdMiddleware, configure_logging
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.key_ring = KeyRing(settings)
     install_error_handlers(app)
     # Added last = outermost: the request id wraps the crash barrier.
     app.add_middleware(CrashBarrierMiddleware)

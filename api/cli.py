@@ -17,12 +17,21 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from api.audit import cli as audit_cli
+from api.auth import cli as auth_cli
 from api.core.settings import PROJECT_ROOT, get_settings
+from api.devices import cli as devices_cli
+from api.firms import cli as firms_cli
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
 
 # Each entry registers a sub-command group on the parser; domains append theirs here.
-COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
+    audit_cli.register,
+    auth_cli.register,
+    devices_cli.register,
+    firms_cli.register,
+]
 
 
 def _cmd_migrate(_args: argparse.Namespace) -> int:

@@ -73,7 +73,7 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         environment="test",
         database_url=database_url,
         data_dir=data_dir,
-        public_url="http://testserver",
+        public_url="https://testserver",
         spa_dist=data_dir / "no-spa",
         log_level="WARNING",
     )
@@ -128,7 +128,7 @@ def app(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]):  # 
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
         yield client
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from api.core.errors import AppError
 from api.core.settings import Settings
 
 
@@ -71,6 +72,9 @@ async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
     async with sessionmaker() as session:
         try:
             yield session
+        except AppError as error:
+            await (session.commit() if error.keeps_changes else session.rollback())
+            raise
         except BaseException:
             await session.rollback()
             raise

@@ -54,6 +54,9 @@ class AppError(Exception):
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad-request"
     title: ClassVar[str] = "Requête invalide"
+    # Security refusals set this so what they wrote before raising (an audit event, a revoked
+    # token family, a rate-limit hit) is committed although the request fails.
+    keeps_changes: ClassVar[bool] = False
 
     def __init__(
         self,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Dialect, MetaData, Uuid
+from sqlalchemy import DateTime, Dialect, Enum, MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -60,3 +61,14 @@ class IdMixin:
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(default=None, onupdate=utcnow)
+
+
+def str_enum(enum_class: type[StrEnum], length: int = 20) -> Enum:
+    """A VARCHAR column holding the enum's *values* (`"firm"`, not `"FIRM"`), checked in Python."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        validate_strings=True,
+        values_callable=lambda members: [member.value for member in members],
+    )

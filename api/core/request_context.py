@@ -7,7 +7,10 @@ import logging
 import re
 import uuid
 from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Annotated
 
+from fastapi import Depends, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -68,3 +71,22 @@ def configure_logging(level: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
+
+
+@dataclass(frozen=True, slots=True)
+class ClientInfo:
+    """Where a request comes from, as recorded in audit events and shown on login approval."""
+
+    ip: str | None
+    user_agent: str | None
+
+
+def client_info(request: Request) -> ClientInfo:
+    user_agent = request.headers.get("user-agent")
+    return ClientInfo(
+        ip=request.client.host if request.client else None,
+        user_agent=user_agent[:400] if user_agent else None,
+    )
+
+
+Client = Annotated[ClientInfo, Depends(client_info)]

@@ -52,6 +52,23 @@ class Settings(BaseSettings):
         description="Built SPA served at / when the folder exists.",
     )
 
+    # Passwordless login (docs/auth.md)
+    access_token_ttl_seconds: int = Field(default=600, ge=30, le=3600)
+    session_ttl_days: int = Field(default=30, ge=1, le=365)
+    login_challenge_ttl_seconds: int = Field(default=120, ge=30, le=600)
+    login_poll_interval_seconds: int = Field(default=2, ge=1, le=30)
+    login_long_poll_max_seconds: int = Field(default=20, ge=0, le=60)
+    enrollment_token_ttl_hours: int = Field(default=168, ge=1, le=720)
+    device_signature_max_age_seconds: int = Field(default=300, ge=30, le=3600)
+    rate_limit_challenges_per_ip_per_minute: int = Field(default=30, ge=1)
+    rate_limit_approvals_per_user_per_minute: int = Field(default=10, ge=1)
+    rate_limit_device_sessions_per_ip_per_minute: int = Field(default=30, ge=1)
+
+    @property
+    def token_audience(self) -> str:
+        """`aud` of access tokens and of every signed login message: this deployment's URL."""
+        return self.public_url.rstrip("/")
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

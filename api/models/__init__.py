@@ -2,5 +2,35 @@
 `Base.metadata` (Alembic's autogenerate and the tests rely on it)."""
 
 from api.core.models import Base
+from api.models.audit_event import AuditChainHead, AuditEvent
+from api.models.auth_session import AuthSession, RefreshToken, SessionKind
+from api.models.device import Device
+from api.models.enrollment_token import EnrollmentPurpose, EnrollmentToken
+from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
+from api.models.membership import Membership, MembershipStatus
+from api.models.rate_limit import RateLimitWindow
+from api.models.signing_key import SigningKey
+from api.models.user import User
+from api.models.workspace import Workspace, WorkspaceKind
 
-__all__ = ["Base"]
+__all__ = [
+    "AuditChainHead",
+    "AuditEvent",
+    "AuthSession",
+    "Base",
+    "ChallengeStatus",
+    "Device",
+    "DeviceNonce",
+    "EnrollmentPurpose",
+    "EnrollmentToken",
+    "LoginChallenge",
+    "Membership",
+    "MembershipStatus",
+    "RateLimitWindow",
+    "RefreshToken",
+    "SessionKind",
+    "SigningKey",
+    "User",
+    "Workspace",
+    "WorkspaceKind",
+]

@@ -1,0 +1,80 @@
+"""SQL of the audit trail: chain heads (locked while appending) and events."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.core.sql import insert_for
+from api.models.audit_event import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+
+async def lock_chain_head(session: AsyncSession, chain: str) -> AuditChainHead:
+    """Return the chain's head row, locked (FOR UPDATE on PostgreSQL; SQLite has one writer)."""
+    await session.execute(
+        insert_for(session, AuditChainHead)
+        .values(chain=chain, sequence=0, hash=GENESIS_HASH)
+        .on_conflict_do_nothing(index_elements=["chain"])
+    )
+    head = await session.scalar(
+        select(AuditChainHead)
+        .where(AuditChainHead.chain == chain)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert head is not None
+    return head
+
+
+def events_of_workspace(
+    workspace_id: uuid.UUID,
+    *,
+    action: str | None = None,
+    actor_user_id: uuid.UUID | None = None,
+    target_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Select[AuditEvent]:
+    statement = select(AuditEvent).where(AuditEvent.workspace_id == workspace_id)
+    if action:
+        statement = statement.where(AuditEvent.action.startswith(action))
+    if actor_user_id:
+        statement = statement.where(AuditEvent.actor_user_id == actor_user_id)
+    if target_id:
+        statement = statement.where(AuditEvent.target_id == target_id)
+    if since:
+        statement = statement.where(AuditEvent.occurred_at >= since)
+    if until:
+        statement = statement.where(AuditEvent.occurred_at < until)
+    return statement
+
+
+async def events_of_user(
+    session: AsyncSession, user_id: uuid.UUID, limit: int
+) -> Sequence[AuditEvent]:
+    result = await session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.actor_user_id == user_id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def stream_chain(session: AsyncSession) -> AsyncIterator[AuditEvent]:
+    """Every event in chain order, streamed (the verifier must not load millions of rows)."""
+    result = await session.stream_scalars(
+        select(AuditEvent).order_by(AuditEvent.chain, AuditEvent.sequence)
+    )
+    async for event in result:
+        yield event
+
+
+async def chain_heads(session: AsyncSession) -> dict[str, AuditChainHead]:
+    return {head.chain: head for head in await session.scalars(select(AuditChainHead))}

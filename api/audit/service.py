@@ -1,0 +1,162 @@
+"""The audit trail: append-only, hash-chained per workspace, verifiable.
+
+`hash = sha256(prev_hash ‖ canonical JSON of the row)`. Appending locks the chain's head row,
+so concurrent requests on several API processes extend the chain one after the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audit import repository
+from api.core.authz import Principal, PrincipalKind
+from api.core.models import utcnow
+from api.core.request_context import ClientInfo
+from api.models.audit_event import AuditEvent
+
+PLATFORM_CHAIN = "platform"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did it. Anonymous steps (a browser creating a login challenge) have no user."""
+
+    kind: str
+    user_id: uuid.UUID | None = None
+    device_id: uuid.UUID | None = None
+    api_key_id: uuid.UUID | None = None
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        return cls(
+            kind=principal.kind.value,
+            user_id=principal.user_id,
+            device_id=principal.device_id,
+            api_key_id=principal.api_key_id,
+        )
+
+
+ANONYMOUS = Actor(kind="anonymous")
+SYSTEM = Actor(kind="system")
+
+
+def device_actor(user_id: uuid.UUID, device_id: uuid.UUID) -> Actor:
+    return Actor(kind=PrincipalKind.DEVICE.value, user_id=user_id, device_id=device_id)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def canonical_row(event: AuditEvent) -> bytes:
+    """The hashed content of a row: every column but the hashes, in a fixed JSON form."""
+    row = {
+        "chain": event.chain,
+        "sequence": event.sequence,
+        "workspace_id": _text(event.workspace_id),
+        "actor_kind": event.actor_kind,
+        "actor_user_id": _text(event.actor_user_id),
+        "actor_device_id": _text(event.actor_device_id),
+        "actor_api_key_id": _text(event.actor_api_key_id),
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "ip": event.ip,
+        "user_agent": event.user_agent,
+        "occurred_at": event.occurred_at.isoformat(timespec="microseconds"),
+        "data": event.data,
+    }
+    return json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def chain_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + canonical_row(event)).hexdigest()
+
+
+async def record(
+    session: AsyncSession,
+    action: str,
+    *,
+    actor: Actor,
+    client: ClientInfo | None = None,
+    workspace_id: uuid.UUID | None = None,
+    target_type: str | None = None,
+    target_id: object | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to its workspace's chain (flushes; the unit of work commits)."""
+    chain = str(workspace_id) if workspace_id else PLATFORM_CHAIN
+    head = await repository.lock_chain_head(session, chain)
+    # Truncated to microseconds and rendered as JSON once, so the hash recomputed from the
+    # stored row is the hash computed here, on SQLite and PostgreSQL alike.
+    event = AuditEvent(
+        id=uuid.uuid4(),
+        chain=chain,
+        sequence=head.sequence + 1,
+        workspace_id=workspace_id,
+        actor_kind=actor.kind,
+        actor_user_id=actor.user_id,
+        actor_device_id=actor.device_id,
+        actor_api_key_id=actor.api_key_id,
+        action=action,
+        target_type=target_type,
+        target_id=_text(target_id),
+        ip=client.ip if client else None,
+        user_agent=client.user_agent if client else None,
+        occurred_at=utcnow(),
+        data=json.loads(json.dumps(data or {}, default=str)),
+        prev_hash=head.hash,
+    )
+    event.hash = chain_hash(head.hash, event)
+    head.sequence = event.sequence
+    head.hash = event.hash
+    session.add(event)
+    await session.flush()
+    return event
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    events_checked: int
+    chains_checked: int
+    first_broken: AuditEvent | None
+    reason: str | None
+
+
+async def verify(session: AsyncSession) -> ChainReport:
+    """Recompute every chain from its genesis; report the first row that does not fit."""
+    heads = await repository.chain_heads(session)
+    checked = 0
+    chains: dict[str, tuple[int, str]] = {}
+    async for event in repository.stream_chain(session):
+        checked += 1
+        sequence, prev_hash = chains.get(event.chain, (0, repository.GENESIS_HASH))
+        problem = None
+        if event.sequence != sequence + 1:
+            problem = f"séquence {event.sequence} inattendue (attendue : {sequence + 1})"
+        elif event.prev_hash != prev_hash:
+            problem = "prev_hash ne correspond pas au hash de la ligne précédente"
+        elif chain_hash(prev_hash, event) != event.hash:
+            problem = "le contenu de la ligne ne correspond plus à son hash"
+        if problem:
+            return ChainReport(checked, len(chains), event, problem)
+        chains[event.chain] = (event.sequence, event.hash)
+    for chain, head in heads.items():
+        last = chains.get(chain, (0, repository.GENESIS_HASH))
+        if (head.sequence, head.hash) != last:
+            return ChainReport(
+                checked, len(chains), None, f"des lignes manquent en fin de chaîne {chain}"
+            )
+    return ChainReport(checked, len(chains), None, None)
+
+
+async def recent_activity_of(
+    session: AsyncSession, user_id: uuid.UUID, limit: int = 50
+) -> list[AuditEvent]:
+    return list(await repository.events_of_user(session, user_id, limit))

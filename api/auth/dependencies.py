@@ -1,0 +1,125 @@
+"""Who is calling: the request's `Principal`, from a bearer token or the browser's cookies.
+
+    Authenticated   any valid session (user, device)
+    require(P...)   a session acting in a workspace with every permission P, else 404
+
+Browser sessions carry the access token in an HttpOnly `__Host-` cookie; unsafe methods must
+then repeat the CSRF cookie's value in `X-CSRF-Token` (double submit; SameSite=Strict is the
+first line, this the second).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.auth import repository
+from api.auth.tokens import InvalidAccessToken, KeyRing
+from api.core.authz import Permission, Principal, PrincipalKind, permissions_of
+from api.core.db import DbSession
+from api.core.errors import AppError, NotFound, Unauthorized
+from api.core.models import utcnow
+from api.models.auth_session import SessionKind
+from api.models.membership import MembershipStatus
+
+ACCESS_COOKIE = "__Host-comptoir_access"
+REFRESH_COOKIE = "__Host-comptoir_refresh"
+CSRF_COOKIE = "comptoir_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Writing last_used_at on every request would turn reads into writes; once a minute is enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class CsrfFailed(AppError):
+    status = 403
+    code = "csrf-failed"
+    title = "Jeton CSRF manquant ou invalide"
+
+
+class SessionEnded(Unauthorized):
+    code = "session-ended"
+    title = "Session terminée : reconnectez-vous"
+
+
+def key_ring(request: Request) -> KeyRing:
+    ring: KeyRing = request.app.state.key_ring
+    return ring
+
+
+Keys = Annotated[KeyRing, Depends(key_ring)]
+
+
+def _credentials(request: Request) -> tuple[str | None, bool]:
+    authorization = request.headers.get("authorization")
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise InvalidAccessToken("En-tête Authorization attendu : « Bearer <jeton> ».")
+        return token.strip(), False
+    return request.cookies.get(ACCESS_COOKIE), True
+
+
+def check_csrf(request: Request) -> None:
+    cookie = request.cookies.get(CSRF_COOKIE)
+    header = request.headers.get(CSRF_HEADER)
+    if not cookie or not header or not hmac.compare_digest(cookie, header):
+        raise CsrfFailed("Rechargez la page puis recommencez.")
+
+
+async def current_principal(request: Request, session: DbSession, keys: Keys) -> Principal:
+    token, from_cookie = _credentials(request)
+    if not token:
+        raise Unauthorized("Connectez-vous pour continuer.")
+    if from_cookie and request.method not in SAFE_METHODS:
+        check_csrf(request)
+    claims = await keys.verify(session, token)
+    context = await repository.session_context(session, claims.session_id)
+    now = utcnow()
+    if context is None:
+        raise SessionEnded()
+    auth_session, user, device, membership = context
+    if (
+        auth_session.user_id != claims.user_id
+        or auth_session.revoked_at is not None
+        or auth_session.expires_at <= now
+        or user.deleted_at is not None
+        or (auth_session.device_id is not None and (device is None or device.revoked_at))
+        or (auth_session.workspace_id is not None and membership is None)
+        or (membership is not None and membership.status != MembershipStatus.ACTIVE)
+    ):
+        raise SessionEnded()
+    if now - auth_session.last_used_at > LAST_USED_RESOLUTION:
+        auth_session.last_used_at = now
+    roles = membership.roles if membership else frozenset()
+    return Principal(
+        kind=PrincipalKind.DEVICE
+        if auth_session.kind == SessionKind.DEVICE
+        else PrincipalKind.USER,
+        user_id=user.id,
+        session_id=auth_session.id,
+        device_id=auth_session.device_id,
+        workspace_id=auth_session.workspace_id,
+        membership_id=membership.id if membership else None,
+        roles=roles,
+        permissions=permissions_of(roles),
+    )
+
+
+Authenticated = Annotated[Principal, Depends(current_principal)]
+
+
+def require(*permissions: Permission) -> Callable[[Principal], Awaitable[Principal]]:
+    """Dependency factory: the caller acts in a workspace and holds every permission given.
+    Anything less is a 404, so a role never learns that a screen or a resource exists."""
+
+    async def dependency(principal: Authenticated) -> Principal:
+        if principal.workspace_id is None or not all(principal.has(p) for p in permissions):
+            raise NotFound()
+        return principal
+
+    return dependency

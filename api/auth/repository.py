@@ -1,0 +1,152 @@
+"""SQL of the login domain: challenges, device nonces, sessions and refresh tokens."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from api.models.auth_session import AuthSession, RefreshToken
+from api.models.device import Device
+from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
+from api.models.membership import Membership, MembershipStatus
+from api.models.user import User
+from api.models.workspace import Workspace
+
+
+async def get_challenge(
+    session: AsyncSession, challenge_id: str, *, for_update: bool = False
+) -> LoginChallenge | None:
+    statement = select(LoginChallenge).where(LoginChallenge.id == challenge_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return await session.scalar(statement.execution_options(populate_existing=True))
+
+
+async def move_challenge(
+    session: AsyncSession,
+    challenge_id: str,
+    *,
+    from_status: ChallengeStatus,
+    now: datetime,
+    values: dict[str, Any],
+) -> bool:
+    """Compare-and-set a challenge's state; False when another request moved it first or it
+    expired. This is what makes a second approval or redemption impossible."""
+    result = await session.execute(
+        update(LoginChallenge)
+        .where(
+            LoginChallenge.id == challenge_id,
+            LoginChallenge.status == from_status,
+            LoginChallenge.expires_at > now,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+async def consume_device_nonce(session: AsyncSession, nonce: str, now: datetime) -> bool:
+    result = await session.execute(
+        update(DeviceNonce)
+        .where(
+            DeviceNonce.nonce == nonce, DeviceNonce.used_at.is_(None), DeviceNonce.expires_at > now
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+async def get_refresh_token(session: AsyncSession, token_hash: str) -> RefreshToken | None:
+    return await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
+
+
+async def mark_rotated(session: AsyncSession, token_id: uuid.UUID, now: datetime) -> bool:
+    result = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == token_id, RefreshToken.rotated_at.is_(None))
+        .values(rotated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+async def revoke_sessions(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    reason: str,
+    session_id: uuid.UUID | None = None,
+    device_id: uuid.UUID | None = None,
+    user_id: uuid.UUID | None = None,
+) -> None:
+    conditions: list[ColumnElement[bool]] = [AuthSession.revoked_at.is_(None)]
+    if session_id:
+        conditions.append(AuthSession.id == session_id)
+    if device_id:
+        conditions.append(AuthSession.device_id == device_id)
+    if user_id:
+        conditions.append(AuthSession.user_id == user_id)
+    await session.execute(
+        update(AuthSession)
+        .where(and_(*conditions))
+        .values(revoked_at=now, revoked_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def live_sessions_of(
+    session: AsyncSession, user_id: uuid.UUID, now: datetime
+) -> Sequence[AuthSession]:
+    result = await session.scalars(
+        select(AuthSession)
+        .where(
+            AuthSession.user_id == user_id,
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > now,
+        )
+        .order_by(AuthSession.last_used_at.desc())
+    )
+    return result.all()
+
+
+async def session_context(
+    session: AsyncSession, session_id: uuid.UUID
+) -> tuple[AuthSession, User, Device | None, Membership | None] | None:
+    """Everything one authenticated request needs, in one round trip."""
+    row = (
+        await session.execute(
+            select(AuthSession, User, Device, Membership)
+            .join(User, User.id == AuthSession.user_id)
+            .outerjoin(Device, Device.id == AuthSession.device_id)
+            .outerjoin(
+                Membership,
+                and_(
+                    Membership.user_id == AuthSession.user_id,
+                    Membership.workspace_id == AuthSession.workspace_id,
+                ),
+            )
+            .where(AuthSession.id == session_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    return row[0], row[1], row[2], row[3]
+
+
+async def active_memberships(
+    session: AsyncSession, user_id: uuid.UUID
+) -> Sequence[tuple[Membership, Workspace]]:
+    result = await session.execute(
+        select(Membership, Workspace)
+        .join(Workspace, Workspace.id == Membership.workspace_id)
+        .where(Membership.user_id == user_id, Membership.status == MembershipStatus.ACTIVE)
+        .order_by(Workspace.kind.desc(), Workspace.name)
+    )
+    return [(row[0], row[1]) for row in result.all()]

@@ -1,0 +1,120 @@
+"""Who may do what: roles, permissions, the principal of a request, and `can_*` policies.
+
+Deny by default. Roles are cumulative; a membership's permissions are the union of its roles'.
+An API key's permissions are its scopes, never wider than its creator's (checked when minted).
+A principal lacking a permission gets **404**, never 403: a resource it may not see does not
+exist for it (DESIGN, "Who uses it").
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OWNER = "owner"  # expert-comptable who registered the firm: every role
+    ADMIN = "admin"  # Administrateur
+    CLIENT_MANAGER = "client_manager"  # Gestionnaire de clients
+    ACCOUNTANT = "accountant"  # Comptable
+    COMPANY_USER = "company_user"  # a client company's user, in its company workspace
+
+
+ROLE_LABELS_FR = {
+    Role.OWNER: "Propriétaire",
+    Role.ADMIN: "Administrateur",
+    Role.CLIENT_MANAGER: "Gestionnaire de clients",
+    Role.ACCOUNTANT: "Comptable",
+    Role.COMPANY_USER: "Utilisateur de l'entreprise",
+}
+
+FIRM_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.CLIENT_MANAGER, Role.ACCOUNTANT})
+
+
+class Permission(StrEnum):
+    WORKSPACE_MANAGE = "workspace:manage"
+    MEMBERS_READ = "members:read"
+    MEMBERS_MANAGE = "members:manage"
+    EXTENSIONS_MANAGE = "extensions:manage"
+    AUDIT_READ = "audit:read"
+    CLIENTS_READ = "clients:read"
+    CLIENTS_MANAGE = "clients:manage"
+    EINVOICING_MANAGE = "einvoicing:manage"
+    DOCUMENTS_READ = "documents:read"
+    DOCUMENTS_WRITE = "documents:write"
+    # Documents of every client of the firm, not only the assigned ones.
+    DOCUMENTS_ALL_CLIENTS = "documents:all_clients"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OWNER: frozenset(Permission),
+    Role.ADMIN: frozenset(
+        {
+            Permission.WORKSPACE_MANAGE,
+            Permission.MEMBERS_READ,
+            Permission.MEMBERS_MANAGE,
+            Permission.EXTENSIONS_MANAGE,
+            Permission.AUDIT_READ,
+        }
+    ),
+    Role.CLIENT_MANAGER: frozenset(
+        {
+            Permission.MEMBERS_READ,
+            Permission.CLIENTS_READ,
+            Permission.CLIENTS_MANAGE,
+            Permission.EINVOICING_MANAGE,
+        }
+    ),
+    # A Comptable reads the clients assigned to them (repositories scope it) and their documents.
+    Role.ACCOUNTANT: frozenset(
+        {Permission.CLIENTS_READ, Permission.DOCUMENTS_READ, Permission.DOCUMENTS_WRITE}
+    ),
+    Role.COMPANY_USER: frozenset({Permission.DOCUMENTS_READ, Permission.DOCUMENTS_WRITE}),
+}
+
+
+def permissions_of(roles: frozenset[Role]) -> frozenset[Permission]:
+    granted: set[Permission] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS[role]
+    return frozenset(granted)
+
+
+class PrincipalKind(StrEnum):
+    USER = "user"  # a browser or bearer session of a person
+    DEVICE = "device"  # the mobile app (or the device companion), acting for its user
+    API_KEY = "api_key"  # an integration
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller of one request, in one workspace."""
+
+    kind: PrincipalKind
+    user_id: uuid.UUID | None
+    session_id: uuid.UUID | None = None
+    device_id: uuid.UUID | None = None
+    api_key_id: uuid.UUID | None = None
+    workspace_id: uuid.UUID | None = None
+    membership_id: uuid.UUID | None = None
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    permissions: frozenset[Permission] = field(default_factory=frozenset)
+
+    def has(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+
+def can_manage_members(principal: Principal) -> bool:
+    return principal.has(Permission.MEMBERS_MANAGE)
+
+
+def can_read_all_client_documents(principal: Principal) -> bool:
+    return principal.has(Permission.DOCUMENTS_ALL_CLIENTS)
+
+
+def can_grant_roles(principal: Principal, roles: frozenset[Role]) -> bool:
+    """Only the owner makes another owner; Administrateurs grant the other firm roles."""
+    if Role.OWNER in roles:
+        return Role.OWNER in principal.roles
+    return can_manage_members(principal)

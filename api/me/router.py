@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from api.auth import service as auth_service
+from api.auth.dependencies import Authenticated
+from api.core.db import DbSession
+from api.core.errors import problem_responses
+from api.core.request_context import Client
+from api.devices import service as devices_service
+from api.devices.schemas import DeviceOut
+from api.me import service
+from api.me.schemas import ActivityEvent, Me, SessionOut, UserOut, WorkspaceRef, WorkspaceSwitch
+
+router = APIRouter(prefix="/me", tags=["me"])
+
+
+@router.get("", response_model=Me, responses=problem_responses(401))
+async def get_me(session: DbSession, principal: Authenticated) -> Me:
+    """The caller: user, current workspace, roles and the permissions the UI is built from."""
+    account = await service.account(session, principal)
+    workspaces = [
+        WorkspaceRef(id=w.id, name=w.name, kind=w.kind.value, roles=sorted(m.roles))
+        for m, w in account.memberships
+    ]
+    current = next((w for w in workspaces if w.id == principal.workspace_id), None)
+    return Me(
+        user=UserOut.model_validate(account.user),
+        session_id=principal.session_id,
+        principal_kind=principal.kind.value,
+        device_id=principal.device_id,
+        workspace=current,
+        roles=sorted(principal.roles),
+        permissions=sorted(principal.permissions),
+        workspaces=workspaces,
+    )
+
+
+@router.put(
+    "/workspace", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 404)
+)
+async def switch_workspace(
+    body: WorkspaceSwitch, session: DbSession, principal: Authenticated, client: Client
+) -> Response:
+    """Switch the session to another workspace the user belongs to."""
+    await service.switch_workspace(session, principal, client, body.workspace_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/sessions", response_model=list[SessionOut], responses=problem_responses(401))
+async def list_sessions(session: DbSession, principal: Authenticated) -> list[SessionOut]:
+    """The caller's open sessions (browsers, apps, integrations)."""
+    return [
+        SessionOut(
+            id=s.id,
+            kind=s.kind.value,
+            current=s.id == principal.session_id,
+            ip=s.ip,
+            user_agent=s.user_agent,
+            device_id=s.device_id,
+            created_at=s.created_at,
+            last_used_at=s.last_used_at,
+            expires_at=s.expires_at,
+        )
+        for s in await auth_service.list_sessions(session, principal)
+    ]
+
+
+@router.delete(
+    "/sessions/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 404),
+)
+async def revoke_session(
+    session_id: uuid.UUID, session: DbSession, principal: Authenticated, client: Client
+) -> Response:
+    """End one of the caller's sessions."""
+    await auth_service.revoke_session(session, principal, client, session_id, "revoked_by_user")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/devices", response_model=list[DeviceOut], responses=problem_responses(401))
+async def list_devices(session: DbSession, principal: Authenticated) -> list[DeviceOut]:
+    """The caller's enrolled devices."""
+    devices = await devices_service.list_devices(session, principal)
+    return [DeviceOut.model_validate(device) for device in devices]
+
+
+@router.delete(
+    "/devices/{device_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 404),
+)
+async def revoke_device(
+    device_id: uuid.UUID, session: DbSession, principal: Authenticated, client: Client
+) -> Response:
+    """Revoke one of the caller's devices and the sessions it opened."""
+    await devices_service.revoke(session, principal, client, device_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/activity", response_model=list[ActivityEvent], responses=problem_responses(401))
+async def my_activity(
+    session: DbSession,
+    principal: Authenticated,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[ActivityEvent]:
+    """The caller's own recent events (logins approved, devices, uploads, invitations)."""
+    events = await service.activity(session, principal, limit)
+    return [ActivityEvent.model_validate(event) for event in events]
