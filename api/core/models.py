@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Dialect, Enum, MetaData, Uuid
+from sqlalchemy import BigInteger, DateTime, Dialect, Enum, MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -47,6 +48,31 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class MoneyAmount(TypeDecorator[Decimal]):
+    """A money amount with two decimals, stored exactly as a whole number of hundredths.
+
+    SQLite has no exact decimal type (SQLAlchemy's Numeric goes through float there); integer
+    hundredths are exact on both databases and still sort by amount. A value with more than
+    two decimals is refused rather than silently rounded.
+    """
+
+    impl = BigInteger()
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        hundredths = value * 100
+        if hundredths != hundredths.to_integral_value():
+            raise ValueError(f"amount with more than two decimals: {value}")
+        return int(hundredths)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
 
 
 class Base(DeclarativeBase):

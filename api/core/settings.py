@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +68,38 @@ class Settings(BaseSettings):
     def token_audience(self) -> str:
         """`aud` of access tokens and of every signed login message: this deployment's URL."""
         return self.public_url.rstrip("/")
+
+    blob_storage: Literal["local", "s3"] = Field(
+        default="local",
+        description="Where document bytes live: `local` (data_dir/blobs) or `s3` (S3-compatible).",
+    )
+    upload_max_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1, description="Largest accepted upload, in bytes."
+    )
+    einvoice_max_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        ge=1,
+        description="Largest PDF/XML analysed for e-invoice metadata; bigger ones are stored "
+        "unanalysed and flagged.",
+    )
+    s3_endpoint_url: str = Field(
+        default="",
+        description="Base URL of the S3-compatible service, e.g. https://s3.fr-par.scw.cloud.",
+    )
+    s3_region: str = "us-east-1"
+    s3_bucket: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: SecretStr = SecretStr("")
+    s3_key_prefix: str = Field(default="blobs/", description="Prefix of every object key.")
+    s3_addressing_style: Literal["path", "virtual"] = Field(
+        default="path",
+        description="`path` (endpoint/bucket/key) or `virtual` (bucket.endpoint/key).",
+    )
+    s3_timeout_seconds: float = Field(default=30.0, gt=0)
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
 
     @property
     def resolved_database_url(self) -> str:

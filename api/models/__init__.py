@@ -5,7 +5,9 @@ from api.core.models import Base
 from api.models.audit_event import AuditChainHead, AuditEvent
 from api.models.auth_session import AuthSession, RefreshToken, SessionKind
 from api.models.device import Device
+from api.models.document import Document, DocumentSource, DocumentType
 from api.models.enrollment_token import EnrollmentPurpose, EnrollmentToken
+from api.models.folder import Folder
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
 from api.models.membership import Membership, MembershipStatus
 from api.models.rate_limit import RateLimitWindow
@@ -21,8 +23,12 @@ __all__ = [
     "ChallengeStatus",
     "Device",
     "DeviceNonce",
+    "Document",
+    "DocumentSource",
+    "DocumentType",
     "EnrollmentPurpose",
     "EnrollmentToken",
+    "Folder",
     "LoginChallenge",
     "Membership",
     "MembershipStatus",

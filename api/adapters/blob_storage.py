@@ -1,0 +1,446 @@
+"""Document bytes, behind one small interface (`BlobStorage`), addressed by their SHA-256.
+
+Two implementations, chosen by `COMPTOIR_BLOB_STORAGE`:
+- `LocalBlobStorage` (embedded default): files under `data_dir/blobs/ab/cd/abcd…`;
+- `S3BlobStorage` (production, shared by every API instance): any S3-compatible object store,
+  spoken to with httpx and AWS Signature Version 4.
+
+Keys are content addresses (`ab/cd/<sha256>`): two uploads of the same bytes share one blob,
+so deleting a blob is only safe once no document row references it (a purge job's decision,
+never an upload's).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import os
+import tempfile
+from collections.abc import AsyncIterable, AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Protocol
+from urllib.parse import quote, unquote, urlsplit
+
+import httpx
+
+from api.core.settings import Settings
+
+CHUNK_SIZE = 64 * 1024
+# Disk writes are batched so a 64 KiB network chunk does not cost one thread hop each.
+WRITE_BATCH_SIZE = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBlob:
+    key: str
+    sha256: str
+    size: int
+
+
+class BlobTooLarge(Exception):
+    """The stream went past `max_size` bytes; nothing was kept."""
+
+    def __init__(self, max_size: int) -> None:
+        super().__init__(f"blob larger than {max_size} bytes")
+        self.max_size = max_size
+
+
+class BlobNotFound(Exception):
+    pass
+
+
+class BlobStorageError(Exception):
+    """The store answered something unexpected (network, permissions, full disk…)."""
+
+
+class BlobStorage(Protocol):
+    async def put(self, chunks: AsyncIterable[bytes], *, max_size: int) -> StoredBlob:
+        """Store a stream; raises `BlobTooLarge` past `max_size` and then keeps nothing.
+
+        Any exception raised by `chunks` (client gone, content refused) propagates and also
+        leaves nothing behind."""
+        ...
+
+    def read(self, key: str, *, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        """The bytes `start..end` (inclusive, like an HTTP Range) of a blob, in chunks."""
+        ...
+
+    async def exists(self, key: str) -> bool: ...
+
+    async def delete(self, key: str) -> None:
+        """Remove a blob; deleting a missing blob is not an error (idempotent)."""
+        ...
+
+
+def blob_key(sha256_hex: str) -> str:
+    return f"{sha256_hex[:2]}/{sha256_hex[2:4]}/{sha256_hex}"
+
+
+def _check_key(key: str) -> str:
+    """Only content addresses are valid keys: a key never reaches outside the store."""
+    parts = key.split("/")
+    digest = parts[-1]
+    if (
+        len(parts) != 3
+        or len(digest) != 64
+        or any(c not in "0123456789abcdef" for c in digest)
+        or parts[0] != digest[:2]
+        or parts[1] != digest[2:4]
+    ):
+        raise BlobNotFound(key)
+    return key
+
+
+def _check_range(start: int, end: int | None) -> None:
+    if start < 0 or (end is not None and end < start):
+        raise ValueError(f"invalid byte range {start}-{end}")
+
+
+class _SpooledUpload:
+    """Streams chunks into a temporary file while hashing them and enforcing the size cap."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".part")
+        self.path = Path(name)
+        self.file: IO[bytes] = os.fdopen(descriptor, "wb")
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    async def consume(self, chunks: AsyncIterable[bytes], max_size: int) -> None:
+        pending: list[bytes] = []
+        pending_size = 0
+        async for chunk in chunks:
+            self.size += len(chunk)
+            if self.size > max_size:
+                raise BlobTooLarge(max_size)
+            self.digest.update(chunk)
+            pending.append(chunk)
+            pending_size += len(chunk)
+            if pending_size >= WRITE_BATCH_SIZE:
+                await asyncio.to_thread(self.file.write, b"".join(pending))
+                pending, pending_size = [], 0
+        if pending:
+            await asyncio.to_thread(self.file.write, b"".join(pending))
+        await asyncio.to_thread(self._flush_to_disk)
+
+    def _flush_to_disk(self) -> None:
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+
+    def discard(self) -> None:
+        self.file.close()
+        self.path.unlink(missing_ok=True)
+
+
+class LocalBlobStorage:
+    """Blobs as files in one folder, written atomically: a reader sees a whole file or none."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        # Same file system as the final folders, so the last step is an atomic rename(2).
+        self.incoming = root / ".incoming"
+
+    def _path(self, key: str) -> Path:
+        return self.root / _check_key(key)
+
+    async def put(self, chunks: AsyncIterable[bytes], *, max_size: int) -> StoredBlob:
+        spool = await asyncio.to_thread(_SpooledUpload, self.incoming)
+        try:
+            await spool.consume(chunks, max_size)
+            sha256 = spool.digest.hexdigest()
+            key = blob_key(sha256)
+            await asyncio.to_thread(self._publish, spool.path, self._path(key))
+        except BaseException:
+            # Also on cancellation (client gone): the partial file must not survive.
+            await asyncio.shield(asyncio.to_thread(spool.discard))
+            raise
+        return StoredBlob(key=key, sha256=sha256, size=spool.size)
+
+    @staticmethod
+    def _publish(temporary: Path, final: Path) -> None:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        # Identical bytes already stored: replacing them is harmless, and rename() keeps the
+        # operation atomic for a reader streaming the old file (it keeps its open inode).
+        temporary.replace(final)
+        # The rename is durable only once the directory entry itself reaches the disk.
+        directory = os.open(final.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+    async def read(
+        self, key: str, *, start: int = 0, end: int | None = None
+    ) -> AsyncIterator[bytes]:
+        _check_range(start, end)
+        path = self._path(key)
+        try:
+            file = await asyncio.to_thread(path.open, "rb")
+        except FileNotFoundError:
+            raise BlobNotFound(key) from None
+        try:
+            await asyncio.to_thread(file.seek, start)
+            remaining = None if end is None else end - start + 1
+            while remaining is None or remaining > 0:
+                size = CHUNK_SIZE if remaining is None else min(CHUNK_SIZE, remaining)
+                chunk = await asyncio.to_thread(file.read, size)
+                if not chunk:
+                    break
+                if remaining is not None:
+                    remaining -= len(chunk)
+                yield chunk
+        finally:
+            file.close()
+
+    async def exists(self, key: str) -> bool:
+        try:
+            path = self._path(key)
+        except BlobNotFound:
+            return False
+        return await asyncio.to_thread(path.is_file)
+
+    async def delete(self, key: str) -> None:
+        path = self._path(key)
+        await asyncio.to_thread(path.unlink, missing_ok=True)
+
+
+# --- AWS Signature Version 4 ---------------------------------------------------------------
+# https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html
+
+EMPTY_PAYLOAD_SHA256 = hashlib.sha256(b"").hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class S3Credentials:
+    access_key_id: str
+    secret_access_key: str
+    region: str
+    service: str = "s3"
+
+
+def _uri_encode(value: str, *, keep_slash: bool) -> str:
+    # RFC 3986 unreserved characters stay; S3 encodes the path once (no double encoding).
+    return quote(value, safe="-_.~/" if keep_slash else "-_.~")
+
+
+def sigv4_headers(
+    method: str,
+    url: str,
+    *,
+    credentials: S3Credentials,
+    payload_sha256: str,
+    now: datetime,
+    headers: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The headers that authenticate one request (`Authorization`, `x-amz-date`, …).
+
+    Every header passed in `headers` is signed with `host` and the `x-amz-*` ones, so a proxy
+    cannot change a signed `Range` or `Content-Type`. `url` must already be encoded as sent.
+    """
+    parts = urlsplit(url)
+    amz_date = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    day = amz_date[:8]
+    signed = {name.lower(): " ".join(value.split()) for name, value in (headers or {}).items()}
+    signed["host"] = parts.netloc
+    signed["x-amz-date"] = amz_date
+    signed["x-amz-content-sha256"] = payload_sha256
+    names = sorted(signed)
+    query_pairs = []
+    for pair in parts.query.split("&") if parts.query else []:
+        name, _, value = pair.partition("=")
+        query_pairs.append(
+            (
+                _uri_encode(unquote(name), keep_slash=False),
+                _uri_encode(unquote(value), keep_slash=False),
+            )
+        )
+    canonical_request = "\n".join(
+        [
+            method.upper(),
+            parts.path or "/",
+            "&".join(f"{name}={value}" for name, value in sorted(query_pairs)),
+            "".join(f"{name}:{signed[name]}\n" for name in names),
+            ";".join(names),
+            payload_sha256,
+        ]
+    )
+    scope = f"{day}/{credentials.region}/{credentials.service}/aws4_request"
+    string_to_sign = "\n".join(
+        [
+            "AWS4-HMAC-SHA256",
+            amz_date,
+            scope,
+            hashlib.sha256(canonical_request.encode()).hexdigest(),
+        ]
+    )
+    key = f"AWS4{credentials.secret_access_key}".encode()
+    for step in (day, credentials.region, credentials.service, "aws4_request"):
+        key = hmac.new(key, step.encode(), hashlib.sha256).digest()
+    signature = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
+    return {
+        "x-amz-date": amz_date,
+        "x-amz-content-sha256": payload_sha256,
+        "Authorization": (
+            f"AWS4-HMAC-SHA256 Credential={credentials.access_key_id}/{scope}, "
+            f"SignedHeaders={';'.join(names)}, Signature={signature}"
+        ),
+    }
+
+
+class S3BlobStorage:
+    """Blobs as objects of one bucket of an S3-compatible store (AWS, MinIO, Garage, Scaleway…).
+
+    An upload is spooled to a local temporary file first: the object key is the content's
+    SHA-256, only known at the end, and a fully signed PUT needs that hash up front too. Memory
+    stays bounded by the chunk size whatever the file size.
+    """
+
+    def __init__(
+        self,
+        *,
+        endpoint_url: str,
+        bucket: str,
+        credentials: S3Credentials,
+        spool_dir: Path,
+        key_prefix: str = "",
+        addressing_style: str = "path",
+        timeout_seconds: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        endpoint = urlsplit(endpoint_url)
+        if addressing_style == "virtual":
+            self.base_url = f"{endpoint.scheme}://{bucket}.{endpoint.netloc}"
+        else:
+            bucket_path = _uri_encode(bucket, keep_slash=False)
+            self.base_url = f"{endpoint.scheme}://{endpoint.netloc}/{bucket_path}"
+        self.credentials = credentials
+        self.key_prefix = key_prefix
+        self.spool_dir = spool_dir
+        self.client = httpx.AsyncClient(timeout=timeout_seconds, transport=transport)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    def _url(self, key: str) -> str:
+        return f"{self.base_url}/{_uri_encode(self.key_prefix + _check_key(key), keep_slash=True)}"
+
+    def _signed(
+        self, method: str, url: str, payload_sha256: str, headers: Mapping[str, str] | None = None
+    ) -> dict[str, str]:
+        return dict(headers or {}) | sigv4_headers(
+            method,
+            url,
+            credentials=self.credentials,
+            payload_sha256=payload_sha256,
+            now=datetime.now(UTC),
+            headers=headers,
+        )
+
+    async def put(self, chunks: AsyncIterable[bytes], *, max_size: int) -> StoredBlob:
+        spool = await asyncio.to_thread(_SpooledUpload, self.spool_dir)
+        try:
+            await spool.consume(chunks, max_size)
+            sha256 = spool.digest.hexdigest()
+            key = blob_key(sha256)
+            if not await self.exists(key):
+                await self._upload(spool.path, key, sha256, spool.size)
+        finally:
+            await asyncio.shield(asyncio.to_thread(spool.discard))
+        return StoredBlob(key=key, sha256=sha256, size=spool.size)
+
+    async def _upload(self, path: Path, key: str, sha256: str, size: int) -> None:
+        url = self._url(key)
+
+        async def body() -> AsyncIterator[bytes]:
+            with path.open("rb") as file:
+                while chunk := await asyncio.to_thread(file.read, CHUNK_SIZE):
+                    yield chunk
+
+        headers = self._signed(
+            "PUT",
+            url,
+            sha256,
+            {"Content-Length": str(size), "Content-Type": "application/octet-stream"},
+        )
+        try:
+            response = await self.client.put(url, content=body(), headers=headers)
+        except httpx.HTTPError as error:
+            raise BlobStorageError(f"S3 PUT failed: {error}") from error
+        if response.status_code != 200:
+            raise BlobStorageError(f"S3 PUT answered {response.status_code}: {response.text[:300]}")
+
+    async def read(
+        self, key: str, *, start: int = 0, end: int | None = None
+    ) -> AsyncIterator[bytes]:
+        _check_range(start, end)
+        url = self._url(key)
+        extra = {}
+        if start or end is not None:
+            extra["Range"] = f"bytes={start}-{'' if end is None else end}"
+        headers = self._signed("GET", url, EMPTY_PAYLOAD_SHA256, extra)
+        try:
+            async with self.client.stream("GET", url, headers=headers) as response:
+                if response.status_code == 404:
+                    raise BlobNotFound(key)
+                if response.status_code == 416:
+                    return  # the range starts past the end: nothing to read
+                if response.status_code not in (200, 206):
+                    await response.aread()
+                    raise BlobStorageError(
+                        f"S3 GET answered {response.status_code}: {response.text[:300]}"
+                    )
+                async for chunk in response.aiter_bytes(CHUNK_SIZE):
+                    yield chunk
+        except httpx.HTTPError as error:
+            raise BlobStorageError(f"S3 GET failed: {error}") from error
+
+    async def exists(self, key: str) -> bool:
+        try:
+            url = self._url(key)
+        except BlobNotFound:
+            return False
+        response = await self._send("HEAD", url)
+        if response.status_code == 404:
+            return False
+        if response.status_code != 200:
+            raise BlobStorageError(f"S3 HEAD answered {response.status_code}")
+        return True
+
+    async def delete(self, key: str) -> None:
+        response = await self._send("DELETE", self._url(key))
+        if response.status_code not in (200, 204, 404):
+            raise BlobStorageError(f"S3 DELETE answered {response.status_code}")
+
+    async def _send(self, method: str, url: str) -> httpx.Response:
+        try:
+            return await self.client.request(
+                method, url, headers=self._signed(method, url, EMPTY_PAYLOAD_SHA256)
+            )
+        except httpx.HTTPError as error:
+            raise BlobStorageError(f"S3 {method} failed: {error}") from error
+
+
+def create_blob_storage(settings: Settings) -> BlobStorage:
+    """The store chosen by `COMPTOIR_BLOB_STORAGE`; build it once per process."""
+    if settings.blob_storage == "s3":
+        if not (settings.s3_endpoint_url and settings.s3_bucket):
+            raise ValueError("COMPTOIR_S3_ENDPOINT_URL and COMPTOIR_S3_BUCKET are required for s3")
+        return S3BlobStorage(
+            endpoint_url=settings.s3_endpoint_url,
+            bucket=settings.s3_bucket,
+            credentials=S3Credentials(
+                access_key_id=settings.s3_access_key_id,
+                secret_access_key=settings.s3_secret_access_key.get_secret_value(),
+                region=settings.s3_region,
+            ),
+            spool_dir=settings.data_dir / "spool",
+            key_prefix=settings.s3_key_prefix,
+            addressing_style=settings.s3_addressing_style,
+            timeout_seconds=settings.s3_timeout_seconds,
+        )
+    return LocalBlobStorage(settings.blob_dir)

@@ -1,0 +1,118 @@
+"""Upload throughput of 1 MB files: the ingest service into the local blob store against raw
+disk writes (open, write, fsync, close) of the same bytes, measured in the same run.
+
+.venv/bin/python -m bench.documents_upload [--files 200] [--size 1048576]
+
+The service path streams each file in 64 KiB chunks, hashes and sniffs it, writes it through a
+temporary file renamed into place, analyses PDFs for a Factur-X attachment and flushes/commits
+one row per file (SQLite, the embedded default), one unit of work per upload as a request
+would. Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from pypdf import PdfWriter
+
+from api.adapters.blob_storage import CHUNK_SIZE, LocalBlobStorage
+from api.core.db import create_engine, create_sessionmaker
+from api.core.settings import Settings
+from api.documents.service import DeclaredDocument, DocumentService
+from api.migrate import upgrade_to_head
+from api.models import DocumentSource, DocumentType
+
+
+def png_like(size: int) -> bytes:
+    # No e-invoice analysis for images: this row shows the storage path alone.
+    return b"\x89PNG\r\n\x1a\n" + os.urandom(size - 8)
+
+
+def pdf_with_attachment(size: int) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_attachment("scan.bin", os.urandom(size))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+async def chunks(data: bytes) -> AsyncIterator[bytes]:
+    view = memoryview(data)
+    for start in range(0, len(data), CHUNK_SIZE):
+        yield bytes(view[start : start + CHUNK_SIZE])
+
+
+def raw_disk_writes(files: list[bytes], folder: Path) -> float:
+    folder.mkdir(parents=True)
+    started = time.perf_counter()
+    for data in files:
+        with (folder / uuid.uuid4().hex).open("wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+    return time.perf_counter() - started
+
+
+async def ingest_all(files: list[bytes], data_dir: Path) -> float:
+    settings = Settings(data_dir=data_dir, log_level="WARNING")
+    engine = create_engine(settings)
+    async with engine.begin() as connection:
+        await connection.run_sync(upgrade_to_head)
+    sessionmaker = create_sessionmaker(engine)
+    service = DocumentService(LocalBlobStorage(settings.blob_dir), settings)
+    declared = DeclaredDocument(
+        workspace_id=uuid.uuid4(),
+        client_id=uuid.uuid4(),
+        uploaded_by=uuid.uuid4(),
+        source=DocumentSource.WEB,
+        type=DocumentType.INVOICE,
+        original_filename="facture.pdf",
+    )
+    started = time.perf_counter()
+    for data in files:
+        async with sessionmaker() as session:
+            await service.ingest(session, chunks(data), declared)
+            await session.commit()
+    elapsed = time.perf_counter() - started
+    await engine.dispose()
+    return elapsed
+
+
+def line(label: str, count: int, total_bytes: int, seconds: float) -> str:
+    return (
+        f"{label:<52} {count / seconds:8.1f} files/s  {total_bytes / seconds / 1e6:8.1f} MB/s"
+        f"  ({seconds * 1000 / count:6.2f} ms/file)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--size", type=int, default=1024 * 1024)
+    args = parser.parse_args()
+    workspace = Path(tempfile.mkdtemp(prefix="comptoir-bench-upload."))
+    print(f"\nUpload of {args.files} files of {args.size / 1e6:.2f} MB, local blob store, SQLite")
+    for label, make in (("image (no e-invoice analysis)", png_like), ("PDF", pdf_with_attachment)):
+        files = [make(args.size) for _ in range(args.files)]
+        total = sum(len(data) for data in files)
+        raw_dir = workspace / f"raw-{label[:3]}"
+        app_dir = workspace / f"app-{label[:3]}"
+        asyncio.run(ingest_all(files[:5], workspace / f"warmup-{label[:3]}"))  # imports, caches
+        raw = raw_disk_writes(files, raw_dir)
+        app = asyncio.run(ingest_all(files, app_dir))
+        print(line(f"raw disk writes + fsync, {label}", len(files), total, raw))
+        print(line(f"ingest service, {label}", len(files), total, app))
+        print(f"{'ratio ingest / raw (throughput)':<52} {raw / app:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
