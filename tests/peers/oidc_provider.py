@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,9 @@ class LocalOidcProvider:
 
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    # A file, not a pipe: nobody reads the provider's warnings while it runs, and a full pipe
+    # would block it.
+    log: tempfile._TemporaryFileWrapper[bytes] | None = None
 
     @property
     def issuer(self) -> str:
@@ -56,17 +60,19 @@ class LocalOidcProvider:
 
     def start(self) -> None:
         install_dependencies()
+        self.log = tempfile.NamedTemporaryFile(prefix="oidc-provider-", suffix=".log")  # noqa: SIM115
         self.process = subprocess.Popen(
             ["node", "server.mjs", "--port", str(self.port), "--redirect-uri", REDIRECT_URI],
             cwd=PEER_DIR,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                errors = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise RuntimeError(f"the OpenID provider exited: {errors}")
+                output = Path(self.log.name).read_text(errors="replace")
+                self.stop()
+                raise RuntimeError(f"the OpenID provider exited: {output}")
             try:
                 response = httpx.get(f"{self.issuer}/.well-known/openid-configuration", timeout=1)
                 if response.status_code == 200:
@@ -78,17 +84,18 @@ class LocalOidcProvider:
         raise RuntimeError("the OpenID provider did not answer within 30 s")
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stderr:
-            self.process.stderr.close()
-        self.process = None
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+        if self.log is not None:
+            self.log.close()
+            self.log = None
 
     def restart(self) -> None:
         self.stop()
