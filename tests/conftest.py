@@ -24,6 +24,7 @@ from api.app import create_app
 from api.core.db import create_engine
 from api.core.settings import Settings
 from api.migrate import upgrade_to_head
+from tests.peers.oidc_provider import LocalOidcProvider
 
 
 class TestEnvironment(BaseSettings):
@@ -135,3 +136,14 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-un
 def pytest_report_header(config: pytest.Config) -> str:
     url = TestEnvironment().database_url
     return f"comptoir database: {make_url(url).get_backend_name() if url else 'sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[LocalOidcProvider]:
+    """A real OpenID provider (npm `oidc-provider`) on loopback, shared by the session."""
+    provider = LocalOidcProvider()
+    provider.start()
+    try:
+        yield provider
+    finally:
+        provider.stop()

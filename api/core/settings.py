@@ -6,15 +6,23 @@ This is the only module that reads the process environment; everything else rece
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# Asymmetric algorithms only: `none` proves nothing and HS* is keyed by the client secret, so
+# anyone holding that secret could mint an identity (OpenID Connect Core §10.1, RFC 8725 §3.1).
+OIDC_SIGNING_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384", "ES512"})
+
+# Where the provider sends the browser back; the registration router serves it.
+OIDC_DEFAULT_CALLBACK_PATH = "/api/v1/registration/sso/callback"
 
 
 class Settings(BaseSettings):
@@ -100,6 +108,73 @@ class Settings(BaseSettings):
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
+
+    # Firm registration goes through the profession's SSO (Comptexpert in production, any
+    # OpenID Connect provider here). Empty issuer: SSO registration is off.
+    oidc_issuer: str = Field(default="", description="Issuer URL of the OpenID provider.")
+    oidc_allowed_issuers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Issuers allowed to create a firm (comma-separated or JSON list); "
+        "the configured issuer must be one of them.",
+    )
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr = SecretStr("")
+    oidc_token_auth_method: Literal["client_secret_basic", "client_secret_post"] = (
+        "client_secret_basic"
+    )
+    oidc_redirect_uri: str = Field(
+        default="",
+        description=f"Callback URL registered at the provider; empty means "
+        f"public_url + {OIDC_DEFAULT_CALLBACK_PATH}.",
+    )
+    oidc_scopes: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["openid", "profile", "email"]
+    )
+    oidc_id_token_algorithms: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["RS256", "ES256"],
+        description="Signature algorithms accepted on id_tokens (asymmetric only).",
+    )
+    oidc_claim_given_name: str = "given_name"
+    oidc_claim_family_name: str = "family_name"
+    oidc_claim_email: str = "email"
+    oidc_claim_siren: str = Field(
+        default="", description="Claim carrying the firm's SIREN; empty: registration asks."
+    )
+    oidc_clock_leeway_seconds: int = Field(default=60, ge=0, le=300)
+    oidc_id_token_max_age_seconds: int = Field(
+        default=600, ge=60, description="An id_token issued longer ago than this is refused."
+    )
+    oidc_metadata_ttl_seconds: int = Field(
+        default=3600, ge=60, description="How long discovery and JWKS documents are cached."
+    )
+    oidc_http_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @field_validator(
+        "oidc_allowed_issuers", "oidc_scopes", "oidc_id_token_algorithms", mode="before"
+    )
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [item.strip() for item in text.split(",") if item.strip()]
+        return value
+
+    @field_validator("oidc_id_token_algorithms")
+    @classmethod
+    def _only_asymmetric_algorithms(cls, value: list[str]) -> list[str]:
+        refused = sorted(set(value) - OIDC_SIGNING_ALGORITHMS)
+        if refused or not value:
+            raise ValueError(
+                f"algorithmes refusés pour l'id_token : {refused or 'liste vide'} "
+                f"(autorisés : {sorted(OIDC_SIGNING_ALGORITHMS)})"
+            )
+        return value
+
+    @property
+    def oidc_callback_url(self) -> str:
+        return self.oidc_redirect_uri or self.public_url.rstrip("/") + OIDC_DEFAULT_CALLBACK_PATH
 
     @property
     def resolved_database_url(self) -> str:
