@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { NO_PERMISSIONS, permissionsFrom } from "@/lib/permissions";
+import { Permission, SIDE_NAVIGATION, visibleItems, WORKSPACE_MENU } from "./navigation";
+
+const labels = (items: { label: string }[]) => items.map((item) => item.label);
+
+describe("navigation by permission", () => {
+  it("shows a Gestionnaire de clients the clients but no documents", () => {
+    const gestionnaire = permissionsFrom([Permission.CLIENTS_READ]);
+
+    expect(labels(visibleItems(SIDE_NAVIGATION, gestionnaire))).toEqual([
+      "Clients",
+      "État du service",
+    ]);
+    expect(visibleItems(WORKSPACE_MENU, gestionnaire)).toEqual([]);
+  });
+
+  it("shows an Administrateur the users, extensions and audit log", () => {
+    const administrateur = permissionsFrom([
+      Permission.MEMBERS_MANAGE,
+      Permission.EXTENSIONS_MANAGE,
+      Permission.AUDIT_READ,
+    ]);
+
+    expect(labels(visibleItems(WORKSPACE_MENU, administrateur))).toEqual([
+      "Utilisateurs",
+      "Extensions",
+      "Journal d'audit",
+    ]);
+    expect(labels(visibleItems(SIDE_NAVIGATION, administrateur))).not.toContain(
+      "Documents clients",
+    );
+  });
+
+  it("denies by default: no permission, only the status page", () => {
+    expect(labels(visibleItems(SIDE_NAVIGATION, NO_PERMISSIONS))).toEqual(["État du service"]);
+  });
+});

@@ -1,0 +1,65 @@
+import { useContext, useId, useState } from "react";
+import { NavLink, Outlet, useLocation } from "react-router";
+import { ApiStatusBadge } from "@/features/health";
+import { usePermissions } from "@/lib/permissions";
+import { SIDE_NAVIGATION, visibleItems, WORKSPACE_MENU } from "../navigation";
+import { WorkspaceContext } from "../workspace";
+import { shellText } from "../text";
+import { WorkspaceMenu } from "./WorkspaceMenu";
+
+/** Header, side navigation and the page: the frame every workspace screen renders in. */
+export function AppShell() {
+  const permissions = usePermissions();
+  const workspace = useContext(WorkspaceContext);
+  const navigationId = useId();
+  const { pathname } = useLocation();
+  // On a phone the navigation is a drawer, open only on the page where it was opened: following
+  // one of its links closes it, and so does going back in history.
+  const [navigationOpenedOn, setNavigationOpenedOn] = useState<string | null>(null);
+  const navigationOpen = navigationOpenedOn === pathname;
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#contenu">
+        {shellText.skipToContent}
+      </a>
+      <header className="shell__header">
+        <button
+          type="button"
+          className="shell__navigation-toggle"
+          aria-expanded={navigationOpen}
+          aria-controls={navigationId}
+          onClick={() => setNavigationOpenedOn(navigationOpen ? null : pathname)}
+        >
+          {navigationOpen ? shellText.closeNavigation : shellText.openNavigation}
+        </button>
+        <span className="shell__product">{shellText.productName}</span>
+        <span className="shell__workspace" data-testid="workspace-name">
+          {workspace.name ?? shellText.defaultWorkspaceName}
+        </span>
+        <WorkspaceMenu items={visibleItems(WORKSPACE_MENU, permissions)} />
+        <span className="shell__spacer" />
+        <ApiStatusBadge />
+      </header>
+      <nav
+        id={navigationId}
+        className="shell__navigation"
+        data-open={navigationOpen}
+        aria-label={shellText.mainNavigation}
+      >
+        <ul>
+          {visibleItems(SIDE_NAVIGATION, permissions).map((item) => (
+            <li key={item.to}>
+              <NavLink to={item.to} onClick={() => setNavigationOpenedOn(null)}>
+                {item.label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="contenu" className="shell__main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+export const shellText = {
+  productName: "Comptoir",
+  skipToContent: "Aller au contenu principal",
+  defaultWorkspaceName: "Espace de travail",
+  manageWorkspace: "Gérer l'espace de travail",
+  manageWorkspaceEmpty: "Aucun réglage n'est accessible avec vos rôles.",
+  mainNavigation: "Navigation principale",
+  openNavigation: "Ouvrir le menu",
+  closeNavigation: "Fermer le menu",
+  navigation: {
+    clients: "Clients",
+    documents: "Documents clients",
+    members: "Utilisateurs",
+    extensions: "Extensions",
+    audit: "Journal d'audit",
+    status: "État du service",
+  },
+  notFoundTitle: "Page introuvable",
+  notFoundBody: "Cette adresse ne correspond à aucune page de Comptoir.",
+  backHome: "Revenir à l'accueil",
+  documentTitleSuffix: "Comptoir",
+} as const;

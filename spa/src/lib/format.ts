@@ -1,0 +1,58 @@
+// Dates and amounts as a French accountant reads them. Formatters are built once: Intl
+// constructors are costly and lists render hundreds of rows.
+const LOCALE = "fr-FR";
+// Timestamps are stored in UTC; French firms read them in metropolitan time.
+const TIME_ZONE = "Europe/Paris";
+
+const dateFormat = new Intl.DateTimeFormat(LOCALE, { dateStyle: "short", timeZone: TIME_ZONE });
+const longDateFormat = new Intl.DateTimeFormat(LOCALE, { dateStyle: "long", timeZone: TIME_ZONE });
+const dateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
+  dateStyle: "short",
+  timeStyle: "short",
+  timeZone: TIME_ZONE,
+});
+const euroFormat = new Intl.NumberFormat(LOCALE, { style: "currency", currency: "EUR" });
+
+/** `2026-09-01` or an ISO timestamp → `01/09/2026`. */
+export function formatDate(value: string | Date): string {
+  return dateFormat.format(toDate(value));
+}
+
+/** → `1 septembre 2026`. */
+export function formatLongDate(value: string | Date): string {
+  return longDateFormat.format(toDate(value));
+}
+
+/** → `01/09/2026 14:30` (Paris time). */
+export function formatDateTime(value: string | Date): string {
+  return dateTimeFormat.format(toDate(value));
+}
+
+/**
+ * The API sends money as decimal strings (`"1234.50"`) so no cent is lost in transit; this is
+ * the only place it becomes a number, for display. → `1 234,50 €`.
+ */
+export function formatAmount(amount: string, currency = "EUR"): string {
+  const value = Number(amount);
+  if (!Number.isFinite(value)) {
+    throw new RangeError(`Montant invalide : ${amount}`);
+  }
+  const format =
+    currency === "EUR"
+      ? euroFormat
+      : new Intl.NumberFormat(LOCALE, { style: "currency", currency });
+  return format.format(value);
+}
+
+function toDate(value: string | Date): Date {
+  // A bare calendar date is a day, not midnight UTC: read it at noon UTC so no time zone moves
+  // it to the previous or next day.
+  const date =
+    typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)
+      ? new Date(`${value}T12:00:00Z`)
+      : new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new RangeError(`Date invalide : ${String(value)}`);
+  }
+  return date;
+}
