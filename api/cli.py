@@ -17,12 +17,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from api.companies import cli as companies_cli
 from api.core.settings import PROJECT_ROOT, get_settings
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
 
 # Each entry registers a sub-command group on the parser; domains append theirs here.
-COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
+    companies_cli.register,
+]
 
 
 def _cmd_migrate(_args: argparse.Namespace) -> int:

@@ -2,5 +2,17 @@
 `Base.metadata` (Alembic's autogenerate and the tests rely on it)."""
 
 from api.core.models import Base
+from api.models.sirene import (
+    CompanyRegistryCacheEntry,
+    CompanyRegistryRateSlot,
+    SireneEstablishment,
+    SireneUnit,
+)
 
-__all__ = ["Base"]
+__all__ = [
+    "Base",
+    "CompanyRegistryCacheEntry",
+    "CompanyRegistryRateSlot",
+    "SireneEstablishment",
+    "SireneUnit",
+]
