@@ -114,7 +114,7 @@ class RechercheEntreprisesRegistry:
         return None
 
     async def _results(self, params: Mapping[str, str]) -> list[_Result]:
-        request = "/search?" + httpx.QueryParams(sorted(params.items())).__str__()
+        request = "/search?" + str(httpx.QueryParams(sorted(params.items())))
         cached = await self._cache.get(request)
         if cached is not None:
             return _cached_results.validate_json(cached)

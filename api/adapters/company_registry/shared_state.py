@@ -1,17 +1,26 @@
 """State the remote registry shares between API processes, kept in the database:
 the answer cache and the request-rate slot (DESIGN: no per-process state another
-instance would need)."""
+instance would need).
+
+Both use their own short sessions, committed at once, never the request's unit of work: a
+rate slot held until the request commits would serialise every lookup. On SQLite (a single
+writer) a request that already holds the write lock waits up to `busy_timeout` here; the
+embedded set-up uses the local SIRENE registry, which only reads.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 
 from sqlalchemy import case, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.models.sirene import CompanyRegistryCacheEntry, CompanyRegistryRateSlot
+
+logger = logging.getLogger("comptoir.company_registry")
 
 _cache = CompanyRegistryCacheEntry
 _slot = CompanyRegistryRateSlot
@@ -45,10 +54,10 @@ class AnswerCache:
         now = time.time()
         key = self.key(request)
         async with self._sessionmaker() as session:
-            # Expired rows go on every write: the table stays as small as the live answers.
-            await session.execute(delete(_cache).where(_cache.expires_at <= now))
-            await session.execute(delete(_cache).where(_cache.key == key))
             try:
+                # Expired rows go on every write: the table stays as small as the live answers.
+                await session.execute(delete(_cache).where(_cache.expires_at <= now))
+                await session.execute(delete(_cache).where(_cache.key == key))
                 await session.execute(
                     insert(_cache).values(
                         key=key, payload=payload, expires_at=now + self._ttl_seconds
@@ -57,6 +66,10 @@ class AnswerCache:
                 await session.commit()
             except IntegrityError:
                 # Another process cached the same answer meanwhile: theirs is as good.
+                await session.rollback()
+            except OperationalError:
+                # A busy database must not fail a lookup that already has its answer.
+                logger.warning("company registry answer not cached (database busy)")
                 await session.rollback()
 
 
