@@ -45,6 +45,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            registry = getattr(app.state, "company_registry", None)
+            if registry is not None and hasattr(registry, "aclose"):
+                await registry.aclose()  # the remote registry's HTTP connection pool
             await engine.dispose()
 
     app = FastAPI(

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from api.audit import cli as audit_cli
 from api.auth import cli as auth_cli
+from api.companies import cli as companies_cli
 from api.core.settings import PROJECT_ROOT, get_settings
 from api.devices import cli as devices_cli
 from api.firms import cli as firms_cli
@@ -29,6 +30,7 @@ OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
 COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     audit_cli.register,
     auth_cli.register,
+    companies_cli.register,
     devices_cli.register,
     firms_cli.register,
 ]

@@ -10,12 +10,13 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.companies.demo import load_sirene_sample
 from api.core.db import create_engine, create_sessionmaker
 from api.core.settings import Settings
 
 DemoStep = Callable[[AsyncSession, Settings], Awaitable[list[str]]]
 
-DEMO_STEPS: list[DemoStep] = []
+DEMO_STEPS: list[DemoStep] = [load_sirene_sample]
 
 
 async def seed_demo(settings: Settings) -> list[str]:

@@ -55,6 +55,28 @@ class Settings(BaseSettings):
     database_max_overflow: int = Field(default=10, ge=0)
     database_echo: bool = False
 
+    company_registry: Literal["sirene", "recherche_entreprises"] = Field(
+        default="sirene",
+        description="Source of company data: the local SIRENE tables (loaded by "
+        "`comptoir sirene import`) or the public API Recherche d'entreprises.",
+    )
+    recherche_entreprises_url: str = "https://recherche-entreprises.api.gouv.fr"
+    recherche_entreprises_timeout_seconds: float = Field(default=5.0, gt=0)
+    recherche_entreprises_requests_per_second: float = Field(
+        default=7.0,
+        gt=0,
+        description="The public API's documented limit, shared by every API process "
+        "through the database.",
+    )
+    recherche_entreprises_max_retries: int = Field(default=2, ge=0)
+    recherche_entreprises_max_wait_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="Longest wait (rate slot or `Retry-After`) while a user waits; beyond it "
+        "the lookup fails with a 503 carrying the delay.",
+    )
+    company_registry_cache_ttl_seconds: int = Field(default=86_400, ge=0)
+
     spa_dist: Path = Field(
         default=PROJECT_ROOT / "spa" / "dist",
         description="Built SPA served at / when the folder exists.",

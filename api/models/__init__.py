@@ -12,6 +12,12 @@ from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChalle
 from api.models.membership import Membership, MembershipStatus
 from api.models.rate_limit import RateLimitWindow
 from api.models.signing_key import SigningKey
+from api.models.sirene import (
+    CompanyRegistryCacheEntry,
+    CompanyRegistryRateSlot,
+    SireneEstablishment,
+    SireneUnit,
+)
 from api.models.user import User
 from api.models.workspace import Workspace, WorkspaceKind
 
@@ -21,6 +27,8 @@ __all__ = [
     "AuthSession",
     "Base",
     "ChallengeStatus",
+    "CompanyRegistryCacheEntry",
+    "CompanyRegistryRateSlot",
     "Device",
     "DeviceNonce",
     "Document",
@@ -36,6 +44,8 @@ __all__ = [
     "RefreshToken",
     "SessionKind",
     "SigningKey",
+    "SireneEstablishment",
+    "SireneUnit",
     "User",
     "Workspace",
     "WorkspaceKind",

@@ -1,0 +1,1 @@
+"""Companies (Entreprises): looking a company up in the registry, validating identifiers."""
