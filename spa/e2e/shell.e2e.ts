@@ -60,6 +60,8 @@ describe("application shell", () => {
 
   it("starts keyboard navigation with a skip link to the content", async () => {
     await page.goto(`${baseUrl}/statut`);
+    // Tab only once React has rendered the shell, or focus lands on the empty document.
+    await page.getByText("Aller au contenu principal").waitFor({ state: "attached" });
 
     await page.keyboard.press("Tab");
 
