@@ -23,8 +23,9 @@ async def seed_demo_firm(session: AsyncSession, settings: Settings) -> list[str]
         created = await service.create_firm(session, settings, DEMO_FIRM)
         firm, owner, link = created.firm, created.owner, created.enrollment.url
     else:
-        owner = await repository.user_by_email(session, DEMO_FIRM.owner_email)
-        assert owner is not None
+        existing_owner = await repository.user_by_email(session, DEMO_FIRM.owner_email)
+        assert existing_owner is not None
+        owner = existing_owner
         if await repository.has_device(session, owner.id):
             return [
                 f"Cabinet de démonstration : {firm.name} ({owner.email}, appareil déjà enrôlé).",
