@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
+from api.api_keys.router import router as api_keys_router
 from api.auth.router import router as auth_router
 from api.devices.router import router as devices_router
 from api.health.router import router as health_router
@@ -12,3 +13,4 @@ api_router.include_router(health_router)
 api_router.include_router(auth_router)
 api_router.include_router(devices_router)
 api_router.include_router(me_router)
+api_router.include_router(api_keys_router)

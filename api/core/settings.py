@@ -93,6 +93,7 @@ class Settings(BaseSettings):
     rate_limit_challenges_per_ip_per_minute: int = Field(default=30, ge=1)
     rate_limit_approvals_per_user_per_minute: int = Field(default=10, ge=1)
     rate_limit_device_sessions_per_ip_per_minute: int = Field(default=30, ge=1)
+    rate_limit_api_key_requests_per_minute: int = Field(default=600, ge=1)
 
     @property
     def token_audience(self) -> str:

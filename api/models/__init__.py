@@ -2,6 +2,7 @@
 `Base.metadata` (Alembic's autogenerate and the tests rely on it)."""
 
 from api.core.models import Base
+from api.models.api_key import ApiKey
 from api.models.audit_event import AuditChainHead, AuditEvent
 from api.models.auth_session import AuthSession, RefreshToken, SessionKind
 from api.models.device import Device
@@ -22,6 +23,7 @@ from api.models.user import User
 from api.models.workspace import Workspace, WorkspaceKind
 
 __all__ = [
+    "ApiKey",
     "AuditChainHead",
     "AuditEvent",
     "AuthSession",
