@@ -95,6 +95,15 @@ class Settings(BaseSettings):
     rate_limit_device_sessions_per_ip_per_minute: int = Field(default=30, ge=1)
     rate_limit_api_key_requests_per_minute: int = Field(default=600, ge=1)
 
+    # Webhooks (Extensions)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_secret_rotation_grace_hours: int = Field(default=24, ge=0, le=720)
+    webhook_allow_private_targets: bool = Field(
+        default=False,
+        description="Allow loopback/private/link-local receiver URLs. Only tests set it: "
+        "otherwise a webhook could reach the server's own network (SSRF).",
+    )
+
     @property
     def token_audience(self) -> str:
         """`aud` of access tokens and of every signed login message: this deployment's URL."""

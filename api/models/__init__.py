@@ -20,6 +20,7 @@ from api.models.sirene import (
     SireneUnit,
 )
 from api.models.user import User
+from api.models.webhook import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from api.models.workspace import Workspace, WorkspaceKind
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "ChallengeStatus",
     "CompanyRegistryCacheEntry",
     "CompanyRegistryRateSlot",
+    "DeliveryStatus",
     "Device",
     "DeviceNonce",
     "Document",
@@ -49,6 +51,9 @@ __all__ = [
     "SireneEstablishment",
     "SireneUnit",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Workspace",
     "WorkspaceKind",
 ]

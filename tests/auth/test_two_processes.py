@@ -125,12 +125,27 @@ def test_login_spans_two_api_processes(shared_database: str, tmp_path: Path) -> 
                 browser = Browser()
                 assert (await browser.show_qr(client)).status_code == 201
                 qr_url = browser.challenge["qr_url"]
-                # The phone companion talks to process B only (the QR URL's origin).
+
+                # The browser long-polls process A while the phone companion talks to process B
+                # only (the QR URL's origin): A must wake up on what B committed.
+                async def wait_for_decision() -> httpx.Response:
+                    # Wakes up once when the phone scans (still pending), once when it decides.
+                    while True:
+                        answer = await client.get(
+                            f"/api/v1/auth/login-challenges/{browser.challenge_id}",
+                            params={"wait": 20},
+                            timeout=30,
+                        )
+                        if answer.json()["status"] != "pending":
+                            return answer
+                        await asyncio.sleep(answer.json()["interval"])
+
+                waiting = asyncio.create_task(wait_for_decision())
                 approval = await asyncio.to_thread(
                     _comptoir, env, "device", "approve", qr_url, "--key-file", str(key_file)
                 )
                 assert "Connexion approuvée" in approval
-                status = await client.get(f"/api/v1/auth/login-challenges/{browser.challenge_id}")
+                status = await asyncio.wait_for(waiting, timeout=20)
                 redeemed = await browser.redeem(client, mode="bearer")
                 return qr_url, status, redeemed
 
