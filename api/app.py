@@ -48,6 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             registry = getattr(app.state, "company_registry", None)
             if registry is not None and hasattr(registry, "aclose"):
                 await registry.aclose()  # the remote registry's HTTP connection pool
+            sso_http = getattr(app.state, "identity_provider_http", None)
+            if sso_http is not None:
+                await sso_http.aclose()  # the SSO provider's HTTP connection pool
             await engine.dispose()
 
     app = FastAPI(

@@ -7,6 +7,7 @@ from api.auth.router import router as auth_router
 from api.devices.router import router as devices_router
 from api.health.router import router as health_router
 from api.me.router import router as me_router
+from api.registration.router import router as registration_router
 from api.webhooks.router import router as webhooks_router
 
 api_router = APIRouter(prefix="/api/v1")
@@ -16,3 +17,4 @@ api_router.include_router(devices_router)
 api_router.include_router(me_router)
 api_router.include_router(api_keys_router)
 api_router.include_router(webhooks_router)
+api_router.include_router(registration_router)

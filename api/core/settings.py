@@ -181,6 +181,21 @@ class Settings(BaseSettings):
     )
     oidc_http_timeout_seconds: float = Field(default=10.0, gt=0)
 
+    # Firm registration (docs/registration.md)
+    sso_authorization_ttl_seconds: int = Field(
+        default=600, ge=60, le=3600, description="How long a started SSO login may be finished."
+    )
+    registration_ttl_hours: int = Field(
+        default=72, ge=1, le=720, description="How long a registration waits for its owner."
+    )
+    rate_limit_sso_starts_per_ip_per_minute: int = Field(default=20, ge=1)
+    rate_limit_identity_attempts_per_hour: int = Field(
+        default=5, ge=1, description="Identity document submissions per registration and hour."
+    )
+    identity_image_max_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1, description="Largest ID document photo accepted."
+    )
+
     @field_validator(
         "oidc_allowed_issuers", "oidc_scopes", "oidc_id_token_algorithms", mode="before"
     )

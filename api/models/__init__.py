@@ -12,6 +12,12 @@ from api.models.folder import Folder
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
 from api.models.membership import Membership, MembershipStatus
 from api.models.rate_limit import RateLimitWindow
+from api.models.registration import (
+    FirmRegistration,
+    IdentityVerification,
+    RegistrationStatus,
+    SsoAuthorization,
+)
 from api.models.signing_key import SigningKey
 from api.models.sirene import (
     CompanyRegistryCacheEntry,
@@ -40,16 +46,20 @@ __all__ = [
     "DocumentType",
     "EnrollmentPurpose",
     "EnrollmentToken",
+    "FirmRegistration",
     "Folder",
+    "IdentityVerification",
     "LoginChallenge",
     "Membership",
     "MembershipStatus",
     "RateLimitWindow",
     "RefreshToken",
+    "RegistrationStatus",
     "SessionKind",
     "SigningKey",
     "SireneEstablishment",
     "SireneUnit",
+    "SsoAuthorization",
     "User",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -557,6 +557,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registration/sso/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start Sso
+         * @description Start firm registration: redirect the browser to the profession's SSO.
+         */
+        get: operations["registration:start_sso"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/sso/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sso Callback
+         * @description Where the SSO sends the browser back (`code`, `state`, `iss` or `error`): opens the
+         *     registration and redirects to its page, `/inscription#<registration secret>`.
+         */
+        get: operations["registration:sso_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify Identity
+         * @description Prove the owner's identity from the enrolled app (MRZ of an ID card or passport);
+         *     on success the firm is created with its owner active.
+         */
+        post: operations["registration:verify_identity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Registration
+         * @description Where a registration stands: names, SIREN, the enrollment QR and the next step.
+         */
+        get: operations["registration:get_registration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/{secret}/siren": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Siren
+         * @description Give the firm's SIREN when the SSO did not provide it.
+         */
+        put: operations["registration:set_siren"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -806,6 +908,26 @@ export interface components {
             /** Signature */
             signature: string;
         };
+        /** DocumentSummary */
+        DocumentSummary: {
+            /** Document Format */
+            document_format: string;
+            /** Document Code */
+            document_code: string;
+            /** Issuing State */
+            issuing_state: string;
+            /** Nationality */
+            nationality: string;
+            /** Surname */
+            surname: string;
+            /** Given Names */
+            given_names: string[];
+            /**
+             * Expiry Date
+             * Format: date
+             */
+            expiry_date: string;
+        };
         /** EnrollmentInspect */
         EnrollmentInspect: {
             /** Enrollment Token */
@@ -846,6 +968,29 @@ export interface components {
              */
             qr_png: string;
         };
+        /** EnrollmentQr */
+        EnrollmentQr: {
+            /**
+             * Url
+             * @description The owner's single-use enrollment link (what the QR encodes).
+             */
+            url: string;
+            /**
+             * Qr Svg
+             * @description The enrollment QR as an SVG data URI.
+             */
+            qr_svg: string;
+            /**
+             * Qr Png
+             * @description The enrollment QR as a PNG data URI.
+             */
+            qr_png: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
         /** FieldError */
         FieldError: {
             /**
@@ -872,6 +1017,45 @@ export interface components {
             status: "ok";
             /** Version */
             version: string;
+        };
+        /**
+         * IdentityDocumentIn
+         * @description What the app read from the owner's identity card or passport.
+         */
+        IdentityDocumentIn: {
+            /**
+             * Mrz Lines
+             * @description The machine readable zone, one string per line (2×44 passport, 3×30 identity card, 2×36 French card of 1988-2021), filler character `<`.
+             */
+            mrz_lines: string[];
+            /**
+             * Document Image
+             * @description Optional photo of the MRZ side, base64 (JPEG, PNG, HEIC or WebP); its SHA-256 is kept as evidence.
+             */
+            document_image?: string | null;
+        };
+        /** IdentityVerifiedOut */
+        IdentityVerifiedOut: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "verified";
+            /** Message */
+            message: string;
+            /**
+             * Verification Id
+             * Format: uuid
+             */
+            verification_id: string;
+            document: components["schemas"]["DocumentSummary"];
+            firm: components["schemas"]["RegisteredFirm"];
+            /**
+             * Next Step
+             * @description `open_device_session`: open a new device session to act in the firm.
+             * @enum {string}
+             */
+            next_step: "provide_siren" | "enroll_device" | "verify_identity" | "open_device_session" | "restart";
         };
         /** Jwks */
         Jwks: {
@@ -1067,6 +1251,79 @@ export interface components {
              */
             refresh_token?: string | null;
         };
+        /** RegisteredFirm */
+        RegisteredFirm: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Siren */
+            siren: string;
+            /** Siret */
+            siret: string | null;
+            /** Vat Number */
+            vat_number: string | null;
+            /** Address Line */
+            address_line: string | null;
+            /** Postal Code */
+            postal_code: string | null;
+            /** City */
+            city: string | null;
+        };
+        /**
+         * RegistrationOut
+         * @description Where a firm registration stands, for the page the SSO callback leads to.
+         */
+        RegistrationOut: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "awaiting_siren" | "awaiting_identity" | "completed" | "expired";
+            /**
+             * Next Step
+             * @enum {string}
+             */
+            next_step: "provide_siren" | "enroll_device" | "verify_identity" | "open_device_session" | "restart";
+            /** Given Name */
+            given_name: string;
+            /** Family Name */
+            family_name: string;
+            /** Email */
+            email: string;
+            /** Siren */
+            siren: string | null;
+            /**
+             * Siren From Sso
+             * @description The SIREN came from the SSO and cannot be changed.
+             */
+            siren_from_sso: boolean;
+            /**
+             * Firm Name
+             * @description The firm's name in the company registry.
+             */
+            firm_name: string | null;
+            /** Address Line */
+            address_line: string | null;
+            /** Postal Code */
+            postal_code: string | null;
+            /** City */
+            city: string | null;
+            /** Device Enrolled */
+            device_enrolled: boolean;
+            /** @description Present while the enrollment link is usable (not yet scanned, not expired). */
+            enrollment: components["schemas"]["EnrollmentQr"] | null;
+            /** Firm Id */
+            firm_id: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
         /**
          * RequesterContext
          * @description What the phone shows before the user approves or denies.
@@ -1162,6 +1419,15 @@ export interface components {
              * Format: date-time
              */
             access_expires_at: string;
+        };
+        /** SirenIn */
+        SirenIn: {
+            /**
+             * Siren
+             * @description Spaces are ignored.
+             * @example 732 829 320
+             */
+            siren: string;
         };
         /** TokenPair */
         TokenPair: {
@@ -2722,6 +2988,355 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "registration:start_sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "registration:sso_callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "registration:verify_identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityDocumentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityVerifiedOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "registration:get_registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registration secret from the page URL's fragment (`/inscription#…`). */
+                secret: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "registration:set_siren": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registration secret from the page URL's fragment (`/inscription#…`). */
+                secret: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SirenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
