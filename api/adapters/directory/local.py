@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select, text
+from sqlalchemy import ColumnElement, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -86,7 +86,7 @@ class LocalDirectory:
 
         identifier = request.address.addressing_identifier
         await _lock_address(session, identifier)
-        overlapping_period = [
+        overlapping_period: list[ColumnElement[bool]] = [
             DirectoryLineRecord.date_to.is_(None)
             | (DirectoryLineRecord.date_to >= request.date_from)
         ]
