@@ -223,6 +223,36 @@ class Settings(BaseSettings):
     def oidc_callback_url(self) -> str:
         return self.oidc_redirect_uri or self.public_url.rstrip("/") + OIDC_DEFAULT_CALLBACK_PATH
 
+    # E-invoicing (docs/einvoicing.md): the platform's identity, printed on mandates, and the
+    # national directory (annuaire) where clients are registered as reachable through it.
+    platform_name: str = Field(
+        default="Comptoir", description="Name of the approved platform (PA) on mandates."
+    )
+    platform_siren: str = Field(default="", description="SIREN of the platform's operator.")
+    platform_registration_number: str = Field(
+        default="", description="The platform's registration number as an approved platform."
+    )
+    directory: Literal["local", "afnor"] = Field(
+        default="local",
+        description="Where directory lines go: `local` (embedded, in our database) or `afnor` "
+        "(an XP Z12-013 Directory Service at directory_url).",
+    )
+    directory_platform_id: str = Field(
+        default="0000",
+        min_length=1,
+        description="Our platform's identifier in the directory; lines we hold carry it.",
+    )
+    directory_url: str = Field(
+        default="", description="Base URL of the Directory Service (paths start with /v1/)."
+    )
+    directory_token: SecretStr = Field(
+        default=SecretStr(""), description="Bearer token identifying our platform."
+    )
+    directory_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    directory_timeout_seconds: float = Field(
+        default=15.0, gt=0, description="Beyond it a call is a transient failure (retried)."
+    )
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

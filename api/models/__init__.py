@@ -6,6 +6,7 @@ from api.models.api_key import ApiKey
 from api.models.audit_event import AuditChainHead, AuditEvent
 from api.models.auth_session import AuthSession, RefreshToken, SessionKind
 from api.models.device import Device
+from api.models.directory_line import DirectoryLineRecord
 from api.models.document import Document, DocumentSource, DocumentType
 from api.models.enrollment_token import EnrollmentPurpose, EnrollmentToken
 from api.models.folder import Folder
@@ -41,6 +42,7 @@ __all__ = [
     "DeliveryStatus",
     "Device",
     "DeviceNonce",
+    "DirectoryLineRecord",
     "Document",
     "DocumentSource",
     "DocumentType",
