@@ -4,6 +4,18 @@
 from api.core.models import Base
 from api.models.audit_event import AuditChainHead, AuditEvent
 from api.models.auth_session import AuthSession, RefreshToken, SessionKind
+from api.models.client import (
+    Client,
+    ClientAssignment,
+    ClientImport,
+    ClientImportStatus,
+    ClientStatus,
+    ClientSubscription,
+    ClientSubscriptionChange,
+    PaStatus,
+    Payer,
+    SubscriptionStatus,
+)
 from api.models.device import Device
 from api.models.document import Document, DocumentSource, DocumentType
 from api.models.enrollment_token import EnrollmentPurpose, EnrollmentToken
@@ -27,6 +39,13 @@ __all__ = [
     "AuthSession",
     "Base",
     "ChallengeStatus",
+    "Client",
+    "ClientAssignment",
+    "ClientImport",
+    "ClientImportStatus",
+    "ClientStatus",
+    "ClientSubscription",
+    "ClientSubscriptionChange",
     "CompanyRegistryCacheEntry",
     "CompanyRegistryRateSlot",
     "Device",
@@ -40,12 +59,15 @@ __all__ = [
     "LoginChallenge",
     "Membership",
     "MembershipStatus",
+    "PaStatus",
+    "Payer",
     "RateLimitWindow",
     "RefreshToken",
     "SessionKind",
     "SigningKey",
     "SireneEstablishment",
     "SireneUnit",
+    "SubscriptionStatus",
     "User",
     "Workspace",
     "WorkspaceKind",
