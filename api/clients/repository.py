@@ -181,7 +181,7 @@ async def list_page(
         statement = statement.where(key < after if descending else key > after)
     order = (column.desc(), _client.c.id.desc()) if descending else (column, _client.c.id)
     result = await session.execute(statement.order_by(*order).limit(limit + 1))
-    return [dict(row) for row in result.mappings()]
+    return [row._asdict() for row in result]
 
 
 async def stream_filtered(
@@ -285,7 +285,7 @@ async def assignments_of(
         .where(ClientAssignment.client_id == client_id)
         .order_by(User.last_name, User.first_name, User.id)
     )
-    return [(assignment, user) for assignment, user in rows.tuples()]
+    return [(assignment, user) for assignment, user in rows]
 
 
 async def get_assignment(

@@ -57,7 +57,7 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def list_query(
+async def list_query(
     q: Annotated[str | None, Query(max_length=100, description="Name, SIREN or SIRET.")] = None,
     status: ClientStatus | None = None,
     pa_status: PaStatus | None = None,

@@ -98,7 +98,7 @@ class ConnectionGate:
         self._semaphore.release()
 
 
-def read_only(request: Request) -> None:
+async def read_only(request: Request) -> None:
     """Route dependency (`dependencies=[ReadOnly]`): the endpoint only reads, so its unit of
     work runs without a transaction. Declared on the route, it runs before the session opens.
     Writes that still happen (the session heartbeat) are committed statement by statement."""
