@@ -4,6 +4,8 @@ from fastapi import APIRouter
 
 from api.api_keys.router import router as api_keys_router
 from api.auth.router import router as auth_router
+from api.clients.router import router as clients_router
+from api.companies.router import router as companies_router
 from api.devices.router import router as devices_router
 from api.health.router import router as health_router
 from api.me.router import router as me_router
@@ -18,3 +20,5 @@ api_router.include_router(me_router)
 api_router.include_router(api_keys_router)
 api_router.include_router(webhooks_router)
 api_router.include_router(registration_router)
+api_router.include_router(companies_router)
+api_router.include_router(clients_router)

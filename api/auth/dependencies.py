@@ -48,7 +48,7 @@ class SessionEnded(Unauthorized):
     title = "Session terminée : reconnectez-vous"
 
 
-def key_ring(request: Request) -> KeyRing:
+async def key_ring(request: Request) -> KeyRing:
     ring: KeyRing = request.app.state.key_ring
     return ring
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -23,6 +23,14 @@ OIDC_SIGNING_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384"
 
 # Where the provider sends the browser back; the registration router serves it.
 OIDC_DEFAULT_CALLBACK_PATH = "/api/v1/registration/sso/callback"
+
+
+class ClientPlan(BaseModel):
+    """One plan of the client subscription catalogue. Prices are decimal strings (euros, HT)."""
+
+    code: str = Field(pattern=r"^[a-z0-9_-]{1,40}$")
+    name: str
+    monthly_price: str = Field(pattern=r"^\d+\.\d{2}$")
 
 
 class Settings(BaseSettings):
@@ -218,6 +226,32 @@ class Settings(BaseSettings):
                 f"(autorisés : {sorted(OIDC_SIGNING_ALGORITHMS)})"
             )
         return value
+
+    # Clients (issue 6). The plan catalogue is configuration: a firm sells its own plans.
+    client_plans: list[ClientPlan] = Field(
+        default_factory=lambda: [
+            ClientPlan(code="essentiel", name="Essentiel", monthly_price="19.00"),
+            ClientPlan(code="standard", name="Standard", monthly_price="39.00"),
+            ClientPlan(code="premium", name="Premium", monthly_price="79.00"),
+        ],
+        description="Subscription plans offered to clients (JSON list of "
+        '{"code", "name", "monthly_price"}).',
+    )
+    client_import_max_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1, description="Largest accepted client import file."
+    )
+    client_import_max_rows: int = Field(default=20_000, ge=1)
+    client_import_max_unzipped_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        ge=1,
+        description="Largest total uncompressed size of an import's zip parts (zip bombs).",
+    )
+    client_import_max_zip_ratio: int = Field(
+        default=100, ge=1, description="Largest compression ratio of one zip part."
+    )
+    client_import_ttl_minutes: int = Field(
+        default=60, ge=1, description="How long an import's dry-run report can be confirmed."
+    )
 
     @property
     def oidc_callback_url(self) -> str:

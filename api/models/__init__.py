@@ -5,6 +5,18 @@ from api.core.models import Base
 from api.models.api_key import ApiKey
 from api.models.audit_event import AuditChainHead, AuditEvent
 from api.models.auth_session import AuthSession, RefreshToken, SessionKind
+from api.models.client import (
+    Client,
+    ClientAssignment,
+    ClientImport,
+    ClientImportStatus,
+    ClientStatus,
+    ClientSubscription,
+    ClientSubscriptionChange,
+    PaStatus,
+    Payer,
+    SubscriptionStatus,
+)
 from api.models.device import Device
 from api.models.directory_line import DirectoryLineRecord
 from api.models.document import Document, DocumentSource, DocumentType
@@ -37,6 +49,13 @@ __all__ = [
     "AuthSession",
     "Base",
     "ChallengeStatus",
+    "Client",
+    "ClientAssignment",
+    "ClientImport",
+    "ClientImportStatus",
+    "ClientStatus",
+    "ClientSubscription",
+    "ClientSubscriptionChange",
     "CompanyRegistryCacheEntry",
     "CompanyRegistryRateSlot",
     "DeliveryStatus",
@@ -54,6 +73,8 @@ __all__ = [
     "LoginChallenge",
     "Membership",
     "MembershipStatus",
+    "PaStatus",
+    "Payer",
     "RateLimitWindow",
     "RefreshToken",
     "RegistrationStatus",
@@ -62,6 +83,7 @@ __all__ = [
     "SireneEstablishment",
     "SireneUnit",
     "SsoAuthorization",
+    "SubscriptionStatus",
     "User",
     "WebhookAttempt",
     "WebhookDelivery",
