@@ -13,10 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.companies.demo import load_sirene_sample
 from api.core.db import create_engine, create_sessionmaker
 from api.core.settings import Settings
+from api.members.demo import invite_demo_collaborators
 
 DemoStep = Callable[[AsyncSession, Settings], Awaitable[list[str]]]
 
 DEMO_STEPS: list[DemoStep] = [load_sirene_sample]
+# After the demo firm exists (the lead's firm step goes before this one).
+DEMO_STEPS.append(invite_demo_collaborators)
 
 
 async def seed_demo(settings: Settings) -> list[str]:

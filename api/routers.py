@@ -2,13 +2,17 @@
 
 from fastapi import APIRouter
 
+from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
 from api.devices.router import router as devices_router
 from api.health.router import router as health_router
 from api.me.router import router as me_router
+from api.members.router import router as members_router
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(health_router)
 api_router.include_router(auth_router)
 api_router.include_router(devices_router)
 api_router.include_router(me_router)
+api_router.include_router(members_router)
+api_router.include_router(audit_router)

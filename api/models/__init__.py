@@ -10,6 +10,7 @@ from api.models.enrollment_token import EnrollmentPurpose, EnrollmentToken
 from api.models.folder import Folder
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
 from api.models.membership import Membership, MembershipStatus
+from api.models.outbox_message import OutboxMessage, OutboxStatus
 from api.models.rate_limit import RateLimitWindow
 from api.models.signing_key import SigningKey
 from api.models.sirene import (
@@ -40,6 +41,8 @@ __all__ = [
     "LoginChallenge",
     "Membership",
     "MembershipStatus",
+    "OutboxMessage",
+    "OutboxStatus",
     "RateLimitWindow",
     "RefreshToken",
     "SessionKind",
