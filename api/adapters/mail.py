@@ -90,6 +90,7 @@ class SmtpMailSender:
         username: str = "",
         password: str = "",
         timeout_seconds: float = 30.0,
+        ca_file: str | None = None,
     ) -> None:
         self.sender = sender
         self.host = host
@@ -98,6 +99,7 @@ class SmtpMailSender:
         self.username = username
         self.password = password
         self.timeout_seconds = timeout_seconds
+        self.ca_file = ca_file
 
     async def send(self, message: MailMessage) -> None:
         await aiosmtplib.send(
@@ -111,6 +113,7 @@ class SmtpMailSender:
             username=self.username or None,
             password=self.password or None,
             timeout=self.timeout_seconds,
+            cert_bundle=self.ca_file,
         )
 
 
@@ -124,5 +127,6 @@ def mail_sender(settings: Settings) -> MailSender:
             username=settings.smtp_username,
             password=settings.smtp_password.get_secret_value(),
             timeout_seconds=settings.smtp_timeout_seconds,
+            ca_file=str(settings.smtp_ca_file) if settings.smtp_ca_file else None,
         )
     return LogMailSender(settings.mail_from)

@@ -218,6 +218,11 @@ class Settings(BaseSettings):
     smtp_username: str = ""
     smtp_password: SecretStr = SecretStr("")
     smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    smtp_ca_file: Path | None = Field(
+        default=None,
+        description="PEM bundle trusted for the SMTP server's certificate (a relay with a "
+        "private CA); empty: the system's trust store.",
+    )
     outbox_worker: Literal["embedded", "off"] = Field(
         default="embedded",
         description="`embedded`: every API process also delivers the outbox (safe with "

@@ -4,7 +4,7 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, UniqueConstraint, type_coerce
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
@@ -63,4 +63,5 @@ class Membership(IdMixin, TimestampMixin, Base):
 
     @staticmethod
     def has_role(role: Role) -> ColumnElement[bool]:
-        return Membership.roles.op("&")(ROLE_BITS[role]) != 0
+        # As a plain integer: through `RoleSet`, the bit and the 0 would be bound as role sets.
+        return type_coerce(Membership.roles, Integer).op("&")(ROLE_BITS[role]) != 0
