@@ -26,7 +26,11 @@ from api.outbox.service import OutboxHandler
 logger = logging.getLogger("comptoir.worker")
 
 
-def outbox_handlers(settings: Settings) -> dict[str, OutboxHandler]:
+def outbox_handlers(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> dict[str, OutboxHandler]:
+    """Handlers get what they need bound here: settings, adapters, and the sessionmaker for
+    those that record their attempts in their own short transactions."""
     return {
         mail_service.MAIL_KIND: mail_service.delivery(mail_sender(settings)),
     }
@@ -42,7 +46,7 @@ async def embedded_worker(
         return
     stop = asyncio.Event()
     task = asyncio.create_task(
-        outbox.run_worker(sessionmaker, outbox_handlers(settings), settings, stop),
+        outbox.run_worker(sessionmaker, outbox_handlers(settings, sessionmaker), settings, stop),
         name="comptoir-outbox-worker",
     )
     try:
@@ -59,4 +63,5 @@ async def run_forever(settings: Settings, sessionmaker: async_sessionmaker[Async
     """`comptoir worker`: deliver until interrupted."""
     logger.info("outbox worker started (mail: %s)", settings.mail_transport)
     # Ctrl-C cancels this task; a claim it held comes back after its lease.
-    await outbox.run_worker(sessionmaker, outbox_handlers(settings), settings, asyncio.Event())
+    handlers = outbox_handlers(settings, sessionmaker)
+    await outbox.run_worker(sessionmaker, handlers, settings, asyncio.Event())

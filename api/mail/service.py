@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.adapters.mail import MailMessage, MailSender
 from api.outbox import service as outbox
-from api.outbox.service import OutboxHandler, Payload
+from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload
 
 MAIL_KIND = "mail"
 
@@ -22,7 +22,7 @@ def _summary(payload: Payload) -> Payload:
 
 
 def delivery(sender: MailSender) -> OutboxHandler:
-    async def deliver(payload: Payload) -> None:
+    async def deliver(payload: Payload, _attempt: DeliveryAttempt) -> None:
         await sender.send(MailMessage.from_payload(payload))
 
     return OutboxHandler(deliver=deliver, retained_after_delivery=_summary)

@@ -16,6 +16,7 @@ import contextlib
 import logging
 import random
 import secrets
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,10 +39,19 @@ def _keep_everything(payload: Payload) -> Payload:
 
 
 @dataclass(frozen=True, slots=True)
-class OutboxHandler:
-    """How to deliver one kind of message."""
+class DeliveryAttempt:
+    """Which attempt this is: a handler that logs attempts (webhooks) marks the last one."""
 
-    deliver: Callable[[Payload], Awaitable[None]]
+    message_id: uuid.UUID
+    number: int  # 1 for the first attempt
+    final: bool  # no retry follows if this one fails
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxHandler:
+    """How to deliver one kind of message: raise to have it retried later."""
+
+    deliver: Callable[[Payload, DeliveryAttempt], Awaitable[None]]
     # What of the payload the row keeps once delivered: a mail body carries a single-use
     # link, which has no business staying readable in the database after it left.
     retained_after_delivery: Callable[[Payload], Payload] = _keep_everything
@@ -119,7 +129,12 @@ async def _attempt(
         if handler is None:
             # A newer version of Comptoir may have queued it: leave it to a worker that knows.
             raise LookupError(f"aucun gestionnaire pour le type « {message.kind} »")
-        await handler.deliver(message.payload)
+        await handler.deliver(
+            message.payload,
+            DeliveryAttempt(
+                message.id, message.attempts, message.attempts >= settings.outbox_max_attempts
+            ),
+        )
     except Exception as error:
         reason = f"{type(error).__name__}: {error}"[:1000]
         if message.attempts >= settings.outbox_max_attempts:

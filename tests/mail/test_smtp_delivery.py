@@ -71,7 +71,7 @@ async def test_the_invitation_is_delivered_in_french_with_its_single_use_link(
     assert smtp_server.inbox == []  # the request only queued it
 
     smtp = _smtp_settings(settings, smtp_server)
-    report = await outbox.deliver_due(sessionmaker, outbox_handlers(smtp), smtp)
+    report = await outbox.deliver_due(sessionmaker, outbox_handlers(smtp, sessionmaker), smtp)
     assert report.sent == 1
 
     (delivered,) = smtp_server.inbox
@@ -109,7 +109,8 @@ async def test_an_smtp_outage_loses_nothing(
     await mail.queue(session, MailMessage("a@example.fr", "Sujet", "texte", "<p>html</p>"))
     await session.commit()
 
-    failed = await outbox.deliver_due(sessionmaker, outbox_handlers(smtp), smtp)
+    handlers = outbox_handlers(smtp, sessionmaker)
+    failed = await outbox.deliver_due(sessionmaker, handlers, smtp)
     assert failed.retried == 1
     row = await session.scalar(select(OutboxMessage).execution_options(populate_existing=True))
     assert row is not None
@@ -119,7 +120,11 @@ async def test_an_smtp_outage_loses_nothing(
     server.start()
     try:
         later = utcnow() + timedelta(seconds=11)
-        assert (await outbox.deliver_due(sessionmaker, outbox_handlers(smtp), smtp, now=later)).sent
+        assert (
+            await outbox.deliver_due(
+                sessionmaker, outbox_handlers(smtp, sessionmaker), smtp, now=later
+            )
+        ).sent
     finally:
         server.stop()
     (delivered,) = server.inbox

@@ -14,7 +14,7 @@ from api.core.settings import Settings
 from api.models.outbox_message import OutboxMessage, OutboxStatus
 from api.outbox import repository
 from api.outbox import service as outbox
-from api.outbox.service import OutboxHandler
+from api.outbox.service import DeliveryAttempt, OutboxHandler
 
 
 class Recorder:
@@ -23,8 +23,10 @@ class Recorder:
     def __init__(self, failures: int = 0) -> None:
         self.failures = failures
         self.delivered: list[dict[str, Any]] = []
+        self.attempts: list[DeliveryAttempt] = []
 
-    async def deliver(self, payload: dict[str, Any]) -> None:
+    async def deliver(self, payload: dict[str, Any], attempt: DeliveryAttempt) -> None:
+        self.attempts.append(attempt)
         if self.failures:
             self.failures -= 1
             raise ConnectionRefusedError("peer down")
@@ -80,7 +82,8 @@ async def test_failures_back_off_exponentially_then_the_message_is_dead(
     )
     await outbox.enqueue(session, "test", {"n": 1})
     await session.commit()
-    handlers = {"test": OutboxHandler(Recorder(failures=99).deliver)}
+    recorder = Recorder(failures=99)
+    handlers = {"test": OutboxHandler(recorder.deliver)}
 
     now = utcnow()
     delays = []
@@ -103,6 +106,7 @@ async def test_failures_back_off_exponentially_then_the_message_is_dead(
     (message,) = await _messages(session)
     assert message.status == OutboxStatus.DEAD
     assert message.attempts == 3
+    assert [(a.number, a.final) for a in recorder.attempts] == [(1, False), (2, False), (3, True)]
 
 
 async def test_a_claimed_message_is_not_claimed_again_before_its_lease_ends(
