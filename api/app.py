@@ -22,6 +22,7 @@ from api.core.errors import CrashBarrierMiddleware, NotFound, install_error_hand
 from api.core.request_context import RequestIdMiddleware, configure_logging
 from api.core.settings import Settings, get_settings
 from api.routers import api_router
+from api.worker import embedded_worker
 
 
 def operation_id(route: APIRoute) -> str:
@@ -33,7 +34,9 @@ def operation_id(route: APIRoute) -> str:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the ASGI app.
 
-    The lifespan opens the database engine. Tests skip the lifespan and set
+    The lifespan opens the database engine and, unless `COMPTOIR_OUTBOX_WORKER=off`, runs the
+    outbox worker in the background (so `comptoir run` alone delivers mail). Tests skip the
+    lifespan and set
     `app.state.sessionmaker` to one bound to their rolled-back connection.
     """
     settings = settings or get_settings()
@@ -53,7 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.read_sessionmaker = create_read_sessionmaker(engine)
             app.state.connection_gate = ConnectionGate(settings.database_pool_size)
         try:
-            yield
+            async with embedded_worker(settings, app.state.sessionmaker):
+                yield
         finally:
             registry = getattr(app.state, "company_registry", None)
             if registry is not None and hasattr(registry, "aclose"):

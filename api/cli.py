@@ -4,6 +4,7 @@
     comptoir migrate    upgrade the database schema to the newest revision
     comptoir openapi    write openapi/openapi.json from the app, without a server
     comptoir demo       seed the demo firm so a newcomer sees a living product
+    comptoir worker     deliver the outbox (mail, …) in a dedicated process
 
 Domains add their own commands through `COMMAND_GROUPS` (`comptoir device …`, `comptoir sirene …`).
 """
@@ -94,6 +95,26 @@ def _cmd_demo(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_worker(_args: argparse.Namespace) -> int:
+    from api.core.db import create_engine, create_sessionmaker
+    from api.worker import run_forever
+
+    settings = get_settings()
+
+    async def work() -> None:
+        engine = create_engine(settings)
+        try:
+            await run_forever(settings, create_sessionmaker(engine))
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(work())
+    except KeyboardInterrupt:
+        print("Worker arrêté.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="comptoir", description="Comptoir")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="créer les données de démonstration").set_defaults(
         handler=_cmd_demo
     )
+    commands.add_parser(
+        "worker", help="délivrer la file d'envoi (courriels…) dans un processus dédié"
+    ).set_defaults(handler=_cmd_worker)
     for register in COMMAND_GROUPS:
         register(commands)
     return parser

@@ -14,10 +14,12 @@ from api.companies.demo import load_sirene_sample
 from api.core.db import create_engine, create_sessionmaker
 from api.core.settings import Settings
 from api.firms.demo import seed_demo_firm
+from api.members.demo import invite_demo_collaborators
 
 DemoStep = Callable[[AsyncSession, Settings], Awaitable[list[str]]]
 
-DEMO_STEPS: list[DemoStep] = [load_sirene_sample, seed_demo_firm]
+# In order: the registry sample, the demo firm, then its collaborators.
+DEMO_STEPS: list[DemoStep] = [load_sirene_sample, seed_demo_firm, invite_demo_collaborators]
 
 
 async def seed_demo(settings: Settings) -> list[str]:

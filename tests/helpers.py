@@ -246,3 +246,30 @@ async def bearer_login(client: httpx.AsyncClient, phone: Phone) -> dict[str, Any
 
 
 ALL_FIRM_ROLES = FIRM_ROLES
+
+
+def bearer(tokens: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+async def logged_in_member(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    settings: Settings,
+    workspace: Workspace,
+    roles: frozenset[Role],
+    *,
+    first_name: str = "Paul",
+) -> tuple[User, dict[str, str]]:
+    """A member who accepted their invitation (device enrolled) and logged in by QR code;
+    returns the user and the `Authorization` header of their bearer session."""
+    user, link = await create_member(session, settings, workspace, roles, first_name=first_name)
+    phone = await enrolled_phone(client, link)
+    return user, bearer(await bearer_login(client, phone))
+
+
+async def logged_in_owner(
+    client: httpx.AsyncClient, firm: firms_service.CreatedFirm
+) -> dict[str, str]:
+    phone = await enrolled_phone(client, firm.enrollment.url)
+    return bearer(await bearer_login(client, phone))

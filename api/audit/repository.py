@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.sql import insert_for
 from api.models.audit_event import AuditChainHead, AuditEvent
+from api.models.user import User
 
 GENESIS_HASH = "0" * 64
 
@@ -37,15 +38,20 @@ def events_of_workspace(
     *,
     action: str | None = None,
     actor_user_id: uuid.UUID | None = None,
+    target_type: str | None = None,
     target_id: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> Select[AuditEvent]:
-    statement = select(AuditEvent).where(AuditEvent.workspace_id == workspace_id)
+    # A workspace's events are exactly its chain; filtering on `chain` uses the
+    # (chain, sequence) index that also gives the newest-first order.
+    statement = select(AuditEvent).where(AuditEvent.chain == str(workspace_id))
     if action:
-        statement = statement.where(AuditEvent.action.startswith(action))
+        statement = statement.where(AuditEvent.action.startswith(action, autoescape=True))
     if actor_user_id:
         statement = statement.where(AuditEvent.actor_user_id == actor_user_id)
+    if target_type:
+        statement = statement.where(AuditEvent.target_type == target_type)
     if target_id:
         statement = statement.where(AuditEvent.target_id == target_id)
     if since:
@@ -53,6 +59,26 @@ def events_of_workspace(
     if until:
         statement = statement.where(AuditEvent.occurred_at < until)
     return statement
+
+
+async def list_events(
+    session: AsyncSession,
+    statement: Select[AuditEvent],
+    *,
+    before_sequence: int | None,
+    limit: int,
+) -> list[tuple[AuditEvent, User | None]]:
+    """Newest first (by chain sequence: the order the events were appended), with the acting
+    user when there is one."""
+    if before_sequence is not None:
+        statement = statement.where(AuditEvent.sequence < before_sequence)
+    result = await session.execute(
+        statement.add_columns(User)
+        .outerjoin(User, User.id == AuditEvent.actor_user_id)
+        .order_by(AuditEvent.sequence.desc())
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in result.all()]
 
 
 async def events_of_user(

@@ -10,6 +10,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,8 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.audit import repository
 from api.core.authz import Principal, PrincipalKind
 from api.core.models import utcnow
+from api.core.pagination import InvalidCursor, decode_cursor, encode_cursor
 from api.core.request_context import ClientInfo
 from api.models.audit_event import AuditEvent
+from api.models.user import User
 
 PLATFORM_CHAIN = "platform"
 
@@ -160,3 +163,48 @@ async def recent_activity_of(
     session: AsyncSession, user_id: uuid.UUID, limit: int = 50
 ) -> list[AuditEvent]:
     return list(await repository.events_of_user(session, user_id, limit))
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilters:
+    action: str | None = None  # a prefix: "member." lists every member event
+    actor_user_id: uuid.UUID | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+async def list_events(
+    session: AsyncSession,
+    principal: Principal,
+    filters: AuditFilters,
+    *,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[tuple[AuditEvent, User | None]], str | None]:
+    """One page of the caller's workspace trail, newest first, with each actor's account."""
+    assert principal.workspace_id is not None  # `require(AUDIT_READ)` guarantees it
+    before_sequence = None
+    if cursor:
+        (value,) = decode_cursor(cursor, 1)
+        if not isinstance(value, int):
+            raise InvalidCursor()
+        before_sequence = value
+    statement = repository.events_of_workspace(
+        principal.workspace_id,
+        action=filters.action,
+        actor_user_id=filters.actor_user_id,
+        target_type=filters.target_type,
+        target_id=filters.target_id,
+        since=filters.since,
+        until=filters.until,
+    )
+    rows = await repository.list_events(
+        session, statement, before_sequence=before_sequence, limit=limit + 1
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor([rows[-1][0].sequence])
+    return rows, next_cursor

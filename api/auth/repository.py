@@ -85,6 +85,7 @@ async def revoke_sessions(
     session_id: uuid.UUID | None = None,
     device_id: uuid.UUID | None = None,
     user_id: uuid.UUID | None = None,
+    workspace_id: uuid.UUID | None = None,
 ) -> None:
     conditions: list[ColumnElement[bool]] = [AuthSession.revoked_at.is_(None)]
     if session_id:
@@ -93,6 +94,8 @@ async def revoke_sessions(
         conditions.append(AuthSession.device_id == device_id)
     if user_id:
         conditions.append(AuthSession.user_id == user_id)
+    if workspace_id:
+        conditions.append(AuthSession.workspace_id == workspace_id)
     await session.execute(
         update(AuthSession)
         .where(and_(*conditions))

@@ -692,5 +692,15 @@ async def revoke_user_sessions(session: AsyncSession, user_id: uuid.UUID, reason
     await repository.revoke_sessions(session, now=utcnow(), reason=reason, user_id=user_id)
 
 
+async def revoke_workspace_sessions(
+    session: AsyncSession, user_id: uuid.UUID, workspace_id: uuid.UUID, reason: str
+) -> None:
+    """End the user's sessions acting in this workspace (deactivated or removed member);
+    their sessions in other workspaces are untouched."""
+    await repository.revoke_sessions(
+        session, now=utcnow(), reason=reason, user_id=user_id, workspace_id=workspace_id
+    )
+
+
 def membership_is_active(status: MembershipStatus | None) -> bool:
     return status == MembershipStatus.ACTIVE

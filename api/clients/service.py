@@ -45,6 +45,7 @@ from api.models.client import (
 )
 from api.models.membership import Membership, MembershipStatus
 from api.models.workspace import Workspace, WorkspaceKind
+from api.webhooks import service as webhooks_service
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -222,6 +223,7 @@ async def add_client(
         target_id=client.id,
         data={"siren": client.siren, "siret": client.siret},
     )
+    await webhooks_service.publish(session, firm_id, "client.created", _event(client))
     return client
 
 
@@ -320,7 +322,19 @@ async def add_firm_itself(
         target_id=client.id,
         data={"siren": client.siren, "firm_itself": True, "company_workspace_id": space.id},
     )
+    await webhooks_service.publish(session, firm_id, "client.created", _event(client))
     return client
+
+
+def _event(client: Client) -> dict[str, object]:
+    """What integrations receive about a client (webhooks)."""
+    return {
+        "client_id": str(client.id),
+        "siren": client.siren,
+        "siret": client.siret,
+        "legal_name": client.legal_name,
+        "status": client.status.value,
+    }
 
 
 # ---------------------------------------------------------------- read, update

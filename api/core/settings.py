@@ -286,6 +286,51 @@ class Settings(BaseSettings):
     directory_timeout_seconds: float = Field(
         default=15.0, gt=0, description="Beyond it a call is a transient failure (retried)."
     )
+    # Mail and the outbox (api/outbox, api/adapters/mail.py)
+    mail_transport: Literal["log", "smtp"] = Field(
+        default="log",
+        description="`log`: each mail is kept in the outbox table and written to the log "
+        "(embedded default); `smtp`: sent through the SMTP server below.",
+    )
+    mail_from: str = Field(
+        default="Comptoir <ne-pas-repondre@comptoir.localhost>",
+        description="From: header of every mail.",
+    )
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        default="starttls",
+        description="`starttls` (submission, port 587), `tls` (implicit TLS, port 465) or "
+        "`none` (a relay on loopback only).",
+    )
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    smtp_ca_file: Path | None = Field(
+        default=None,
+        description="PEM bundle trusted for the SMTP server's certificate (a relay with a "
+        "private CA); empty: the system's trust store.",
+    )
+    outbox_worker: Literal["embedded", "off"] = Field(
+        default="embedded",
+        description="`embedded`: every API process also delivers the outbox (safe with "
+        "several processes); `off`: run `comptoir worker` separately.",
+    )
+    outbox_poll_seconds: float = Field(default=2.0, gt=0, le=300)
+    outbox_batch_size: int = Field(default=20, ge=1, le=500)
+    outbox_max_attempts: int = Field(
+        default=10, ge=1, description="Attempts before a message is marked dead."
+    )
+    outbox_retry_base_seconds: float = Field(
+        default=30.0, gt=0, description="Delay after the first failure; doubles each time."
+    )
+    outbox_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    outbox_lease_seconds: int = Field(
+        default=300,
+        ge=10,
+        description="How long a claimed message is reserved for its worker; a worker that "
+        "dies mid-delivery hands it back after this delay.",
+    )
 
     @property
     def resolved_database_url(self) -> str:

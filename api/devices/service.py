@@ -98,6 +98,13 @@ async def issue_enrollment(
     return IssuedEnrollment(token, enrollment_url(settings, token), record)
 
 
+async def revoke_enrollments(
+    session: AsyncSession, *, user_id: uuid.UUID, workspace_id: uuid.UUID
+) -> None:
+    """Kill the user's unused links into this workspace (invitation revoked, member removed)."""
+    await repository.revoke_pending_tokens(session, user_id, workspace_id, utcnow())
+
+
 @dataclass(frozen=True, slots=True)
 class EnrollmentPreview:
     status: str  # valid / used / expired / revoked

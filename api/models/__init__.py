@@ -24,6 +24,7 @@ from api.models.enrollment_token import EnrollmentPurpose, EnrollmentToken
 from api.models.folder import Folder
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
 from api.models.membership import Membership, MembershipStatus
+from api.models.outbox_message import OutboxMessage, OutboxStatus
 from api.models.rate_limit import RateLimitWindow
 from api.models.registration import (
     FirmRegistration,
@@ -73,6 +74,8 @@ __all__ = [
     "LoginChallenge",
     "Membership",
     "MembershipStatus",
+    "OutboxMessage",
+    "OutboxStatus",
     "PaStatus",
     "Payer",
     "RateLimitWindow",

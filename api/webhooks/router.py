@@ -154,3 +154,33 @@ async def list_webhook_deliveries(
         )
         for delivery, attempts in rows
     ]
+
+
+@router.post(
+    "/{webhook_id}/deliveries/{delivery_id}/redeliver",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=DeliveryOut,
+    responses=problem_responses(401, 404),
+)
+async def redeliver_webhook(
+    webhook_id: uuid.UUID,
+    delivery_id: uuid.UUID,
+    session: DbSession,
+    principal: ExtensionsManager,
+    client: Client,
+) -> DeliveryOut:
+    """Queue a delivery again (manual redelivery from the log)."""
+    delivery = await service.redeliver(session, principal, client, webhook_id, delivery_id)
+    return DeliveryOut(
+        id=delivery.id,
+        event_id=delivery.event_id,
+        event_type=delivery.event_type,
+        status=delivery.status.value,
+        attempts=delivery.attempts,
+        last_status_code=delivery.last_status_code,
+        last_error=delivery.last_error,
+        created_at=delivery.created_at,
+        delivered_at=delivery.delivered_at,
+        payload=delivery.payload,
+        log=[],
+    )

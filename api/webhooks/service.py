@@ -26,7 +26,11 @@ from api.core.request_context import ClientInfo
 from api.core.settings import Settings
 from api.core.ssrf import UnsafeUrl, check_public_url
 from api.models.webhook import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from api.outbox import service as outbox
+from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload
 from api.webhooks import repository, signing
+
+WEBHOOK_KIND = "webhook"
 
 EVENT_TYPES = (
     "client.created",
@@ -199,6 +203,87 @@ async def deliveries(
     return [
         (delivery, list(await repository.attempts_of(session, delivery.id))) for delivery in rows
     ]
+
+
+async def publish(
+    session: AsyncSession, workspace_id: uuid.UUID, event_type: str, data: dict[str, Any]
+) -> list[WebhookDelivery]:
+    """Record the event for every subscribed receiver and queue its delivery, in the caller's
+    unit of work: a change that rolls back announces nothing."""
+    deliveries = []
+    event_id = f"evt_{uuid.uuid4().hex}"
+    for endpoint in await repository.subscribers(session, workspace_id, event_type):
+        delivery = WebhookDelivery(
+            id=uuid.uuid4(),
+            endpoint_id=endpoint.id,
+            event_id=event_id,
+            event_type=event_type,
+            payload=json.loads(json.dumps(data, default=str)),
+            created_at=utcnow(),
+        )
+        session.add(delivery)
+        deliveries.append(delivery)
+    await session.flush()
+    for delivery in deliveries:
+        await _queue(session, delivery, attempt_round=0)
+    return deliveries
+
+
+async def _queue(session: AsyncSession, delivery: WebhookDelivery, attempt_round: int) -> None:
+    await outbox.enqueue(
+        session,
+        WEBHOOK_KIND,
+        {"delivery_id": str(delivery.id)},
+        dedupe_key=f"webhook:{delivery.id}:{attempt_round}",
+    )
+
+
+async def redeliver(
+    session: AsyncSession,
+    principal: Principal,
+    client: ClientInfo,
+    endpoint_id: uuid.UUID,
+    delivery_id: uuid.UUID,
+) -> WebhookDelivery:
+    """Send a delivery again (same event id, so receivers can still deduplicate)."""
+    endpoint = await _endpoint(session, principal, endpoint_id)
+    found = await repository.delivery_with_endpoint(session, delivery_id)
+    if found is None or found[1].id != endpoint.id:
+        raise DeliveryNotFound()
+    delivery = found[0]
+    delivery.status = DeliveryStatus.PENDING
+    await session.flush()
+    await _queue(session, delivery, attempt_round=delivery.attempts)
+    await audit.record(
+        session,
+        "webhook.redelivered",
+        actor=Actor.of(principal),
+        client=client,
+        workspace_id=endpoint.workspace_id,
+        target_type="webhook_delivery",
+        target_id=delivery.id,
+        data={"event_id": delivery.event_id, "event_type": delivery.event_type},
+    )
+    return delivery
+
+
+def delivery_handler(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> OutboxHandler:
+    """The outbox's handler for webhooks: one HTTP attempt per outbox attempt; the last one
+    marks the delivery failed. A receiver that never answers costs one timeout per attempt."""
+
+    async def deliver(payload: Payload, attempt_info: DeliveryAttempt) -> None:
+        async with httpx.AsyncClient(follow_redirects=False) as http:
+            await attempt(
+                sessionmaker,
+                settings,
+                uuid.UUID(payload["delivery_id"]),
+                http,
+                final=attempt_info.final,
+            )
+
+    return OutboxHandler(deliver=deliver)
 
 
 def _secrets_in_use(endpoint: WebhookEndpoint) -> list[str]:

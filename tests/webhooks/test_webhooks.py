@@ -216,3 +216,63 @@ async def test_webhooks_of_another_firm_are_not_found(
     ).status_code == 404
     listed = await client.get("/api/v1/webhooks", headers=rival_auth)
     assert listed.json() == []
+
+
+async def test_an_event_is_published_through_the_outbox_and_retried_until_delivered(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    loopback_settings: Settings,
+    owner: dict[str, str],
+    receiver: Receiver,
+) -> None:
+    from datetime import timedelta
+
+    from api.core.models import utcnow
+    from api.outbox import service as outbox
+    from api.worker import outbox_handlers
+
+    created = await client.post(
+        "/api/v1/webhooks",
+        headers=owner,
+        json={"url": receiver.url, "event_types": ["member.invited"]},
+    )
+    secret = created.json()["secret"]
+    receiver.script = [500, 502]
+    invited = await client.post(
+        "/api/v1/members/invitations",
+        headers=owner,
+        json={"first_name": "Nina", "last_name": "Roux", "email": "nina@cabinet-martin.fr",
+              "roles": ["accountant"]},
+    )  # fmt: skip
+    assert invited.status_code == 201, invited.text
+
+    handlers = outbox_handlers(loopback_settings, sessionmaker)
+    moment = utcnow()
+    for _ in range(3):  # each pass runs after the previous retry delay
+        moment += timedelta(hours=2)
+        await outbox.deliver_due(sessionmaker, handlers, loopback_settings, now=moment)
+
+    assert len(receiver.received) == 3
+    last = receiver.received[-1]
+    assert json.loads(last.body)["type"] == "member.invited"
+    assert signing.verify(
+        secret,
+        last.headers["webhook-id"],
+        int(last.headers["webhook-timestamp"]),
+        last.body,
+        last.headers["webhook-signature"],
+    )
+    log = await client.get(f"/api/v1/webhooks/{created.json()['id']}/deliveries", headers=owner)
+    [entry] = log.json()
+    assert entry["status"] == "succeeded"
+    assert [attempt["status_code"] for attempt in entry["log"]] == [500, 502, 200]
+
+    again = await client.post(
+        f"/api/v1/webhooks/{created.json()['id']}/deliveries/{entry['id']}/redeliver",
+        headers=owner,
+    )
+    assert again.status_code == 202
+    await outbox.deliver_due(sessionmaker, handlers, loopback_settings, now=moment)
+    assert len(receiver.received) == 4
+    assert receiver.received[-1].headers["webhook-id"] == entry["event_id"]

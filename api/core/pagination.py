@@ -1,0 +1,76 @@
+"""Cursor pagination (DESIGN, "Lists"): a stable sort ending with a unique column, and an
+opaque cursor holding the sort key of the last item served. Keyset, not offset: a page does
+not shift when rows are added before it, and deep pages cost what the first one does."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from fastapi import Query
+from sqlalchemy import and_, or_
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.elements import ColumnElement
+
+from api.core.errors import AppError
+
+SortColumn = ColumnElement[Any] | InstrumentedAttribute[Any]
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+PageLimit = Annotated[
+    int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Items per page (≤ {MAX_PAGE_SIZE}).")
+]
+PageCursor = Annotated[
+    str | None,
+    Query(max_length=500, description="`next_cursor` of the previous page; absent: first page."),
+]
+
+
+class InvalidCursor(AppError):
+    status = 422
+    code = "invalid-cursor"
+    title = "Curseur de pagination invalide"
+
+
+NEXT_CURSOR_DESCRIPTION = "Pass it as `cursor` to get the next page; null on the last page."
+
+
+def encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps(values, separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, length: int) -> list[Any]:
+    """The sort key a cursor holds; a cursor that was not made by `encode_cursor` is a 422."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except ValueError as error:
+        raise InvalidCursor("Reprenez la liste depuis la première page.") from error
+    if not isinstance(values, list) or len(values) != length:
+        raise InvalidCursor("Reprenez la liste depuis la première page.")
+    return values
+
+
+def after(columns: Sequence[SortColumn], values: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows strictly after `values` in the order of `columns` (all ascending):
+    `(a > x) OR (a = x AND b > y) OR …`, which both databases plan on an index and which
+    binds each value with its column's type (a row-value comparison would not)."""
+    clauses = []
+    for position, column in enumerate(columns):
+        equal_before = [columns[i] == values[i] for i in range(position)]
+        clauses.append(and_(*equal_before, column > values[position]))
+    return or_(*clauses)
+
+
+def before(columns: Sequence[SortColumn], values: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows strictly before `values` in the order of `columns`: the keyset of a list sorted
+    newest first (every column descending)."""
+    clauses = []
+    for position, column in enumerate(columns):
+        equal_before = [columns[i] == values[i] for i in range(position)]
+        clauses.append(and_(*equal_before, column < values[position]))
+    return or_(*clauses)

@@ -1,0 +1,87 @@
+"""SQL of the outbox: enqueue, claim due messages, settle them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.core.sql import insert_for
+from api.models.outbox_message import OutboxMessage, OutboxStatus
+
+
+async def insert(
+    session: AsyncSession,
+    *,
+    kind: str,
+    payload: dict[str, Any],
+    dedupe_key: str | None,
+    now: datetime,
+) -> None:
+    statement = insert_for(session, OutboxMessage).values(
+        id=uuid.uuid4(),
+        kind=kind,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    if dedupe_key is not None:
+        statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
+    await session.execute(statement)
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, limit: int, lease: timedelta, claim_token: str
+) -> Sequence[OutboxMessage]:
+    """Reserve up to `limit` due messages for this worker (one statement, so concurrent
+    workers never claim the same row: PostgreSQL skips rows another worker has locked, SQLite
+    has one writer) and return them."""
+    due = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(due.scalar_subquery()),
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(
+            next_attempt_at=now + lease,
+            attempts=OutboxMessage.attempts + 1,
+            claim_token=claim_token,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.claim_token == claim_token)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.created_at)
+        .execution_options(populate_existing=True)
+    )
+    return result.all()
+
+
+async def settle(
+    session: AsyncSession, message: OutboxMessage, claim_token: str, values: dict[str, Any]
+) -> bool:
+    """Record the outcome of an attempt, if the claim is still ours (a worker that overran its
+    lease must not overwrite the outcome of the worker that took over)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == claim_token)
+        .values(claim_token=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1

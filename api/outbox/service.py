@@ -1,0 +1,184 @@
+"""The outbox: work for the outside world, committed with the change that causes it and
+delivered afterwards by a worker (transactional outbox).
+
+    enqueue(session, kind, payload, dedupe_key=None)   inside the caller's unit of work
+    deliver_due(sessionmaker, handlers, settings)      one worker pass; `run_worker` loops it
+
+Each kind of message has one `OutboxHandler`, registered in `api/worker.py`. A handler that
+raises is retried with exponential backoff and jitter, up to `outbox_max_attempts`, after which
+the message is `dead` (kept, with its last error, for an operator to look at).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.core.models import utcnow
+from api.core.settings import Settings
+from api.models.outbox_message import OutboxMessage, OutboxStatus
+from api.outbox import repository
+
+logger = logging.getLogger("comptoir.outbox")
+
+Payload = dict[str, Any]
+
+
+def _keep_everything(payload: Payload) -> Payload:
+    return payload
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryAttempt:
+    """Which attempt this is: a handler that logs attempts (webhooks) marks the last one."""
+
+    message_id: uuid.UUID
+    number: int  # 1 for the first attempt
+    final: bool  # no retry follows if this one fails
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxHandler:
+    """How to deliver one kind of message: raise to have it retried later."""
+
+    deliver: Callable[[Payload, DeliveryAttempt], Awaitable[None]]
+    # What of the payload the row keeps once delivered: a mail body carries a single-use
+    # link, which has no business staying readable in the database after it left.
+    retained_after_delivery: Callable[[Payload], Payload] = _keep_everything
+
+
+async def enqueue(
+    session: AsyncSession, kind: str, payload: Payload, dedupe_key: str | None = None
+) -> None:
+    """Queue a message in the caller's transaction: it exists only if the caller commits.
+    A second message with the same `dedupe_key` is dropped."""
+    await repository.insert(
+        session, kind=kind, payload=payload, dedupe_key=dedupe_key, now=utcnow()
+    )
+
+
+def retry_delay(settings: Settings, attempts: int) -> timedelta:
+    """Exponential backoff with "equal jitter": half the capped delay, plus up to the other
+    half at random, so messages that failed together do not retry together."""
+    capped = min(
+        settings.outbox_retry_max_seconds,
+        settings.outbox_retry_base_seconds * 2 ** max(0, attempts - 1),
+    )
+    return timedelta(seconds=capped / 2 + random.uniform(0, capped / 2))  # noqa: S311
+
+
+@dataclass(frozen=True, slots=True)
+class PassReport:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+
+    @property
+    def attempted(self) -> int:
+        return self.sent + self.retried + self.dead
+
+
+async def deliver_due(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    handlers: Mapping[str, OutboxHandler],
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+) -> PassReport:
+    """One pass: claim the due messages, deliver each outside any transaction, record each
+    outcome. Several workers (processes, machines) may run passes at the same time."""
+    now = now or utcnow()
+    claim_token = secrets.token_hex(16)
+    async with sessionmaker() as session:
+        claimed = await repository.claim_due(
+            session,
+            now=now,
+            limit=settings.outbox_batch_size,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
+            claim_token=claim_token,
+        )
+        await session.commit()
+    sent = retried = dead = 0
+    for message in claimed:
+        outcome = await _attempt(message, handlers.get(message.kind), settings, now)
+        async with sessionmaker() as session:
+            if not await repository.settle(session, message, claim_token, outcome):
+                logger.warning("outbox message %s was taken over by another worker", message.id)
+            await session.commit()
+        status = outcome.get("status", OutboxStatus.PENDING)
+        sent += status == OutboxStatus.SENT
+        dead += status == OutboxStatus.DEAD
+        retried += status == OutboxStatus.PENDING
+    return PassReport(sent, retried, dead)
+
+
+async def _attempt(
+    message: OutboxMessage, handler: OutboxHandler | None, settings: Settings, now: datetime
+) -> dict[str, Any]:
+    try:
+        if handler is None:
+            # A newer version of Comptoir may have queued it: leave it to a worker that knows.
+            raise LookupError(f"aucun gestionnaire pour le type « {message.kind} »")
+        await handler.deliver(
+            message.payload,
+            DeliveryAttempt(
+                message.id, message.attempts, message.attempts >= settings.outbox_max_attempts
+            ),
+        )
+    except Exception as error:
+        reason = f"{type(error).__name__}: {error}"[:1000]
+        if message.attempts >= settings.outbox_max_attempts:
+            logger.error(
+                "outbox message %s (%s) dead after %d attempts: %s",
+                message.id,
+                message.kind,
+                message.attempts,
+                reason,
+            )
+            return {"status": OutboxStatus.DEAD, "last_error": reason}
+        delay = retry_delay(settings, message.attempts)
+        logger.warning(
+            "outbox message %s (%s) attempt %d failed, retry in %ds: %s",
+            message.id,
+            message.kind,
+            message.attempts,
+            delay.total_seconds(),
+            reason,
+        )
+        return {"last_error": reason, "next_attempt_at": now + delay}
+    return {
+        "status": OutboxStatus.SENT,
+        "sent_at": utcnow(),
+        "last_error": None,
+        "payload": handler.retained_after_delivery(message.payload),
+    }
+
+
+async def run_worker(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    handlers: Mapping[str, OutboxHandler],
+    settings: Settings,
+    stop: asyncio.Event,
+) -> None:
+    """Deliver until `stop` is set: a full batch is followed at once by the next pass, an
+    empty one by a pause. A failing database is logged and retried, never fatal."""
+    while not stop.is_set():
+        try:
+            report = await deliver_due(sessionmaker, handlers, settings)
+        except Exception:
+            logger.exception("outbox pass failed")
+            report = PassReport()
+        if report.attempted >= settings.outbox_batch_size:
+            continue
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=settings.outbox_poll_seconds)

@@ -1,0 +1,69 @@
+"""The background worker: delivers the outbox. Every kind of outbox message has its handler
+registered here, one line each (as `api/routers.py` lists the routers).
+
+    comptoir worker                       a dedicated process (COMPTOIR_OUTBOX_WORKER=off on
+                                          the API processes)
+    COMPTOIR_OUTBOX_WORKER=embedded       the default: each API process runs it in its lifespan
+
+Running several workers at once is safe: each message is claimed by one of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.adapters.mail import mail_sender
+from api.core.settings import Settings
+from api.mail import service as mail_service
+from api.outbox import service as outbox
+from api.outbox.service import OutboxHandler
+from api.webhooks import service as webhooks_service
+
+logger = logging.getLogger("comptoir.worker")
+
+
+def outbox_handlers(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> dict[str, OutboxHandler]:
+    """Handlers get what they need bound here: settings, adapters, and the sessionmaker for
+    those that record their attempts in their own short transactions."""
+    return {
+        mail_service.MAIL_KIND: mail_service.delivery(mail_sender(settings)),
+        webhooks_service.WEBHOOK_KIND: webhooks_service.delivery_handler(sessionmaker, settings),
+    }
+
+
+@contextlib.asynccontextmanager
+async def embedded_worker(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[None]:
+    """Run the worker as a background task for the lifetime of the app (if enabled)."""
+    if settings.outbox_worker != "embedded":
+        yield
+        return
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        outbox.run_worker(sessionmaker, outbox_handlers(settings, sessionmaker), settings, stop),
+        name="comptoir-outbox-worker",
+    )
+    try:
+        yield
+    finally:
+        stop.set()
+        try:
+            await asyncio.wait_for(task, timeout=settings.smtp_timeout_seconds + 5)
+        except TimeoutError:
+            logger.warning("outbox worker did not stop in time; its claims expire by lease")
+
+
+async def run_forever(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """`comptoir worker`: deliver until interrupted."""
+    logger.info("outbox worker started (mail: %s)", settings.mail_transport)
+    # Ctrl-C cancels this task; a claim it held comes back after its lease.
+    handlers = outbox_handlers(settings, sessionmaker)
+    await outbox.run_worker(sessionmaker, handlers, settings, asyncio.Event())

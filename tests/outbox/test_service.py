@@ -1,0 +1,145 @@
+"""The outbox: queued in the caller's transaction, delivered by the worker, retried with
+backoff on failure, dead after the configured attempts, never claimed twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.core.models import utcnow
+from api.core.settings import Settings
+from api.models.outbox_message import OutboxMessage, OutboxStatus
+from api.outbox import repository
+from api.outbox import service as outbox
+from api.outbox.service import DeliveryAttempt, OutboxHandler
+
+
+class Recorder:
+    """A handler that keeps what it delivered, failing the first `failures` calls."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures = failures
+        self.delivered: list[dict[str, Any]] = []
+        self.attempts: list[DeliveryAttempt] = []
+
+    async def deliver(self, payload: dict[str, Any], attempt: DeliveryAttempt) -> None:
+        self.attempts.append(attempt)
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionRefusedError("peer down")
+        self.delivered.append(payload)
+
+
+async def _messages(session: AsyncSession) -> list[OutboxMessage]:
+    result = await session.scalars(
+        select(OutboxMessage)
+        .order_by(OutboxMessage.created_at)
+        .execution_options(populate_existing=True)
+    )
+    return list(result)
+
+
+async def test_a_rolled_back_transaction_sends_nothing(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    await outbox.enqueue(session, "test", {"n": 1})
+    await session.rollback()
+    recorder = Recorder()
+    report = await outbox.deliver_due(
+        sessionmaker, {"test": OutboxHandler(recorder.deliver)}, settings
+    )
+    assert report.attempted == 0
+    assert recorder.delivered == []
+
+
+async def test_a_committed_message_is_delivered_once_and_deduplicated(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    await outbox.enqueue(session, "test", {"n": 1}, dedupe_key="test:1")
+    await outbox.enqueue(session, "test", {"n": 2}, dedupe_key="test:1")
+    await session.commit()
+    recorder = Recorder()
+    handlers = {"test": OutboxHandler(recorder.deliver, lambda payload: {"kept": True})}
+
+    assert (await outbox.deliver_due(sessionmaker, handlers, settings)).sent == 1
+    assert (await outbox.deliver_due(sessionmaker, handlers, settings)).attempted == 0
+    assert recorder.delivered == [{"n": 1}]
+    (message,) = await _messages(session)
+    assert message.status == OutboxStatus.SENT
+    assert message.sent_at is not None
+    assert message.payload == {"kept": True}
+    assert message.claim_token is None
+
+
+async def test_failures_back_off_exponentially_then_the_message_is_dead(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    settings = settings.model_copy(
+        update={"outbox_max_attempts": 3, "outbox_retry_base_seconds": 60}
+    )
+    await outbox.enqueue(session, "test", {"n": 1})
+    await session.commit()
+    recorder = Recorder(failures=99)
+    handlers = {"test": OutboxHandler(recorder.deliver)}
+
+    now = utcnow()
+    delays = []
+    for attempt in (1, 2):
+        report = await outbox.deliver_due(sessionmaker, handlers, settings, now=now)
+        assert report.retried == 1
+        (message,) = await _messages(session)
+        assert message.status == OutboxStatus.PENDING
+        assert message.attempts == attempt
+        assert message.last_error == "ConnectionRefusedError: peer down"
+        delays.append((message.next_attempt_at - now).total_seconds())
+        # Not due before its delay.
+        assert (await outbox.deliver_due(sessionmaker, handlers, settings, now=now)).attempted == 0
+        now = message.next_attempt_at
+    # Equal jitter: between half and all of 60 s, then of 120 s.
+    assert 30 <= delays[0] <= 60
+    assert 60 <= delays[1] <= 120
+
+    assert (await outbox.deliver_due(sessionmaker, handlers, settings, now=now)).dead == 1
+    (message,) = await _messages(session)
+    assert message.status == OutboxStatus.DEAD
+    assert message.attempts == 3
+    assert [(a.number, a.final) for a in recorder.attempts] == [(1, False), (2, False), (3, True)]
+
+
+async def test_a_claimed_message_is_not_claimed_again_before_its_lease_ends(
+    session: AsyncSession, settings: Settings
+) -> None:
+    await outbox.enqueue(session, "test", {"n": 1})
+    await session.commit()
+    now = utcnow()
+    lease = timedelta(seconds=settings.outbox_lease_seconds)
+    first = await repository.claim_due(
+        session, now=now, limit=10, lease=lease, claim_token="worker-a"
+    )
+    second = await repository.claim_due(
+        session, now=now, limit=10, lease=lease, claim_token="worker-b"
+    )
+    assert len(first) == 1
+    assert second == []
+    # The worker died: after the lease another one takes the message over.
+    later = await repository.claim_due(
+        session, now=now + lease, limit=10, lease=lease, claim_token="worker-b"
+    )
+    assert [m.id for m in later] == [first[0].id]
+    assert later[0].attempts == 2
+    assert not await repository.settle(session, first[0], "worker-a", {"last_error": "late"})
+
+
+async def test_a_kind_without_handler_waits_for_a_worker_that_knows_it(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    await outbox.enqueue(session, "webhook", {"n": 1})
+    await session.commit()
+    report = await outbox.deliver_due(sessionmaker, {}, settings)
+    assert report.retried == 1
+    (message,) = await _messages(session)
+    assert message.status == OutboxStatus.PENDING
+    assert "webhook" in (message.last_error or "")
