@@ -62,7 +62,12 @@ def _make_sqlite_transactional(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock up front. With a plain (deferred) BEGIN, two
+        # transactions that both read then write deadlock on the lock upgrade, and SQLite
+        # answers one of them "database is locked" at once, without waiting: a random 500.
+        # Serialising transactions is the price of the embedded database; PostgreSQL is
+        # the production one.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_sessionmaker(bind: AsyncEngine | AsyncConnection) -> async_sessionmaker[AsyncSession]:

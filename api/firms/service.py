@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from stdnum.fr import siren as siren_number
 
@@ -140,8 +141,15 @@ async def _new_firm(session: AsyncSession, details: FirmDetails) -> Workspace:
         postal_code=details.postal_code,
         city=details.city,
     )
-    session.add(firm)
-    await session.flush()
+    try:
+        # The partial unique index on firm SIRENs settles a race between two registrations
+        # of the same firm (the check above cannot): the loser gets the same clear 409.
+        async with session.begin_nested():
+            session.add(firm)
+    except IntegrityError as error:
+        raise FirmAlreadyRegistered(
+            f"Un cabinet avec le SIREN {details.siren} existe déjà."
+        ) from error
     return firm
 
 
