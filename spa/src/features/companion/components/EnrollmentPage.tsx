@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { Link, useLocation } from "react-router";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { StatusIndicator } from "@/components/StatusIndicator";
@@ -7,9 +8,14 @@ import { describeUserAgent } from "@/lib/user-agent";
 import { useEnrollThisDevice } from "../api/enroll-device";
 import { useEnrollmentPreview, type EnrollmentPreview } from "../api/inspect-enrollment";
 import { companionText } from "../text";
-import { useIsPhone } from "../use-is-phone";
 
 const text = companionText.enrollment;
+
+// A touch screen as the main pointer makes "this phone" the likely device, whatever the
+// window's width. Read once per visit: a phone does not turn into a computer mid-page.
+function isTouchFirst(): boolean {
+  return window.matchMedia("(pointer: coarse)").matches;
+}
 
 /**
  * `/enroll#<token>`: the token travels in the fragment, which browsers never send to a server,
@@ -31,7 +37,7 @@ export function EnrollmentPage() {
 }
 
 function Enrollment({ preview, enrollmentToken }: { preview: EnrollmentPreview; enrollmentToken: string }) {
-  const isPhone = useIsPhone();
+  const [isPhone] = useState(isTouchFirst);
   const enroll = useEnrollThisDevice(enrollmentToken);
   const valid = preview.status === "valid";
   const thisPhone = <ThisPhone key="phone" enroll={enroll} />;
