@@ -12,7 +12,12 @@ from fastapi.routing import APIRoute
 
 from api import __version__
 from api.auth.tokens import KeyRing
-from api.core.db import create_engine, create_sessionmaker
+from api.core.db import (
+    ConnectionGate,
+    create_engine,
+    create_read_sessionmaker,
+    create_sessionmaker,
+)
 from api.core.errors import CrashBarrierMiddleware, NotFound, install_error_handlers
 from api.core.request_context import RequestIdMiddleware, configure_logging
 from api.core.settings import Settings, get_settings
@@ -42,12 +47,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
+        if not settings.is_sqlite:
+            # SQLite has no round trip to save, and resetting its isolation level on checkin
+            # would undo the driver set-up `create_engine` does for savepoints.
+            app.state.read_sessionmaker = create_read_sessionmaker(engine)
+            app.state.connection_gate = ConnectionGate(settings.database_pool_size)
         try:
             yield
         finally:
             registry = getattr(app.state, "company_registry", None)
             if registry is not None and hasattr(registry, "aclose"):
                 await registry.aclose()  # the remote registry's HTTP connection pool
+            sso_http = getattr(app.state, "identity_provider_http", None)
+            if sso_http is not None:
+                await sso_http.aclose()  # the SSO provider's HTTP connection pool
             await engine.dispose()
 
     app = FastAPI(

@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.companies.demo import load_sirene_sample
 from api.core.db import create_engine, create_sessionmaker
 from api.core.settings import Settings
+from api.firms.demo import seed_demo_firm
 
 DemoStep = Callable[[AsyncSession, Settings], Awaitable[list[str]]]
 
-DEMO_STEPS: list[DemoStep] = [load_sirene_sample]
+DEMO_STEPS: list[DemoStep] = [load_sirene_sample, seed_demo_firm]
 
 
 async def seed_demo(settings: Settings) -> list[str]:

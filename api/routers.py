@@ -2,13 +2,23 @@
 
 from fastapi import APIRouter
 
+from api.api_keys.router import router as api_keys_router
 from api.auth.router import router as auth_router
+from api.clients.router import router as clients_router
+from api.companies.router import router as companies_router
 from api.devices.router import router as devices_router
 from api.health.router import router as health_router
 from api.me.router import router as me_router
+from api.registration.router import router as registration_router
+from api.webhooks.router import router as webhooks_router
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(health_router)
 api_router.include_router(auth_router)
 api_router.include_router(devices_router)
 api_router.include_router(me_router)
+api_router.include_router(api_keys_router)
+api_router.include_router(webhooks_router)
+api_router.include_router(registration_router)
+api_router.include_router(companies_router)
+api_router.include_router(clients_router)

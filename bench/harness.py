@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -97,11 +97,14 @@ def serve_comptoir(database_url: str, extra_env: dict[str, str] | None = None) -
 
 
 @contextlib.contextmanager
-def serve_baseline(app_path: str, database_url: str) -> Iterator[str]:
+def serve_baseline(
+    app_path: str, database_url: str, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     """A raw ASGI app (`module:app`) under uvicorn, reading BENCH_DATABASE_URL."""
     port = free_port()
     args = [PYTHON, "-m", "uvicorn", app_path, "--port", str(port), "--log-level", "warning"]
-    with serve(args, port, {"BENCH_DATABASE_URL": database_url}) as url:
+    env = {"BENCH_DATABASE_URL": database_url} | (extra_env or {})
+    with serve(args, port, env) as url:
         yield url
 
 
@@ -130,13 +133,43 @@ class LoadResult:
         )
 
 
+RequestFactory = Callable[[], bytes | None]
+
+
+def http_request(
+    method: str,
+    url: str,
+    *,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+) -> bytes:
+    """The bytes of one HTTP/1.1 keep-alive request."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}:{port}"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    if body:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
 async def _keep_alive_worker(
-    host: str, port: int, request: bytes, stop_at: float, latencies: list[float], errors: list[int]
+    host: str,
+    port: int,
+    next_request: RequestFactory,
+    stop_at: float,
+    latencies: list[float],
+    errors: list[int],
 ) -> None:
-    """One HTTP/1.1 keep-alive connection sending requests back to back (a bounded loop)."""
+    """One HTTP/1.1 keep-alive connection sending requests back to back (a bounded loop).
+    Stops at `stop_at` or when the factory has no request left."""
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.perf_counter() < stop_at:
+            request = next_request()
+            if request is None:
+                break
             started = time.perf_counter()
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
@@ -162,13 +195,18 @@ def load(
     connections: int = 32,
     seconds: float = 5.0,
     headers: dict[str, str] | None = None,
+    requests: RequestFactory | None = None,
+    warm_up: bool = True,
 ) -> LoadResult:
-    """GET `url` over `connections` keep-alive connections for `seconds` (after a warm-up)."""
+    """Load `url` over `connections` keep-alive connections for `seconds` (after a warm-up):
+    GET by default, or whatever `requests()` returns (None = no more work)."""
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
-    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
-    request = f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}\r\n".encode()
+    if requests is None:
+        fixed = http_request("GET", url, headers=headers)
+
+        def requests() -> bytes:
+            return fixed
 
     async def run(duration: float) -> tuple[list[float], list[int], float]:
         latencies: list[float] = []
@@ -177,13 +215,14 @@ def load(
         stop_at = started + duration
         await asyncio.gather(
             *(
-                _keep_alive_worker(host, port, request, stop_at, latencies, errors)
+                _keep_alive_worker(host, port, requests, stop_at, latencies, errors)
                 for _ in range(connections)
             )
         )
         return latencies, errors, time.perf_counter() - started
 
-    asyncio.run(run(1.0))  # warm-up: pools filled, code paths compiled
+    if warm_up:
+        asyncio.run(run(1.0))  # pools filled, code paths compiled
     latencies, errors, elapsed = asyncio.run(run(seconds))
     return LoadResult(label, len(latencies), len(errors), elapsed, latencies)
 

@@ -33,6 +33,14 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fa
     return False
 
 
+def _include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Trigram indexes exist on PostgreSQL only (their migration creates them there): an
+    autogenerate run against SQLite must not propose them again."""
+    return not (type_ == "index" and name is not None and name.endswith("_trgm"))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -40,6 +48,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        include_object=_include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

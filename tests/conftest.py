@@ -27,20 +27,20 @@ from api.migrate import upgrade_to_head
 from tests.peers.oidc_provider import LocalOidcProvider
 
 
-class TestEnvironment(BaseSettings):
+class SuiteEnvironment(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COMPTOIR_TEST_", extra="ignore")
 
     database_url: str = ""
 
 
 @pytest.fixture(scope="session")
-def test_environment() -> TestEnvironment:
-    return TestEnvironment()
+def test_environment() -> SuiteEnvironment:
+    return SuiteEnvironment()
 
 
 @pytest.fixture(scope="session")
 def database_url(
-    test_environment: TestEnvironment, tmp_path_factory: pytest.TempPathFactory
+    test_environment: SuiteEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     if not test_environment.database_url:
         yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
@@ -134,7 +134,7 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-un
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    url = TestEnvironment().database_url
+    url = SuiteEnvironment().database_url
     return f"comptoir database: {make_url(url).get_backend_name() if url else 'sqlite'}"
 
 

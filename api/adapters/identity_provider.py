@@ -57,6 +57,8 @@ class SsoError(AppError):
     status = 400
     code = "sso-error"
     title = "Connexion via le fournisseur d'identité impossible"
+    # A refused login still spends its single-use state, and its audit event must stay.
+    keeps_changes = True
 
 
 class SsoNotConfigured(SsoError):

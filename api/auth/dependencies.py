@@ -1,6 +1,6 @@
 """Who is calling: the request's `Principal`, from a bearer token or the browser's cookies.
 
-    Authenticated   any valid session (user, device)
+    Authenticated   any valid session (user, device) or API key
     require(P...)   a session acting in a workspace with every permission P, else 404
 
 Browser sessions carry the access token in an HttpOnly `__Host-` cookie; unsafe methods must
@@ -17,12 +17,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.api_keys import service as api_keys_service
 from api.auth import repository
 from api.auth.tokens import InvalidAccessToken, KeyRing
 from api.core.authz import Permission, Principal, PrincipalKind, permissions_of
 from api.core.db import DbSession
 from api.core.errors import AppError, NotFound, Unauthorized
 from api.core.models import utcnow
+from api.core.request_context import Client
 from api.models.auth_session import SessionKind
 from api.models.membership import MembershipStatus
 
@@ -46,7 +48,7 @@ class SessionEnded(Unauthorized):
     title = "Session terminée : reconnectez-vous"
 
 
-def key_ring(request: Request) -> KeyRing:
+async def key_ring(request: Request) -> KeyRing:
     ring: KeyRing = request.app.state.key_ring
     return ring
 
@@ -71,10 +73,16 @@ def check_csrf(request: Request) -> None:
         raise CsrfFailed("Rechargez la page puis recommencez.")
 
 
-async def current_principal(request: Request, session: DbSession, keys: Keys) -> Principal:
+async def current_principal(
+    request: Request, session: DbSession, keys: Keys, client: Client
+) -> Principal:
     token, from_cookie = _credentials(request)
     if not token:
         raise Unauthorized("Connectez-vous pour continuer.")
+    if not from_cookie and api_keys_service.is_api_key(token):
+        return await api_keys_service.authenticate(
+            session, request.app.state.settings, client, token
+        )
     if from_cookie and request.method not in SAFE_METHODS:
         check_csrf(request)
     claims = await keys.verify(session, token)

@@ -74,6 +74,40 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+class Scope(StrEnum):
+    """What an API key may do. Each scope grants exactly these permissions."""
+
+    CLIENTS_READ = "clients:read"
+    CLIENTS_WRITE = "clients:write"
+    EINVOICING_WRITE = "einvoicing:write"
+    DOCUMENTS_READ = "documents:read"
+    DOCUMENTS_WRITE = "documents:write"
+    MEMBERS_READ = "members:read"
+
+
+SCOPE_PERMISSIONS: dict[Scope, frozenset[Permission]] = {
+    Scope.CLIENTS_READ: frozenset({Permission.CLIENTS_READ}),
+    Scope.CLIENTS_WRITE: frozenset({Permission.CLIENTS_READ, Permission.CLIENTS_MANAGE}),
+    Scope.EINVOICING_WRITE: frozenset({Permission.CLIENTS_READ, Permission.EINVOICING_MANAGE}),
+    Scope.DOCUMENTS_READ: frozenset({Permission.DOCUMENTS_READ}),
+    Scope.DOCUMENTS_WRITE: frozenset({Permission.DOCUMENTS_READ, Permission.DOCUMENTS_WRITE}),
+    Scope.MEMBERS_READ: frozenset({Permission.MEMBERS_READ}),
+}
+
+
+def permissions_of_scopes(scopes: frozenset[Scope]) -> frozenset[Permission]:
+    granted: set[Permission] = set()
+    for scope in scopes:
+        granted |= SCOPE_PERMISSIONS[scope]
+    return frozenset(granted)
+
+
+def can_mint_scopes(principal: Principal, scopes: frozenset[Scope]) -> bool:
+    """A key never holds more than its creator: every permission of every scope must be the
+    creator's own (an Administrateur without documents cannot mint `documents:read`)."""
+    return permissions_of_scopes(scopes) <= principal.permissions
+
+
 def permissions_of(roles: frozenset[Role]) -> frozenset[Permission]:
     granted: set[Permission] = set()
     for role in roles:

@@ -127,3 +127,41 @@ def private_key_public_jwk(private_key: ec.EllipticCurvePrivateKey) -> dict[str,
         "x": b64url_encode(numbers.x.to_bytes(P256_COORDINATE_BYTES, "big")),
         "y": b64url_encode(numbers.y.to_bytes(P256_COORDINATE_BYTES, "big")),
     }
+
+
+_SEAL_NONCE_BYTES = 12
+
+
+def _sealing_key(secret: str, purpose: str) -> bytes:
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode("utf-8")
+    ).derive(secret.encode("utf-8"))
+
+
+def seal_with_secret(secret: str, plaintext: str, *, purpose: str) -> bytes:
+    """Encrypt `plaintext` so that only a holder of `secret` can read it back.
+
+    For a value that must be shown again to whoever presents a secret we store only hashed
+    (a registration page showing its enrollment QR): AES-256-GCM under HKDF-SHA256(secret,
+    info=purpose). `secret` must be a random token (≥ 128 bits); `purpose` separates uses.
+    """
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = secrets.token_bytes(_SEAL_NONCE_BYTES)
+    sealed = AESGCM(_sealing_key(secret, purpose)).encrypt(nonce, plaintext.encode("utf-8"), None)
+    return nonce + sealed
+
+
+def open_sealed(secret: str, sealed: bytes, *, purpose: str) -> str:
+    """The inverse of `seal_with_secret`; raises `ValueError` for another secret or purpose."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce, ciphertext = sealed[:_SEAL_NONCE_BYTES], sealed[_SEAL_NONCE_BYTES:]
+    try:
+        plaintext = AESGCM(_sealing_key(secret, purpose)).decrypt(nonce, ciphertext, None)
+    except InvalidTag as exc:
+        raise ValueError("sealed value does not open with this secret") from exc
+    return plaintext.decode("utf-8")

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -23,6 +23,14 @@ OIDC_SIGNING_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384"
 
 # Where the provider sends the browser back; the registration router serves it.
 OIDC_DEFAULT_CALLBACK_PATH = "/api/v1/registration/sso/callback"
+
+
+class ClientPlan(BaseModel):
+    """One plan of the client subscription catalogue. Prices are decimal strings (euros, HT)."""
+
+    code: str = Field(pattern=r"^[a-z0-9_-]{1,40}$")
+    name: str
+    monthly_price: str = Field(pattern=r"^\d+\.\d{2}$")
 
 
 class Settings(BaseSettings):
@@ -93,6 +101,16 @@ class Settings(BaseSettings):
     rate_limit_challenges_per_ip_per_minute: int = Field(default=30, ge=1)
     rate_limit_approvals_per_user_per_minute: int = Field(default=10, ge=1)
     rate_limit_device_sessions_per_ip_per_minute: int = Field(default=30, ge=1)
+    rate_limit_api_key_requests_per_minute: int = Field(default=600, ge=1)
+
+    # Webhooks (Extensions)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_secret_rotation_grace_hours: int = Field(default=24, ge=0, le=720)
+    webhook_allow_private_targets: bool = Field(
+        default=False,
+        description="Allow loopback/private/link-local receiver URLs. Only tests set it: "
+        "otherwise a webhook could reach the server's own network (SSRF).",
+    )
 
     @property
     def token_audience(self) -> str:
@@ -171,6 +189,21 @@ class Settings(BaseSettings):
     )
     oidc_http_timeout_seconds: float = Field(default=10.0, gt=0)
 
+    # Firm registration (docs/registration.md)
+    sso_authorization_ttl_seconds: int = Field(
+        default=600, ge=60, le=3600, description="How long a started SSO login may be finished."
+    )
+    registration_ttl_hours: int = Field(
+        default=72, ge=1, le=720, description="How long a registration waits for its owner."
+    )
+    rate_limit_sso_starts_per_ip_per_minute: int = Field(default=20, ge=1)
+    rate_limit_identity_attempts_per_hour: int = Field(
+        default=5, ge=1, description="Identity document submissions per registration and hour."
+    )
+    identity_image_max_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1, description="Largest ID document photo accepted."
+    )
+
     @field_validator(
         "oidc_allowed_issuers", "oidc_scopes", "oidc_id_token_algorithms", mode="before"
     )
@@ -194,9 +227,65 @@ class Settings(BaseSettings):
             )
         return value
 
+    # Clients (issue 6). The plan catalogue is configuration: a firm sells its own plans.
+    client_plans: list[ClientPlan] = Field(
+        default_factory=lambda: [
+            ClientPlan(code="essentiel", name="Essentiel", monthly_price="19.00"),
+            ClientPlan(code="standard", name="Standard", monthly_price="39.00"),
+            ClientPlan(code="premium", name="Premium", monthly_price="79.00"),
+        ],
+        description="Subscription plans offered to clients (JSON list of "
+        '{"code", "name", "monthly_price"}).',
+    )
+    client_import_max_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1, description="Largest accepted client import file."
+    )
+    client_import_max_rows: int = Field(default=20_000, ge=1)
+    client_import_max_unzipped_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        ge=1,
+        description="Largest total uncompressed size of an import's zip parts (zip bombs).",
+    )
+    client_import_max_zip_ratio: int = Field(
+        default=100, ge=1, description="Largest compression ratio of one zip part."
+    )
+    client_import_ttl_minutes: int = Field(
+        default=60, ge=1, description="How long an import's dry-run report can be confirmed."
+    )
+
     @property
     def oidc_callback_url(self) -> str:
         return self.oidc_redirect_uri or self.public_url.rstrip("/") + OIDC_DEFAULT_CALLBACK_PATH
+
+    # E-invoicing (docs/einvoicing.md): the platform's identity, printed on mandates, and the
+    # national directory (annuaire) where clients are registered as reachable through it.
+    platform_name: str = Field(
+        default="Comptoir", description="Name of the approved platform (PA) on mandates."
+    )
+    platform_siren: str = Field(default="", description="SIREN of the platform's operator.")
+    platform_registration_number: str = Field(
+        default="", description="The platform's registration number as an approved platform."
+    )
+    directory: Literal["local", "afnor"] = Field(
+        default="local",
+        description="Where directory lines go: `local` (embedded, in our database) or `afnor` "
+        "(an XP Z12-013 Directory Service at directory_url).",
+    )
+    directory_platform_id: str = Field(
+        default="0000",
+        min_length=1,
+        description="Our platform's identifier in the directory; lines we hold carry it.",
+    )
+    directory_url: str = Field(
+        default="", description="Base URL of the Directory Service (paths start with /v1/)."
+    )
+    directory_token: SecretStr = Field(
+        default=SecretStr(""), description="Bearer token identifying our platform."
+    )
+    directory_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    directory_timeout_seconds: float = Field(
+        default=15.0, gt=0, description="Beyond it a call is a transient failure (retried)."
+    )
 
     @property
     def resolved_database_url(self) -> str:

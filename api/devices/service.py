@@ -157,6 +157,7 @@ async def enroll(
         public_jwk=key,
         jwk_thumbprint=thumbprint,
         created_at=now,
+        enrollment_token_id=record.id,
     )
     session.add(device)
     await session.flush()

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.models.device import Device
 from api.models.user import User
 from api.models.workspace import Workspace, WorkspaceKind
 
@@ -15,3 +18,10 @@ async def firm_by_siren(session: AsyncSession, siren: str) -> Workspace | None:
 
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
     return await session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+async def has_device(session: AsyncSession, user_id: uuid.UUID) -> bool:
+    found = await session.scalar(
+        select(Device.id).where(Device.user_id == user_id, Device.revoked_at.is_(None)).limit(1)
+    )
+    return found is not None

@@ -13,6 +13,7 @@ from api.audit import service as audit
 from api.audit.service import SYSTEM, Actor
 from api.core.authz import FIRM_ROLES
 from api.core.errors import Conflict, UnprocessableEntity
+from api.core.request_context import ClientInfo
 from api.core.settings import Settings
 from api.devices import service as devices_service
 from api.devices.service import IssuedEnrollment
@@ -51,17 +52,7 @@ async def create_firm(
 ) -> CreatedFirm:
     """Create the firm workspace and its owner (every firm role), and the owner's single-use
     device enrollment link. The owner becomes active once their device is enrolled."""
-    if not siren_number.is_valid(data.siren):
-        raise InvalidSiren("Le SIREN doit comporter 9 chiffres et une clé de contrôle valide.")
-    if await repository.firm_by_siren(session, data.siren) is not None:
-        raise FirmAlreadyRegistered(f"Un cabinet avec le SIREN {data.siren} existe déjà.")
-    firm = Workspace(
-        id=uuid.uuid4(),
-        kind=WorkspaceKind.FIRM,
-        name=data.name,
-        siren=data.siren,
-        vat_number=vat_number_of(data.siren),
-    )
+    firm = await _new_firm(session, FirmDetails(name=data.name, siren=data.siren))
     owner = await repository.user_by_email(session, data.owner_email)
     if owner is None:
         owner = User(
@@ -71,7 +62,6 @@ async def create_firm(
             last_name=data.owner_last_name,
         )
         session.add(owner)
-    session.add(firm)
     await session.flush()
     session.add(
         Membership(
@@ -89,16 +79,89 @@ async def create_firm(
         workspace_id=firm.id,
         purpose=EnrollmentPurpose.FIRM_OWNER,
     )
+    await _record_created(session, firm, owner, actor)
+    return CreatedFirm(firm, owner, enrollment)
+
+
+@dataclass(frozen=True, slots=True)
+class FirmDetails:
+    """What a firm workspace is made of; the address comes from the company registry."""
+
+    name: str
+    siren: str
+    siret: str | None = None
+    address_line: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+
+
+async def create_firm_for_verified_owner(
+    session: AsyncSession,
+    details: FirmDetails,
+    owner: User,
+    *,
+    actor: Actor,
+    client: ClientInfo | None = None,
+) -> Workspace:
+    """The end of SSO registration: the owner's identity is verified and their device already
+    enrolled, so they are an active member with every firm role at once."""
+    firm = await _new_firm(session, details)
+    session.add(
+        Membership(
+            workspace_id=firm.id,
+            user_id=owner.id,
+            roles=FIRM_ROLES,
+            status=MembershipStatus.ACTIVE,
+        )
+    )
+    await session.flush()
+    await _record_created(session, firm, owner, actor, client)
+    return firm
+
+
+async def ensure_siren_is_free(session: AsyncSession, siren: str) -> None:
+    """Refuse a malformed SIREN, or one a firm already uses."""
+    if not siren_number.is_valid(siren):
+        raise InvalidSiren("Le SIREN doit comporter 9 chiffres et une clé de contrôle valide.")
+    if await repository.firm_by_siren(session, siren) is not None:
+        raise FirmAlreadyRegistered(f"Un cabinet avec le SIREN {siren} existe déjà.")
+
+
+async def _new_firm(session: AsyncSession, details: FirmDetails) -> Workspace:
+    await ensure_siren_is_free(session, details.siren)
+    firm = Workspace(
+        id=uuid.uuid4(),
+        kind=WorkspaceKind.FIRM,
+        name=details.name,
+        siren=details.siren,
+        siret=details.siret,
+        vat_number=vat_number_of(details.siren),
+        address_line=details.address_line,
+        postal_code=details.postal_code,
+        city=details.city,
+    )
+    session.add(firm)
+    await session.flush()
+    return firm
+
+
+async def _record_created(
+    session: AsyncSession,
+    firm: Workspace,
+    owner: User,
+    actor: Actor,
+    client: ClientInfo | None = None,
+) -> None:
     await audit.record(
         session,
         "firm.created",
         actor=actor,
+        client=client,
         workspace_id=firm.id,
         target_type="workspace",
         target_id=firm.id,
         data={"name": firm.name, "siren": firm.siren, "owner_email": owner.email},
     )
-    return CreatedFirm(firm, owner, enrollment)
 
 
 async def new_owner_enrollment(

@@ -2,15 +2,35 @@
 `Base.metadata` (Alembic's autogenerate and the tests rely on it)."""
 
 from api.core.models import Base
+from api.models.api_key import ApiKey
 from api.models.audit_event import AuditChainHead, AuditEvent
 from api.models.auth_session import AuthSession, RefreshToken, SessionKind
+from api.models.client import (
+    Client,
+    ClientAssignment,
+    ClientImport,
+    ClientImportStatus,
+    ClientStatus,
+    ClientSubscription,
+    ClientSubscriptionChange,
+    PaStatus,
+    Payer,
+    SubscriptionStatus,
+)
 from api.models.device import Device
+from api.models.directory_line import DirectoryLineRecord
 from api.models.document import Document, DocumentSource, DocumentType
 from api.models.enrollment_token import EnrollmentPurpose, EnrollmentToken
 from api.models.folder import Folder
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
 from api.models.membership import Membership, MembershipStatus
 from api.models.rate_limit import RateLimitWindow
+from api.models.registration import (
+    FirmRegistration,
+    IdentityVerification,
+    RegistrationStatus,
+    SsoAuthorization,
+)
 from api.models.signing_key import SigningKey
 from api.models.sirene import (
     CompanyRegistryCacheEntry,
@@ -19,34 +39,55 @@ from api.models.sirene import (
     SireneUnit,
 )
 from api.models.user import User
+from api.models.webhook import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from api.models.workspace import Workspace, WorkspaceKind
 
 __all__ = [
+    "ApiKey",
     "AuditChainHead",
     "AuditEvent",
     "AuthSession",
     "Base",
     "ChallengeStatus",
+    "Client",
+    "ClientAssignment",
+    "ClientImport",
+    "ClientImportStatus",
+    "ClientStatus",
+    "ClientSubscription",
+    "ClientSubscriptionChange",
     "CompanyRegistryCacheEntry",
     "CompanyRegistryRateSlot",
+    "DeliveryStatus",
     "Device",
     "DeviceNonce",
+    "DirectoryLineRecord",
     "Document",
     "DocumentSource",
     "DocumentType",
     "EnrollmentPurpose",
     "EnrollmentToken",
+    "FirmRegistration",
     "Folder",
+    "IdentityVerification",
     "LoginChallenge",
     "Membership",
     "MembershipStatus",
+    "PaStatus",
+    "Payer",
     "RateLimitWindow",
     "RefreshToken",
+    "RegistrationStatus",
     "SessionKind",
     "SigningKey",
     "SireneEstablishment",
     "SireneUnit",
+    "SsoAuthorization",
+    "SubscriptionStatus",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Workspace",
     "WorkspaceKind",
 ]

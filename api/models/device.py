@@ -25,3 +25,8 @@ class Device(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The link it was enrolled with: firm registration trusts only the device enrolled with
+    # the registration's own link.
+    enrollment_token_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("enrollment_tokens.id", ondelete="SET NULL"), default=None
+    )

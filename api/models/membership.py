@@ -4,7 +4,7 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, UniqueConstraint, type_coerce
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
@@ -63,4 +63,7 @@ class Membership(IdMixin, TimestampMixin, Base):
 
     @staticmethod
     def has_role(role: Role) -> ColumnElement[bool]:
-        return Membership.roles.op("&")(ROLE_BITS[role]) != 0
+        # The bit test runs on the raw integer: through `RoleSet` the operands would be
+        # taken for sets of roles.
+        bits = type_coerce(Membership.roles, Integer)
+        return bits.op("&", return_type=Integer)(ROLE_BITS[role]) != 0

@@ -88,6 +88,8 @@ describe("application shell", () => {
 
   it("starts keyboard navigation with a skip link to the content", async () => {
     await page.goto(`${baseUrl}/statut`);
+    // Tab only once React has rendered the shell (after /me), or focus lands on the empty
+    // document.
     await page.getByRole("heading", { level: 1 }).waitFor();
 
     await page.keyboard.press("Tab");

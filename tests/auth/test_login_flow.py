@@ -7,7 +7,6 @@ import uuid
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -384,23 +383,3 @@ async def test_browser_key_must_be_a_public_p256_key(client: httpx.AsyncClient) 
         json={"browser_key": {"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA"}},
     )
     _problem(response, 422, "invalid-public-key")
-
-
-@pytest.mark.parametrize("decision", [Decision.APPROVE, Decision.DENY])
-async def test_long_poll_returns_as_soon_as_the_phone_answers(
-    client: httpx.AsyncClient, session: AsyncSession, settings: Settings, decision: Decision
-) -> None:
-    import asyncio
-
-    firm = await create_firm(session, settings)
-    phone = await enrolled_phone(client, firm.enrollment.url)
-    browser = Browser()
-    await browser.show_qr(client)
-    await phone.context(client, browser.challenge_id)  # scanned before the browser waits
-    waiting = asyncio.create_task(
-        client.get(f"/api/v1/auth/login-challenges/{browser.challenge_id}", params={"wait": 10})
-    )
-    await asyncio.sleep(0.3)
-    await phone.decide(client, browser.challenge_id, decision)
-    answer = await asyncio.wait_for(waiting, timeout=5)
-    assert answer.json()["status"] == ("approved" if decision == Decision.APPROVE else "denied")

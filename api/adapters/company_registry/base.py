@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -62,6 +63,11 @@ class CompanyRegistry(Protocol):
     async def get_by_siren(self, siren: str) -> Company | None: ...
 
     async def get_by_siret(self, siret: str) -> Company | None: ...
+
+    async def lookup_many(self, identifiers: Sequence[str]) -> dict[str, Company]:
+        """Companies by SIREN (9 digits) or SIRET (14), keyed by the identifier given; the
+        unknown ones are absent. Imports use it instead of one lookup per row."""
+        ...
 
 
 class CompanyRegistryUnavailable(AppError):

@@ -12,7 +12,7 @@ import asyncio
 import email.utils
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Annotated
 
 import httpx
@@ -112,6 +112,19 @@ class RechercheEntreprisesRegistry:
                 if establishment is not None and establishment.siret == siret:
                     return _company(result, establishment)
         return None
+
+    async def lookup_many(self, identifiers: Sequence[str]) -> dict[str, Company]:
+        """One request per identifier (the public API has no batch lookup); the shared rate
+        slots and the answer cache still apply."""
+        found: dict[str, Company] = {}
+        for identifier in dict.fromkeys(identifiers):
+            if len(identifier) == 14:
+                company = await self.get_by_siret(identifier)
+            else:
+                company = await self.get_by_siren(identifier)
+            if company is not None:
+                found[identifier] = company
+        return found
 
     async def _results(self, params: Mapping[str, str]) -> list[_Result]:
         request = "/search?" + str(httpx.QueryParams(sorted(params.items())))

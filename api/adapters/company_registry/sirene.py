@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
@@ -12,6 +13,7 @@ from api.models.sirene import SireneEstablishment, SireneUnit
 
 # More words than this only narrow the result further; they would cost a scan each.
 MAX_QUERY_WORDS = 6
+LOOKUP_CHUNK = 500
 
 _unit = SireneUnit.__table__
 _establishment = SireneEstablishment.__table__
@@ -56,6 +58,29 @@ class SireneRegistry:
         )
         companies = await self._companies(statement)
         return companies[0] if companies else None
+
+    async def lookup_many(self, identifiers: Sequence[str]) -> dict[str, Company]:
+        sirens = sorted({value for value in identifiers if len(value) == 9})
+        sirets = sorted({value for value in identifiers if len(value) == 14})
+        found: dict[str, Company] = {}
+        # Chunks keep each IN list well under SQLite's and asyncpg's bound-parameter limits.
+        for start in range(0, len(sirens), LOOKUP_CHUNK):
+            chunk = sirens[start : start + LOOKUP_CHUNK]
+            statement = _company_select(_establishment.c.siret == _unit.c.head_office_siret).where(
+                _unit.c.siren.in_(chunk)
+            )
+            found.update((company.siren, company) for company in await self._companies(statement))
+        for start in range(0, len(sirets), LOOKUP_CHUNK):
+            chunk = sirets[start : start + LOOKUP_CHUNK]
+            statement = _company_select(_establishment.c.siren == _unit.c.siren).where(
+                _establishment.c.siret.in_(chunk)
+            )
+            found.update(
+                (company.siret, company)
+                for company in await self._companies(statement)
+                if company.siret
+            )
+        return found
 
     async def is_empty(self) -> bool:
         async with self._sessionmaker() as session:

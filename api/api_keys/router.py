@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+
+from api.api_keys import service
+from api.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
+from api.auth.dependencies import require
+from api.core.authz import Permission, Principal
+from api.core.db import DbSession
+from api.core.errors import problem_responses
+from api.core.request_context import Client
+
+router = APIRouter(prefix="/api-keys", tags=["api_keys"])
+
+ExtensionsManager = Annotated[Principal, Depends(require(Permission.EXTENSIONS_MANAGE))]
+
+
+@router.get("", response_model=list[ApiKeyOut], responses=problem_responses(401, 404))
+async def list_api_keys(session: DbSession, principal: ExtensionsManager) -> list[ApiKeyOut]:
+    """The workspace's API keys (without their secrets)."""
+    return [ApiKeyOut.model_validate(key) for key in await service.list_keys(session, principal)]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ApiKeyCreated,
+    responses=problem_responses(401, 404, 422),
+)
+async def create_api_key(
+    body: ApiKeyCreate, session: DbSession, principal: ExtensionsManager, client: Client
+) -> ApiKeyCreated:
+    """Mint a scoped key; its secret is in this response only."""
+    minted = await service.mint(
+        session,
+        principal,
+        client,
+        name=body.name,
+        scopes=frozenset(body.scopes),
+        expires_at=body.expires_at,
+    )
+    shown = ApiKeyOut.model_validate(minted.key)
+    return ApiKeyCreated(**shown.model_dump(), secret=minted.secret)
+
+
+@router.delete("/{key_id}", response_model=ApiKeyOut, responses=problem_responses(401, 404))
+async def revoke_api_key(
+    key_id: uuid.UUID, session: DbSession, principal: ExtensionsManager, client: Client
+) -> ApiKeyOut:
+    """Revoke a key: its next call gets a 401."""
+    return ApiKeyOut.model_validate(await service.revoke(session, principal, client, key_id))

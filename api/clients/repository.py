@@ -1,0 +1,345 @@
+"""All SQL of the clients domain. Every read goes through `readable(principal)`, which already
+scopes to the caller's firm and, for a Comptable, to their assigned clients."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Select,
+    and_,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from api.clients.policy import can_read_all_clients
+from api.core.authz import Principal, Role
+from api.models.client import (
+    Client,
+    ClientAssignment,
+    ClientImport,
+    ClientStatus,
+    ClientSubscription,
+    ClientSubscriptionChange,
+    PaStatus,
+)
+from api.models.membership import Membership, MembershipStatus
+from api.models.user import User
+from api.models.workspace import Workspace
+
+NO_PLAN = "none"
+
+_client = Client.__table__
+_subscription = ClientSubscription.__table__
+_assignment = ClientAssignment.__table__
+
+# What a list row shows: plain columns, read with Core (no ORM identity map on the hot path).
+LIST_COLUMNS = (
+    _client.c.id,
+    _client.c.siren,
+    _client.c.siret,
+    _client.c.legal_name,
+    _client.c.postal_code,
+    _client.c.city,
+    _client.c.status,
+    _client.c.pa_status,
+    _client.c.is_firm_itself,
+    _client.c.contact_first_name,
+    _client.c.contact_last_name,
+    _client.c.contact_email,
+    _client.c.created_at,
+    _subscription.c.plan_code,
+    _subscription.c.payer,
+    _subscription.c.status.label("subscription_status"),
+)
+
+# Sort name → (column, descending). Every sort ends with the id, so pages are stable.
+SORTS: dict[str, tuple[Any, bool]] = {
+    "name": (_client.c.sort_name, False),
+    "-name": (_client.c.sort_name, True),
+    "created_at": (_client.c.created_at, False),
+    "-created_at": (_client.c.created_at, True),
+    "siren": (_client.c.siren, False),
+    "-siren": (_client.c.siren, True),
+}
+
+
+def readable_clause(principal: Principal) -> ColumnElement[bool]:
+    """The clients `principal` may see: its firm's, and only the assigned ones for a Comptable."""
+    in_firm = _client.c.firm_id == principal.workspace_id
+    if can_read_all_clients(principal):
+        return in_firm
+    assigned = exists().where(
+        _assignment.c.client_id == _client.c.id, _assignment.c.user_id == principal.user_id
+    )
+    return and_(in_firm, assigned)
+
+
+def readable(principal: Principal) -> Select[Any]:
+    return select(Client).where(readable_clause(principal))
+
+
+async def get_readable(
+    session: AsyncSession, principal: Principal, client_id: uuid.UUID
+) -> Client | None:
+    client: Client | None = await session.scalar(readable(principal).where(Client.id == client_id))
+    return client
+
+
+async def get_by_siren(session: AsyncSession, firm_id: uuid.UUID, siren: str) -> Client | None:
+    return await session.scalar(
+        select(Client).where(Client.firm_id == firm_id, Client.siren == siren)
+    )
+
+
+async def existing_sirens(
+    session: AsyncSession, firm_id: uuid.UUID, sirens: Iterable[str]
+) -> set[str]:
+    wanted = sorted(set(sirens))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(
+            await session.scalars(
+                select(Client.siren).where(Client.firm_id == firm_id, Client.siren.in_(chunk))
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFilters:
+    q_words: Sequence[str] = ()
+    q_digits: str | None = None
+    status: ClientStatus | None = None
+    pa_status: PaStatus | None = None
+    assignee_id: uuid.UUID | None = None
+    plan: str | None = None
+
+
+def _filtered(principal: Principal, filters: ClientFilters, columns: Sequence[Any]) -> Select[Any]:
+    statement = (
+        select(*columns)
+        .select_from(_client.outerjoin(_subscription, _subscription.c.client_id == _client.c.id))
+        .where(readable_clause(principal))
+    )
+    if filters.q_digits:
+        statement = statement.where(
+            or_(
+                _client.c.siren.like(filters.q_digits[:9] + "%"),
+                _client.c.siret.like(filters.q_digits + "%"),
+            )
+        )
+    for word in filters.q_words:
+        statement = statement.where(_client.c.search_name.like(f"% {word}%"))
+    if filters.status:
+        statement = statement.where(_client.c.status == filters.status.value)
+    if filters.pa_status:
+        statement = statement.where(_client.c.pa_status == filters.pa_status.value)
+    if filters.assignee_id:
+        statement = statement.where(
+            exists().where(
+                _assignment.c.client_id == _client.c.id,
+                _assignment.c.user_id == filters.assignee_id,
+            )
+        )
+    if filters.plan == NO_PLAN:
+        statement = statement.where(_subscription.c.plan_code.is_(None))
+    elif filters.plan:
+        statement = statement.where(_subscription.c.plan_code == filters.plan)
+    return statement
+
+
+async def list_page(
+    session: AsyncSession,
+    principal: Principal,
+    filters: ClientFilters,
+    *,
+    sort: str,
+    after: tuple[Any, uuid.UUID] | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """One page as plain dicts (one more row than `limit`, to know if there is a next page).
+    Each row also carries `_sort_key`, the value the next cursor starts after."""
+    column, descending = SORTS[sort]
+    statement = _filtered(principal, filters, (*LIST_COLUMNS, column.label("_sort_key")))
+    if after is not None:
+        key = tuple_(column, _client.c.id)
+        statement = statement.where(key < after if descending else key > after)
+    order = (column.desc(), _client.c.id.desc()) if descending else (column, _client.c.id)
+    result = await session.execute(statement.order_by(*order).limit(limit + 1))
+    return [row._asdict() for row in result]
+
+
+async def stream_filtered(
+    session: AsyncSession, principal: Principal, filters: ClientFilters, *, sort: str
+) -> AsyncIterator[dict[str, Any]]:
+    """Every matching row, in keyset chunks (the export: never one huge result in memory)."""
+    after: tuple[Any, uuid.UUID] | None = None
+    while True:
+        rows = await list_page(session, principal, filters, sort=sort, after=after, limit=1000)
+        for row in rows[:1000]:
+            yield row
+        if len(rows) <= 1000:
+            return
+        last = rows[999]
+        after = (last["_sort_key"], last["id"])
+
+
+async def add(session: AsyncSession, client: Client) -> Client:
+    session.add(client)
+    await session.flush()
+    return client
+
+
+def _insert(session: AsyncSession, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+async def insert_new_clients(
+    session: AsyncSession, values: Sequence[dict[str, Any]]
+) -> dict[str, uuid.UUID]:
+    """Insert many clients in few statements; a SIREN already a client of the firm is skipped
+    by the database itself (`ON CONFLICT DO NOTHING`), so concurrent imports never create a
+    client twice. Returns SIREN → id of the rows actually inserted."""
+    created: dict[str, uuid.UUID] = {}
+    for start in range(0, len(values), 1000):
+        statement = (
+            _insert(session, _client)
+            .on_conflict_do_nothing(index_elements=["firm_id", "siren"])
+            .returning(_client.c.siren, _client.c.id)
+        )
+        result = await session.execute(statement, list(values[start : start + 1000]))
+        created.update((siren, client_id) for siren, client_id in result.all())
+    return created
+
+
+async def insert_assignments(session: AsyncSession, values: Sequence[dict[str, Any]]) -> None:
+    for start in range(0, len(values), 1000):
+        statement = _insert(session, _assignment).on_conflict_do_nothing(
+            index_elements=["client_id", "user_id"]
+        )
+        await session.execute(statement, list(values[start : start + 1000]))
+
+
+@dataclass(frozen=True, slots=True)
+class Collaborator:
+    user_id: uuid.UUID
+    email: str
+    first_name: str
+    last_name: str
+
+
+async def active_accountants(
+    session: AsyncSession,
+    firm_id: uuid.UUID,
+    *,
+    user_ids: Iterable[uuid.UUID] | None = None,
+    emails: Iterable[str] | None = None,
+) -> list[Collaborator]:
+    """Active members of the firm holding the Comptable role (the only ones assignable)."""
+    statement = (
+        select(User.id, User.email, User.first_name, User.last_name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.workspace_id == firm_id,
+            Membership.status == MembershipStatus.ACTIVE,
+            Membership.has_role(Role.ACCOUNTANT),
+            User.deleted_at.is_(None),
+        )
+    )
+    if user_ids is not None:
+        statement = statement.where(User.id.in_(list(user_ids)))
+    if emails is not None:
+        statement = statement.where(func.lower(User.email).in_([e.lower() for e in emails]))
+    rows = await session.execute(statement)
+    return [Collaborator(row.id, row.email, row.first_name, row.last_name) for row in rows]
+
+
+async def assignments_of(
+    session: AsyncSession, client_id: uuid.UUID
+) -> list[tuple[ClientAssignment, User]]:
+    rows = await session.execute(
+        select(ClientAssignment, User)
+        .join(User, User.id == ClientAssignment.user_id)
+        .where(ClientAssignment.client_id == client_id)
+        .order_by(User.last_name, User.first_name, User.id)
+    )
+    return [(assignment, user) for assignment, user in rows]
+
+
+async def get_assignment(
+    session: AsyncSession, client_id: uuid.UUID, user_id: uuid.UUID
+) -> ClientAssignment | None:
+    return await session.scalar(
+        select(ClientAssignment).where(
+            ClientAssignment.client_id == client_id, ClientAssignment.user_id == user_id
+        )
+    )
+
+
+async def remove_assignment(
+    session: AsyncSession, client_id: uuid.UUID, user_id: uuid.UUID
+) -> bool:
+    result = await session.execute(
+        delete(ClientAssignment)
+        .where(ClientAssignment.client_id == client_id, ClientAssignment.user_id == user_id)
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+async def get_subscription(
+    session: AsyncSession, client_id: uuid.UUID
+) -> ClientSubscription | None:
+    return await session.get(ClientSubscription, client_id)
+
+
+async def subscription_history(
+    session: AsyncSession, client_id: uuid.UUID
+) -> list[ClientSubscriptionChange]:
+    rows = await session.scalars(
+        select(ClientSubscriptionChange)
+        .where(ClientSubscriptionChange.client_id == client_id)
+        .order_by(ClientSubscriptionChange.changed_at.desc(), ClientSubscriptionChange.id)
+    )
+    return list(rows)
+
+
+async def get_workspace(session: AsyncSession, workspace_id: uuid.UUID) -> Workspace | None:
+    return await session.get(Workspace, workspace_id)
+
+
+async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def get_import(
+    session: AsyncSession, firm_id: uuid.UUID, import_id: uuid.UUID, *, for_update: bool = False
+) -> ClientImport | None:
+    statement = select(ClientImport).where(
+        ClientImport.id == import_id, ClientImport.firm_id == firm_id
+    )
+    if for_update:
+        statement = statement.with_for_update()
+    return await session.scalar(statement)
+
+
+async def delete_expired_imports(session: AsyncSession, now: datetime) -> None:
+    await session.execute(
+        delete(ClientImport)
+        .where(ClientImport.expires_at < now)
+        .execution_options(synchronize_session=False)
+    )

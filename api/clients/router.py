@@ -1,0 +1,421 @@
+"""HTTP routes of the clients application (Gestionnaire de clients; Comptables read their
+assigned clients)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from api.auth.dependencies import require
+from api.clients import service
+from api.clients.schemas import (
+    AssigneeOut,
+    BulkAssignment,
+    BulkResult,
+    BulkSubscription,
+    ClientCreate,
+    ClientDetail,
+    ClientOut,
+    ClientPage,
+    ContactUpdate,
+    ImportConfirmation,
+    ImportCounts,
+    ImportReport,
+    ImportRowOut,
+    PlanOut,
+    SubscriptionChangeOut,
+    SubscriptionIn,
+    SubscriptionOut,
+    SubscriptionWithHistory,
+)
+from api.clients.spreadsheet import XLSX_MEDIA_TYPE, SpreadsheetTooLarge
+from api.companies.dependencies import CompanyRegistryDep
+from api.core.authz import Permission, Principal
+from api.core.db import DbSession, ReadOnly
+from api.core.errors import problem_responses
+from api.core.request_context import Client as Requester
+from api.core.responses import PlainJSONResponse
+from api.core.settings import Settings
+from api.models.client import ClientImport, ClientStatus, PaStatus
+
+router = APIRouter(prefix="/clients", tags=["clients"])
+
+ClientsRead = Annotated[Principal, Depends(require(Permission.CLIENTS_READ))]
+ClientsWrite = Annotated[Principal, Depends(require(Permission.CLIENTS_MANAGE))]
+
+SortParam = Literal["name", "-name", "created_at", "-created_at", "siren", "-siren"]
+_XLSX_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
+}
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def list_query(
+    q: Annotated[str | None, Query(max_length=100, description="Name, SIREN or SIRET.")] = None,
+    status: ClientStatus | None = None,
+    pa_status: PaStatus | None = None,
+    assignee: Annotated[
+        uuid.UUID | None, Query(description="Only the clients assigned to this user.")
+    ] = None,
+    plan: Annotated[
+        str | None, Query(max_length=40, description="Plan code, or `none` for no plan.")
+    ] = None,
+    sort: SortParam = "name",
+) -> service.ListQuery:
+    return service.ListQuery(
+        q=q, status=status, pa_status=pa_status, assignee_id=assignee, plan=plan, sort=sort
+    )
+
+
+ListQueryDep = Annotated[service.ListQuery, Depends(list_query)]
+
+
+def _xlsx(content: bytes, name: str) -> Response:
+    return Response(
+        content,
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
+    "",
+    response_model=ClientPage,
+    responses=problem_responses(401, 404, 422),
+    dependencies=[ReadOnly],
+)
+async def list_clients(
+    session: DbSession,
+    principal: ClientsRead,
+    query: ListQueryDep,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE_SIZE)] = service.DEFAULT_PAGE_SIZE,
+) -> Response:
+    """Clients of the firm (a Comptable: the assigned ones), filtered, sorted, by cursor."""
+    page = await service.list_clients(session, principal, query, cursor=cursor, limit=limit)
+    # Plain rows straight to JSON: at 20,000 clients this list is the busiest read.
+    return PlainJSONResponse(page)
+
+
+@router.get(
+    "/export.xlsx",
+    response_class=Response,
+    responses=_XLSX_RESPONSE | problem_responses(401, 404, 422),
+    dependencies=[ReadOnly],
+)
+async def export_clients(
+    session: DbSession, principal: ClientsRead, query: ListQueryDep
+) -> Response:
+    """The clients of the current filter as an Excel file."""
+    content = await service.export_clients(session, principal, query)
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    return _xlsx(content, f"clients-{stamp}.xlsx")
+
+
+@router.get("/plans", response_model=list[PlanOut], responses=problem_responses(401, 404))
+async def list_plans(request: Request, _principal: ClientsRead) -> list[PlanOut]:
+    """The subscription plans the firm offers (configured catalogue)."""
+    return [PlanOut.model_validate(plan.model_dump()) for plan in service.plans(_settings(request))]
+
+
+@router.get(
+    "/import-template.xlsx",
+    response_class=Response,
+    responses=_XLSX_RESPONSE | problem_responses(401, 404),
+)
+async def import_template(_principal: ClientsWrite) -> Response:
+    """The Excel template of the client import (French headers, instructions, validation)."""
+    return _xlsx(service.import_template(), "modele-import-clients.xlsx")
+
+
+def _report(client_import: ClientImport, unknown_columns: list[str]) -> ImportReport:
+    rows = [ImportRowOut.model_validate(row) for row in client_import.report]
+    return ImportReport(
+        id=client_import.id,
+        status=client_import.status.value,
+        file_name=client_import.file_name,
+        expires_at=client_import.expires_at,
+        unknown_columns=unknown_columns,
+        counts=ImportCounts(**service.import_counts(client_import.report)),
+        rows=rows,
+    )
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The uploaded file, refused as soon as it passes `limit` (never buffered whole)."""
+    declared = request.headers.get("content-length")
+    too_large = SpreadsheetTooLarge(f"Le fichier dépasse {limit // (1024 * 1024)} Mo.")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post(
+    "/imports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ImportReport,
+    responses=problem_responses(401, 404, 413, 415, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+async def upload_import(
+    request: Request,
+    session: DbSession,
+    principal: ClientsWrite,
+    requester: Requester,
+    registry: CompanyRegistryDep,
+    file_name: Annotated[str | None, Query(max_length=255)] = None,
+) -> ImportReport:
+    """Upload an .xlsx (the file as the body): a dry-run report per row; nothing is created."""
+    settings = _settings(request)
+    data = await _read_body(request, settings.client_import_max_bytes)
+    client_import, unknown_columns = await service.analyse_import(
+        session, registry, settings, principal, requester, data, file_name
+    )
+    return _report(client_import, unknown_columns)
+
+
+@router.get(
+    "/imports/{import_id}", response_model=ImportReport, responses=problem_responses(401, 404)
+)
+async def get_import(
+    import_id: uuid.UUID, session: DbSession, principal: ClientsWrite
+) -> ImportReport:
+    """An import's dry-run report."""
+    return _report(await service.get_import(session, principal, import_id), [])
+
+
+@router.post(
+    "/imports/{import_id}/confirm",
+    response_model=ImportConfirmation,
+    responses=problem_responses(401, 404, 409, 410),
+)
+async def confirm_import(
+    import_id: uuid.UUID, session: DbSession, principal: ClientsWrite, requester: Requester
+) -> ImportConfirmation:
+    """Create the clients the dry run announced (rows already clients are skipped)."""
+    client_import, rows = await service.confirm_import(session, principal, requester, import_id)
+    created = sum(1 for row in rows if row["outcome"] == "created")
+    return ImportConfirmation(
+        id=client_import.id,
+        created=created,
+        skipped=len(rows) - created,
+        rows=[ImportRowOut.model_validate(row) for row in rows],
+    )
+
+
+@router.post(
+    "/bulk/assignments", response_model=BulkResult, responses=problem_responses(401, 404, 422)
+)
+async def bulk_assign(
+    body: BulkAssignment, session: DbSession, principal: ClientsWrite, requester: Requester
+) -> BulkResult:
+    """Assign (or unassign) Comptables to many clients; one result per client."""
+    results = await service.bulk_assign(
+        session, principal, requester, body.client_ids, body.user_ids, body.action
+    )
+    return BulkResult(results=results)
+
+
+@router.post(
+    "/bulk/subscription", response_model=BulkResult, responses=problem_responses(401, 404, 422)
+)
+async def bulk_set_subscription(
+    body: BulkSubscription,
+    request: Request,
+    session: DbSession,
+    principal: ClientsWrite,
+    requester: Requester,
+) -> BulkResult:
+    """Set the same subscription on many clients; one result per client."""
+    data = SubscriptionIn.model_validate(body.model_dump(exclude={"client_ids"}))
+    results = await service.bulk_set_subscription(
+        session, _settings(request), principal, requester, body.client_ids, data
+    )
+    return BulkResult(results=results)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ClientOut,
+    responses=problem_responses(401, 404, 409, 422, 502, 503),
+)
+async def create_client(
+    body: ClientCreate,
+    session: DbSession,
+    principal: ClientsWrite,
+    requester: Requester,
+    registry: CompanyRegistryDep,
+) -> ClientOut:
+    """Add a client by SIREN or SIRET; its identity comes from the company registry."""
+    client = await service.add_client(session, registry, principal, requester, body)
+    return ClientOut.model_validate(client)
+
+
+@router.post(
+    "/self",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ClientOut,
+    responses=problem_responses(401, 404, 409, 422),
+)
+async def add_firm_itself(
+    session: DbSession, principal: ClientsWrite, requester: Requester, registry: CompanyRegistryDep
+) -> ClientOut:
+    """Add the firm itself as a client, creating its own company space."""
+    client = await service.add_firm_itself(session, registry, principal, requester)
+    return ClientOut.model_validate(client)
+
+
+async def _detail(session: DbSession, client_id: uuid.UUID, principal: Principal) -> ClientDetail:
+    client = await service.get_client(session, principal, client_id)
+    subscription, _history = await service.subscription_of(session, principal, client_id)
+    return ClientDetail.model_validate(
+        ClientOut.model_validate(client).model_dump()
+        | {
+            "assignees": await _assignees(session, client_id),
+            "subscription": SubscriptionOut.model_validate(subscription) if subscription else None,
+        }
+    )
+
+
+async def _assignees(session: DbSession, client_id: uuid.UUID) -> list[AssigneeOut]:
+    return [
+        AssigneeOut(
+            user_id=user.id,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            email=user.email,
+            assigned_at=assignment.created_at,
+        )
+        for assignment, user in await service.assignees(session, client_id)
+    ]
+
+
+@router.get(
+    "/{client_id}",
+    response_model=ClientDetail,
+    responses=problem_responses(401, 404),
+    dependencies=[ReadOnly],
+)
+async def get_client(
+    client_id: uuid.UUID, session: DbSession, principal: ClientsRead
+) -> ClientDetail:
+    """One client, with its Comptables and its subscription."""
+    return await _detail(session, client_id, principal)
+
+
+@router.patch(
+    "/{client_id}", response_model=ClientDetail, responses=problem_responses(401, 404, 422)
+)
+async def update_client_contact(
+    client_id: uuid.UUID,
+    body: ContactUpdate,
+    session: DbSession,
+    principal: ClientsWrite,
+    requester: Requester,
+) -> ClientDetail:
+    """Change the client's contact (the person the invitation goes to)."""
+    await service.update_contact(session, principal, requester, client_id, body)
+    return await _detail(session, client_id, principal)
+
+
+@router.get(
+    "/{client_id}/assignments",
+    response_model=list[AssigneeOut],
+    responses=problem_responses(401, 404),
+)
+async def list_assignments(
+    client_id: uuid.UUID, session: DbSession, principal: ClientsRead
+) -> list[AssigneeOut]:
+    """The Comptables assigned to a client."""
+    await service.get_client(session, principal, client_id)
+    return await _assignees(session, client_id)
+
+
+@router.put(
+    "/{client_id}/assignments/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 404, 422),
+)
+async def assign(
+    client_id: uuid.UUID,
+    user_id: uuid.UUID,
+    session: DbSession,
+    principal: ClientsWrite,
+    requester: Requester,
+) -> Response:
+    """Assign a Comptable to the client (idempotent)."""
+    await service.assign(session, principal, requester, client_id, user_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete(
+    "/{client_id}/assignments/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 404),
+)
+async def unassign(
+    client_id: uuid.UUID,
+    user_id: uuid.UUID,
+    session: DbSession,
+    principal: ClientsWrite,
+    requester: Requester,
+) -> Response:
+    """Remove a Comptable from the client."""
+    await service.unassign(session, principal, requester, client_id, user_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/{client_id}/subscription",
+    response_model=SubscriptionWithHistory,
+    responses=problem_responses(401, 404),
+)
+async def get_subscription(
+    client_id: uuid.UUID, session: DbSession, principal: ClientsRead
+) -> SubscriptionWithHistory:
+    """The client's current subscription and its change history (newest first)."""
+    current, history = await service.subscription_of(session, principal, client_id)
+    return SubscriptionWithHistory(
+        current=SubscriptionOut.model_validate(current) if current else None,
+        history=[SubscriptionChangeOut.model_validate(change) for change in history],
+    )
+
+
+@router.put(
+    "/{client_id}/subscription",
+    response_model=SubscriptionOut,
+    responses=problem_responses(401, 404, 422),
+)
+async def set_subscription(
+    client_id: uuid.UUID,
+    body: SubscriptionIn,
+    request: Request,
+    session: DbSession,
+    principal: ClientsWrite,
+    requester: Requester,
+) -> SubscriptionOut:
+    """Set the client's plan, payer, status and start date (kept in the history)."""
+    subscription = await service.set_subscription(
+        session, _settings(request), principal, requester, client_id, body
+    )
+    return SubscriptionOut.model_validate(subscription)

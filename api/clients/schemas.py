@@ -1,0 +1,203 @@
+"""What the clients API accepts and shows."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from api.models.client import ClientStatus, PaStatus, Payer, SubscriptionStatus
+
+MAX_BULK_ITEMS = 500
+
+ImportOutcome = Literal["created", "duplicate", "invalid", "unknown"]
+
+
+class ClientCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    identifier: str = Field(
+        description="SIREN (9 digits) or SIRET (14 digits); spaces allowed.",
+        examples=["356000000", "35600000010019"],
+        max_length=20,
+    )
+    legal_name: str | None = Field(
+        default=None,
+        max_length=400,
+        description="Only used when the registry withholds the name (non-diffusible unit).",
+    )
+    contact_first_name: str | None = Field(default=None, max_length=100)
+    contact_last_name: str | None = Field(default=None, max_length=100)
+    contact_email: EmailStr | None = None
+
+
+class ContactUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    contact_first_name: str | None = Field(default=None, max_length=100)
+    contact_last_name: str | None = Field(default=None, max_length=100)
+    contact_email: EmailStr | None = None
+
+
+class AssigneeOut(BaseModel):
+    user_id: uuid.UUID
+    first_name: str
+    last_name: str
+    email: str
+    assigned_at: datetime
+
+
+class SubscriptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    plan_code: str = Field(max_length=40, examples=["standard"])
+    payer: Payer
+    status: SubscriptionStatus = SubscriptionStatus.ACTIVE
+    start_date: date
+
+
+class SubscriptionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    plan_code: str
+    payer: Payer
+    status: SubscriptionStatus
+    start_date: date
+    updated_at: datetime
+
+
+class SubscriptionChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    plan_code: str
+    payer: Payer
+    status: SubscriptionStatus
+    start_date: date
+    changed_at: datetime
+    changed_by_user_id: uuid.UUID | None
+
+
+class SubscriptionWithHistory(BaseModel):
+    current: SubscriptionOut | None
+    history: list[SubscriptionChangeOut]
+
+
+class PlanOut(BaseModel):
+    code: str
+    name: str
+    monthly_price: str = Field(description="Euros excluding VAT, as a decimal string.")
+
+
+class ClientOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    siren: str
+    siret: str | None
+    legal_name: str
+    address_line: str | None
+    postal_code: str | None
+    city: str | None
+    vat_number: str | None
+    legal_form_code: str | None
+    legal_form_label: str | None
+    activity_code: str | None
+    is_firm_itself: bool
+    status: ClientStatus
+    pa_status: PaStatus
+    contact_first_name: str | None
+    contact_last_name: str | None
+    contact_email: str | None
+    company_workspace_id: uuid.UUID | None
+    created_at: datetime
+    created_by_user_id: uuid.UUID | None
+
+
+class ClientDetail(ClientOut):
+    assignees: list[AssigneeOut]
+    subscription: SubscriptionOut | None
+
+
+class ClientListItem(BaseModel):
+    id: uuid.UUID
+    siren: str
+    siret: str | None
+    legal_name: str
+    postal_code: str | None
+    city: str | None
+    status: ClientStatus
+    pa_status: PaStatus
+    is_firm_itself: bool
+    contact_first_name: str | None
+    contact_last_name: str | None
+    contact_email: str | None
+    created_at: datetime
+    plan_code: str | None
+    payer: Payer | None
+    subscription_status: SubscriptionStatus | None
+
+
+class ClientPage(BaseModel):
+    items: list[ClientListItem]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end."
+    )
+
+
+class BulkAssignment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    client_ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_BULK_ITEMS)
+    user_ids: list[uuid.UUID] = Field(min_length=1, max_length=50)
+    action: Literal["assign", "unassign"] = "assign"
+
+
+class BulkSubscription(SubscriptionIn):
+    client_ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_BULK_ITEMS)
+
+
+class BulkItemResult(BaseModel):
+    id: uuid.UUID
+    ok: bool
+    error: str | None = Field(default=None, description="Stable error code when not ok.")
+    detail: str | None = Field(default=None, description="The reason, in French.")
+
+
+class BulkResult(BaseModel):
+    results: list[BulkItemResult]
+
+
+class ImportRowOut(BaseModel):
+    row: int = Field(description="Excel row number (the header is row 1).")
+    outcome: ImportOutcome
+    siren: str | None = None
+    siret: str | None = None
+    legal_name: str | None = Field(default=None, description="The registry's name.")
+    reason_code: str | None = None
+    reason: str | None = Field(default=None, description="Why, in French.")
+
+
+class ImportCounts(BaseModel):
+    created: int
+    duplicate: int
+    invalid: int
+    unknown: int
+
+
+class ImportReport(BaseModel):
+    id: uuid.UUID
+    status: Literal["analysed", "confirmed"]
+    file_name: str | None
+    expires_at: datetime
+    unknown_columns: list[str] = Field(description="Headers that match no template column.")
+    counts: ImportCounts
+    rows: list[ImportRowOut]
+
+
+class ImportConfirmation(BaseModel):
+    id: uuid.UUID
+    created: int = Field(description="Clients created by this confirmation.")
+    skipped: int = Field(description="Rows that became duplicates since the dry run.")
+    rows: list[ImportRowOut]

@@ -1,0 +1,29 @@
+"""Response classes shared by routers."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+
+class PlainJSONResponse(Response):
+    """JSON of plain rows (dicts, UUIDs, UTC datetimes as `…Z`) serialised by orjson.
+
+    For hot read paths whose route still declares its `response_model` for the contract:
+    returning a Response skips the second validation pass FastAPI would otherwise make.
+    """
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, default=_fallback, option=orjson.OPT_UTC_Z)
+
+
+def _fallback(value: Any) -> str:
+    # asyncpg hands back its own UUID subclass, which orjson does not take for a UUID.
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+
+async def endpoints_of(session: AsyncSession, workspace_id: uuid.UUID) -> Sequence[WebhookEndpoint]:
+    result = await session.scalars(
+        select(WebhookEndpoint)
+        .where(WebhookEndpoint.workspace_id == workspace_id)
+        .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)
+    )
+    return result.all()
+
+
+async def endpoint_in(
+    session: AsyncSession, workspace_id: uuid.UUID, endpoint_id: uuid.UUID
+) -> WebhookEndpoint | None:
+    return await session.scalar(
+        select(WebhookEndpoint).where(
+            WebhookEndpoint.id == endpoint_id, WebhookEndpoint.workspace_id == workspace_id
+        )
+    )
+
+
+async def subscribers(
+    session: AsyncSession, workspace_id: uuid.UUID, event_type: str
+) -> list[WebhookEndpoint]:
+    endpoints = await session.scalars(
+        select(WebhookEndpoint).where(
+            WebhookEndpoint.workspace_id == workspace_id, WebhookEndpoint.disabled_at.is_(None)
+        )
+    )
+    return [endpoint for endpoint in endpoints if event_type in endpoint.event_types]
+
+
+async def deliveries_of(
+    session: AsyncSession, endpoint_id: uuid.UUID, limit: int
+) -> Sequence[WebhookDelivery]:
+    result = await session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.endpoint_id == endpoint_id)
+        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def delivery_with_endpoint(
+    session: AsyncSession, delivery_id: uuid.UUID
+) -> tuple[WebhookDelivery, WebhookEndpoint] | None:
+    row = (
+        await session.execute(
+            select(WebhookDelivery, WebhookEndpoint)
+            .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+            .where(WebhookDelivery.id == delivery_id)
+        )
+    ).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
+async def attempts_of(session: AsyncSession, delivery_id: uuid.UUID) -> Sequence[WebhookAttempt]:
+    result = await session.scalars(
+        select(WebhookAttempt)
+        .where(WebhookAttempt.delivery_id == delivery_id)
+        .order_by(WebhookAttempt.attempted_at)
+    )
+    return result.all()

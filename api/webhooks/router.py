@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from api.auth.dependencies import require
+from api.core.authz import Permission, Principal
+from api.core.db import DbSession
+from api.core.errors import problem_responses
+from api.core.request_context import Client
+from api.core.settings import Settings
+from api.webhooks import service
+from api.webhooks.schemas import (
+    AttemptOut,
+    DeliveryOut,
+    WebhookCreate,
+    WebhookOut,
+    WebhookUpdate,
+    WebhookWithSecret,
+)
+
+router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+
+ExtensionsManager = Annotated[Principal, Depends(require(Permission.EXTENSIONS_MANAGE))]
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _with_secret(created: service.CreatedEndpoint) -> WebhookWithSecret:
+    shown = WebhookOut.model_validate(created.endpoint)
+    return WebhookWithSecret(**shown.model_dump(), secret=created.secret)
+
+
+@router.get("", response_model=list[WebhookOut], responses=problem_responses(401, 404))
+async def list_webhooks(session: DbSession, principal: ExtensionsManager) -> list[WebhookOut]:
+    """The workspace's webhook receivers."""
+    endpoints = await service.list_endpoints(session, principal)
+    return [WebhookOut.model_validate(endpoint) for endpoint in endpoints]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=WebhookWithSecret,
+    responses=problem_responses(401, 404, 422),
+)
+async def create_webhook(
+    body: WebhookCreate,
+    request: Request,
+    session: DbSession,
+    principal: ExtensionsManager,
+    client: Client,
+) -> WebhookWithSecret:
+    """Subscribe a receiver URL to events; the signing secret is in this response only."""
+    created = await service.create_endpoint(
+        session,
+        _settings(request),
+        principal,
+        client,
+        url=body.url,
+        description=body.description,
+        event_types=list(body.event_types),
+    )
+    return _with_secret(created)
+
+
+@router.patch(
+    "/{webhook_id}", response_model=WebhookOut, responses=problem_responses(401, 404, 422)
+)
+async def update_webhook(
+    webhook_id: uuid.UUID,
+    body: WebhookUpdate,
+    request: Request,
+    session: DbSession,
+    principal: ExtensionsManager,
+    client: Client,
+) -> WebhookOut:
+    """Change a receiver's URL, events or description, or pause it."""
+    endpoint = await service.update_endpoint(
+        session,
+        _settings(request),
+        principal,
+        client,
+        webhook_id,
+        url=body.url,
+        description=body.description,
+        event_types=list(body.event_types) if body.event_types is not None else None,
+        enabled=body.enabled,
+    )
+    return WebhookOut.model_validate(endpoint)
+
+
+@router.post(
+    "/{webhook_id}/rotate-secret",
+    response_model=WebhookWithSecret,
+    responses=problem_responses(401, 404),
+)
+async def rotate_webhook_secret(
+    webhook_id: uuid.UUID,
+    request: Request,
+    session: DbSession,
+    principal: ExtensionsManager,
+    client: Client,
+) -> WebhookWithSecret:
+    """New signing secret; the previous one also signs during the grace period."""
+    rotated = await service.rotate_secret(
+        session, _settings(request), principal, client, webhook_id
+    )
+    return _with_secret(rotated)
+
+
+@router.delete(
+    "/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 404)
+)
+async def delete_webhook(
+    webhook_id: uuid.UUID, session: DbSession, principal: ExtensionsManager, client: Client
+) -> Response:
+    """Remove a receiver and its delivery log."""
+    await service.delete_endpoint(session, principal, client, webhook_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/{webhook_id}/deliveries",
+    response_model=list[DeliveryOut],
+    responses=problem_responses(401, 404),
+)
+async def list_webhook_deliveries(
+    webhook_id: uuid.UUID,
+    session: DbSession,
+    principal: ExtensionsManager,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[DeliveryOut]:
+    """The delivery log: each event, its status and every attempt with the response code."""
+    rows = await service.deliveries(session, principal, webhook_id, limit)
+    return [
+        DeliveryOut(
+            id=delivery.id,
+            event_id=delivery.event_id,
+            event_type=delivery.event_type,
+            status=delivery.status.value,
+            attempts=delivery.attempts,
+            last_status_code=delivery.last_status_code,
+            last_error=delivery.last_error,
+            created_at=delivery.created_at,
+            delivered_at=delivery.delivered_at,
+            payload=delivery.payload,
+            log=[AttemptOut.model_validate(attempt) for attempt in attempts],
+        )
+        for delivery, attempts in rows
+    ]

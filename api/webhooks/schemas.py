@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EventType = Literal[
+    "client.created",
+    "client.invited",
+    "client.activated",
+    "einvoicing.registered",
+    "einvoicing.failed",
+    "document.created",
+    "member.invited",
+    "member.activated",
+]
+
+
+class WebhookCreate(BaseModel):
+    url: str = Field(max_length=2000, examples=["https://erp.cabinet-martin.fr/hooks/comptoir"])
+    description: str = Field(default="", max_length=200)
+    event_types: list[EventType] = Field(min_length=1)
+
+
+class WebhookUpdate(BaseModel):
+    url: str | None = Field(default=None, max_length=2000)
+    description: str | None = Field(default=None, max_length=200)
+    event_types: list[EventType] | None = Field(default=None, min_length=1)
+    enabled: bool | None = None
+
+
+class WebhookOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    url: str
+    description: str
+    event_types: list[str]
+    created_at: datetime
+    disabled_at: datetime | None
+    previous_secret_expires_at: datetime | None
+
+
+class WebhookWithSecret(WebhookOut):
+    secret: str = Field(description="`whsec_…`: verify `webhook-signature` with it.")
+
+
+class AttemptOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    attempted_at: datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+class DeliveryOut(BaseModel):
+    id: uuid.UUID
+    event_id: str
+    event_type: str
+    status: str
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+    payload: dict[str, Any]
+    log: list[AttemptOut]

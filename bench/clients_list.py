@@ -1,0 +1,89 @@
+"""GET /api/v1/clients (first page of 50, sorted by name) for a firm of 20,000 clients on
+PostgreSQL, against a raw ASGI + asyncpg handler running the same list query, same run.
+
+.venv/bin/python -m bench.clients_list [--clients 20000] [--seconds 5] [--connections 32]
+
+The app's request also authenticates (JWT + one session lookup) and scopes the query to the
+caller; the raw handler runs the list query alone. Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from api.core.settings import Settings
+from bench.clients_seed import seed_firm
+from bench.harness import (
+    PYTHON,
+    create_database,
+    free_port,
+    load,
+    postgres_server,
+    report,
+    serve,
+    serve_comptoir,
+)
+
+PATHS = {
+    "first page, by name": "/api/v1/clients?limit=50",
+    "search « garage martin »": "/api/v1/clients?limit=50&q=garage%20martin",
+    "filter plan=premium, newest first": "/api/v1/clients?limit=50&plan=premium&sort=-created_at",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=20_000)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    with postgres_server() as server:
+        database = create_database(server, "comptoir_bench_clients")
+        seeded = asyncio.run(
+            seed_firm(Settings(database_url=database, log_level="WARNING"), args.clients)
+        )
+        auth = {"Authorization": f"Bearer {seeded.access_token}"}
+        results = {}
+        with serve_comptoir(database) as app_url:
+            for label, path in PATHS.items():
+                results[label] = load(
+                    f"comptoir {label}",
+                    app_url + path,
+                    connections=args.connections,
+                    seconds=args.seconds,
+                    headers=auth,
+                )
+        port = free_port()
+        raw_args = [
+            PYTHON,
+            "-m",
+            "uvicorn",
+            "bench.baseline_clients_list:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ]
+        env = {"BENCH_DATABASE_URL": database, "BENCH_FIRM_ID": str(seeded.firm_id)}
+        with serve(raw_args, port, env) as raw_url:
+            baseline = load(
+                "raw ASGI + asyncpg (same query)",
+                raw_url + "/api/v1/clients",
+                connections=args.connections,
+                seconds=args.seconds,
+            )
+    report(
+        f"Client list, {args.clients} clients, 1 worker, PostgreSQL, "
+        f"{args.connections} connections",
+        results["first page, by name"],
+        baseline,
+    )
+    print()
+    for label, result in results.items():
+        if label != "first page, by name":
+            print(result.line())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+"""The Excel import: the shared sample gives the documented report row by row, confirming is
+idempotent, and hostile files are refused with a clear 4xx leaving nothing behind."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import httpx
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.clients.spreadsheet import XLSX_MEDIA_TYPE
+from api.models.client import Client, ClientImport
+from tests.clients.conftest import SAMPLE_DIR, Firm
+
+pytestmark = pytest.mark.usefixtures("sirene")
+
+SAMPLE = SAMPLE_DIR / "import-sample.xlsx"
+EXPECTED = json.loads((SAMPLE_DIR / "import-sample.expected.json").read_text(encoding="utf-8"))
+# The expected file says why in English; the report gives a stable code and a French reason.
+REASON_CODES = {
+    "SIREN check digit": "invalid-siren",
+    "company closed": "company-closed",
+    "contact email": "invalid-email",
+    "not in the registry": "company-not-found",
+}
+
+
+async def upload(
+    client: httpx.AsyncClient, firm: Firm, content: bytes, name: str = "clients.xlsx"
+) -> httpx.Response:
+    return await client.post(
+        "/api/v1/clients/imports",
+        params={"file_name": name},
+        content=content,
+        headers=firm.owner.headers | {"Content-Type": XLSX_MEDIA_TYPE},
+    )
+
+
+async def _count(session: AsyncSession, model: type) -> int:
+    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_sample_import_report_matches_the_expected_outcome_row_by_row(
+    client: httpx.AsyncClient, firm: Firm, session: AsyncSession
+) -> None:
+    response = await upload(client, firm, SAMPLE.read_bytes())
+    assert response.status_code == 201, response.text
+    report = response.json()
+    rows = {row["row"]: row for row in report["rows"]}
+    assert sorted(rows) == [expected["row"] for expected in EXPECTED]  # row 67 (blank) skipped
+    for expected in EXPECTED:
+        row = rows[expected["row"]]
+        assert row["outcome"] == expected["outcome"], (expected, row)
+        if "siren" in expected:
+            assert row["siren"] == expected["siren"], (expected, row)
+        if expected["outcome"] in ("invalid", "unknown"):
+            assert row["reason_code"] == REASON_CODES[expected["why"]]
+            assert row["reason"]  # French, for the person reading the report
+    assert rows[68]["legal_name"] == "PHARMACIE CÔTÉ ET FILS"  # the formula was never used
+    assert report["counts"] == {"created": 62, "duplicate": 1, "invalid": 3, "unknown": 1}
+    assert await _count(session, Client) == 0  # a dry run creates nothing
+
+
+async def test_confirming_creates_the_clients_once_and_reimporting_creates_nothing(
+    client: httpx.AsyncClient, firm: Firm, session: AsyncSession
+) -> None:
+    report = (await upload(client, firm, SAMPLE.read_bytes())).json()
+    confirm = await client.post(
+        f"/api/v1/clients/imports/{report['id']}/confirm", headers=firm.owner.headers
+    )
+    assert confirm.status_code == 200, confirm.text
+    assert confirm.json()["created"] == 62
+    assert await _count(session, Client) == 62
+    formula_client = await session.scalar(select(Client).where(Client.siren == "733495238"))
+    assert formula_client is not None
+    assert formula_client.legal_name == "PHARMACIE CÔTÉ ET FILS"
+    assert formula_client.contact_email == "theo@exemple.fr"
+    assert formula_client.status == "invited"
+
+    again = await client.post(
+        f"/api/v1/clients/imports/{report['id']}/confirm", headers=firm.owner.headers
+    )
+    assert again.status_code == 409
+    second = (await upload(client, firm, SAMPLE.read_bytes())).json()
+    assert second["counts"]["created"] == 0
+    assert second["counts"]["duplicate"] == 63
+    confirm = await client.post(
+        f"/api/v1/clients/imports/{second['id']}/confirm", headers=firm.owner.headers
+    )
+    assert confirm.json()["created"] == 0
+    assert await _count(session, Client) == 62
+
+
+async def test_a_row_that_became_a_client_after_the_dry_run_is_skipped(
+    client: httpx.AsyncClient, firm: Firm, session: AsyncSession
+) -> None:
+    report = (await upload(client, firm, SAMPLE.read_bytes())).json()
+    added = await client.post(
+        "/api/v1/clients", json={"identifier": "610869075"}, headers=firm.owner.headers
+    )
+    assert added.status_code == 201
+    confirm = await client.post(
+        f"/api/v1/clients/imports/{report['id']}/confirm", headers=firm.owner.headers
+    )
+    body = confirm.json()
+    assert body["created"] == 61
+    assert body["skipped"] == 1
+    assert await _count(session, Client) == 62
+
+
+async def test_template_has_the_sample_columns_instructions_and_validation(
+    client: httpx.AsyncClient, firm: Firm
+) -> None:
+    response = await client.get("/api/v1/clients/import-template.xlsx", headers=firm.owner.headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == XLSX_MEDIA_TYPE
+    template = openpyxl.load_workbook(io.BytesIO(response.content))
+    sample = openpyxl.load_workbook(SAMPLE, read_only=True)
+    sample_headers = next(sample.worksheets[0].iter_rows(max_row=1, values_only=True))
+    assert template.sheetnames == ["Clients", "Instructions"]
+    headers = next(template["Clients"].iter_rows(max_row=1, values_only=True))
+    assert headers == sample_headers
+    assert len(template["Clients"].data_validations.dataValidation) >= 1
+
+
+async def test_headers_match_whatever_the_case_accents_and_spacing(
+    client: httpx.AsyncClient, firm: Firm
+) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["  siren OU siret ", "EMAIL DU CONTACT", "Couleur préférée"])
+    sheet.append(["610 869 075", "a@exemple.fr", "bleu"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = (await upload(client, firm, buffer.getvalue())).json()
+    assert report["unknown_columns"] == ["Couleur préférée"]
+    assert [(row["row"], row["outcome"]) for row in report["rows"]] == [(2, "created")]
+
+
+def _zip(parts: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _xlsx_with_sheet(sheet_xml: bytes) -> bytes:
+    """The sample workbook with its first sheet replaced."""
+    with zipfile.ZipFile(SAMPLE) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml
+    return _zip(parts)
+
+
+XML_BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData>
+</worksheet>"""
+
+
+@pytest.mark.parametrize(
+    ("case", "status", "code"),
+    [
+        ("50 MB file", 413, "spreadsheet-too-large"),
+        ("zip bomb", 422, "unsafe-spreadsheet"),
+        ("XML bomb", 422, "unsafe-spreadsheet"),
+        ("not an Excel file", 415, "not-an-excel-file"),
+        ("a zip that is not a workbook", 415, "not-an-excel-file"),
+    ],
+)
+async def test_hostile_files_get_a_clear_4xx_and_leave_nothing_behind(
+    client: httpx.AsyncClient, firm: Firm, session: AsyncSession, case: str, status: int, code: str
+) -> None:
+    if case == "50 MB file":
+        content = b"PK\x03\x04" + b"\0" * (50 * 1024 * 1024)
+    elif case == "zip bomb":
+        content = _xlsx_with_sheet(b"<worksheet>" + b" " * (200 * 1024 * 1024) + b"</worksheet>")
+    elif case == "XML bomb":
+        content = _xlsx_with_sheet(XML_BOMB)
+    elif case == "not an Excel file":
+        content = b"%PDF-1.7\n" + b"x" * 1000
+    else:
+        content = _zip({"hello.txt": b"hello"})
+    audit_before = await client.get("/api/v1/me/activity", headers=firm.owner.headers)
+    response = await upload(client, firm, content)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == code
+    assert response.json()["title"]
+    assert await _count(session, ClientImport) == 0
+    assert await _count(session, Client) == 0
+    audit_after = await client.get("/api/v1/me/activity", headers=firm.owner.headers)
+    assert len(audit_after.json()) == len(audit_before.json())
