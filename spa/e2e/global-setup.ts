@@ -1,9 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import type { TestProject } from "vitest/node";
+import { E2E_FIRMS, type E2eFirm } from "./firms";
 
 const spaRoot = resolve(import.meta.dirname, "..");
 const repositoryRoot = resolve(spaRoot, "..");
@@ -13,7 +15,37 @@ const dist = join(spaRoot, "dist");
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    comptoir: string;
+    /** Each test file gets its own firm, so its single-use enrollment link is its own. */
+    enrollmentLinks: Record<E2eFirm, string>;
   }
+}
+
+/** `comptoir firm create` against the test data folder; returns the owner's enrollment link. */
+async function createFirm(env: NodeJS.ProcessEnv, firm: (typeof E2E_FIRMS)[E2eFirm]): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    comptoir,
+    [
+      "firm",
+      "create",
+      "--name",
+      firm.name,
+      "--siren",
+      firm.siren,
+      "--owner-email",
+      firm.ownerEmail,
+      "--owner-first-name",
+      firm.ownerFirstName,
+      "--owner-last-name",
+      firm.ownerLastName,
+    ],
+    { cwd: repositoryRoot, env },
+  );
+  const link = /\S+\/enroll#\S+/.exec(stdout)?.[0];
+  if (!link) {
+    throw new Error(`comptoir firm create printed no enrollment link:\n${stdout}`);
+  }
+  return link;
 }
 
 function freePort(): Promise<number> {
@@ -58,20 +90,34 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const output: string[] = [];
+  const env = {
+    ...process.env,
+    COMPTOIR_ENVIRONMENT: "test",
+    COMPTOIR_DATA_DIR: dataDir,
+    COMPTOIR_DATABASE_URL: "",
+    COMPTOIR_SPA_DIST: dist,
+    COMPTOIR_PUBLIC_URL: baseUrl,
+  };
+  // Before the server starts: the command migrates the fresh database itself, and SQLite then
+  // has a single writer at a time.
+  const enrollmentLinks = {} as Record<E2eFirm, string>;
+  for (const [key, firm] of Object.entries(E2E_FIRMS) as [E2eFirm, (typeof E2E_FIRMS)[E2eFirm]][]) {
+    enrollmentLinks[key] = await createFirm(env, firm);
+  }
   const api = spawn(comptoir, ["run", "--port", String(port)], {
     cwd: repositoryRoot,
-    env: {
-      ...process.env,
-      COMPTOIR_ENVIRONMENT: "test",
-      COMPTOIR_DATA_DIR: dataDir,
-      COMPTOIR_DATABASE_URL: "",
-      COMPTOIR_SPA_DIST: dist,
-      COMPTOIR_PUBLIC_URL: baseUrl,
-    },
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  api.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-  api.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  // The server's log lands next to the screenshots, to read when a test fails.
+  mkdirSync(join(spaRoot, "test-results"), { recursive: true });
+  const log = createWriteStream(join(spaRoot, "test-results", "comptoir-run.log"));
+  for (const stream of [api.stdout, api.stderr]) {
+    stream?.on("data", (chunk: Buffer) => {
+      output.push(chunk.toString());
+      log.write(chunk);
+    });
+  }
 
   try {
     await waitUntilHealthy(baseUrl, api, 60_000);
@@ -81,6 +127,8 @@ export default async function setup(project: TestProject) {
     throw error;
   }
   project.provide("baseUrl", baseUrl);
+  project.provide("comptoir", comptoir);
+  project.provide("enrollmentLinks", enrollmentLinks);
 
   return async () => {
     api.kill("SIGTERM");
@@ -88,6 +136,7 @@ export default async function setup(project: TestProject) {
       if (api.exitCode !== null) done(null);
       else api.once("exit", done);
     });
+    log.end();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -1,14 +1,24 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { launchChromium, screenshot, seriousAccessibilityViolations } from "./browser";
+import { CliCompanion } from "./companion";
+import { E2E_FIRMS } from "./firms";
 
 const baseUrl = inject("baseUrl");
+const firm = E2E_FIRMS.shell;
 let browser: Browser;
+// The firm owner's cookies, signed in once through the QR with the command-line companion.
+let signedIn: Awaited<ReturnType<BrowserContext["storageState"]>>;
 let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
   browser = await launchChromium();
+  const companion = await CliCompanion.enroll(inject("comptoir"), inject("enrollmentLinks").shell);
+  const loginContext = await browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris" });
+  await companion.logIn(await loginContext.newPage(), baseUrl);
+  signedIn = await loginContext.storageState();
+  await loginContext.close();
 });
 
 afterAll(async () => {
@@ -16,7 +26,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  context = await browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris" });
+  context = await browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris", storageState: signedIn });
   page = await context.newPage();
 });
 
@@ -25,14 +35,22 @@ afterEach(async () => {
 });
 
 describe("application shell", () => {
-  it("shows the French shell and the API health from the real server", async () => {
-    await page.goto(baseUrl);
+  it("shows the French shell fed by /me, and the API health from the real server", async () => {
+    await page.goto(`${baseUrl}/statut`);
 
-    await page.waitForURL(`${baseUrl}/statut`);
     expect(await page.locator("html").getAttribute("lang")).toBe("fr");
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("État du service");
+    expect(await page.getByTestId("workspace-name").textContent()).toBe(firm.name);
     const navigation = page.getByRole("navigation", { name: "Navigation principale" });
-    expect(await navigation.getByRole("link").allTextContents()).toEqual(["État du service"]);
+    // The owner holds every role: every screen is offered.
+    expect(await navigation.getByRole("link").allTextContents()).toEqual([
+      "Clients",
+      "Documents clients",
+      "Utilisateurs",
+      "Extensions",
+      "Journal d'audit",
+      "État du service",
+    ]);
     await page.getByTestId("api-version").waitFor();
     expect(await page.getByTestId("api-version").textContent()).toMatch(/^\d+\.\d+\.\d+/);
     await page.getByRole("region", { name: "Base de données" }).getByText("Disponible").waitFor();
@@ -40,6 +58,17 @@ describe("application shell", () => {
     await screenshot(page, "shell-status");
 
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+
+  it("sends a visitor without a session to the login page", async () => {
+    const visitor = await browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris" });
+    const visitorPage = await visitor.newPage();
+
+    await visitorPage.goto(`${baseUrl}/statut`);
+
+    await visitorPage.waitForURL(`${baseUrl}/connexion?retour=%2Fstatut`);
+    await visitorPage.getByRole("heading", { name: "Connexion", exact: true }).waitFor();
+    await visitor.close();
   });
 
   it("opens « Gérer l'espace de travail » from the keyboard and closes it with Escape", async () => {
@@ -50,8 +79,7 @@ describe("application shell", () => {
     await page.keyboard.press("Enter");
 
     expect(await menuButton.getAttribute("aria-expanded")).toBe("true");
-    // Nobody is signed in yet: deny by default, no administration link is offered.
-    await page.getByText("Aucun réglage n'est accessible avec vos rôles.").waitFor();
+    await page.getByRole("link", { name: "Journal d'audit" }).last().waitFor();
     await screenshot(page, "shell-workspace-menu");
     await page.keyboard.press("Escape");
     expect(await menuButton.getAttribute("aria-expanded")).toBe("false");
@@ -60,8 +88,9 @@ describe("application shell", () => {
 
   it("starts keyboard navigation with a skip link to the content", async () => {
     await page.goto(`${baseUrl}/statut`);
-    // Tab only once React has rendered the shell, or focus lands on the empty document.
-    await page.getByText("Aller au contenu principal").waitFor({ state: "attached" });
+    // Tab only once React has rendered the shell (after /me), or focus lands on the empty
+    // document.
+    await page.getByRole("heading", { level: 1 }).waitFor();
 
     await page.keyboard.press("Tab");
 
@@ -81,6 +110,7 @@ describe("application shell", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${baseUrl}/statut`);
     const navigation = page.getByRole("navigation", { name: "Navigation principale" });
+    await page.getByRole("button", { name: "Ouvrir le menu" }).waitFor();
 
     expect(await navigation.isVisible()).toBe(false);
     await page.getByRole("button", { name: "Ouvrir le menu" }).click();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiProblem } from "@/lib/problem";
-import { createApiClient, CSRF_HEADER, readCookie, unwrap } from "./client";
+import { bearer, createApiClient, CSRF_HEADER, onSessionEnded, readCookie, unwrap } from "./client";
 
 const api = createApiClient("http://comptoir.test");
 
@@ -87,5 +87,68 @@ describe("api client", () => {
   it("reads a cookie among others", () => {
     expect(readCookie("b", "a=1; b=x%20y; c=3")).toBe("x y");
     expect(readCookie("missing", "a=1")).toBeNull();
+  });
+
+  it("refreshes the browser session once on a 401, then retries with the new CSRF value", async () => {
+    const cookies = { cookie: "comptoir_csrf=ancien" };
+    vi.stubGlobal("document", cookies);
+    const requests: Request[] = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (request: Request) => {
+        requests.push(request);
+        if (request.url.endsWith("/auth/token/refresh")) {
+          cookies.cookie = "comptoir_csrf=nouveau";
+          return answer(200, {}, "application/json");
+        }
+        const expired = requests.filter((seen) => seen.url === request.url).length === 1;
+        return expired
+          ? answer(401, { title: "Session expirée", status: 401, code: "invalid-token" })
+          : new Response(null, { status: 204 });
+      }),
+    );
+
+    const result = await api.DELETE("/api/v1/me/sessions/{session_id}", {
+      params: { path: { session_id: "s-1" } },
+    });
+
+    expect(result.response.status).toBe(204);
+    expect(requests.map((request) => new URL(request.url).pathname)).toEqual([
+      "/api/v1/me/sessions/s-1",
+      "/api/v1/auth/token/refresh",
+      "/api/v1/me/sessions/s-1",
+    ]);
+    expect(requests[1]?.headers.get(CSRF_HEADER)).toBe("ancien");
+    expect(requests[2]?.headers.get(CSRF_HEADER)).toBe("nouveau");
+  });
+
+  it("announces the end of the session when the refresh fails too", async () => {
+    const requests = captureRequests(() =>
+      answer(401, { title: "Connectez-vous", status: 401, code: "unauthorized" }),
+    );
+    const ended = vi.fn();
+    const unsubscribe = onSessionEnded(ended);
+
+    const failure = await unwrap(api.GET("/api/v1/me")).catch((error: unknown) => error);
+    unsubscribe();
+
+    expect(failure).toMatchObject({ status: 401 });
+    expect(requests).toHaveLength(2);
+    expect(ended).toHaveBeenCalledTimes(1);
+  });
+
+  it("never refreshes for the login calls nor for a bearer call", async () => {
+    const requests = captureRequests(() =>
+      answer(401, { title: "Signature invalide", status: 401, code: "invalid-signature" }),
+    );
+
+    await api.POST("/api/v1/auth/login-challenges/{challenge_id}/redeem", {
+      params: { path: { challenge_id: "c-1" } },
+      body: { signature: "abc", mode: "cookie" },
+    });
+    await api.GET("/api/v1/me/activity", { headers: bearer("jeton") });
+
+    expect(requests).toHaveLength(2);
+    expect(requests[1]?.headers.get("Authorization")).toBe("Bearer jeton");
   });
 });

@@ -14,7 +14,7 @@ export const CSRF_COOKIE = "comptoir_csrf";
 export const CSRF_HEADER = "X-CSRF-Token";
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-export function readCookie(name: string, cookieHeader: string = document.cookie): string | null {
+export function readCookie(name: string, cookieHeader: string = pageCookies()): string | null {
   for (const part of cookieHeader.split(";")) {
     const [key, ...value] = part.trim().split("=");
     if (key === name) {
@@ -24,17 +24,93 @@ export function readCookie(name: string, cookieHeader: string = document.cookie)
   return null;
 }
 
+function pageCookies(): string {
+  return typeof document === "undefined" ? "" : document.cookie;
+}
+
+function setCsrfHeader(request: Request): void {
+  if (UNSAFE_METHODS.has(request.method.toUpperCase())) {
+    const token = readCookie(CSRF_COOKIE);
+    if (token) {
+      request.headers.set(CSRF_HEADER, token);
+    }
+  }
+}
+
 export const csrfMiddleware: Middleware = {
   onRequest({ request }) {
-    if (UNSAFE_METHODS.has(request.method.toUpperCase())) {
-      const token = readCookie(CSRF_COOKIE);
-      if (token) {
-        request.headers.set(CSRF_HEADER, token);
-      }
-    }
+    setCsrfHeader(request);
     return request;
   },
 };
+
+// A browser session is an access cookie living minutes and a refresh cookie living days. A 401
+// on a call made with the cookies gets one refresh and one retry; when the refresh fails too,
+// the session is over and the listeners (the app) send the user to the login page. The login
+// endpoints themselves never trigger it (a refused signature is a 401 with nothing to refresh),
+// nor do calls carrying their own bearer token (the phone's device session).
+const AUTH_PATHS = "/api/v1/auth/";
+const REFRESH_PATH = "/api/v1/auth/token/refresh";
+
+const sessionEndedListeners = new Set<() => void>();
+
+/** Calls `listener` whenever the browser session is found over; returns the unsubscribe. */
+export function onSessionEnded(listener: () => void): () => void {
+  sessionEndedListeners.add(listener);
+  return () => {
+    sessionEndedListeners.delete(listener);
+  };
+}
+
+// Every call that failed while a refresh is in flight waits for that same refresh: the API
+// rotates the refresh token on each use and revokes the whole family when an old one comes
+// back (RFC 9700 §4.14), so two refreshes racing with the same cookie would end the session.
+let refreshInFlight: Promise<boolean> | null = null;
+
+function refreshBrowserSession(pageUrl: string): Promise<boolean> {
+  refreshInFlight ??= (async () => {
+    try {
+      const request = new Request(new URL(REFRESH_PATH, pageUrl), {
+        method: "POST",
+        credentials: "include",
+      });
+      setCsrfHeader(request);
+      const response = await globalThis.fetch(request);
+      return response.ok;
+    } catch {
+      return false;
+    } finally {
+      refreshInFlight = null;
+    }
+  })();
+  return refreshInFlight;
+}
+
+function usesBrowserSession(request: Request): boolean {
+  return (
+    !request.headers.has("Authorization") && !new URL(request.url).pathname.startsWith(AUTH_PATHS)
+  );
+}
+
+async function fetchWithSessionRefresh(request: Request): Promise<Response> {
+  if (!usesBrowserSession(request)) {
+    return globalThis.fetch(request);
+  }
+  const retry = request.clone();
+  const response = await globalThis.fetch(request);
+  if (response.status !== 401) {
+    return response;
+  }
+  if (!(await refreshBrowserSession(request.url))) {
+    for (const listener of sessionEndedListeners) {
+      listener();
+    }
+    return response;
+  }
+  // The refresh rotated the CSRF cookie too: the retry must carry the new value.
+  setCsrfHeader(retry);
+  return globalThis.fetch(retry);
+}
 
 /**
  * Builds a client for the API at `baseUrl`. The app uses `api` below; tests build their own
@@ -44,8 +120,9 @@ export function createApiClient(baseUrl: string) {
   const client = createClient<paths>({
     baseUrl,
     credentials: "include",
-    // Looked up at call time rather than captured once, so a test can stand in for the network.
-    fetch: (request) => globalThis.fetch(request),
+    // globalThis.fetch is looked up at call time rather than captured once, so a test can
+    // stand in for the network.
+    fetch: fetchWithSessionRefresh,
   });
   client.use(csrfMiddleware);
   return client;
@@ -80,4 +157,9 @@ export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
     throw ApiProblem.fromResponse(result.error, result.response);
   }
   return result.data as T;
+}
+
+/** Headers for a call made with a bearer token (the phone's device session) instead of cookies. */
+export function bearer(accessToken: string): { Authorization: string } {
+  return { Authorization: `Bearer ${accessToken}` };
 }

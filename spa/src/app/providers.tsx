@@ -1,8 +1,9 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
-import { NO_PERMISSIONS, PermissionsProvider } from "@/lib/permissions";
+import { useEffect, useState, type ReactNode } from "react";
+import { onSessionEnded } from "@/api/client";
 import { ApiProblem } from "@/lib/problem";
-import { NO_WORKSPACE, WorkspaceContext } from "./workspace";
+import { loginPath } from "./RequireSession";
+import { router } from "./router";
 
 function createQueryClient() {
   return new QueryClient({
@@ -20,13 +21,18 @@ function createQueryClient() {
 
 export function AppProviders({ children }: { children: ReactNode }) {
   const [queryClient] = useState(createQueryClient);
-  // The workspace and the permission list come from `GET /api/v1/me` once the login issue lands; until then
-  // nobody is signed in and only the pages open to everyone are offered.
-  return (
-    <QueryClientProvider client={queryClient}>
-      <WorkspaceContext value={NO_WORKSPACE}>
-        <PermissionsProvider permissions={NO_PERMISSIONS}>{children}</PermissionsProvider>
-      </WorkspaceContext>
-    </QueryClientProvider>
+
+  // The browser session is over (the refresh cookie expired or was revoked): go to the login
+  // page first, then forget what this account had loaded, so no screen refetches in between.
+  useEffect(
+    () =>
+      onSessionEnded(() => {
+        const { pathname, search } = router.state.location;
+        if (pathname === "/connexion") return;
+        void router.navigate(loginPath(pathname + search), { replace: true }).then(() => queryClient.clear());
+      }),
+    [queryClient],
   );
+
+  return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
 }

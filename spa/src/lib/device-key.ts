@@ -17,12 +17,14 @@ const DATABASE_VERSION = 1;
 const KEY_STORE = "device-keys";
 
 /** The public half as the API receives it (RFC 7517), without any private member. */
-export interface PublicJwk {
+// A type alias, not an interface: the generated contract types the JWK with an index
+// signature, which only an alias satisfies.
+export type PublicJwk = {
   kty: "EC";
   crv: "P-256";
   x: string;
   y: string;
-}
+};
 
 /** A new P-256 key pair whose private key can sign but can never be exported. */
 export async function generateDeviceKey(): Promise<CryptoKeyPair> {

@@ -56,3 +56,10 @@ function toDate(value: string | Date): Date {
   }
   return date;
 }
+
+const timeFormat = new Intl.DateTimeFormat(LOCALE, { timeStyle: "short", timeZone: TIME_ZONE });
+
+/** → `14:30` (Paris time). */
+export function formatTime(value: string | Date): string {
+  return timeFormat.format(toDate(value));
+}

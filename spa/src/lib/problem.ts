@@ -21,8 +21,10 @@ export class ApiProblem extends Error {
   readonly detail: string | null;
   readonly errors: readonly FieldError[];
   readonly requestId: string | null;
+  /** Seconds to wait before asking again (`Retry-After` of a 429 or 503), when the API said. */
+  readonly retryAfterSeconds: number | null;
 
-  constructor(problem: ProblemDocument) {
+  constructor(problem: ProblemDocument, retryAfterSeconds: number | null = null) {
     super(problem.detail ? `${problem.title} ${problem.detail}` : problem.title);
     this.name = "ApiProblem";
     this.status = problem.status;
@@ -32,6 +34,7 @@ export class ApiProblem extends Error {
     this.detail = problem.detail ?? null;
     this.errors = problem.errors ?? [];
     this.requestId = problem.request_id ?? null;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   /** The message for one input, by its JSON pointer (`/body/siren`), for a form field. */
@@ -41,8 +44,9 @@ export class ApiProblem extends Error {
 
   /** Builds the error from whatever body came back with a failed response. */
   static fromResponse(body: unknown, response: Response): ApiProblem {
+    const retryAfter = retryAfterSeconds(response.headers.get("Retry-After"));
     if (isProblemDocument(body)) {
-      return new ApiProblem(body);
+      return new ApiProblem(body, retryAfter);
     }
     return new ApiProblem({
       type: "about:blank",
@@ -51,7 +55,7 @@ export class ApiProblem extends Error {
       code: "unexpected_response",
       detail: null,
       request_id: response.headers.get("X-Request-ID"),
-    });
+    }, retryAfter);
   }
 
   /** The request never got an answer (offline, DNS, server down). */
@@ -64,6 +68,14 @@ export class ApiProblem extends Error {
       detail: NETWORK_DETAIL,
     });
   }
+}
+
+// RFC 9110 §10.2.3 also allows an HTTP date; the API only sends seconds, which is all we read.
+function retryAfterSeconds(header: string | null): number | null {
+  if (header === null || !/^\d+$/.test(header.trim())) {
+    return null;
+  }
+  return Number(header.trim());
 }
 
 function isProblemDocument(body: unknown): body is ProblemDocument {

@@ -1,11 +1,13 @@
 import { useContext, useId, useState } from "react";
-import { NavLink, Outlet, useLocation } from "react-router";
+import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { useLogout } from "@/features/auth";
 import { ApiStatusBadge } from "@/features/health";
 import { usePermissions } from "@/lib/permissions";
 import { SIDE_NAVIGATION, visibleItems, WORKSPACE_MENU } from "../navigation";
 import { WorkspaceContext } from "../workspace";
 import { shellText } from "../text";
 import { WorkspaceMenu } from "./WorkspaceMenu";
+import { WorkspaceSwitcher } from "./WorkspaceSwitcher";
 
 /** Header, side navigation and the page: the frame every workspace screen renders in. */
 export function AppShell() {
@@ -17,6 +19,8 @@ export function AppShell() {
   // one of its links closes it, and so does going back in history.
   const [navigationOpenedOn, setNavigationOpenedOn] = useState<string | null>(null);
   const navigationOpen = navigationOpenedOn === pathname;
+  const navigate = useNavigate();
+  const logout = useLogout(() => void navigate("/connexion", { replace: true }));
 
   return (
     <div className="shell">
@@ -33,13 +37,31 @@ export function AppShell() {
         >
           {navigationOpen ? shellText.closeNavigation : shellText.openNavigation}
         </button>
-        <span className="shell__product">{shellText.productName}</span>
-        <span className="shell__workspace" data-testid="workspace-name">
-          {workspace.name ?? shellText.defaultWorkspaceName}
-        </span>
+        <Link to="/" className="shell__product">
+          {shellText.productName}
+        </Link>
+        {workspace.workspaces.length > 1 ? (
+          <WorkspaceSwitcher workspace={workspace} />
+        ) : (
+          <span className="shell__workspace" data-testid="workspace-name">
+            {workspace.name ?? shellText.defaultWorkspaceName}
+          </span>
+        )}
         <WorkspaceMenu items={visibleItems(WORKSPACE_MENU, permissions)} />
         <span className="shell__spacer" />
         <ApiStatusBadge />
+        <nav className="shell__user" aria-label={shellText.userMenu}>
+          {workspace.userName && <span className="shell__user-name">{workspace.userName}</span>}
+          <NavLink to="/compte">{shellText.account}</NavLink>
+          <button
+            type="button"
+            className="button button--small"
+            disabled={logout.isPending}
+            onClick={() => logout.mutate()}
+          >
+            {shellText.logout}
+          </button>
+        </nav>
       </header>
       <nav
         id={navigationId}

@@ -1,0 +1,26 @@
+/** The firms global-setup.ts creates with `comptoir firm create`, one per test file. */
+export const E2E_FIRMS = {
+  phone: {
+    name: "Cabinet Martin & Associés",
+    siren: "901234567",
+    ownerEmail: "claire.martin@cabinet-martin.example",
+    ownerFirstName: "Claire",
+    ownerLastName: "Martin",
+  },
+  companion: {
+    name: "Fiduciaire Leroy",
+    siren: "802345678",
+    ownerEmail: "paul.leroy@fiduciaire-leroy.example",
+    ownerFirstName: "Paul",
+    ownerLastName: "Leroy",
+  },
+  shell: {
+    name: "Expertise Bernard",
+    siren: "703456780",
+    ownerEmail: "julie.bernard@expertise-bernard.example",
+    ownerFirstName: "Julie",
+    ownerLastName: "Bernard",
+  },
+} as const;
+
+export type E2eFirm = keyof typeof E2E_FIRMS;

@@ -1,0 +1,34 @@
+import { useContext } from "react";
+import { Link } from "react-router";
+import { usePermissions } from "@/lib/permissions";
+import { SIDE_NAVIGATION, visibleItems } from "./navigation";
+import { shellText } from "./text";
+import { WorkspaceContext } from "./workspace";
+
+/** Where signing in lands: the workspace's name and the screens this user's roles open. */
+export function HomePage() {
+  const workspace = useContext(WorkspaceContext);
+  const items = visibleItems(SIDE_NAVIGATION, usePermissions());
+  return (
+    <>
+      <h1>{workspace.name ?? shellText.defaultWorkspaceName}</h1>
+      {workspace.userName && <p className="lead">{shellText.welcome(workspace.userName)}</p>}
+      <nav aria-label={shellText.shortcuts}>
+        <ul className="shortcuts">
+          {items.map((item) => (
+            <li key={item.to}>
+              <Link className="card shortcuts__item" to={item.to}>
+                {item.label}
+              </Link>
+            </li>
+          ))}
+          <li>
+            <Link className="card shortcuts__item" to="/compte">
+              {shellText.account}
+            </Link>
+          </li>
+        </ul>
+      </nav>
+    </>
+  );
+}

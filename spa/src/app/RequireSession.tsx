@@ -1,0 +1,59 @@
+import { Navigate, Outlet, useLocation } from "react-router";
+import { ProblemMessage } from "@/components/ProblemMessage";
+import { useMe, type Me } from "@/features/account";
+import { permissionsFrom, PermissionsProvider } from "@/lib/permissions";
+import { ApiProblem } from "@/lib/problem";
+import { shellText } from "./text";
+import { WorkspaceContext, type CurrentWorkspace } from "./workspace";
+
+export function loginPath(returnTo: string): string {
+  return returnTo === "/" ? "/connexion" : `/connexion?retour=${encodeURIComponent(returnTo)}`;
+}
+
+function workspaceOf(me: Me): CurrentWorkspace {
+  return {
+    id: me.workspace?.id ?? null,
+    name: me.workspace?.name ?? null,
+    userName: `${me.user.first_name} ${me.user.last_name}`,
+    workspaces: me.workspaces.map(({ id, name, kind }) => ({ id, name, kind })),
+  };
+}
+
+/**
+ * The gate of every workspace screen: `GET /api/v1/me` says who is signed in (after one cookie
+ * refresh if the access token had expired, see api/client.ts); anyone else goes to the login
+ * page, which brings them back here afterwards.
+ */
+export function RequireSession() {
+  const me = useMe();
+  const { pathname, search } = useLocation();
+
+  if (me.isPending) {
+    return (
+      <p className="page-loading" role="status">
+        {shellText.loading}
+      </p>
+    );
+  }
+  if (me.error) {
+    if (me.error instanceof ApiProblem && me.error.status === 401) {
+      return <Navigate to={loginPath(pathname + search)} replace />;
+    }
+    return (
+      <main className="page-error">
+        <h1>{shellText.errorTitle}</h1>
+        {me.error instanceof ApiProblem && <ProblemMessage problem={me.error} />}
+        <button type="button" className="button" onClick={() => void me.refetch()}>
+          {shellText.retry}
+        </button>
+      </main>
+    );
+  }
+  return (
+    <WorkspaceContext value={workspaceOf(me.data)}>
+      <PermissionsProvider permissions={permissionsFrom(me.data.permissions)}>
+        <Outlet />
+      </PermissionsProvider>
+    </WorkspaceContext>
+  );
+}

@@ -1,0 +1,63 @@
+import { useEffect, useId, useRef, type ReactNode } from "react";
+import { componentsText } from "./text";
+
+/**
+ * A confirmation before a destructive action, on the native modal <dialog>: the browser traps
+ * focus inside, makes the page behind inert, closes on Escape and gives focus back to the
+ * button that opened it, which no hand-made overlay gets all right.
+ */
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel = componentsText.confirm,
+  pending = false,
+  onConfirm,
+  onCancel,
+}: {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  confirmLabel?: string;
+  pending?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  return (
+    <dialog
+      ref={dialogRef}
+      className="dialog"
+      aria-labelledby={titleId}
+      // Escape closes the native dialog by itself: keep React's state in step.
+      onClose={() => {
+        if (open) onCancel();
+      }}
+    >
+      <h2 id={titleId}>{title}</h2>
+      <div className="dialog__body">{children}</div>
+      <div className="dialog__actions">
+        <button type="button" className="button" onClick={onCancel} disabled={pending}>
+          {componentsText.cancel}
+        </button>
+        <button
+          type="button"
+          className="button button--danger"
+          onClick={onConfirm}
+          disabled={pending}
+        >
+          {confirmLabel}
+        </button>
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,16 @@
+import { useQuery } from "@tanstack/react-query";
+import { api, unwrap } from "@/api/client";
+import type { components } from "@/api/schema";
+
+export type AccountSession = components["schemas"]["SessionOut"];
+
+// Operation `me:list_sessions`.
+export const sessionsQueryKey = ["me", "sessions"] as const;
+
+export function listSessions(signal?: AbortSignal) {
+  return unwrap(api.GET("/api/v1/me/sessions", { signal: signal ?? null }));
+}
+
+export function useSessions() {
+  return useQuery({ queryKey: sessionsQueryKey, queryFn: ({ signal }) => listSessions(signal) });
+}

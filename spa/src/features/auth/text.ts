@@ -1,0 +1,27 @@
+export const authText = {
+  pageTitle: "Connexion",
+  intro:
+    "Comptoir n'utilise aucun mot de passe : scannez ce code QR avec l'application Comptoir de votre téléphone enrôlé, puis approuvez la connexion.",
+  qrAlt: "Code QR de connexion à scanner avec l'application Comptoir de votre téléphone",
+  statusHeading: "État de la connexion",
+  preparing: "Préparation d'un code QR…",
+  waiting: "En attente",
+  waitingHelp: "Le code QR attend d'être scanné par votre téléphone.",
+  renewed: "Le code précédent a expiré : voici un nouveau code.",
+  scanned: (matchCode: string) => `Code affiché sur le téléphone : ${matchCode}`,
+  scannedHelp: "Vérifiez que votre téléphone affiche le même code, puis approuvez la connexion.",
+  approved: "Connexion approuvée, ouverture de votre espace…",
+  denied: "Connexion refusée depuis le téléphone.",
+  deniedHelp: "Si ce n'était pas vous, aucune action n'est nécessaire : personne n'a été connecté.",
+  failed: "La connexion n'a pas abouti.",
+  newCode: "Afficher un nouveau code QR",
+  expiresAt: (time: string) => `Ce code expire à ${time}.`,
+  linkSummary: "Pas d'appareil photo ? Utiliser le lien du code QR",
+  linkLabel: "Lien de connexion (pour le compagnon en ligne de commande)",
+  copyLink: "Copier le lien",
+  linkCopied: "Lien copié.",
+  noDeviceHeading: "Pas encore d'appareil enrôlé ?",
+  noDeviceHelp:
+    "Ouvrez le lien d'invitation reçu par e-mail : il permet d'enrôler votre téléphone en une étape.",
+  logout: "Se déconnecter",
+} as const;

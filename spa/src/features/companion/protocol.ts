@@ -1,0 +1,49 @@
+/**
+ * The strings an enrolled device signs, exactly as api/auth/protocol.py builds them: a
+ * domain-separation line naming the purpose and version, then `key=value` lines joined by LF,
+ * UTF-8, no trailing newline. A signature made for one purpose can never serve another.
+ */
+function message(purpose: string, fields: [string, string | number][]): string {
+  return [purpose, ...fields.map(([name, value]) => `${name}=${value}`)].join("\n");
+}
+
+export function deviceSessionMessage(input: {
+  audience: string;
+  deviceId: string;
+  nonce: string;
+  issuedAt: number;
+}): string {
+  return message("comptoir-device-session-v1", [
+    ["aud", input.audience],
+    ["device", input.deviceId],
+    ["nonce", input.nonce],
+    ["iat", input.issuedAt],
+  ]);
+}
+
+export type Decision = "approve" | "deny";
+
+export function loginDecisionMessage(input: {
+  audience: string;
+  challengeId: string;
+  browserKeyThumbprint: string;
+  serverNonce: string;
+  decision: Decision;
+  deviceId: string;
+  issuedAt: number;
+}): string {
+  return message("comptoir-login-v1", [
+    ["aud", input.audience],
+    ["challenge", input.challengeId],
+    ["browser_jkt", input.browserKeyThumbprint],
+    ["nonce", input.serverNonce],
+    ["decision", input.decision],
+    ["device", input.deviceId],
+    ["iat", input.issuedAt],
+  ]);
+}
+
+/** Unix time in seconds, as the signed messages carry it (`iat`). */
+export function nowInSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
