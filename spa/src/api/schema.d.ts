@@ -883,6 +883,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite Clients
+         * @description Invite the contacts of many clients ("Inviter"); one result per client.
+         */
+        post: operations["clients:invite_clients"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/invitations/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remind Invited Clients
+         * @description Send a new link to the clients invited N days ago or more and still not active.
+         */
+        post: operations["clients:remind_invited_clients"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/self": {
         parameters: {
             query?: never;
@@ -925,6 +965,31 @@ export interface paths {
          * @description Change the client's contact (the person the invitation goes to).
          */
         patch: operations["clients:update_client_contact"];
+        trace?: never;
+    };
+    "/api/v1/clients/{client_id}/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite Client
+         * @description Invite the client's contact: a mail with a single-use activation link (a new link,
+         *     the previous one dying, when an invitation was already sent).
+         */
+        post: operations["clients:invite_client"];
+        /**
+         * Withdraw Invitation
+         * @description Cancel the client's pending invitation: its link stops working.
+         */
+        delete: operations["clients:withdraw_invitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/clients/{client_id}/assignments": {
@@ -1852,7 +1917,10 @@ export interface components {
             contact_last_name: string | null;
             /** Contact Email */
             contact_email: string | null;
-            /** Company Workspace Id */
+            /**
+             * Company Workspace Id
+             * @description The company's space, prepared at the first invitation (usable once Actif).
+             */
             company_workspace_id: string | null;
             /**
              * Created At
@@ -1861,9 +1929,32 @@ export interface components {
             created_at: string;
             /** Created By User Id */
             created_by_user_id: string | null;
+            invitation_status: components["schemas"]["InvitationStatus"];
+            /**
+             * Invited At
+             * @description When the latest invitation was sent.
+             */
+            invited_at: string | null;
+            /**
+             * Invitation Expires At
+             * @description When the latest invitation link stops working.
+             */
+            invitation_expires_at: string | null;
+            /**
+             * Invitation Reminders
+             * @description Invitations sent after the first one.
+             */
+            invitation_reminders: number;
+            /** Activated At */
+            activated_at: string | null;
             /** Assignees */
             assignees: components["schemas"]["AssigneeOut"][];
             subscription: components["schemas"]["SubscriptionOut"] | null;
+        };
+        /** ClientInvitations */
+        ClientInvitations: {
+            /** Client Ids */
+            client_ids: string[];
         };
         /** ClientListItem */
         ClientListItem: {
@@ -1897,6 +1988,13 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            invitation_status: components["schemas"]["InvitationStatus"];
+            /** Invited At */
+            invited_at: string | null;
+            /** Invitation Expires At */
+            invitation_expires_at: string | null;
+            /** Invitation Reminders */
+            invitation_reminders: number;
             /** Plan Code */
             plan_code: string | null;
             payer: components["schemas"]["Payer"] | null;
@@ -1939,7 +2037,10 @@ export interface components {
             contact_last_name: string | null;
             /** Contact Email */
             contact_email: string | null;
-            /** Company Workspace Id */
+            /**
+             * Company Workspace Id
+             * @description The company's space, prepared at the first invitation (usable once Actif).
+             */
             company_workspace_id: string | null;
             /**
              * Created At
@@ -1948,6 +2049,24 @@ export interface components {
             created_at: string;
             /** Created By User Id */
             created_by_user_id: string | null;
+            invitation_status: components["schemas"]["InvitationStatus"];
+            /**
+             * Invited At
+             * @description When the latest invitation was sent.
+             */
+            invited_at: string | null;
+            /**
+             * Invitation Expires At
+             * @description When the latest invitation link stops working.
+             */
+            invitation_expires_at: string | null;
+            /**
+             * Invitation Reminders
+             * @description Invitations sent after the first one.
+             */
+            invitation_reminders: number;
+            /** Activated At */
+            activated_at: string | null;
         };
         /** ClientPage */
         ClientPage: {
@@ -2504,6 +2623,44 @@ export interface components {
              */
             expired: boolean;
         };
+        /** InvitationResult */
+        InvitationResult: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Ok */
+            ok: boolean;
+            /**
+             * Error
+             * @description Stable error code when not ok.
+             */
+            error?: string | null;
+            /**
+             * Detail
+             * @description The reason, in French.
+             */
+            detail?: string | null;
+            /**
+             * Outcome
+             * @description When ok: `invited` (first link) or `reinvited` (a new link; the previous one no longer works).
+             */
+            outcome?: ("invited" | "reinvited") | null;
+            /** Invitation Expires At */
+            invitation_expires_at?: string | null;
+        };
+        /** InvitationResults */
+        InvitationResults: {
+            /** Results */
+            results: components["schemas"]["InvitationResult"][];
+        };
+        /**
+         * InvitationStatus
+         * @description Where the contact's invitation stands (derived, never stored: expiry is a matter of time).
+         * @enum {string}
+         */
+        InvitationStatus: "not_sent" | "sent" | "expired" | "accepted";
         /** Jwks */
         Jwks: {
             /** Keys */
@@ -2830,6 +2987,29 @@ export interface components {
              * Format: date-time
              */
             expires_at: string;
+        };
+        /** ReminderRequest */
+        ReminderRequest: {
+            /**
+             * Older Than Days
+             * @description Remind the clients invited at least this many days ago (default: the server's setting, 7).
+             */
+            older_than_days?: number | null;
+            /**
+             * Max Reminders
+             * @description Skip the clients already reminded this many times (default: 3).
+             */
+            max_reminders?: number | null;
+        };
+        /** ReminderResults */
+        ReminderResults: {
+            /** Results */
+            results: components["schemas"]["InvitationResult"][];
+            /**
+             * More
+             * @description More clients are due than one call handles: call again.
+             */
+            more: boolean;
         };
         /**
          * RequesterContext
@@ -4999,6 +5179,7 @@ export interface operations {
                 /** @description Plan code, or `none` for no plan. */
                 plan?: string | null;
                 sort?: "name" | "-name" | "created_at" | "-created_at" | "siren" | "-siren";
+                invitation_status?: components["schemas"]["InvitationStatus"] | null;
             };
             header?: never;
             path?: never;
@@ -5134,6 +5315,7 @@ export interface operations {
                 /** @description Plan code, or `none` for no plan. */
                 plan?: string | null;
                 sort?: "name" | "-name" | "created_at" | "-created_at" | "siren" | "-siren";
+                invitation_status?: components["schemas"]["InvitationStatus"] | null;
             };
             header?: never;
             path?: never;
@@ -5544,6 +5726,108 @@ export interface operations {
             };
         };
     };
+    "clients:invite_clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientInvitations"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationResults"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "clients:remind_invited_clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReminderRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderResults"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "clients:add_firm_itself": {
         parameters: {
             query?: never;
@@ -5698,6 +5982,122 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "clients:invite_client": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "clients:withdraw_invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
