@@ -85,12 +85,20 @@ class Scope(StrEnum):
     MEMBERS_READ = "members:read"
 
 
+# Permissions that widen *whose* documents a key reaches, not what it may do: a key holds
+# them only when its creator does (the intersection made when the key authenticates), and
+# minting a documents scope does not require them. An owner's integration then sees every
+# client, a Comptable's only the assigned ones.
+REACH_PERMISSIONS = frozenset({Permission.DOCUMENTS_ALL_CLIENTS})
+
 SCOPE_PERMISSIONS: dict[Scope, frozenset[Permission]] = {
     Scope.CLIENTS_READ: frozenset({Permission.CLIENTS_READ}),
     Scope.CLIENTS_WRITE: frozenset({Permission.CLIENTS_READ, Permission.CLIENTS_MANAGE}),
     Scope.EINVOICING_WRITE: frozenset({Permission.CLIENTS_READ, Permission.EINVOICING_MANAGE}),
-    Scope.DOCUMENTS_READ: frozenset({Permission.DOCUMENTS_READ}),
-    Scope.DOCUMENTS_WRITE: frozenset({Permission.DOCUMENTS_READ, Permission.DOCUMENTS_WRITE}),
+    Scope.DOCUMENTS_READ: frozenset({Permission.DOCUMENTS_READ, Permission.DOCUMENTS_ALL_CLIENTS}),
+    Scope.DOCUMENTS_WRITE: frozenset(
+        {Permission.DOCUMENTS_READ, Permission.DOCUMENTS_WRITE, Permission.DOCUMENTS_ALL_CLIENTS}
+    ),
     Scope.MEMBERS_READ: frozenset({Permission.MEMBERS_READ}),
 }
 
@@ -105,7 +113,7 @@ def permissions_of_scopes(scopes: frozenset[Scope]) -> frozenset[Permission]:
 def can_mint_scopes(principal: Principal, scopes: frozenset[Scope]) -> bool:
     """A key never holds more than its creator: every permission of every scope must be the
     creator's own (an Administrateur without documents cannot mint `documents:read`)."""
-    return permissions_of_scopes(scopes) <= principal.permissions
+    return permissions_of_scopes(scopes) - REACH_PERMISSIONS <= principal.permissions
 
 
 def permissions_of(roles: frozenset[Role]) -> frozenset[Permission]:
