@@ -6,7 +6,8 @@ raw ASGI + asyncpg handler running the same two queries, in the same run.
                                          [--seconds 5] [--connections 32]
 
 The caller is the firm's owner (every client); each request picks one of 500 (client, type,
-quarter) combinations, the same sequence for both servers. The app's request also
+quarter) combinations, the same sequence for both servers. A second run with 4 connections
+shows the latency of one request when the single worker is not saturated. The app's request also
 authenticates (JWT + session lookup) and scopes the query. Figures are printed, never asserted.
 """
 
@@ -33,6 +34,8 @@ from bench.harness import (
     serve_baseline,
     serve_comptoir,
 )
+
+LIGHT = 4  # connections of the second, unsaturated run
 
 QUARTERS = [
     (date(year, month, 1), date(year + (month == 10), (month + 3) % 12 or 12, 1))
@@ -90,6 +93,13 @@ def main() -> None:
                 seconds=args.seconds,
                 requests=cycling(url, queries, auth),
             )
+            app_light = load(
+                f"comptoir, {LIGHT} connections",
+                url,
+                connections=LIGHT,
+                seconds=args.seconds,
+                requests=cycling(url, queries, auth),
+            )
         with serve_baseline(
             "bench.baseline_documents_list:app",
             database,
@@ -103,12 +113,22 @@ def main() -> None:
                 seconds=args.seconds,
                 requests=cycling(url, queries, {}),
             )
+            baseline_light = load(
+                f"raw, {LIGHT} connections",
+                url,
+                connections=LIGHT,
+                seconds=args.seconds,
+                requests=cycling(url, queries, {}),
+            )
     report(
         f"Document list, {args.documents} documents over {len(clients)} clients, client + type "
         f"+ quarter, 1 worker, PostgreSQL, {args.connections} connections",
         app,
         baseline,
     )
+    # Saturated, latency is connections / throughput; under a light load it is the request's.
+    print(app_light.line())
+    print(baseline_light.line())
 
 
 if __name__ == "__main__":
