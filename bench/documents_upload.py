@@ -1,12 +1,13 @@
-"""Upload throughput of 1 MB files: the ingest service into the local blob store against raw
-disk writes (open, write, fsync, close) of the same bytes, measured in the same run.
+"""Upload throughput of 1 MB files: POST /api/v1/documents into the local blob store against
+raw disk writes (open, write, fsync, close) of the same bytes, measured in the same run.
 
 .venv/bin/python -m bench.documents_upload [--files 200] [--size 1048576]
 
-The service path streams each file in 64 KiB chunks, hashes and sniffs it, writes it through a
-temporary file renamed into place, analyses PDFs for a Factur-X attachment and flushes/commits
-one row per file (SQLite, the embedded default), one unit of work per upload as a request
-would. Figures are printed, never asserted.
+The route path runs in process (httpx over ASGI, no socket): bearer authentication, the
+client's authorization, the body streamed in 64 KiB chunks, hashed and sniffed, written through
+a temporary file renamed into place, PDFs analysed for a Factur-X attachment, one row, one
+audit event and one commit per upload (SQLite, the embedded default). Figures are printed,
+never asserted.
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 from pypdf import PdfWriter
+from sqlalchemy import select
 
-from api.adapters.blob_storage import CHUNK_SIZE, LocalBlobStorage
+from api.adapters.blob_storage import CHUNK_SIZE
+from api.app import create_app
 from api.core.db import create_engine, create_sessionmaker
 from api.core.settings import Settings
-from api.documents.service import DeclaredDocument, DocumentService
-from api.migrate import upgrade_to_head
-from api.models import DocumentSource, DocumentType
+from api.models import Client
+from bench.clients_seed import seed_firm
 
 
 def png_like(size: int) -> bytes:
@@ -62,27 +65,27 @@ def raw_disk_writes(files: list[bytes], folder: Path) -> float:
     return time.perf_counter() - started
 
 
-async def ingest_all(files: list[bytes], data_dir: Path) -> float:
+async def upload_all(files: list[bytes], data_dir: Path) -> float:
     settings = Settings(data_dir=data_dir, log_level="WARNING")
+    seeded = await seed_firm(settings, clients=1)
     engine = create_engine(settings)
-    async with engine.begin() as connection:
-        await connection.run_sync(upgrade_to_head)
-    sessionmaker = create_sessionmaker(engine)
-    service = DocumentService(LocalBlobStorage(settings.blob_dir), settings)
-    declared = DeclaredDocument(
-        workspace_id=uuid.uuid4(),
-        client_id=uuid.uuid4(),
-        uploaded_by=uuid.uuid4(),
-        source=DocumentSource.WEB,
-        type=DocumentType.INVOICE,
-        original_filename="facture.pdf",
-    )
-    started = time.perf_counter()
-    for data in files:
-        async with sessionmaker() as session:
-            await service.ingest(session, chunks(data), declared)
-            await session.commit()
-    elapsed = time.perf_counter() - started
+    async with engine.connect() as connection:
+        client_id = await connection.scalar(select(Client.id))
+    app = create_app(settings)
+    app.state.sessionmaker = create_sessionmaker(engine)
+    headers = {"Authorization": f"Bearer {seeded.access_token}"}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://bench") as client:
+        started = time.perf_counter()
+        for data in files:
+            response = await client.post(
+                "/api/v1/documents",
+                params={"client_id": str(client_id), "type": "invoice", "filename": "f.pdf"},
+                content=chunks(data),
+                headers=headers,
+            )
+            assert response.status_code == 201, response.text
+        elapsed = time.perf_counter() - started
     await engine.dispose()
     return elapsed
 
@@ -106,12 +109,12 @@ def main() -> None:
         total = sum(len(data) for data in files)
         raw_dir = workspace / f"raw-{label[:3]}"
         app_dir = workspace / f"app-{label[:3]}"
-        asyncio.run(ingest_all(files[:5], workspace / f"warmup-{label[:3]}"))  # imports, caches
+        asyncio.run(upload_all(files[:5], workspace / f"warmup-{label[:3]}"))  # imports, caches
         raw = raw_disk_writes(files, raw_dir)
-        app = asyncio.run(ingest_all(files, app_dir))
+        app = asyncio.run(upload_all(files, app_dir))
         print(line(f"raw disk writes + fsync, {label}", len(files), total, raw))
-        print(line(f"ingest service, {label}", len(files), total, app))
-        print(f"{'ratio ingest / raw (throughput)':<52} {raw / app:8.2f}")
+        print(line(f"POST /api/v1/documents, {label}", len(files), total, app))
+        print(f"{'ratio route / raw (throughput)':<52} {raw / app:8.2f}")
 
 
 if __name__ == "__main__":

@@ -55,10 +55,8 @@ def every_client(api: AuthenticatedClient) -> Iterator[ClientListItem]:
 
 
 def upload(api: AuthenticatedClient, path: Path, client_id: str) -> str:
-    # ⚠ DOCUMENTS (issue 8) — written before `POST /api/v1/documents` entered the contract:
-    # a raw body, the metadata in the query, and an Idempotency-Key so that a retry never
-    # makes a second document. Once the route is generated, call it instead:
-    # `comptoir_client.api.documents.<operation>.sync_detailed(...)`.
+    # The file as the raw body (streamed by the server, never held whole), the metadata in
+    # the query, and an Idempotency-Key so that a retry never makes a second document.
     content = path.read_bytes()
     response = api.get_httpx_client().post(
         "/api/v1/documents",

@@ -1,7 +1,10 @@
-"""Document rules: ingesting an upload into blob storage and the database.
+"""Document rules: ingesting an upload into blob storage and the database, and the
+"Documents clients" application on top of it (upload, list, metadata, soft delete, folders).
 
-Routes and authorization are wired by the caller: `ingest` trusts that the principal may
-write to `workspace_id`/`client_id`; it checks only what the bytes and metadata say.
+`DocumentService.ingest` trusts that the principal may write to `workspace_id`/`client_id`;
+it checks only what the bytes and metadata say. The functions below it decide who may: every
+lookup goes through the repository's `readable_*(principal)`, and what a principal may not see
+answers like what does not exist (404). Services flush; the request's unit of work commits.
 """
 
 from __future__ import annotations
@@ -9,25 +12,36 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.adapters.blob_storage import BlobStorage, BlobTooLarge, StoredBlob
+from api.audit import service as audit
+from api.audit.service import Actor
+from api.core.authz import Principal, PrincipalKind
 from api.core.errors import AppError, Conflict, NotFound, UnprocessableEntity
+from api.core.models import utcnow
+from api.core.pagination import decode_cursor, encode_cursor
+from api.core.request_context import ClientInfo
 from api.core.settings import Settings
+from api.documents import repository
 from api.documents.einvoice import (
     EInvoiceAnalysis,
     EInvoiceStatus,
     analyse_pdf,
     analyse_xml,
 )
-from api.documents.repository import document_repository
 from api.documents.sniffing import PDF, SNIFF_BYTES, XML, SniffedType, sanitize_filename, sniff
+from api.models.client import Client
 from api.models.document import Document, DocumentSource, DocumentType
+from api.models.folder import Folder
+from api.webhooks import service as webhooks_service
 
 
 class DocumentTooLarge(AppError):
@@ -78,6 +92,12 @@ class DeclaredDocument:
     period_start: date | None = None
     period_end: date | None = None
     idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    document: Document
+    created: bool  # False: an idempotent retry answered with the first upload's document
 
 
 def _megabytes(size: int) -> str:
@@ -137,14 +157,20 @@ class DocumentService:
         first document; the same key with other bytes is a conflict. Nothing is kept when
         the stream fails midway, is too large or is of a refused type.
         """
+        return (await self.store(session, chunks, declared)).document
+
+    async def store(
+        self, session: AsyncSession, chunks: AsyncIterable[bytes], declared: DeclaredDocument
+    ) -> Ingested:
+        """`ingest`, also telling whether the document is new or an idempotent replay."""
         await self._check_declaration(session, declared)
         if declared.idempotency_key:
-            existing = await document_repository.get_by_idempotency_key(
+            existing = await repository.get_by_idempotency_key(
                 session, declared.workspace_id, declared.idempotency_key
             )
             if existing is not None:
                 await self._check_same_upload(existing, chunks, declared)
-                return existing
+                return Ingested(existing, created=False)
 
         stream = _SniffingStream(chunks)
         try:
@@ -156,7 +182,8 @@ class DocumentService:
         assert stream.sniffed is not None
         analysis = await self._analyse(blob, stream.sniffed)
         document = self._new_document(declared, blob, stream.sniffed, analysis)
-        return await self._add(session, document, declared)
+        added = await self._add(session, document, declared)
+        return Ingested(added, created=added is document)
 
     async def _check_declaration(self, session: AsyncSession, declared: DeclaredDocument) -> None:
         if (
@@ -166,7 +193,7 @@ class DocumentService:
         ):
             raise InvalidAccountingPeriod("La fin de la période précède son début.")
         if declared.folder_id is not None:
-            folder = await document_repository.get_folder(session, declared.folder_id)
+            folder = await repository.get_folder(session, declared.folder_id)
             # Another client's folder answers like a missing one: no existence leak.
             if folder is None or folder.client_id != declared.client_id:
                 raise FolderNotFound()
@@ -224,7 +251,9 @@ class DocumentService:
             size=blob.size,
             sha256=blob.sha256,
             blob_key=blob.key,
-            document_date=declared.document_date or (invoice.issue_date if invoice else None),
+            document_date=declared.document_date
+            or (invoice.issue_date if invoice else None)
+            or utcnow().date(),
             period_start=declared.period_start,
             period_end=declared.period_end,
             uploaded_by=declared.uploaded_by,
@@ -266,7 +295,7 @@ class DocumentService:
                 session.add(document)
                 await session.flush()
         except IntegrityError:
-            winner = await document_repository.get_by_idempotency_key(
+            winner = await repository.get_by_idempotency_key(
                 session, declared.workspace_id, declared.idempotency_key
             )
             if winner is None:
@@ -279,3 +308,472 @@ class DocumentService:
 
 def _clip(value: str | None, length: int) -> str | None:
     return value[:length] if value is not None else None
+
+
+# ============================================================ the documents application
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+class DocumentNotFound(NotFound):
+    code = "document-not-found"
+    title = "Document introuvable"
+
+
+class DocumentClientNotFound(NotFound):
+    code = "client-not-found"
+    title = "Client introuvable"
+
+
+class ClientRequired(UnprocessableEntity):
+    code = "client-required"
+    title = "Précisez le client du document"
+
+
+class FolderNameTaken(Conflict):
+    code = "folder-name-taken"
+    title = "Un dossier porte déjà ce nom à cet endroit"
+
+
+class FolderNotEmpty(Conflict):
+    code = "folder-not-empty"
+    title = "Le dossier n'est pas vide"
+
+
+class FolderMoveRefused(UnprocessableEntity):
+    code = "folder-move-refused"
+    title = "Un dossier ne peut pas être déplacé dans lui-même ou l'un de ses sous-dossiers"
+
+
+class InvalidCursor(UnprocessableEntity):
+    code = "invalid-cursor"
+    title = "Curseur de pagination invalide"
+
+
+_SOURCES = {
+    PrincipalKind.USER: DocumentSource.WEB,
+    PrincipalKind.DEVICE: DocumentSource.MOBILE,
+    PrincipalKind.API_KEY: DocumentSource.INTEGRATION,
+}
+
+
+def source_of(principal: Principal) -> DocumentSource:
+    """Where an upload comes from is who sends it: the app's device session, an API key, or
+    a person's browser session."""
+    return _SOURCES[principal.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class UploadRequest:
+    """What the uploader declares next to the bytes (query parameters of the upload)."""
+
+    client_id: uuid.UUID | None
+    type: DocumentType
+    original_filename: str | None
+    title: str | None
+    folder_id: uuid.UUID | None
+    document_date: date | None
+    period_start: date | None
+    period_end: date | None
+    idempotency_key: str | None
+
+
+async def _target_client(
+    session: AsyncSession, principal: Principal, client_id: uuid.UUID | None
+) -> Client:
+    if client_id is not None:
+        client = await repository.get_readable_client(session, principal, client_id)
+        if client is None:
+            raise DocumentClientNotFound()
+        return client
+    # A company user (and its phone) has one client: the firm it works with.
+    candidates = await repository.readable_client_ids(session, principal, limit=2)
+    if len(candidates) != 1:
+        raise ClientRequired("Indiquez `client_id` : plusieurs clients sont possibles.")
+    client = await repository.get_readable_client(session, principal, candidates[0])
+    assert client is not None
+    return client
+
+
+async def upload(
+    session: AsyncSession,
+    documents: DocumentService,
+    principal: Principal,
+    requester: ClientInfo,
+    chunks: AsyncIterable[bytes],
+    request: UploadRequest,
+) -> Ingested:
+    """Store an upload for a client the principal may see; a new document is audited and
+    announced (`document.created`), an idempotent replay is not."""
+    assert principal.user_id is not None
+    client = await _target_client(session, principal, request.client_id)
+    if request.folder_id is not None:
+        await _readable_folder(session, principal, request.folder_id)
+    ingested = await documents.store(
+        session,
+        chunks,
+        DeclaredDocument(
+            workspace_id=client.firm_id,
+            client_id=client.id,
+            uploaded_by=principal.user_id,
+            source=source_of(principal),
+            type=request.type,
+            original_filename=request.original_filename,
+            title=request.title,
+            folder_id=request.folder_id,
+            document_date=request.document_date,
+            period_start=request.period_start,
+            period_end=request.period_end,
+            idempotency_key=request.idempotency_key,
+        ),
+    )
+    if ingested.created:
+        document = ingested.document
+        await _audit(
+            session,
+            principal,
+            requester,
+            "document.uploaded",
+            document,
+            {
+                "type": document.type,
+                "size": document.size,
+                "sha256": document.sha256,
+                "source": document.source,
+                "einvoice_status": document.einvoice_status,
+            },
+        )
+        await webhooks_service.publish(
+            session, document.workspace_id, "document.created", webhook_payload(document)
+        )
+    return ingested
+
+
+def webhook_payload(document: Document) -> dict[str, object]:
+    """What integrations receive about a new document (never its bytes)."""
+    return {
+        "id": document.id,
+        "client_id": document.client_id,
+        "type": document.type,
+        "title": document.title,
+        "media_type": document.media_type,
+        "size": document.size,
+        "document_date": document.document_date,
+        "source": document.source,
+        "einvoice_status": document.einvoice_status,
+        "invoice_number": document.invoice_number,
+        "total_incl_vat": document.total_incl_vat,
+        "currency": document.currency,
+    }
+
+
+async def _audit(
+    session: AsyncSession,
+    principal: Principal,
+    requester: ClientInfo,
+    action: str,
+    document: Document,
+    data: dict[str, Any] | None = None,
+) -> None:
+    await audit.record(
+        session,
+        action,
+        actor=Actor.of(principal),
+        client=requester,
+        workspace_id=document.workspace_id,
+        target_type="document",
+        target_id=document.id,
+        data={"client_id": document.client_id} | (data or {}),
+    )
+
+
+async def get_document(
+    session: AsyncSession, principal: Principal, document_id: uuid.UUID
+) -> Document:
+    document = await repository.get_readable(session, principal, document_id)
+    if document is None:
+        raise DocumentNotFound()
+    return document
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentChanges:
+    """Fields to change; `fields` names those sent (a null `folder_id` moves to the top)."""
+
+    fields: frozenset[str]
+    type: DocumentType | None = None
+    title: str | None = None
+    folder_id: uuid.UUID | None = None
+    document_date: date | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+
+
+async def update_document(
+    session: AsyncSession,
+    principal: Principal,
+    requester: ClientInfo,
+    document_id: uuid.UUID,
+    changes: DocumentChanges,
+) -> Document:
+    document = await get_document(session, principal, document_id)
+    before: dict[str, Any] = {}
+    if "folder_id" in changes.fields and changes.folder_id is not None:
+        folder = await _readable_folder(session, principal, changes.folder_id)
+        if folder.client_id != document.client_id:
+            raise FolderNotFound()
+    period_start = (
+        changes.period_start if "period_start" in changes.fields else document.period_start
+    )
+    period_end = changes.period_end if "period_end" in changes.fields else document.period_end
+    if period_start is not None and period_end is not None and period_start > period_end:
+        raise InvalidAccountingPeriod("La fin de la période précède son début.")
+    for name in ("type", "title", "folder_id", "document_date", "period_start", "period_end"):
+        if name not in changes.fields:
+            continue
+        value = getattr(changes, name)
+        if name in ("type", "title", "document_date") and value is None:
+            continue  # never emptied: the list sorts on the date, shows the title
+        if name == "title":
+            value = value.strip()[:255] or document.title
+        if getattr(document, name) != value:
+            before[name] = getattr(document, name)
+            setattr(document, name, value)
+    if before:
+        await session.flush()
+        await _audit(
+            session,
+            principal,
+            requester,
+            "document.updated",
+            document,
+            {"changed": sorted(before), "before": before},
+        )
+    return document
+
+
+async def delete_document(
+    session: AsyncSession, principal: Principal, requester: ClientInfo, document_id: uuid.UUID
+) -> None:
+    """Soft delete: the row and its blob stay (retention), every list stops showing it."""
+    document = await get_document(session, principal, document_id)
+    document.deleted_at = utcnow()
+    await session.flush()
+    await _audit(
+        session,
+        principal,
+        requester,
+        "document.deleted",
+        document,
+        {"title": document.title, "sha256": document.sha256},
+    )
+
+
+# ------------------------------------------------------------------------- the list
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    filters: repository.DocumentFilters
+    sort: str = "-date"
+
+
+def _encode_cursor(sort: str, key: Any, document_id: uuid.UUID) -> str:
+    return encode_cursor([sort, str(key), str(document_id)])
+
+
+def _decode_cursor(cursor: str, sort: str) -> tuple[Any, uuid.UUID]:
+    values = decode_cursor(cursor, 3)
+    try:
+        if values[0] != sort:
+            raise ValueError("cursor of another sort")
+        key: Any = date.fromisoformat(values[1]) if sort.endswith("date") else Decimal(values[1])
+        return key, uuid.UUID(values[2])
+    except (ValueError, ArithmeticError) as error:
+        raise InvalidCursor("Reprenez la liste depuis la première page.") from error
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+async def list_documents(
+    session: AsyncSession, principal: Principal, query: ListQuery, *, cursor: str | None, limit: int
+) -> dict[str, Any]:
+    """One page as plain data (`DocumentPage`'s shape); the counts per type come with the
+    first page only (the tabs do not change while scrolling)."""
+    after_key = _decode_cursor(cursor, query.sort) if cursor else None
+    rows = await repository.list_page(
+        session, principal, query.filters, sort=query.sort, after_key=after_key, limit=limit
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = _encode_cursor(query.sort, rows[-1]["_sort_key"], rows[-1]["id"])
+    for row in rows:
+        del row["_sort_key"]
+        for name in ("total_excl_vat", "total_vat", "total_incl_vat"):
+            row[name] = _money(row[name])
+    counts = None
+    if cursor is None:
+        found = await repository.counts_by_type(session, principal, query.filters)
+        counts = {kind.value: found.get(kind.value, 0) for kind in DocumentType}
+    return {"items": rows, "next_cursor": next_cursor, "counts": counts}
+
+
+# --------------------------------------------------------------------------- folders
+
+
+async def _readable_folder(
+    session: AsyncSession, principal: Principal, folder_id: uuid.UUID
+) -> Folder:
+    folder = await repository.get_readable_folder(session, principal, folder_id)
+    if folder is None:
+        raise FolderNotFound()
+    return folder
+
+
+async def list_folders(
+    session: AsyncSession, principal: Principal, client_id: uuid.UUID
+) -> Sequence[Folder]:
+    if await repository.get_readable_client(session, principal, client_id) is None:
+        raise DocumentClientNotFound()
+    return await repository.folders_of(session, client_id)
+
+
+def _folder_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned or cleaned in (".", ".."):
+        raise UnprocessableEntity("Le nom du dossier est vide.")
+    return cleaned
+
+
+async def _check_name_free(
+    session: AsyncSession,
+    client_id: uuid.UUID,
+    parent_id: uuid.UUID | None,
+    name: str,
+    except_id: uuid.UUID | None = None,
+) -> None:
+    if await repository.folder_name_taken(session, client_id, parent_id, name, except_id=except_id):
+        raise FolderNameTaken(f"Le dossier « {name} » existe déjà à cet endroit.")
+
+
+async def _flush_folder(session: AsyncSession, folder: Folder) -> None:
+    # Two concurrent creations both passed the check: the unique index decides.
+    try:
+        async with session.begin_nested():
+            session.add(folder)
+            await session.flush()
+    except IntegrityError:
+        raise FolderNameTaken(f"Le dossier « {folder.name} » existe déjà à cet endroit.") from None
+
+
+async def _folder_audit(
+    session: AsyncSession,
+    principal: Principal,
+    requester: ClientInfo,
+    action: str,
+    folder: Folder,
+    firm_id: uuid.UUID,
+    data: dict[str, Any],
+) -> None:
+    await audit.record(
+        session,
+        action,
+        actor=Actor.of(principal),
+        client=requester,
+        workspace_id=firm_id,
+        target_type="folder",
+        target_id=folder.id,
+        data={"client_id": folder.client_id, "name": folder.name} | data,
+    )
+
+
+async def _folder_client(session: AsyncSession, principal: Principal, folder: Folder) -> Client:
+    client = await repository.get_readable_client(session, principal, folder.client_id)
+    assert client is not None  # the folder was readable through this very client
+    return client
+
+
+async def create_folder(
+    session: AsyncSession,
+    principal: Principal,
+    requester: ClientInfo,
+    client_id: uuid.UUID,
+    name: str,
+    parent_id: uuid.UUID | None,
+) -> Folder:
+    client = await repository.get_readable_client(session, principal, client_id)
+    if client is None:
+        raise DocumentClientNotFound()
+    if parent_id is not None:
+        parent = await _readable_folder(session, principal, parent_id)
+        if parent.client_id != client.id:
+            raise FolderNotFound()
+    name = _folder_name(name)
+    await _check_name_free(session, client.id, parent_id, name)
+    folder = Folder(id=uuid.uuid4(), client_id=client.id, parent_id=parent_id, name=name)
+    await _flush_folder(session, folder)
+    await _folder_audit(
+        session,
+        principal,
+        requester,
+        "folder.created",
+        folder,
+        client.firm_id,
+        {"parent_id": parent_id},
+    )
+    return folder
+
+
+async def update_folder(
+    session: AsyncSession,
+    principal: Principal,
+    requester: ClientInfo,
+    folder_id: uuid.UUID,
+    *,
+    fields: frozenset[str],
+    name: str | None,
+    parent_id: uuid.UUID | None,
+) -> Folder:
+    """Rename (`name`) and/or move (`parent_id`, null for the top level) inside one client."""
+    folder = await _readable_folder(session, principal, folder_id)
+    client = await _folder_client(session, principal, folder)
+    new_name = _folder_name(name) if "name" in fields and name is not None else folder.name
+    new_parent = parent_id if "parent_id" in fields else folder.parent_id
+    if new_parent is not None and new_parent != folder.parent_id:
+        parent = await _readable_folder(session, principal, new_parent)
+        if parent.client_id != folder.client_id:
+            raise FolderNotFound()
+        if folder.id in await repository.ancestors(session, parent.id):
+            raise FolderMoveRefused()
+    if new_name == folder.name and new_parent == folder.parent_id:
+        return folder
+    await _check_name_free(session, folder.client_id, new_parent, new_name, except_id=folder.id)
+    changes: dict[str, Any] = {}
+    if new_name != folder.name:
+        changes["renamed_from"] = folder.name
+    if new_parent != folder.parent_id:
+        changes["moved_from"] = folder.parent_id
+        changes["moved_to"] = new_parent
+    folder.name, folder.parent_id = new_name, new_parent
+    await _flush_folder(session, folder)
+    action = "folder.moved" if "moved_to" in changes else "folder.renamed"
+    await _folder_audit(session, principal, requester, action, folder, client.firm_id, changes)
+    return folder
+
+
+async def delete_folder(
+    session: AsyncSession, principal: Principal, requester: ClientInfo, folder_id: uuid.UUID
+) -> None:
+    """Only an empty folder goes: no sub-folder, no live document."""
+    folder = await _readable_folder(session, principal, folder_id)
+    client = await _folder_client(session, principal, folder)
+    await repository.detach_deleted_documents(session, folder.id)
+    if not await repository.folder_is_empty(session, folder.id):
+        raise FolderNotEmpty("Déplacez ou supprimez d'abord son contenu.")
+    await session.delete(folder)
+    await session.flush()
+    await _folder_audit(session, principal, requester, "folder.deleted", folder, client.firm_id, {})

@@ -77,9 +77,13 @@ class Document(IdMixin, Base):
         Index("ix_documents_workspace_invoice_number", "workspace_id", "invoice_number"),
     )
 
-    # Plain columns until the workspaces/clients tables land; their FKs come with them.
-    workspace_id: Mapped[uuid.UUID]
-    client_id: Mapped[uuid.UUID]
+    # The firm's workspace (the client's `firm_id`), kept on the row so the owner's list is one
+    # index range. RESTRICT: invoices are kept for ten years (Code de commerce, L123-22), so a
+    # client or a firm with documents is never removed by a cascade.
+    workspace_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="RESTRICT")
+    )
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clients.id", ondelete="RESTRICT"))
     folder_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("folders.id", ondelete="RESTRICT"), index=True
     )
@@ -90,7 +94,9 @@ class Document(IdMixin, Base):
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
     blob_key: Mapped[str] = mapped_column(String(80), index=True)
-    document_date: Mapped[date | None]
+    # Never NULL: the date the user gave, else the invoice's issue date, else the upload day;
+    # the list sorts and pages on it.
+    document_date: Mapped[date]
     period_start: Mapped[date | None]
     period_end: Mapped[date | None]
     uploaded_by: Mapped[uuid.UUID]

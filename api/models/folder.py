@@ -26,8 +26,9 @@ class Folder(IdMixin, Base):
         ),
     )
 
-    # The client's FK is added when the clients table lands (same migration chain).
-    client_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    client_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("clients.id", ondelete="RESTRICT"), index=True
+    )
     # RESTRICT: a folder is deleted only when empty, sub-folders included.
     parent_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("folders.id", ondelete="RESTRICT"), index=True

@@ -12,7 +12,14 @@ from api.core.settings import Settings
 from tests.companies.conftest import load_sirene_sample
 from tests.helpers import bearer, bearer_login, create_firm, enrolled_phone
 
-SCOPES = ["clients:read", "clients:write", "einvoicing:write", "members:read"]
+SCOPES = [
+    "clients:read",
+    "clients:write",
+    "einvoicing:write",
+    "members:read",
+    "documents:read",
+    "documents:write",
+]
 
 # (method, path, body) → the scopes that open it; any other scope gets 404.
 ROUTES: list[tuple[str, str, dict[str, object] | None, set[str]]] = [
@@ -28,6 +35,8 @@ ROUTES: list[tuple[str, str, dict[str, object] | None, set[str]]] = [
     ("GET", "/api/v1/einvoicing/certification", None, {"einvoicing:write"}),
     ("GET", "/api/v1/clients/{client}/einvoicing", None, {"einvoicing:write"}),
     ("GET", "/api/v1/members", None, {"members:read"}),
+    ("GET", "/api/v1/documents", None, {"documents:read", "documents:write"}),
+    ("GET", "/api/v1/folders?client_id={client}", None, {"documents:read", "documents:write"}),
     ("GET", "/api/v1/audit-events", None, set()),
     ("GET", "/api/v1/api-keys", None, set()),
     ("GET", "/api/v1/webhooks", None, set()),

@@ -26,7 +26,15 @@ from api.documents.service import (
     InvalidAccountingPeriod,
     UnsupportedDocumentType,
 )
-from api.models import Document, DocumentSource, DocumentType, Folder
+from api.models import (
+    Client,
+    Document,
+    DocumentSource,
+    DocumentType,
+    Folder,
+    Workspace,
+    WorkspaceKind,
+)
 
 EINVOICES = Path(__file__).resolve().parents[3] / "shared" / "data" / "einvoices"
 if not EINVOICES.exists():
@@ -68,6 +76,28 @@ def declared(**changes: object) -> DeclaredDocument:
         "original_filename": "facture.pdf",
     }
     return DeclaredDocument(**(values | changes))  # type: ignore[arg-type]
+
+
+OTHER_CLIENT = uuid.UUID("00000000-0000-4000-8000-000000000004")
+
+
+@pytest.fixture(autouse=True)
+async def firm_and_clients(session: AsyncSession) -> None:
+    """The firm and clients the documents belong to (their foreign keys are real)."""
+    session.add(Workspace(id=WORKSPACE, kind=WorkspaceKind.FIRM, name="Cabinet Test"))
+    await session.flush()
+    for client_id, siren in ((CLIENT, "356000000"), (OTHER_CLIENT, "732829320")):
+        session.add(
+            Client(
+                id=client_id,
+                firm_id=WORKSPACE,
+                siren=siren,
+                legal_name="Client test",
+                search_name=" client test",
+                sort_name="client test",
+            )
+        )
+    await session.flush()
 
 
 @pytest.fixture
@@ -195,7 +225,7 @@ async def test_an_accounting_period_ending_before_it_starts_is_refused(
 async def test_a_folder_of_another_client_is_not_found(
     service: DocumentService, session: AsyncSession
 ) -> None:
-    folder = Folder(client_id=uuid.uuid4(), name="Contrats")
+    folder = Folder(client_id=OTHER_CLIENT, name="Contrats")
     session.add(folder)
     await session.flush()
 

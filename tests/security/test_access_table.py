@@ -82,6 +82,8 @@ def _unknown(_world: World) -> dict[str, str]:
         "delivery_id": unknown,
         "import_id": unknown,
         "job_id": unknown,
+        "document_id": unknown,
+        "folder_id": unknown,
         "secret": "inconnu-" + "x" * 40,
     }
 
@@ -507,6 +509,36 @@ TABLE: list[Row] = [
             ]
         },
     ),
+]
+
+
+# --- documents (documents:read/write; Comptables: assigned clients; owner: every client) ---
+def _documents(success: int) -> dict[Persona, int]:
+    # Gestionnaires de clients and Administrateurs never see documents; another firm's owner
+    # gets its own firm's answer (its list, its lone-client rule).
+    return firm_roles(
+        owner=success, admin=404, client_manager=404, accountant=success, other_firm=success
+    )
+
+
+TABLE += [
+    Row("GET", "/api/v1/documents", _documents(200)),
+    # No body and no `client_id`: the firm's only readable client gets an empty file (422);
+    # the other firm has no client to pick (422 as well).
+    Row("POST", "/api/v1/documents", _documents(422)),
+    Row("GET", "/api/v1/documents/{document_id}", _documents(404)),
+    Row("PATCH", "/api/v1/documents/{document_id}", _documents(404), lambda _w: {"title": "x"}),
+    Row("DELETE", "/api/v1/documents/{document_id}", _documents(404)),
+    Row("GET", "/api/v1/documents/{document_id}/content", _documents(404)),
+    Row("GET", "/api/v1/folders", _documents(422)),  # no `client_id`: 422 once allowed
+    Row(
+        "POST",
+        "/api/v1/folders",
+        _documents(201) | {Persona.OTHER_FIRM: 404},  # firm A's client, not theirs
+        lambda world: {"client_id": str(world.client_id), "name": "Contrats"},
+    ),
+    Row("PATCH", "/api/v1/folders/{folder_id}", _documents(404), lambda _w: {"name": "x"}),
+    Row("DELETE", "/api/v1/folders/{folder_id}", _documents(404)),
 ]
 
 

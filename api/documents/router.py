@@ -1,0 +1,403 @@
+"""HTTP routes of the "Documents clients" application: upload, list, metadata, download,
+soft delete, and each client's folders. Comptables (assigned clients), the owner (every
+client) and the client company's users (their own space); everyone else gets 404."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
+
+from api.adapters.blob_storage import BlobStorage, create_blob_storage
+from api.auth.dependencies import require
+from api.core.authz import Permission, Principal
+from api.core.db import DbSession, ReadOnly
+from api.core.errors import AppError, problem_responses
+from api.core.pagination import PageCursor, PageLimit
+from api.core.request_context import Client as Requester
+from api.core.responses import PlainJSONResponse
+from api.documents import service
+from api.documents.repository import DocumentFilters
+from api.documents.schemas import (
+    DocumentOut,
+    DocumentPage,
+    DocumentUpdate,
+    FolderCreate,
+    FolderOut,
+    FolderUpdate,
+)
+from api.documents.service import DocumentService, DocumentTooLarge, UploadRequest
+from api.documents.upload_body import MultipartFile, is_multipart, raw_body
+from api.models.document import DocumentType
+
+router = APIRouter(tags=["documents"])
+
+DocumentsRead = Annotated[Principal, Depends(require(Permission.DOCUMENTS_READ))]
+DocumentsWrite = Annotated[Principal, Depends(require(Permission.DOCUMENTS_WRITE))]
+
+SortParam = Literal["-date", "date", "-amount", "amount"]
+
+
+def get_document_service(request: Request) -> DocumentService:
+    """The documents service over the configured blob store, built once per app."""
+    state = request.app.state
+    documents: DocumentService | None = getattr(state, "document_service", None)
+    if documents is None:
+        documents = DocumentService(create_blob_storage(state.settings), state.settings)
+        state.document_service = documents
+    return documents
+
+
+Documents = Annotated[DocumentService, Depends(get_document_service)]
+
+_BINARY: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
+_DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/octet-stream": _BINARY}, "description": "The file."},
+    206: {"content": {"application/octet-stream": _BINARY}, "description": "One byte range."},
+}
+_UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "The file as the raw body (any Content-Type), or `multipart/form-data` "
+        "with the file in a `file` part. The type is read from the content, never the name.",
+        "content": {
+            "application/octet-stream": _BINARY,
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/documents",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DocumentOut,
+    responses=problem_responses(401, 404, 409, 413, 415, 422),
+    openapi_extra=_UPLOAD_BODY,
+)
+async def upload_document(
+    request: Request,
+    response: Response,
+    session: DbSession,
+    principal: DocumentsWrite,
+    requester: Requester,
+    documents: Documents,
+    client_id: Annotated[
+        uuid.UUID | None,
+        Query(description="The client; optional for a company user (their only client)."),
+    ] = None,
+    type: DocumentType = DocumentType.OTHER,
+    title: Annotated[str | None, Query(max_length=255)] = None,
+    filename: Annotated[
+        str | None, Query(max_length=1000, description="Original name (raw body uploads).")
+    ] = None,
+    folder_id: uuid.UUID | None = None,
+    document_date: date | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=128,
+            pattern=r"^[\x21-\x7e]+$",
+            description="A retry with the same key and bytes returns the first document.",
+        ),
+    ] = None,
+) -> DocumentOut:
+    """Upload a document for a client (web, mobile app and integrations alike)."""
+    declared_size = request.headers.get("content-length", "")
+    if declared_size.isdigit() and int(declared_size) > documents.max_size + 64 * 1024:
+        raise DocumentTooLarge(f"La taille maximale d'un fichier est de {documents.max_size} o.")
+    chunks: AsyncIterator[bytes] | MultipartFile
+    if is_multipart(request):
+        chunks = MultipartFile(request)
+        await chunks.open()
+        filename = chunks.filename or filename
+    else:
+        chunks = raw_body(request)
+    ingested = await service.upload(
+        session,
+        documents,
+        principal,
+        requester,
+        chunks,
+        UploadRequest(
+            client_id=client_id,
+            type=type,
+            original_filename=filename,
+            title=title,
+            folder_id=folder_id,
+            document_date=document_date,
+            period_start=period_start,
+            period_end=period_end,
+            idempotency_key=idempotency_key,
+        ),
+    )
+    if not ingested.created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return DocumentOut.model_validate(ingested.document)
+
+
+@router.get(
+    "/documents",
+    response_model=DocumentPage,
+    responses=problem_responses(401, 404, 422),
+    dependencies=[ReadOnly],
+)
+async def list_documents(
+    session: DbSession,
+    principal: DocumentsRead,
+    cursor: PageCursor = None,
+    limit: PageLimit = service.DEFAULT_PAGE_SIZE,
+    client_id: uuid.UUID | None = None,
+    type: DocumentType | None = None,
+    date_from: Annotated[date | None, Query(description="Document date on or after.")] = None,
+    date_to: Annotated[date | None, Query(description="Document date on or before.")] = None,
+    folder_id: uuid.UUID | None = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=2,
+            max_length=100,
+            description="Text in the title, file name, invoice number or counterpart "
+            "(seller or buyer name, or SIREN).",
+        ),
+    ] = None,
+    sort: SortParam = "-date",
+) -> Response:
+    """Documents of every client the caller may see, filtered, sorted, by cursor."""
+    query = service.ListQuery(
+        DocumentFilters(
+            client_id=client_id,
+            type=type.value if type else None,
+            date_from=date_from,
+            date_to=date_to,
+            folder_id=folder_id,
+            text=q,
+        ),
+        sort=sort,
+    )
+    page = await service.list_documents(session, principal, query, cursor=cursor, limit=limit)
+    # Plain rows straight to JSON: the busiest read of the application.
+    return PlainJSONResponse(page)
+
+
+@router.get(
+    "/documents/{document_id}",
+    response_model=DocumentOut,
+    responses=problem_responses(401, 404),
+    dependencies=[ReadOnly],
+)
+async def get_document(
+    document_id: uuid.UUID, session: DbSession, principal: DocumentsRead
+) -> DocumentOut:
+    """A document's metadata, with what its e-invoice says."""
+    return DocumentOut.model_validate(await service.get_document(session, principal, document_id))
+
+
+@router.patch(
+    "/documents/{document_id}",
+    response_model=DocumentOut,
+    responses=problem_responses(401, 404, 422),
+)
+async def update_document(
+    document_id: uuid.UUID,
+    body: DocumentUpdate,
+    session: DbSession,
+    principal: DocumentsWrite,
+    requester: Requester,
+) -> DocumentOut:
+    """Change a document's type, title, folder, date or accounting period."""
+    changes = service.DocumentChanges(fields=frozenset(body.model_fields_set), **body.model_dump())
+    document = await service.update_document(session, principal, requester, document_id, changes)
+    return DocumentOut.model_validate(document)
+
+
+@router.delete(
+    "/documents/{document_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 404),
+)
+async def delete_document(
+    document_id: uuid.UUID, session: DbSession, principal: DocumentsWrite, requester: Requester
+) -> Response:
+    """Delete a document (kept for retention, hidden everywhere; audited)."""
+    await service.delete_document(session, principal, requester, document_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+class RangeNotSatisfiable(AppError):
+    status = 416
+    code = "range-not-satisfiable"
+    title = "Plage d'octets hors du fichier"
+
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The single range of a `Range` header (RFC 9110 §14.2), inclusive; None for the whole
+    file. Several ranges or an unknown unit are ignored (a server may), as the RFC allows."""
+    if not header:
+        return None
+    match = _RANGE.match(header.strip())
+    if match is None:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:  # suffix: the last N bytes
+        length = int(last)
+        if length == 0:
+            raise RangeNotSatisfiable(headers={"Content-Range": f"bytes */{size}"})
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or (last and int(last) < start):
+        raise RangeNotSatisfiable(headers={"Content-Range": f"bytes */{size}"})
+    return start, end
+
+
+def attachment(filename: str) -> str:
+    """`Content-Disposition: attachment` with an ASCII fallback and the UTF-8 name
+    (RFC 6266 §4.3): browsers save the file, never render it in our origin."""
+    fallback = filename.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    fallback = fallback.replace("\\", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+async def _primed(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """Read the first chunk now (a missing blob fails before the 200 is sent)."""
+    first = await anext(chunks, b"")
+
+    async def rest() -> AsyncIterator[bytes]:
+        if first:
+            yield first
+        async for chunk in chunks:
+            yield chunk
+
+    return rest()
+
+
+@router.get(
+    "/documents/{document_id}/content",
+    response_class=StreamingResponse,
+    responses=_DOWNLOAD_RESPONSES | problem_responses(401, 404, 416),
+    dependencies=[ReadOnly],
+)
+async def download_document(
+    document_id: uuid.UUID,
+    session: DbSession,
+    principal: DocumentsRead,
+    documents: Documents,
+    range_header: Annotated[str | None, Header(alias="range", include_in_schema=False)] = None,
+    if_range: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> StreamingResponse:
+    """Download the file (as an attachment; `Range: bytes=…` for a part)."""
+    document = await service.get_document(session, principal, document_id)
+    etag = f'"{document.sha256}"'
+    wanted = byte_range(range_header, document.size) if if_range in (None, etag) else None
+    start, end = wanted if wanted else (0, document.size - 1)
+    storage: BlobStorage = documents.storage
+    body = await _primed(storage.read(document.blob_key, start=start, end=end))
+    headers = {
+        "Content-Disposition": attachment(document.original_filename),
+        "Content-Length": str(end - start + 1),
+        "Accept-Ranges": "bytes",
+        "ETag": etag,
+        "X-Content-Type-Options": "nosniff",
+        # Opened by mistake in a tab, the file still cannot run script in our origin.
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, no-cache",
+    }
+    if wanted:
+        headers["Content-Range"] = f"bytes {start}-{end}/{document.size}"
+    return StreamingResponse(
+        body,
+        status_code=status.HTTP_206_PARTIAL_CONTENT if wanted else status.HTTP_200_OK,
+        media_type=document.media_type,
+        headers=headers,
+    )
+
+
+# --------------------------------------------------------------------------- folders
+
+
+@router.get(
+    "/folders",
+    response_model=list[FolderOut],
+    responses=problem_responses(401, 404, 422),
+    dependencies=[ReadOnly],
+)
+async def list_folders(
+    session: DbSession, principal: DocumentsRead, client_id: uuid.UUID
+) -> list[FolderOut]:
+    """A client's folders (flat, with `parent_id`), sorted by name."""
+    folders = await service.list_folders(session, principal, client_id)
+    return [FolderOut.model_validate(folder) for folder in folders]
+
+
+@router.post(
+    "/folders",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FolderOut,
+    responses=problem_responses(401, 404, 409, 422),
+)
+async def create_folder(
+    body: FolderCreate, session: DbSession, principal: DocumentsWrite, requester: Requester
+) -> FolderOut:
+    """Create a folder in a client's sharing space (names unique per parent)."""
+    folder = await service.create_folder(
+        session, principal, requester, body.client_id, body.name, body.parent_id
+    )
+    return FolderOut.model_validate(folder)
+
+
+@router.patch(
+    "/folders/{folder_id}",
+    response_model=FolderOut,
+    responses=problem_responses(401, 404, 409, 422),
+)
+async def update_folder(
+    folder_id: uuid.UUID,
+    body: FolderUpdate,
+    session: DbSession,
+    principal: DocumentsWrite,
+    requester: Requester,
+) -> FolderOut:
+    """Rename a folder and/or move it (`parent_id`, null for the top level)."""
+    folder = await service.update_folder(
+        session,
+        principal,
+        requester,
+        folder_id,
+        fields=frozenset(body.model_fields_set),
+        name=body.name,
+        parent_id=body.parent_id,
+    )
+    return FolderOut.model_validate(folder)
+
+
+@router.delete(
+    "/folders/{folder_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 404, 409),
+)
+async def delete_folder(
+    folder_id: uuid.UUID, session: DbSession, principal: DocumentsWrite, requester: Requester
+) -> Response:
+    """Delete an empty folder (no sub-folder, no document)."""
+    await service.delete_folder(session, principal, requester, folder_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
