@@ -21,6 +21,13 @@ export const E2E_FIRMS = {
     ownerFirstName: "Julie",
     ownerLastName: "Bernard",
   },
+  members: {
+    name: "Cabinet Girard Conseil",
+    siren: "604567891",
+    ownerEmail: "antoine.girard@girard-conseil.example",
+    ownerFirstName: "Antoine",
+    ownerLastName: "Girard",
+  },
 } as const;
 
 export type E2eFirm = keyof typeof E2E_FIRMS;

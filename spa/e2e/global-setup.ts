@@ -97,6 +97,8 @@ export default async function setup(project: TestProject) {
     COMPTOIR_DATABASE_URL: "",
     COMPTOIR_SPA_DIST: dist,
     COMPTOIR_PUBLIC_URL: baseUrl,
+    // members.e2e.ts subscribes a webhook receiver it runs on 127.0.0.1.
+    COMPTOIR_WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
   };
   // Before the server starts: the command migrates the fresh database itself, and SQLite then
   // has a single writer at a time.

@@ -32,6 +32,17 @@ describe("navigation by permission", () => {
     );
   });
 
+  it("lets a Gestionnaire de clients read the users, outside the administration menu", () => {
+    const gestionnaire = permissionsFrom([Permission.CLIENTS_READ, Permission.MEMBERS_READ]);
+
+    expect(labels(visibleItems(SIDE_NAVIGATION, gestionnaire))).toEqual([
+      "Clients",
+      "Utilisateurs",
+      "État du service",
+    ]);
+    expect(visibleItems(WORKSPACE_MENU, gestionnaire)).toEqual([]);
+  });
+
   it("denies by default: no permission, only the status page", () => {
     expect(labels(visibleItems(SIDE_NAVIGATION, NO_PERMISSIONS))).toEqual(["État du service"]);
   });

@@ -8,6 +8,7 @@ import { shellText } from "./text";
 export const Permission = {
   CLIENTS_READ: "clients:read",
   DOCUMENTS_READ: "documents:read",
+  MEMBERS_READ: "members:read",
   MEMBERS_MANAGE: "members:manage",
   EXTENSIONS_MANAGE: "extensions:manage",
   AUDIT_READ: "audit:read",
@@ -23,7 +24,8 @@ export interface NavigationItem {
 export const SIDE_NAVIGATION: readonly NavigationItem[] = [
   { to: "/clients", label: shellText.navigation.clients, permission: Permission.CLIENTS_READ },
   { to: "/documents", label: shellText.navigation.documents, permission: Permission.DOCUMENTS_READ },
-  { to: "/utilisateurs", label: shellText.navigation.members, permission: Permission.MEMBERS_MANAGE },
+  // Read-only for a Gestionnaire de clients (members:read); the actions need members:manage.
+  { to: "/utilisateurs", label: shellText.navigation.members, permission: Permission.MEMBERS_READ },
   { to: "/extensions", label: shellText.navigation.extensions, permission: Permission.EXTENSIONS_MANAGE },
   { to: "/journal", label: shellText.navigation.audit, permission: Permission.AUDIT_READ },
   { to: "/statut", label: shellText.navigation.status },

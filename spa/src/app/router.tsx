@@ -1,10 +1,16 @@
 import { createBrowserRouter } from "react-router";
 import { AccountPage } from "@/features/account";
+import { AuditPage } from "@/features/audit";
 import { LoginPage } from "@/features/auth";
 import { ApprovalPage, EnrollmentPage, MobileActivityPage } from "@/features/companion";
+import { ExtensionsPage } from "@/features/extensions";
 import { StatusPage } from "@/features/health";
+import { MembersPage } from "@/features/members";
+import { RegistrationPage } from "@/features/registration";
 import { HomePage } from "./HomePage";
+import { Permission } from "./navigation";
 import { NotFoundPage } from "./NotFoundPage";
+import { RequirePermission } from "./RequirePermission";
 import { RequireSession } from "./RequireSession";
 import { AppShell } from "./shell/AppShell";
 import { PublicLayout } from "./shell/PublicLayout";
@@ -18,6 +24,8 @@ export const router = createBrowserRouter([
     children: [
       { path: "connexion", element: <LoginPage /> },
       { path: "enroll", element: <EnrollmentPage /> },
+      // Where the firm registration's SSO callback leads (docs/registration.md).
+      { path: "inscription", element: <RegistrationPage /> },
     ],
   },
   {
@@ -37,6 +45,18 @@ export const router = createBrowserRouter([
           { index: true, element: <HomePage /> },
           { path: "statut", element: <StatusPage /> },
           { path: "compte", element: <AccountPage /> },
+          {
+            path: "utilisateurs",
+            element: <RequirePermission permission={Permission.MEMBERS_READ} element={<MembersPage />} />,
+          },
+          {
+            path: "extensions",
+            element: <RequirePermission permission={Permission.EXTENSIONS_MANAGE} element={<ExtensionsPage />} />,
+          },
+          {
+            path: "journal",
+            element: <RequirePermission permission={Permission.AUDIT_READ} element={<AuditPage />} />,
+          },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -12,6 +12,7 @@ export function ConfirmDialog({
   children,
   confirmLabel = componentsText.confirm,
   pending = false,
+  tone = "danger",
   onConfirm,
   onCancel,
 }: {
@@ -20,6 +21,8 @@ export function ConfirmDialog({
   children: ReactNode;
   confirmLabel?: string;
   pending?: boolean;
+  /** `primary` for a confirmation that gives something back (reactivate), not destroys. */
+  tone?: "danger" | "primary";
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -51,7 +54,7 @@ export function ConfirmDialog({
         </button>
         <button
           type="button"
-          className="button button--danger"
+          className={tone === "danger" ? "button button--danger" : "button button--primary"}
           onClick={onConfirm}
           disabled={pending}
         >

@@ -5,6 +5,10 @@ export const componentsText = {
   statusPending: "Vérification…",
   confirm: "Confirmer",
   cancel: "Annuler",
+  close: "Fermer",
+  loadMore: "Charger plus",
+  loadingMore: "Chargement…",
+  shownCount: (count: number) => (count <= 1 ? `${count} ligne affichée` : `${count} lignes affichées`),
   activityEmpty: "Aucune activité pour le moment.",
   activityFrom: "depuis",
   // The audit actions a person sees in their own activity; another action shows its code.

@@ -1,0 +1,244 @@
+import { useState, type FormEvent } from "react";
+import { ConfirmDialog } from "@/components/ConfirmDialog";
+import { ModalDialog } from "@/components/ModalDialog";
+import { ProblemMessage } from "@/components/ProblemMessage";
+import { StatusIndicator, type Status } from "@/components/StatusIndicator";
+import { TextField } from "@/components/TextField";
+import { formatDate, formatDateTime } from "@/lib/format";
+import { usePermissions, type Permissions } from "@/lib/permissions";
+import { ApiProblem } from "@/lib/problem";
+import { useCreateApiKey } from "../api/create-api-key";
+import { useApiKeys, type ApiKey, type ApiKeyScope } from "../api/list-api-keys";
+import { useRevokeApiKey } from "../api/revoke-api-key";
+import { extensionsText } from "../text";
+import { Checkboxes } from "./Checkboxes";
+import { SecretReveal } from "./SecretReveal";
+
+const text = extensionsText.apiKeys;
+
+// What each scope grants, as the API's SCOPE_PERMISSIONS: a key never holds more than its
+// creator, so a scope beyond the user's own permissions is not offered (the API would answer
+// `scopes-beyond-creator`).
+const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly string[]> = {
+  "clients:read": ["clients:read"],
+  "clients:write": ["clients:read", "clients:manage"],
+  "einvoicing:write": ["clients:read", "einvoicing:manage"],
+  "documents:read": ["documents:read"],
+  "documents:write": ["documents:read", "documents:write"],
+  "members:read": ["members:read"],
+};
+const ALL_SCOPES = Object.keys(SCOPE_PERMISSIONS) as ApiKeyScope[];
+
+function mintableScopes(permissions: Permissions): ApiKeyScope[] {
+  return ALL_SCOPES.filter((scope) => SCOPE_PERMISSIONS[scope].every((permission) => permissions.has(permission)));
+}
+
+type KeyStatus = "active" | "revoked" | "expired";
+
+function statusOf(key: ApiKey, now: number): KeyStatus {
+  if (key.revoked_at) return "revoked";
+  if (key.expires_at && Date.parse(key.expires_at) <= now) return "expired";
+  return "active";
+}
+
+const STATUS_INDICATOR: Record<KeyStatus, Status> = { active: "up", revoked: "down", expired: "pending" };
+
+export function ApiKeysSection({ onNotice }: { onNotice: (message: string) => void }) {
+  const keys = useApiKeys();
+  const revoke = useRevokeApiKey();
+  const [creating, setCreating] = useState(false);
+  const [toRevoke, setToRevoke] = useState<ApiKey | null>(null);
+  const [now] = useState(Date.now);
+  const closeRevoke = () => {
+    setToRevoke(null);
+    revoke.reset();
+  };
+
+  return (
+    <section className="card" aria-labelledby="extensions-api-keys">
+      <div className="section-header">
+        <div>
+          <h2 id="extensions-api-keys">{text.heading}</h2>
+          <p className="muted">{text.help}</p>
+        </div>
+        <button type="button" className="button button--primary" onClick={() => setCreating(true)}>
+          {text.create}
+        </button>
+      </div>
+      {keys.isPending && <p>{extensionsText.loading}</p>}
+      {keys.error instanceof ApiProblem && <ProblemMessage problem={keys.error} />}
+      {keys.data?.length === 0 && <p className="empty">{text.empty}</p>}
+      {keys.data && keys.data.length > 0 && (
+        <div className="table-scroll">
+          <table className="table" data-testid="api-keys-table">
+            <caption className="visually-hidden">{text.caption}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{text.name}</th>
+                <th scope="col">{text.prefix}</th>
+                <th scope="col">{text.scopes}</th>
+                <th scope="col">{extensionsText.createdOn}</th>
+                <th scope="col">{text.expires}</th>
+                <th scope="col">{text.lastUsed}</th>
+                <th scope="col">{text.status}</th>
+                <th scope="col">{extensionsText.actions}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {keys.data.map((key) => {
+                const status = statusOf(key, now);
+                return (
+                  <tr key={key.id}>
+                    <td className="emphasis">{key.name}</td>
+                    <td>
+                      <code>{key.prefix}…</code>
+                    </td>
+                    <td>
+                      <ul className="badges">
+                        {key.scopes.map((scope) => (
+                          <li key={scope} className="badge" title={scope}>
+                            {extensionsText.scopeNames[scope]}
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                    <td>{formatDate(key.created_at)}</td>
+                    <td>{key.expires_at ? formatDate(key.expires_at) : extensionsText.none}</td>
+                    <td>
+                      {key.last_used_at ? formatDateTime(key.last_used_at) : extensionsText.never}
+                      {key.last_used_ip && <span className="muted cell__note">{text.lastUsedFrom(key.last_used_ip)}</span>}
+                    </td>
+                    <td>
+                      <StatusIndicator status={STATUS_INDICATOR[status]} label={text.statuses[status]} />
+                    </td>
+                    <td>
+                      {status !== "revoked" && (
+                        <button
+                          type="button"
+                          className="button button--small button--danger"
+                          aria-label={text.revokeLabel(key.name)}
+                          onClick={() => setToRevoke(key)}
+                        >
+                          {text.revoke}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <CreateApiKeyDialog open={creating} onClose={() => setCreating(false)} />
+      <ConfirmDialog
+        open={toRevoke !== null}
+        title={text.revokeTitle}
+        confirmLabel={text.revoke}
+        pending={revoke.isPending}
+        onCancel={closeRevoke}
+        onConfirm={() => {
+          if (!toRevoke) return;
+          const name = toRevoke.name;
+          revoke.mutate(toRevoke.id, {
+            onSuccess: () => {
+              closeRevoke();
+              onNotice(text.notices.revoked(name));
+            },
+          });
+        }}
+      >
+        <p>{text.revokeBody(toRevoke?.name ?? "")}</p>
+        {revoke.error instanceof ApiProblem && <ProblemMessage problem={revoke.error} />}
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const create = useCreateApiKey();
+  // Closing forgets the answer, and with it the only copy of the secret in this page.
+  const close = () => {
+    create.reset();
+    onClose();
+  };
+  return (
+    <ModalDialog
+      open={open}
+      title={create.data ? text.createdTitle : text.formTitle}
+      description={create.data ? undefined : text.formHelp}
+      onClose={close}
+    >
+      {create.data ? (
+        <SecretReveal label={text.secretLabel} secret={create.data.secret} onDone={close} />
+      ) : (
+        <CreateApiKeyForm create={create} onCancel={close} />
+      )}
+    </ModalDialog>
+  );
+}
+
+function CreateApiKeyForm({ create, onCancel }: { create: ReturnType<typeof useCreateApiKey>; onCancel: () => void }) {
+  const permissions = usePermissions();
+  const offered = mintableScopes(permissions);
+  const [name, setName] = useState("");
+  const [scopes, setScopes] = useState<ApiKeyScope[]>([]);
+  const [expiry, setExpiry] = useState("");
+  const [checked, setChecked] = useState(false);
+  const problem = create.error instanceof ApiProblem ? create.error : null;
+  const [today] = useState(() => new Date().toISOString().slice(0, 10));
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setChecked(true);
+    if (!name.trim() || scopes.length === 0) return;
+    create.mutate({
+      name: name.trim(),
+      scopes,
+      // The chosen day, to its last second in the user's time zone.
+      expires_at: expiry ? new Date(`${expiry}T23:59:59`).toISOString() : null,
+    });
+  };
+
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      <TextField
+        label={text.name}
+        value={name}
+        onChange={setName}
+        placeholder={text.namePlaceholder}
+        maxLength={100}
+        autoComplete="off"
+        required
+        error={(checked && !name.trim() ? "Champ obligatoire." : undefined) ?? problem?.fieldError("/body/name")}
+      />
+      <Checkboxes
+        legend={text.scopesLegend}
+        options={offered}
+        labels={extensionsText.scopeNames}
+        selected={scopes}
+        onChange={setScopes}
+        hint={offered.length < ALL_SCOPES.length ? text.scopesHidden : undefined}
+        error={checked && scopes.length === 0 ? text.scopesRequired : problem?.fieldError("/body/scopes")}
+      />
+      <TextField
+        label={text.expiry}
+        hint={text.expiryHint}
+        type="date"
+        min={today}
+        value={expiry}
+        onChange={setExpiry}
+        error={problem?.fieldError("/body/expires_at")}
+      />
+      {problem && problem.errors.length === 0 && <ProblemMessage problem={problem} />}
+      <div className="dialog__actions">
+        <button type="button" className="button" onClick={onCancel} disabled={create.isPending}>
+          {extensionsText.cancel}
+        </button>
+        <button type="submit" className="button button--primary" disabled={create.isPending}>
+          {create.isPending ? text.submitting : text.submit}
+        </button>
+      </div>
+    </form>
+  );
+}
