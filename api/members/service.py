@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.audit import service as audit
 from api.audit.service import Actor
 from api.auth import service as auth_service
-from api.core.authz import Principal, Role, can_grant_roles
+from api.core.authz import Principal, PrincipalKind, Role, can_grant_roles
 from api.core.errors import Conflict, Forbidden, NotFound
 from api.core.pagination import InvalidCursor, decode_cursor, encode_cursor
 from api.core.request_context import ClientInfo
@@ -424,3 +424,18 @@ async def activate_on_enrollment(
     if membership is not None and membership.status == MembershipStatus.INVITED:
         membership.status = MembershipStatus.ACTIVE
         await session.flush()
+        await audit.record(
+            session,
+            # Not under "member.": those are the administrators' actions on members.
+            "membership.activated",
+            actor=Actor(kind=PrincipalKind.USER.value, user_id=user_id),
+            workspace_id=workspace_id,
+            target_type="membership",
+            target_id=membership.id,
+        )
+        await webhooks_service.publish(
+            session,
+            workspace_id,
+            "member.activated",
+            {"member_id": str(membership.id), "user_id": str(user_id)},
+        )

@@ -83,6 +83,7 @@ async def test_full_browser_login_then_refresh_and_logout(
 
     assert await _actions(session) == [
         "firm.created",
+        "membership.activated",
         "device.enrolled",
         "auth.device_session.created",
         "auth.challenge.created",

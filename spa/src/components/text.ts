@@ -26,6 +26,7 @@ export const componentsText = {
     "auth.session.revoked": "Session fermée",
     "auth.session.workspace_switched": "Changement d'espace de travail",
     "device.enrolled": "Appareil enrôlé",
+    "membership.activated": "Accès activé (premier appareil enrôlé)",
     "device.revoked": "Appareil révoqué",
     "firm.created": "Cabinet créé",
   } as Record<string, string>,
