@@ -1,6 +1,7 @@
 import { createBrowserRouter } from "react-router";
 import { AccountPage } from "@/features/account";
 import { LoginPage } from "@/features/auth";
+import { ClientDetailPage, ClientImportPage, ClientsPage } from "@/features/clients";
 import { ApprovalPage, EnrollmentPage, MobileActivityPage } from "@/features/companion";
 import { StatusPage } from "@/features/health";
 import { HomePage } from "./HomePage";
@@ -37,6 +38,9 @@ export const router = createBrowserRouter([
           { index: true, element: <HomePage /> },
           { path: "statut", element: <StatusPage /> },
           { path: "compte", element: <AccountPage /> },
+          { path: "clients", element: <ClientsPage /> },
+          { path: "clients/import", element: <ClientImportPage /> },
+          { path: "clients/:clientId/:tab?", element: <ClientDetailPage /> },
           { path: "*", element: <NotFoundPage /> },
         ],
       },
