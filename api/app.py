@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.reader_sessionmaker = create_sessionmaker(engine, writer=False)
         if not settings.is_sqlite:
             # SQLite has no round trip to save, and resetting its isolation level on checkin
             # would undo the driver set-up `create_engine` does for savepoints.

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.clients.demo import seed_demo_clients
 from api.companies.demo import load_sirene_sample
 from api.core.db import create_engine, create_sessionmaker
 from api.core.settings import Settings
@@ -19,7 +20,12 @@ from api.members.demo import invite_demo_collaborators
 DemoStep = Callable[[AsyncSession, Settings], Awaitable[list[str]]]
 
 # In order: the registry sample, the demo firm, then its collaborators.
-DEMO_STEPS: list[DemoStep] = [load_sirene_sample, seed_demo_firm, invite_demo_collaborators]
+DEMO_STEPS: list[DemoStep] = [
+    load_sirene_sample,
+    seed_demo_firm,
+    invite_demo_collaborators,
+    seed_demo_clients,
+]
 
 
 async def seed_demo(settings: Settings) -> list[str]:
@@ -29,7 +35,8 @@ async def seed_demo(settings: Settings) -> list[str]:
         async with create_sessionmaker(engine)() as session:
             for step in DEMO_STEPS:
                 lines.extend(await step(session, settings))
-            await session.commit()
+                # Each step is committed: a later one may read through its own sessions.
+                await session.commit()
     finally:
         await engine.dispose()
     return lines or ["Aucune donnée de démonstration à créer."]

@@ -8,6 +8,7 @@ from api.auth.router import router as auth_router
 from api.clients.router import router as clients_router
 from api.companies.router import router as companies_router
 from api.devices.router import router as devices_router
+from api.einvoicing.router import router as einvoicing_router
 from api.health.router import router as health_router
 from api.me.router import router as me_router
 from api.members.router import router as members_router
@@ -26,3 +27,4 @@ api_router.include_router(companies_router)
 api_router.include_router(clients_router)
 api_router.include_router(members_router)
 api_router.include_router(audit_router)
+api_router.include_router(einvoicing_router)

@@ -17,8 +17,10 @@ from collections.abc import AsyncIterator
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.adapters.directory import build_directory
 from api.adapters.mail import mail_sender
 from api.core.settings import Settings
+from api.einvoicing import service as einvoicing_service
 from api.mail import service as mail_service
 from api.outbox import service as outbox
 from api.outbox.service import OutboxHandler
@@ -35,6 +37,9 @@ def outbox_handlers(
     return {
         mail_service.MAIL_KIND: mail_service.delivery(mail_sender(settings)),
         webhooks_service.WEBHOOK_KIND: webhooks_service.delivery_handler(sessionmaker, settings),
+        einvoicing_service.DIRECTORY_KIND: einvoicing_service.directory_delivery(
+            build_directory(settings, sessionmaker), sessionmaker
+        ),
     }
 
 

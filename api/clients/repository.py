@@ -343,3 +343,8 @@ async def delete_expired_imports(session: AsyncSession, now: datetime) -> None:
         .where(ClientImport.expires_at < now)
         .execution_options(synchronize_session=False)
     )
+
+
+async def any_client(session: AsyncSession, firm_id: uuid.UUID) -> bool:
+    found = await session.scalar(select(Client.id).where(Client.firm_id == firm_id).limit(1))
+    return found is not None

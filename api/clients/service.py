@@ -1035,3 +1035,17 @@ def _firm_id(principal: Principal) -> uuid.UUID:
 
 def today() -> date:
     return utcnow().date()
+
+
+async def readable_clients(
+    session: AsyncSession, principal: Principal, client_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Client]:
+    """Many clients by id in a few queries (bulk actions of other domains); ids the caller
+    may not read are simply absent."""
+    wanted = list(dict.fromkeys(client_ids))
+    found: dict[uuid.UUID, Client] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = await session.scalars(repository.readable(principal).where(Client.id.in_(chunk)))
+        found.update((client.id, client) for client in rows)
+    return found

@@ -15,7 +15,9 @@ def get_company_registry(request: Request) -> CompanyRegistry:
     state = request.app.state
     registry: CompanyRegistry | None = getattr(state, "company_registry", None)
     if registry is None:
-        registry = build_company_registry(state.settings, state.sessionmaker)
+        # Side reads on their own sessions: never the writer's lock the request may hold.
+        sessionmaker = getattr(state, "reader_sessionmaker", state.sessionmaker)
+        registry = build_company_registry(state.settings, sessionmaker)
         state.company_registry = registry
     return registry
 

@@ -26,6 +26,9 @@ from sqlalchemy.ext.asyncio import (
 from api.core.errors import AppError
 from api.core.settings import Settings
 
+# Execution option marking the connections of writing sessions (see `_make_sqlite_transactional`).
+WRITER_OPTION = "comptoir_writer"
+
 
 def create_engine(settings: Settings) -> AsyncEngine:
     url = make_url(settings.resolved_database_url)
@@ -62,15 +65,22 @@ def _make_sqlite_transactional(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front. With a plain (deferred) BEGIN, two
-        # transactions that both read then write deadlock on the lock upgrade, and SQLite
-        # answers one of them "database is locked" at once, without waiting: a random 500.
-        # Serialising transactions is the price of the embedded database; PostgreSQL is
-        # the production one.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock up front (IMMEDIATE): with a deferred BEGIN, a
+        # transaction that reads then writes fails at once with "database is locked" when
+        # another one committed in between (WAL snapshot), instead of waiting its turn.
+        # Readers stay deferred, so a read session opened while a writer holds the lock (the
+        # company registry during an add-client request) proceeds: WAL readers never block.
+        immediate = connection.get_execution_options().get(WRITER_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def create_sessionmaker(bind: AsyncEngine | AsyncConnection) -> async_sessionmaker[AsyncSession]:
+def create_sessionmaker(
+    bind: AsyncEngine | AsyncConnection, *, writer: bool = True
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions for the unit of work and the workers (`writer`: on SQLite they take the write
+    lock when they begin), or, with `writer=False`, for side reads such as the registry."""
+    if isinstance(bind, AsyncEngine):
+        bind = bind.execution_options(**{WRITER_OPTION: writer})
     return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
 
 

@@ -182,3 +182,11 @@ async def new_owner_enrollment(
         workspace_id=firm.id,
         purpose=EnrollmentPurpose.FIRM_OWNER,
     )
+
+
+async def find_by_siren(session: AsyncSession, siren: str) -> Workspace | None:
+    return await repository.firm_by_siren(session, siren)
+
+
+async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
+    return await repository.user_by_email(session, email)

@@ -25,6 +25,7 @@ from api.models.folder import Folder
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
 from api.models.membership import Membership, MembershipStatus
 from api.models.outbox_message import OutboxMessage, OutboxStatus
+from api.models.pa_designation import EinvoicingBulkJob, MandateCertification, PaDesignation
 from api.models.rate_limit import RateLimitWindow
 from api.models.registration import (
     FirmRegistration,
@@ -66,16 +67,19 @@ __all__ = [
     "Document",
     "DocumentSource",
     "DocumentType",
+    "EinvoicingBulkJob",
     "EnrollmentPurpose",
     "EnrollmentToken",
     "FirmRegistration",
     "Folder",
     "IdentityVerification",
     "LoginChallenge",
+    "MandateCertification",
     "Membership",
     "MembershipStatus",
     "OutboxMessage",
     "OutboxStatus",
+    "PaDesignation",
     "PaStatus",
     "Payer",
     "RateLimitWindow",

@@ -85,3 +85,31 @@ async def settle(
         .execution_options(synchronize_session=False)
     )
     return getattr(result, "rowcount", 0) == 1
+
+
+async def insert_many(
+    session: AsyncSession,
+    *,
+    kind: str,
+    messages: Sequence[tuple[dict[str, Any], str | None]],
+    now: datetime,
+) -> None:
+    """Many messages, 1,000 per statement; a `dedupe_key` already queued is dropped."""
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "kind": kind,
+            "payload": payload,
+            "dedupe_key": dedupe_key,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for payload, dedupe_key in messages
+    ]
+    for start in range(0, len(rows), 1000):
+        statement = insert_for(session, OutboxMessage).on_conflict_do_nothing(
+            index_elements=["dedupe_key"]
+        )
+        await session.execute(statement, rows[start : start + 1000])

@@ -17,7 +17,7 @@ import logging
 import random
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -182,3 +182,10 @@ async def run_worker(
             continue
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=settings.outbox_poll_seconds)
+
+
+async def enqueue_many(
+    session: AsyncSession, kind: str, messages: Sequence[tuple[Payload, str | None]]
+) -> None:
+    """`enqueue` for many messages of one kind (a bulk request), in batched inserts."""
+    await repository.insert_many(session, kind=kind, messages=messages, now=utcnow())

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from api.app import create_app
 from api.core.authz import Role
 from api.core.settings import Settings
+from api.einvoicing.certification import CURRENT_CERTIFICATION
 from api.models.membership import Membership, MembershipStatus
 from api.models.outbox_message import OutboxMessage
 from api.models.user import User
@@ -80,6 +81,7 @@ def _unknown(_world: World) -> dict[str, str]:
         "webhook_id": unknown,
         "delivery_id": unknown,
         "import_id": unknown,
+        "job_id": unknown,
         "secret": "inconnu-" + "x" * 40,
     }
 
@@ -210,6 +212,14 @@ def _invitation(_world: World) -> dict[str, Any]:
         "last_name": "Roux",
         "email": f"nina.{uuid.uuid4().hex[:8]}@example.fr",
         "roles": ["accountant"],
+    }
+
+
+def _certified() -> dict[str, Any]:
+    return {
+        "certified": True,
+        "certification_version": CURRENT_CERTIFICATION.version,
+        "certification_text": CURRENT_CERTIFICATION.text,
     }
 
 
@@ -393,6 +403,44 @@ TABLE: list[Row] = [
     Row("POST", "/api/v1/clients/imports", _firm_clients_write(415)),  # JSON is not a workbook
     Row("GET", "/api/v1/clients/imports/{import_id}", _firm_clients_write(404)),
     Row("POST", "/api/v1/clients/imports/{import_id}/confirm", _firm_clients_write(404)),
+    # --- e-invoicing (clients:read + einvoicing:manage: owner, Gestionnaire de clients) ---
+    Row("GET", "/api/v1/einvoicing/certification", _firm_clients_write(200)),
+    Row("GET", "/api/v1/einvoicing/mandate-template.pdf", _firm_clients_write(200)),
+    Row(
+        "GET",
+        "/api/v1/clients/{client_id}/mandate-template.pdf",
+        _client_write(),
+        path_values=_client,
+    ),
+    Row("GET", "/api/v1/clients/{client_id}/einvoicing", _client_write(), path_values=_client),
+    Row(
+        "GET",
+        "/api/v1/clients/{client_id}/einvoicing/history",
+        _client_write(),
+        path_values=_client,
+    ),
+    Row(
+        "POST",
+        "/api/v1/clients/{client_id}/einvoicing/activation",
+        _client_write(202),
+        lambda _w: _certified(),
+        path_values=_client,
+    ),
+    Row(
+        "POST",
+        "/api/v1/clients/{client_id}/einvoicing/deregistration",
+        _client_write(409),  # not registered yet: 409 once allowed
+        lambda _w: {},
+        path_values=_client,
+    ),
+    Row(
+        "POST",
+        "/api/v1/einvoicing/bulk-activations",
+        # Another firm's owner gets one `client_not_found` result: this client is not theirs.
+        _firm_clients_write(202),
+        lambda world: _certified() | {"client_ids": [str(world.client_id)]},
+    ),
+    Row("GET", "/api/v1/einvoicing/bulk-activations/{job_id}", _firm_clients_write(404)),
     # --- extensions: API keys and webhooks (extensions:manage) ----------------------------
     Row("GET", "/api/v1/api-keys", _extensions(200)),
     Row(

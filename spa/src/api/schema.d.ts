@@ -1179,10 +1179,218 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/einvoicing/certification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Certification
+         * @description The certification sentence to show before activation, and its version.
+         */
+        get: operations["einvoicing:get_certification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/einvoicing/mandate-template.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Blank Mandate Template
+         * @description The blank mandate template (PDF, French), to fill by hand.
+         */
+        get: operations["einvoicing:blank_mandate_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{client_id}/mandate-template.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Client Mandate Template
+         * @description The client's mandate template, prefilled (PDF, French, signature blocks).
+         */
+        get: operations["einvoicing:client_mandate_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{client_id}/einvoicing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Einvoicing
+         * @description The client's PA designation status and its latest designation.
+         */
+        get: operations["einvoicing:get_einvoicing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{client_id}/einvoicing/activation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate
+         * @description Activate e-invoicing: certify the signed mandate; the directory registration follows.
+         */
+        post: operations["einvoicing:activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{client_id}/einvoicing/deregistration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deregister
+         * @description End the client's directory registration on `date_to` (today by default).
+         */
+        post: operations["einvoicing:deregister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{client_id}/einvoicing/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Einvoicing History
+         * @description The client's e-invoicing history (every state change), newest first.
+         */
+        get: operations["einvoicing:einvoicing_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/einvoicing/bulk-activations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Activate
+         * @description Activate many clients (ids or the list's filter); one result per client.
+         */
+        post: operations["einvoicing:bulk_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/einvoicing/bulk-activations/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bulk Activation
+         * @description A bulk activation's progress: counts by status while the worker registers.
+         */
+        get: operations["einvoicing:get_bulk_activation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActivationIn */
+        ActivationIn: {
+            /**
+             * Certified
+             * @description Must be true: the user ticked the certification.
+             */
+            certified: boolean;
+            /**
+             * Certification Version
+             * @example 2026-11-27
+             */
+            certification_version: string;
+            /**
+             * Certification Text
+             * @description The sentence the user accepted, word for word.
+             */
+            certification_text: string;
+            /**
+             * Date From
+             * @description First day of the designation; today when omitted.
+             */
+            date_from?: string | null;
+            /**
+             * Signed Mandate Sha256
+             * @description SHA-256 (hex) of the signed mandate file, when the firm provides it. The firm keeps the file itself.
+             */
+            signed_mandate_sha256?: string | null;
+        };
         /** ActivityEvent */
         ActivityEvent: {
             /**
@@ -1401,6 +1609,36 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** BulkActivationIn */
+        BulkActivationIn: {
+            /**
+             * Certified
+             * @description Must be true: the user ticked the certification.
+             */
+            certified: boolean;
+            /**
+             * Certification Version
+             * @example 2026-11-27
+             */
+            certification_version: string;
+            /**
+             * Certification Text
+             * @description The sentence the user accepted, word for word.
+             */
+            certification_text: string;
+            /** Client Ids */
+            client_ids?: string[] | null;
+            /** @description Every client matching the list's filters (instead of ids). */
+            filter?: components["schemas"]["ClientSelection"] | null;
+            /** Date From */
+            date_from?: string | null;
+        };
+        /** BulkActivationOut */
+        BulkActivationOut: {
+            job: components["schemas"]["BulkJobOut"];
+            /** Results */
+            results: components["schemas"]["api__einvoicing__schemas__BulkItemResult"][];
+        };
         /** BulkAssignment */
         BulkAssignment: {
             /** Client Ids */
@@ -1414,30 +1652,72 @@ export interface components {
              */
             action: "assign" | "unassign";
         };
-        /** BulkItemResult */
-        BulkItemResult: {
+        /** BulkError */
+        BulkError: {
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            /** Siren */
+            siren: string;
+            /** Error Code */
+            error_code: string | null;
+            /** Error Detail */
+            error_detail: string | null;
+        };
+        /** BulkJobOut */
+        BulkJobOut: {
             /**
              * Id
              * Format: uuid
              */
             id: string;
-            /** Ok */
-            ok: boolean;
             /**
-             * Error
-             * @description Stable error code when not ok.
+             * Created At
+             * Format: date-time
              */
-            error?: string | null;
+            created_at: string;
             /**
-             * Detail
-             * @description The reason, in French.
+             * Requested
+             * @description Clients selected.
              */
-            detail?: string | null;
+            requested: number;
+            /**
+             * Refused
+             * @description Refused at once, by outcome.
+             */
+            refused: {
+                [key: string]: number;
+            };
+            /** @description The activated ones, by current status. */
+            progress: components["schemas"]["BulkProgress"];
+            /**
+             * Done
+             * @description True once no registration is pending.
+             */
+            done: boolean;
+            /**
+             * Errors
+             * @description The first 200 failed registrations.
+             */
+            errors: components["schemas"]["BulkError"][];
+        };
+        /** BulkProgress */
+        BulkProgress: {
+            /** Pending */
+            pending: number;
+            /** Registered */
+            registered: number;
+            /** Error */
+            error: number;
+            /** Deregistered */
+            deregistered: number;
         };
         /** BulkResult */
         BulkResult: {
             /** Results */
-            results: components["schemas"]["BulkItemResult"][];
+            results: components["schemas"]["api__clients__schemas__BulkItemResult"][];
         };
         /** BulkSubscription */
         BulkSubscription: {
@@ -1456,6 +1736,16 @@ export interface components {
             start_date: string;
             /** Client Ids */
             client_ids: string[];
+        };
+        /** CertificationOut */
+        CertificationOut: {
+            /** Version */
+            version: string;
+            /**
+             * Text
+             * @description The exact sentence to show; send it back word for word.
+             */
+            text: string;
         };
         /** ClientCreate */
         ClientCreate: {
@@ -1623,6 +1913,20 @@ export interface components {
             next_cursor: string | null;
         };
         /**
+         * ClientSelection
+         * @description The clients list's filters (same meaning as `GET /clients`).
+         */
+        ClientSelection: {
+            /** Q */
+            q?: string | null;
+            status?: components["schemas"]["ClientStatus"] | null;
+            pa_status?: components["schemas"]["PaStatus"] | null;
+            /** Assignee */
+            assignee?: string | null;
+            /** Plan */
+            plan?: string | null;
+        };
+        /**
          * ClientStatus
          * @enum {string}
          */
@@ -1736,6 +2040,70 @@ export interface components {
             /** Log */
             log: components["schemas"]["AttemptOut"][];
         };
+        /** DeregistrationIn */
+        DeregistrationIn: {
+            /**
+             * Date To
+             * @description Last day this platform receives; today when omitted.
+             */
+            date_to?: string | null;
+        };
+        /** DesignationOut */
+        DesignationOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            status: components["schemas"]["PaStatus"];
+            /** Siren */
+            siren: string;
+            /**
+             * Date From
+             * Format: date
+             */
+            date_from: string;
+            /** Date To */
+            date_to: string | null;
+            /** End Requested On */
+            end_requested_on: string | null;
+            /** Directory Line Id */
+            directory_line_id: string | null;
+            /** Platform Id */
+            platform_id: string | null;
+            /**
+             * Error Code
+             * @description conflict, overlap_refused, directory_refused…
+             */
+            error_code: string | null;
+            /**
+             * Error Detail
+             * @description The reason, in French.
+             */
+            error_detail: string | null;
+            /** Conflict Platform Id */
+            conflict_platform_id: string | null;
+            /** Attempts */
+            attempts: number;
+            /** Signed Mandate Sha256 */
+            signed_mandate_sha256: string | null;
+            /** Bulk Job Id */
+            bulk_job_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Registered At */
+            registered_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+        };
         /** DeviceEnroll */
         DeviceEnroll: {
             /**
@@ -1830,6 +2198,17 @@ export interface components {
              */
             expiry_date: string;
         };
+        /** EinvoicingState */
+        EinvoicingState: {
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            pa_status: components["schemas"]["PaStatus"];
+            /** @description The latest designation, if any. */
+            designation: components["schemas"]["DesignationOut"] | null;
+        };
         /** EnrollmentInspect */
         EnrollmentInspect: {
             /** Enrollment Token */
@@ -1919,6 +2298,36 @@ export interface components {
             status: "ok";
             /** Version */
             version: string;
+        };
+        /** HistoryEntry */
+        HistoryEntry: {
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Action
+             * @example einvoicing.registered
+             */
+            action: string;
+            /** Actor Kind */
+            actor_kind: string;
+            /** Actor User Id */
+            actor_user_id: string | null;
+            /** Actor Name */
+            actor_name: string | null;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /** HistoryPage */
+        HistoryPage: {
+            /** Items */
+            items: components["schemas"]["HistoryEntry"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /**
          * IdentityDocumentIn
@@ -2727,6 +3136,53 @@ export interface components {
              * Format: uuid
              */
             workspace_id: string;
+        };
+        /** BulkItemResult */
+        api__clients__schemas__BulkItemResult: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Ok */
+            ok: boolean;
+            /**
+             * Error
+             * @description Stable error code when not ok.
+             */
+            error?: string | null;
+            /**
+             * Detail
+             * @description The reason, in French.
+             */
+            detail?: string | null;
+        };
+        /** BulkItemResult */
+        api__einvoicing__schemas__BulkItemResult: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Ok */
+            ok: boolean;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "activated" | "already_registered" | "already_pending" | "company_closed" | "client_not_found";
+            /**
+             * Error
+             * @description Stable error code when not ok.
+             */
+            error?: string | null;
+            /**
+             * Detail
+             * @description The reason, in French.
+             */
+            detail?: string | null;
+            /** Designation Id */
+            designation_id?: string | null;
         };
     };
     responses: never;
@@ -6309,6 +6765,480 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "einvoicing:get_certification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificationOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "einvoicing:blank_mandate_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "einvoicing:client_mandate_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "einvoicing:get_einvoicing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EinvoicingState"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "einvoicing:activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EinvoicingState"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "einvoicing:deregister": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeregistrationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EinvoicingState"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "einvoicing:einvoicing_history": {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "einvoicing:bulk_activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkActivationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkActivationOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "einvoicing:get_bulk_activation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkJobOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
