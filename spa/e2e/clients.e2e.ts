@@ -167,15 +167,18 @@ describe("clients", () => {
     await page.getByLabel("Rechercher un client").fill("");
     await page.waitForURL(`${baseUrl}/clients`);
 
-    await page.getByRole("button", { name: "Trier par SIREN" }).click();
+    const sirenHeader = table().getByRole("columnheader", { name: "SIREN" });
+    await sirenHeader.getByRole("button").click();
     await page.waitForURL(/tri=siren/);
-    expect(await table().getByRole("columnheader", { name: /SIREN/ }).getAttribute("aria-sort")).toBe("ascending");
+    expect(await sirenHeader.getAttribute("aria-sort")).toBe("ascending");
     const sirens = await bodyRows.locator("td.numeric").allTextContents();
     expect(sirens).toEqual([...sirens].sort());
 
     await page.getByLabel("Statut", { exact: true }).selectOption("active");
     await page.waitForURL(/statut=active/);
-    await page.getByText("Aucun client ne correspond à cette recherche.").waitFor();
+    // Only the firm itself is « Actif »: its company space exists with the owner in it.
+    await expect.poll(() => bodyRows.count()).toBe(1);
+    await rowOf(FIRM_IN_REGISTRY).getByText("Actif").waitFor();
     await page.getByRole("button", { name: "Réinitialiser les filtres" }).click();
     await page.getByLabel("Désignation PA").selectOption("not_registered");
     await page.waitForURL(/pa=not_registered/);

@@ -5,7 +5,8 @@ import { clientsQueryKey } from "./list-clients";
 
 export type BulkAssignment = components["schemas"]["BulkAssignment"];
 export type BulkSubscription = components["schemas"]["BulkSubscription"];
-export type BulkItemResult = components["schemas"]["BulkItemResult"];
+// Read through BulkResult: two API models share the name BulkItemResult (clients, e-invoicing).
+export type BulkItemResult = components["schemas"]["BulkResult"]["results"][number];
 
 // Operation `clients:bulk_assign`: one result per client, one failure never fails the others.
 export function bulkAssign(body: BulkAssignment) {
