@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
@@ -18,7 +19,12 @@ from api.core.db import (
     create_read_sessionmaker,
     create_sessionmaker,
 )
-from api.core.errors import CrashBarrierMiddleware, NotFound, install_error_handlers
+from api.core.errors import (
+    CrashBarrierMiddleware,
+    NotFound,
+    add_problem_schema,
+    install_error_handlers,
+)
 from api.core.request_context import RequestIdMiddleware, configure_logging
 from api.core.settings import Settings, get_settings
 from api.routers import api_router
@@ -87,9 +93,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CrashBarrierMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(api_router)
+    _document_problems(app)
     if settings.spa_dist.is_dir():
         _serve_spa(app, settings.spa_dist)
     return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            add_problem_schema(default_openapi())
+        return app.openapi_schema or {}
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _serve_spa(app: FastAPI, dist: Path) -> None:

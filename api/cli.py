@@ -6,7 +6,8 @@
     comptoir demo       seed the demo firm so a newcomer sees a living product
     comptoir worker     deliver the outbox (mail, …) in a dedicated process
 
-Domains add their own commands through `COMMAND_GROUPS` (`comptoir device …`, `comptoir sirene …`).
+Domains add their own commands through `COMMAND_GROUPS` (`comptoir device …`, `comptoir sirene …`,
+`comptoir clients remind`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from api.audit import cli as audit_cli
 from api.auth import cli as auth_cli
+from api.clients import cli as clients_cli
 from api.companies import cli as companies_cli
 from api.core.settings import PROJECT_ROOT, get_settings
 from api.devices import cli as devices_cli
@@ -31,6 +33,7 @@ OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
 COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     audit_cli.register,
     auth_cli.register,
+    clients_cli.register,
     companies_cli.register,
     devices_cli.register,
     firms_cli.register,

@@ -1,6 +1,7 @@
 """Who is calling: the request's `Principal`, from a bearer token or the browser's cookies.
 
     Authenticated   any valid session (user, device) or API key
+    Person          a user or device session, never an API key
     require(P...)   a session acting in a workspace with every permission P, else 404
 
 Browser sessions carry the access token in an HttpOnly `__Host-` cookie; unsafe methods must
@@ -119,6 +120,17 @@ async def current_principal(
 
 
 Authenticated = Annotated[Principal, Depends(current_principal)]
+
+
+async def person(principal: Authenticated) -> Principal:
+    """A person's own session (browser, app or device): an API key has no sessions, devices
+    or activity of its own, and must never reach its creator's (404)."""
+    if principal.kind == PrincipalKind.API_KEY:
+        raise NotFound()
+    return principal
+
+
+Person = Annotated[Principal, Depends(person)]
 
 
 def require(*permissions: Permission) -> Callable[[Principal], Awaitable[Principal]]:

@@ -11,6 +11,7 @@ from api.auth.dependencies import (
     REFRESH_COOKIE,
     Authenticated,
     Keys,
+    Person,
     check_csrf,
 )
 from api.auth.schemas import (
@@ -303,7 +304,7 @@ async def refresh_tokens(
 @router.post(
     "/logout", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 403)
 )
-async def logout(session: DbSession, principal: Authenticated, client: Client) -> Response:
+async def logout(session: DbSession, principal: Person, client: Client) -> Response:
     """End the current session and clear the browser's cookies."""
     assert principal.session_id is not None
     await service.revoke_session(session, principal, client, principal.session_id, "logout")

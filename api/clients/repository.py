@@ -32,6 +32,7 @@ from api.models.client import (
     ClientStatus,
     ClientSubscription,
     ClientSubscriptionChange,
+    InvitationStatus,
     PaStatus,
 )
 from api.models.membership import Membership, MembershipStatus
@@ -59,6 +60,9 @@ LIST_COLUMNS = (
     _client.c.contact_last_name,
     _client.c.contact_email,
     _client.c.created_at,
+    _client.c.invited_at,
+    _client.c.invitation_expires_at,
+    _client.c.invitation_reminders,
     _subscription.c.plan_code,
     _subscription.c.payer,
     _subscription.c.status.label("subscription_status"),
@@ -126,6 +130,25 @@ class ClientFilters:
     pa_status: PaStatus | None = None
     assignee_id: uuid.UUID | None = None
     plan: str | None = None
+    invitation_status: InvitationStatus | None = None
+    now: datetime | None = None  # what "expired" is measured against
+
+
+def _invitation_clause(wanted: InvitationStatus, now: datetime | None) -> ColumnElement[bool]:
+    """The SQL twin of `invitation_status(...)`."""
+    if wanted == InvitationStatus.ACCEPTED:
+        return _client.c.status == ClientStatus.ACTIVE.value
+    invited = _client.c.status == ClientStatus.INVITED.value
+    if wanted == InvitationStatus.NOT_SENT:
+        return and_(invited, _client.c.invited_at.is_(None))
+    expired = _client.c.invitation_expires_at <= now
+    if wanted == InvitationStatus.EXPIRED:
+        return and_(invited, _client.c.invited_at.is_not(None), expired)
+    return and_(
+        invited,
+        _client.c.invited_at.is_not(None),
+        or_(_client.c.invitation_expires_at.is_(None), ~expired),
+    )
 
 
 def _filtered(principal: Principal, filters: ClientFilters, columns: Sequence[Any]) -> Select[Any]:
@@ -154,6 +177,8 @@ def _filtered(principal: Principal, filters: ClientFilters, columns: Sequence[An
                 _assignment.c.user_id == filters.assignee_id,
             )
         )
+    if filters.invitation_status:
+        statement = statement.where(_invitation_clause(filters.invitation_status, filters.now))
     if filters.plan == NO_PLAN:
         statement = statement.where(_subscription.c.plan_code.is_(None))
     elif filters.plan:
@@ -348,3 +373,89 @@ async def delete_expired_imports(session: AsyncSession, now: datetime) -> None:
 async def any_client(session: AsyncSession, firm_id: uuid.UUID) -> bool:
     found = await session.scalar(select(Client.id).where(Client.firm_id == firm_id).limit(1))
     return found is not None
+
+
+# ---------------------------------------------------------------- invitation and activation
+
+
+async def get_readable_for_update(
+    session: AsyncSession, principal: Principal, client_id: uuid.UUID
+) -> Client | None:
+    """The client, locked until the end of the transaction (two "Inviter" clicks at once send
+    one link after the other, never two live ones)."""
+    client: Client | None = await session.scalar(
+        readable(principal).where(Client.id == client_id).with_for_update()
+    )
+    return client
+
+
+async def user_by_email(session: AsyncSession, email: str) -> User | None:
+    return await session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+async def membership_in(
+    session: AsyncSession, workspace_id: uuid.UUID, user_id: uuid.UUID
+) -> Membership | None:
+    return await session.scalar(
+        select(Membership).where(
+            Membership.workspace_id == workspace_id, Membership.user_id == user_id
+        )
+    )
+
+
+async def delete_invited_membership(
+    session: AsyncSession, workspace_id: uuid.UUID, user_id: uuid.UUID
+) -> None:
+    await session.execute(
+        delete(Membership)
+        .where(
+            Membership.workspace_id == workspace_id,
+            Membership.user_id == user_id,
+            Membership.status == MembershipStatus.INVITED,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def clients_to_remind(
+    session: AsyncSession,
+    *,
+    firm_id: uuid.UUID | None,
+    sent_before: datetime,
+    max_reminders: int,
+    limit: int,
+    skip: Sequence[uuid.UUID] = (),
+) -> list[Client]:
+    """Invited clients whose latest link went out before `sent_before` and who had fewer than
+    `max_reminders` reminders, oldest first, locked (another process reminding at the same
+    time skips them on PostgreSQL)."""
+    statement = (
+        select(Client)
+        .where(
+            Client.status == ClientStatus.INVITED,
+            Client.invited_at < sent_before,
+            Client.invitation_reminders < max_reminders,
+            Client.contact_email.is_not(None),
+        )
+        .order_by(Client.invited_at, Client.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    if firm_id is not None:
+        statement = statement.where(Client.firm_id == firm_id)
+    if skip:
+        statement = statement.where(Client.id.not_in(list(skip)))
+    return list(await session.scalars(statement))
+
+
+async def invited_client_of_company(
+    session: AsyncSession, company_workspace_id: uuid.UUID
+) -> Client | None:
+    return await session.scalar(
+        select(Client)
+        .where(
+            Client.company_workspace_id == company_workspace_id,
+            Client.status == ClientStatus.INVITED,
+        )
+        .with_for_update()
+    )

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from api.auth.dependencies import require
-from api.clients import service
+from api.clients import invitations, service
 from api.clients.schemas import (
     AssigneeOut,
     BulkAssignment,
@@ -18,6 +18,7 @@ from api.clients.schemas import (
     BulkSubscription,
     ClientCreate,
     ClientDetail,
+    ClientInvitations,
     ClientOut,
     ClientPage,
     ContactUpdate,
@@ -25,7 +26,10 @@ from api.clients.schemas import (
     ImportCounts,
     ImportReport,
     ImportRowOut,
+    InvitationResults,
     PlanOut,
+    ReminderRequest,
+    ReminderResults,
     SubscriptionChangeOut,
     SubscriptionIn,
     SubscriptionOut,
@@ -39,7 +43,7 @@ from api.core.errors import problem_responses
 from api.core.request_context import Client as Requester
 from api.core.responses import PlainJSONResponse
 from api.core.settings import Settings
-from api.models.client import ClientImport, ClientStatus, PaStatus
+from api.models.client import ClientImport, ClientStatus, InvitationStatus, PaStatus
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 
@@ -68,9 +72,16 @@ async def list_query(
         str | None, Query(max_length=40, description="Plan code, or `none` for no plan.")
     ] = None,
     sort: SortParam = "name",
+    invitation_status: InvitationStatus | None = None,
 ) -> service.ListQuery:
     return service.ListQuery(
-        q=q, status=status, pa_status=pa_status, assignee_id=assignee, plan=plan, sort=sort
+        q=q,
+        status=status,
+        pa_status=pa_status,
+        assignee_id=assignee,
+        plan=plan,
+        sort=sort,
+        invitation_status=invitation_status,
     )
 
 
@@ -254,6 +265,47 @@ async def bulk_set_subscription(
 
 
 @router.post(
+    "/invitations", response_model=InvitationResults, responses=problem_responses(401, 404, 422)
+)
+async def invite_clients(
+    body: ClientInvitations,
+    request: Request,
+    session: DbSession,
+    principal: ClientsWrite,
+    requester: Requester,
+) -> InvitationResults:
+    """Invite the contacts of many clients ("Inviter"); one result per client."""
+    results = await invitations.bulk_invite(
+        session, _settings(request), principal, requester, body.client_ids
+    )
+    return InvitationResults(results=results)
+
+
+@router.post(
+    "/invitations/reminders",
+    response_model=ReminderResults,
+    responses=problem_responses(401, 404, 422),
+)
+async def remind_invited_clients(
+    body: ReminderRequest,
+    request: Request,
+    session: DbSession,
+    principal: ClientsWrite,
+    requester: Requester,
+) -> ReminderResults:
+    """Send a new link to the clients invited N days ago or more and still not active."""
+    reminders = await invitations.remind_firm(
+        session,
+        _settings(request),
+        principal,
+        requester,
+        older_than_days=body.older_than_days,
+        max_reminders=body.max_reminders,
+    )
+    return ReminderResults(results=reminders.results, more=reminders.more)
+
+
+@router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ClientOut,
@@ -335,6 +387,37 @@ async def update_client_contact(
 ) -> ClientDetail:
     """Change the client's contact (the person the invitation goes to)."""
     await service.update_contact(session, principal, requester, client_id, body)
+    return await _detail(session, client_id, principal)
+
+
+@router.post(
+    "/{client_id}/invitation",
+    response_model=ClientDetail,
+    responses=problem_responses(401, 404, 409, 422),
+)
+async def invite_client(
+    client_id: uuid.UUID,
+    request: Request,
+    session: DbSession,
+    principal: ClientsWrite,
+    requester: Requester,
+) -> ClientDetail:
+    """Invite the client's contact: a mail with a single-use activation link (a new link,
+    the previous one dying, when an invitation was already sent)."""
+    await invitations.invite(session, _settings(request), principal, requester, client_id)
+    return await _detail(session, client_id, principal)
+
+
+@router.delete(
+    "/{client_id}/invitation",
+    response_model=ClientDetail,
+    responses=problem_responses(401, 404, 409),
+)
+async def withdraw_invitation(
+    client_id: uuid.UUID, session: DbSession, principal: ClientsWrite, requester: Requester
+) -> ClientDetail:
+    """Cancel the client's pending invitation: its link stops working."""
+    await invitations.withdraw(session, principal, requester, client_id)
     return await _detail(session, client_id, principal)
 
 

@@ -8,7 +8,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from api.models.client import ClientStatus, PaStatus, Payer, SubscriptionStatus
+from api.models.client import (
+    ClientStatus,
+    InvitationStatus,
+    PaStatus,
+    Payer,
+    SubscriptionStatus,
+)
 
 MAX_BULK_ITEMS = 500
 
@@ -110,9 +116,18 @@ class ClientOut(BaseModel):
     contact_first_name: str | None
     contact_last_name: str | None
     contact_email: str | None
-    company_workspace_id: uuid.UUID | None
+    company_workspace_id: uuid.UUID | None = Field(
+        description="The company's space, prepared at the first invitation (usable once Actif)."
+    )
     created_at: datetime
     created_by_user_id: uuid.UUID | None
+    invitation_status: InvitationStatus
+    invited_at: datetime | None = Field(description="When the latest invitation was sent.")
+    invitation_expires_at: datetime | None = Field(
+        description="When the latest invitation link stops working."
+    )
+    invitation_reminders: int = Field(description="Invitations sent after the first one.")
+    activated_at: datetime | None
 
 
 class ClientDetail(ClientOut):
@@ -134,6 +149,10 @@ class ClientListItem(BaseModel):
     contact_last_name: str | None
     contact_email: str | None
     created_at: datetime
+    invitation_status: InvitationStatus
+    invited_at: datetime | None
+    invitation_expires_at: datetime | None
+    invitation_reminders: int
     plan_code: str | None
     payer: Payer | None
     subscription_status: SubscriptionStatus | None
@@ -201,3 +220,44 @@ class ImportConfirmation(BaseModel):
     created: int = Field(description="Clients created by this confirmation.")
     skipped: int = Field(description="Rows that became duplicates since the dry run.")
     rows: list[ImportRowOut]
+
+
+class ClientInvitations(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    client_ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_BULK_ITEMS)
+
+
+class InvitationResult(BulkItemResult):
+    outcome: Literal["invited", "reinvited"] | None = Field(
+        default=None,
+        description="When ok: `invited` (first link) or `reinvited` (a new link; the "
+        "previous one no longer works).",
+    )
+    invitation_expires_at: datetime | None = None
+
+
+class InvitationResults(BaseModel):
+    results: list[InvitationResult]
+
+
+class ReminderRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    older_than_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=90,
+        description="Remind the clients invited at least this many days ago "
+        "(default: the server's setting, 7).",
+    )
+    max_reminders: int | None = Field(
+        default=None,
+        ge=0,
+        le=20,
+        description="Skip the clients already reminded this many times (default: 3).",
+    )
+
+
+class ReminderResults(InvitationResults):
+    more: bool = Field(description="More clients are due than one call handles: call again.")

@@ -24,7 +24,7 @@ from api.adapters.company_registry import Company, CompanyRegistry
 from api.adapters.company_registry.base import search_name, search_words
 from api.audit import service as audit
 from api.audit.service import Actor
-from api.clients import repository, spreadsheet
+from api.clients import invitations, repository, spreadsheet
 from api.clients.repository import ClientFilters
 from api.clients.schemas import BulkItemResult, ClientCreate, ContactUpdate, SubscriptionIn
 from api.companies.service import validate_siren, validate_siret
@@ -41,7 +41,9 @@ from api.models.client import (
     ClientStatus,
     ClientSubscription,
     ClientSubscriptionChange,
+    InvitationStatus,
     PaStatus,
+    invitation_status,
 )
 from api.models.membership import Membership, MembershipStatus
 from api.models.workspace import Workspace, WorkspaceKind
@@ -356,9 +358,13 @@ async def update_contact(
 ) -> Client:
     client = await get_client(session, principal, client_id)
     changes = data.model_dump(exclude_unset=True)
+    previous_email = (client.contact_email or "").lower()
     for field, value in changes.items():
         setattr(client, field, str(value) if value is not None else None)
     await session.flush()
+    if "contact_email" in changes and (client.contact_email or "").lower() != previous_email:
+        # The link sent to the previous contact must not open the company's space.
+        await invitations.forget_invitation(session, client)
     await audit.record(
         session,
         "client.contact_updated",
@@ -383,6 +389,7 @@ class ListQuery:
     assignee_id: uuid.UUID | None = None
     plan: str | None = None
     sort: str = "name"
+    invitation_status: InvitationStatus | None = None
 
     def filters(self) -> ClientFilters:
         q = (self.q or "").strip()
@@ -395,6 +402,8 @@ class ListQuery:
             pa_status=self.pa_status,
             assignee_id=self.assignee_id,
             plan=self.plan,
+            invitation_status=self.invitation_status,
+            now=utcnow(),
         )
 
 
@@ -439,8 +448,12 @@ async def list_clients(
         rows = rows[:limit]
         last = rows[-1]
         next_cursor = _encode_cursor(query.sort, last["_sort_key"], last["id"])
+    now = utcnow()
     for row in rows:
         del row["_sort_key"]
+        row["invitation_status"] = invitation_status(
+            row["status"], row["invited_at"], row["invitation_expires_at"], now
+        )
     return {"items": rows, "next_cursor": next_cursor}
 
 

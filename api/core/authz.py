@@ -39,6 +39,8 @@ class Permission(StrEnum):
     EXTENSIONS_MANAGE = "extensions:manage"
     AUDIT_READ = "audit:read"
     CLIENTS_READ = "clients:read"
+    # Every client of the firm, not only the ones assigned (Comptables see only those).
+    CLIENTS_ALL = "clients:all"
     CLIENTS_MANAGE = "clients:manage"
     EINVOICING_MANAGE = "einvoicing:manage"
     DOCUMENTS_READ = "documents:read"
@@ -62,6 +64,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {
             Permission.MEMBERS_READ,
             Permission.CLIENTS_READ,
+            Permission.CLIENTS_ALL,
             Permission.CLIENTS_MANAGE,
             Permission.EINVOICING_MANAGE,
         }
@@ -85,12 +88,23 @@ class Scope(StrEnum):
     MEMBERS_READ = "members:read"
 
 
+# Visibility permissions widen what a key sees to what its creator sees (all the firm's clients
+# for the owner, the assigned ones for a Comptable). They are granted by the scopes but never
+# checked when minting: the intersection with the creator's rights decides.
+VISIBILITY_PERMISSIONS = frozenset({Permission.CLIENTS_ALL, Permission.DOCUMENTS_ALL_CLIENTS})
+
 SCOPE_PERMISSIONS: dict[Scope, frozenset[Permission]] = {
-    Scope.CLIENTS_READ: frozenset({Permission.CLIENTS_READ}),
-    Scope.CLIENTS_WRITE: frozenset({Permission.CLIENTS_READ, Permission.CLIENTS_MANAGE}),
-    Scope.EINVOICING_WRITE: frozenset({Permission.CLIENTS_READ, Permission.EINVOICING_MANAGE}),
-    Scope.DOCUMENTS_READ: frozenset({Permission.DOCUMENTS_READ}),
-    Scope.DOCUMENTS_WRITE: frozenset({Permission.DOCUMENTS_READ, Permission.DOCUMENTS_WRITE}),
+    Scope.CLIENTS_READ: frozenset({Permission.CLIENTS_READ, Permission.CLIENTS_ALL}),
+    Scope.CLIENTS_WRITE: frozenset(
+        {Permission.CLIENTS_READ, Permission.CLIENTS_ALL, Permission.CLIENTS_MANAGE}
+    ),
+    Scope.EINVOICING_WRITE: frozenset(
+        {Permission.CLIENTS_READ, Permission.CLIENTS_ALL, Permission.EINVOICING_MANAGE}
+    ),
+    Scope.DOCUMENTS_READ: frozenset({Permission.DOCUMENTS_READ, Permission.DOCUMENTS_ALL_CLIENTS}),
+    Scope.DOCUMENTS_WRITE: frozenset(
+        {Permission.DOCUMENTS_READ, Permission.DOCUMENTS_WRITE, Permission.DOCUMENTS_ALL_CLIENTS}
+    ),
     Scope.MEMBERS_READ: frozenset({Permission.MEMBERS_READ}),
 }
 
@@ -105,7 +119,7 @@ def permissions_of_scopes(scopes: frozenset[Scope]) -> frozenset[Permission]:
 def can_mint_scopes(principal: Principal, scopes: frozenset[Scope]) -> bool:
     """A key never holds more than its creator: every permission of every scope must be the
     creator's own (an Administrateur without documents cannot mint `documents:read`)."""
-    return permissions_of_scopes(scopes) <= principal.permissions
+    return permissions_of_scopes(scopes) - VISIBILITY_PERMISSIONS <= principal.permissions
 
 
 def permissions_of(roles: frozenset[Role]) -> frozenset[Permission]:

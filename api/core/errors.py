@@ -297,4 +297,25 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` entries for routers: documents each status as a problem document."""
-    return {status: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}} for status in statuses}
+    return {
+        status: {"content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_SCHEMA_REF}}}}
+        for status in statuses
+    }
+
+
+PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
+
+
+def add_problem_schema(openapi_schema: dict[str, Any]) -> None:
+    """Register `Problem` (and `FieldError`) in the contract's components: the error responses
+    refer to it under `application/problem+json`, which FastAPI's `model=` cannot express (it
+    would document the problem as `application/json`, and generated clients would not parse
+    the errors the API really sends)."""
+    schemas = openapi_schema.setdefault("components", {}).setdefault("schemas", {})
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    documented = {**problem.pop("$defs", {}), "Problem": problem}
+    for schema in documented.values():
+        # Empty members are left out of the body (not sent as null): optional, no default.
+        for member in schema.get("properties", {}).values():
+            member.pop("default", None)
+    schemas.update(documented)

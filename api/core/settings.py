@@ -331,6 +331,13 @@ class Settings(BaseSettings):
         description="How long a claimed message is reserved for its worker; a worker that "
         "dies mid-delivery hands it back after this delay.",
     )
+    # Client invitations (issue 6): `comptoir clients remind` and the reminders endpoint.
+    client_invitation_reminder_days: int = Field(
+        default=7, ge=1, le=90, description="Remind clients whose invitation is this many days old."
+    )
+    client_invitation_max_reminders: int = Field(
+        default=3, ge=0, le=20, description="Reminders after which a client is no longer reminded."
+    )
 
     @property
     def resolved_database_url(self) -> str:

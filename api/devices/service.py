@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.audit import service as audit
 from api.audit.service import Actor, device_actor
 from api.auth import service as auth_service
+from api.clients import invitations as client_invitations
 from api.core.authz import Principal
 from api.core.crypto import InvalidPublicKey, hash_token, jwk_thumbprint, new_token, public_jwk
 from api.core.errors import AppError, Conflict, NotFound
@@ -170,6 +171,9 @@ async def enroll(
     await session.flush()
     if record.workspace_id is not None:
         await members_service.activate_on_enrollment(session, user.id, record.workspace_id)
+        await client_invitations.activate_on_enrollment(
+            session, client, user_id=user.id, device_id=device.id, workspace_id=record.workspace_id
+        )
     await audit.record(
         session,
         "device.enrolled",

@@ -129,7 +129,7 @@ class HistoryPage(BaseModel):
     next_cursor: str | None
 
 
-class BulkItemResult(BaseModel):
+class ActivationItemResult(BaseModel):
     id: uuid.UUID
     ok: bool
     outcome: BulkOutcome
@@ -164,4 +164,4 @@ class BulkJobOut(BaseModel):
 
 class BulkActivationOut(BaseModel):
     job: BulkJobOut
-    results: list[BulkItemResult]
+    results: list[ActivationItemResult]

@@ -69,8 +69,8 @@ from api.einvoicing.mandate import (
 )
 from api.einvoicing.schemas import (
     ActivationIn,
+    ActivationItemResult,
     BulkActivationIn,
-    BulkItemResult,
     CertificationIn,
 )
 from api.models.client import Client, PaStatus
@@ -249,9 +249,9 @@ async def _activate_clients(
     requester: ClientInfo,
     clients: Sequence[Client],
     activation: Activation,
-) -> dict[uuid.UUID, BulkItemResult]:
+) -> dict[uuid.UUID, ActivationItemResult]:
     """Designate each client that may be: one result per client, never an exception."""
-    results: dict[uuid.UUID, BulkItemResult] = {}
+    results: dict[uuid.UUID, ActivationItemResult] = {}
     closed = await _closed_sirens(registry, clients)
     candidates = []
     for client in clients:
@@ -323,7 +323,7 @@ async def _activate_clients(
             ],
         )
     for values in designations:
-        results[values["client_id"]] = BulkItemResult(
+        results[values["client_id"]] = ActivationItemResult(
             id=values["client_id"], ok=True, outcome="activated", designation_id=values["id"]
         )
     return results
@@ -338,8 +338,8 @@ _REFUSALS = {
 }
 
 
-def _refusal(client_id: uuid.UUID, outcome: Any) -> BulkItemResult:
-    return BulkItemResult(
+def _refusal(client_id: uuid.UUID, outcome: Any) -> ActivationItemResult:
+    return ActivationItemResult(
         id=client_id, ok=False, outcome=outcome, error=outcome, detail=_REFUSALS[outcome]
     )
 
@@ -410,7 +410,7 @@ async def activate_many(
     principal: Principal,
     requester: ClientInfo,
     data: BulkActivationIn,
-) -> tuple[EinvoicingBulkJob, list[BulkItemResult]]:
+) -> tuple[EinvoicingBulkJob, list[ActivationItemResult]]:
     """Activate many clients (ids, or the list's filter) in one request: one result per
     client; the registrations continue in the worker, the job shows their progress."""
     certification = check_certification(data)

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from api.auth import service as auth_service
-from api.auth.dependencies import Authenticated
+from api.auth.dependencies import Authenticated, Person
 from api.core.db import DbSession
 from api.core.errors import problem_responses
 from api.core.request_context import Client
@@ -43,7 +43,7 @@ async def get_me(session: DbSession, principal: Authenticated) -> Me:
     "/workspace", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 404)
 )
 async def switch_workspace(
-    body: WorkspaceSwitch, session: DbSession, principal: Authenticated, client: Client
+    body: WorkspaceSwitch, session: DbSession, principal: Person, client: Client
 ) -> Response:
     """Switch the session to another workspace the user belongs to."""
     await service.switch_workspace(session, principal, client, body.workspace_id)
@@ -51,7 +51,7 @@ async def switch_workspace(
 
 
 @router.get("/sessions", response_model=list[SessionOut], responses=problem_responses(401))
-async def list_sessions(session: DbSession, principal: Authenticated) -> list[SessionOut]:
+async def list_sessions(session: DbSession, principal: Person) -> list[SessionOut]:
     """The caller's open sessions (browsers, apps, integrations)."""
     return [
         SessionOut(
@@ -75,7 +75,7 @@ async def list_sessions(session: DbSession, principal: Authenticated) -> list[Se
     responses=problem_responses(401, 404),
 )
 async def revoke_session(
-    session_id: uuid.UUID, session: DbSession, principal: Authenticated, client: Client
+    session_id: uuid.UUID, session: DbSession, principal: Person, client: Client
 ) -> Response:
     """End one of the caller's sessions."""
     await auth_service.revoke_session(session, principal, client, session_id, "revoked_by_user")
@@ -83,7 +83,7 @@ async def revoke_session(
 
 
 @router.get("/devices", response_model=list[DeviceOut], responses=problem_responses(401))
-async def list_devices(session: DbSession, principal: Authenticated) -> list[DeviceOut]:
+async def list_devices(session: DbSession, principal: Person) -> list[DeviceOut]:
     """The caller's enrolled devices."""
     devices = await devices_service.list_devices(session, principal)
     return [DeviceOut.model_validate(device) for device in devices]
@@ -95,7 +95,7 @@ async def list_devices(session: DbSession, principal: Authenticated) -> list[Dev
     responses=problem_responses(401, 404),
 )
 async def revoke_device(
-    device_id: uuid.UUID, session: DbSession, principal: Authenticated, client: Client
+    device_id: uuid.UUID, session: DbSession, principal: Person, client: Client
 ) -> Response:
     """Revoke one of the caller's devices and the sessions it opened."""
     await devices_service.revoke(session, principal, client, device_id)
@@ -105,7 +105,7 @@ async def revoke_device(
 @router.get("/activity", response_model=list[ActivityEvent], responses=problem_responses(401))
 async def my_activity(
     session: DbSession,
-    principal: Authenticated,
+    principal: Person,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[ActivityEvent]:
     """The caller's own recent events (logins approved, devices, uploads, invitations)."""

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.models import Base, IdMixin, TimestampMixin, str_enum, utcnow
@@ -16,6 +16,30 @@ from api.core.models import Base, IdMixin, TimestampMixin, str_enum, utcnow
 class ClientStatus(StrEnum):
     INVITED = "invited"  # Invité: created, the contact has not enrolled yet
     ACTIVE = "active"  # Actif: the company space exists with at least one user
+
+
+class InvitationStatus(StrEnum):
+    """Where the contact's invitation stands (derived, never stored: expiry is a matter of time)."""
+
+    NOT_SENT = "not_sent"  # Invité, but no mail has gone out yet
+    SENT = "sent"  # the latest link is still valid
+    EXPIRED = "expired"  # the latest link expired unused: re-invite
+    ACCEPTED = "accepted"  # Actif: the contact enrolled (or the firm itself, active at once)
+
+
+def invitation_status(
+    status: ClientStatus | str,
+    invited_at: datetime | None,
+    invitation_expires_at: datetime | None,
+    now: datetime,
+) -> InvitationStatus:
+    if status == ClientStatus.ACTIVE:
+        return InvitationStatus.ACCEPTED
+    if invited_at is None:
+        return InvitationStatus.NOT_SENT
+    if invitation_expires_at is not None and invitation_expires_at <= now:
+        return InvitationStatus.EXPIRED
+    return InvitationStatus.SENT
 
 
 class PaStatus(StrEnum):
@@ -53,6 +77,8 @@ class Client(IdMixin, TimestampMixin, Base):
         Index("ix_clients_firm_status", "firm_id", "status"),
         Index("ix_clients_firm_pa_status", "firm_id", "pa_status"),
         Index("ix_clients_firm_siret", "firm_id", "siret"),
+        # Reminders: the invited clients whose last invitation is older than N days.
+        Index("ix_clients_status_invited_at", "status", "invited_at"),
     )
 
     firm_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
@@ -83,12 +109,23 @@ class Client(IdMixin, TimestampMixin, Base):
     contact_first_name: Mapped[str | None] = mapped_column(String(100))
     contact_last_name: Mapped[str | None] = mapped_column(String(100))
     contact_email: Mapped[str | None] = mapped_column(String(320))
-    # Filled by the invitation flow (next round): when the contact was last invited.
-    invited_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The contact's invitation: the company space is prepared at the first one
+    # (`company_workspace_id`), each sending is a new single-use link (the previous one dies).
+    invited_at: Mapped[datetime | None] = mapped_column(default=None)  # the latest sending
+    invitation_expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Sendings after the first (reminders and re-invitations).
+    invitation_reminders: Mapped[int] = mapped_column(Integer, default=0)
+    invited_user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     activated_at: Mapped[datetime | None] = mapped_column(default=None)
     created_by_user_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+
+    @property
+    def invitation_status(self) -> InvitationStatus:
+        return invitation_status(self.status, self.invited_at, self.invitation_expires_at, utcnow())
 
 
 class ClientAssignment(IdMixin, Base):

@@ -81,7 +81,7 @@ def afnor_settings(
             "directory_url": peer_url,
             "directory_token": SecretStr(token),
             "directory_platform_id": OUR_PLATFORM,
-            "directory_timeout_seconds": 2.0,
+            "directory_timeout_seconds": 15.0,  # only the timeout tests shorten it
         }
         | overrides
     )

@@ -44,7 +44,13 @@ async def test_owner_mints_a_scoped_key_shown_once_that_acts_with_exactly_its_sc
     as_key = {"Authorization": f"Bearer {secret}"}
     me = await client.get("/api/v1/me", headers=as_key)
     assert me.json()["principal_kind"] == "api_key"
-    assert me.json()["permissions"] == ["clients:read", "documents:read"]
+    # The scopes, plus the visibility of the owner who minted it (every client, every document).
+    assert me.json()["permissions"] == [
+        "clients:all",
+        "clients:read",
+        "documents:all_clients",
+        "documents:read",
+    ]
     # A key cannot manage extensions (no scope grants it): the route does not exist for it.
     assert (await client.get("/api/v1/api-keys", headers=as_key)).status_code == 404
 

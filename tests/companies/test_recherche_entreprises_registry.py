@@ -32,7 +32,8 @@ def remote_settings(settings: Settings, peer: Peer, **overrides: object) -> Sett
             "company_registry": "recherche_entreprises",
             "recherche_entreprises_url": peer.url,
             "recherche_entreprises_requests_per_second": 50.0,
-            "recherche_entreprises_timeout_seconds": 2.0,
+            # Generous: only the timeout test shortens it (a loaded CI machine answers slowly).
+            "recherche_entreprises_timeout_seconds": 15.0,
         }
         | overrides
     )

@@ -401,6 +401,26 @@ TABLE: list[Row] = [
         },
     ),
     Row("POST", "/api/v1/clients/imports", _firm_clients_write(415)),  # JSON is not a workbook
+    # --- client invitations (clients:manage); the world's client has no contact e-mail ------
+    Row(
+        "POST",
+        "/api/v1/clients/{client_id}/invitation",
+        _client_write(422),  # contact-email-missing once allowed
+        path_values=_client,
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/clients/{client_id}/invitation",
+        _client_write(409),  # no-invitation-pending once allowed
+        path_values=_client,
+    ),
+    Row(
+        "POST",
+        "/api/v1/clients/invitations",
+        _firm_clients_write(200),  # one result per client (another firm's: client-not-found)
+        lambda world: {"client_ids": [str(world.client_id)]},
+    ),
+    Row("POST", "/api/v1/clients/invitations/reminders", _firm_clients_write(200), lambda _w: {}),
     Row("GET", "/api/v1/clients/imports/{import_id}", _firm_clients_write(404)),
     Row("POST", "/api/v1/clients/imports/{import_id}/confirm", _firm_clients_write(404)),
     # --- e-invoicing (clients:read + einvoicing:manage: owner, Gestionnaire de clients) ---

@@ -28,7 +28,7 @@ def receiver() -> Iterator[Receiver]:
 def loopback_settings(app: FastAPI, settings: Settings) -> Settings:
     """Only tests may target loopback receivers."""
     allowed = settings.model_copy(
-        update={"webhook_allow_private_targets": True, "webhook_timeout_seconds": 0.5}
+        update={"webhook_allow_private_targets": True, "webhook_timeout_seconds": 10.0}
     )
     app.state.settings = allowed
     return allowed
@@ -165,9 +165,10 @@ async def test_a_receiver_that_never_answers_times_out(
 ) -> None:
     _endpoint, delivery = await _endpoint_and_delivery(client, session, owner, receiver.url)
     receiver.hang_seconds = 3
+    impatient = loopback_settings.model_copy(update={"webhook_timeout_seconds": 0.5})
     with pytest.raises(service.ReceiverFailed, match="Timeout"):
-        await service.attempt(sessionmaker, loopback_settings, delivery.id, http)
-    final = await service.attempt(sessionmaker, loopback_settings, delivery.id, http, final=True)
+        await service.attempt(sessionmaker, impatient, delivery.id, http)
+    final = await service.attempt(sessionmaker, impatient, delivery.id, http, final=True)
     assert final is not None
     assert final.status == DeliveryStatus.FAILED
 
