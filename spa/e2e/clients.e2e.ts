@@ -171,8 +171,13 @@ describe("clients", () => {
     await sirenHeader.getByRole("button").click();
     await page.waitForURL(/tri=siren/);
     expect(await sirenHeader.getAttribute("aria-sort")).toBe("ascending");
-    const sirens = await bodyRows.locator("td.numeric").allTextContents();
-    expect(sirens).toEqual([...sirens].sort());
+    // The previous rows stay on screen (aria-busy) until the sorted first page arrives.
+    await expect
+      .poll(async () => {
+        const sirens = await bodyRows.locator("td.numeric").allTextContents();
+        return sirens.length === 50 && sirens.join() === [...sirens].sort().join();
+      })
+      .toBe(true);
 
     await page.getByLabel("Statut", { exact: true }).selectOption("active");
     await page.waitForURL(/statut=active/);
