@@ -28,6 +28,14 @@ export const E2E_FIRMS = {
     ownerFirstName: "Antoine",
     ownerLastName: "Girard",
   },
+  // Its SIREN is in the packaged SIRENE sample, so it can add itself as a client.
+  clients: {
+    name: "Cabinet Muller et Associés",
+    siren: "926630427",
+    ownerEmail: "anne.muller@cabinet-muller.example",
+    ownerFirstName: "Anne",
+    ownerLastName: "Muller",
+  },
 } as const;
 
 export type E2eFirm = keyof typeof E2E_FIRMS;

@@ -48,6 +48,17 @@ async function createFirm(env: NodeJS.ProcessEnv, firm: (typeof E2E_FIRMS)[E2eFi
   return link;
 }
 
+/** The SIRENE sample the package ships (the files of ../shared/data/sirene/) in the local
+ * registry, so adding clients by SIREN and the Excel import find their companies. */
+async function loadSireneSample(env: NodeJS.ProcessEnv): Promise<void> {
+  const sample = join(repositoryRoot, "api", "companies", "demo_data");
+  await promisify(execFile)(
+    comptoir,
+    ["sirene", "import", join(sample, "StockUniteLegale_utf8.csv"), join(sample, "StockEtablissement_utf8.csv")],
+    { cwd: repositoryRoot, env },
+  );
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -102,6 +113,7 @@ export default async function setup(project: TestProject) {
   };
   // Before the server starts: the command migrates the fresh database itself, and SQLite then
   // has a single writer at a time.
+  await loadSireneSample(env);
   const enrollmentLinks = {} as Record<E2eFirm, string>;
   for (const [key, firm] of Object.entries(E2E_FIRMS) as [E2eFirm, (typeof E2E_FIRMS)[E2eFirm]][]) {
     enrollmentLinks[key] = await createFirm(env, firm);

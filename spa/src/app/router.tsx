@@ -2,6 +2,7 @@ import { createBrowserRouter } from "react-router";
 import { AccountPage } from "@/features/account";
 import { AuditPage } from "@/features/audit";
 import { LoginPage } from "@/features/auth";
+import { ClientDetailPage, ClientImportPage, ClientsPage } from "@/features/clients";
 import { ApprovalPage, EnrollmentPage, MobileActivityPage } from "@/features/companion";
 import { ExtensionsPage } from "@/features/extensions";
 import { StatusPage } from "@/features/health";
@@ -57,6 +58,9 @@ export const router = createBrowserRouter([
             path: "journal",
             element: <RequirePermission permission={Permission.AUDIT_READ} element={<AuditPage />} />,
           },
+          { path: "clients", element: <ClientsPage /> },
+          { path: "clients/import", element: <ClientImportPage /> },
+          { path: "clients/:clientId/:tab?", element: <ClientDetailPage /> },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

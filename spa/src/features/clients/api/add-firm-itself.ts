@@ -1,0 +1,16 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "@/api/client";
+import { clientsQueryKey } from "./list-clients";
+
+// Operation `clients:add_firm_itself`: the firm as its own client (its own company space).
+export function addFirmItself() {
+  return unwrap(api.POST("/api/v1/clients/self"));
+}
+
+export function useAddFirmItself() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: addFirmItself,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: clientsQueryKey }),
+  });
+}

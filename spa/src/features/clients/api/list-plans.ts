@@ -1,0 +1,18 @@
+import { useQuery } from "@tanstack/react-query";
+import { api, unwrap } from "@/api/client";
+import type { components } from "@/api/schema";
+
+export type Plan = components["schemas"]["PlanOut"];
+
+// Operation `clients:list_plans`: the firm's configured catalogue; it changes with a restart.
+export function listPlans(signal?: AbortSignal) {
+  return unwrap(api.GET("/api/v1/clients/plans", { signal: signal ?? null }));
+}
+
+export function usePlans() {
+  return useQuery({
+    queryKey: ["clients", "plans"],
+    queryFn: ({ signal }) => listPlans(signal),
+    staleTime: Infinity,
+  });
+}

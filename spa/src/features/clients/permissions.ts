@@ -1,0 +1,9 @@
+/** The permissions (as `GET /api/v1/me` lists them) the clients screens read. */
+export const ClientPermission = {
+  READ: "clients:read",
+  MANAGE: "clients:manage",
+  /** The collaborator pickers list the firm's Comptables. */
+  MEMBERS_READ: "members:read",
+  /** The « Historique » tab reads the audit trail. */
+  AUDIT_READ: "audit:read",
+} as const;
