@@ -45,10 +45,10 @@ def database_url(
     if not test_environment.database_url:
         yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
-    yield from _fresh_postgres_database(test_environment.database_url)
+    yield from fresh_postgres_database(test_environment.database_url)
 
 
-def _fresh_postgres_database(server_url: str) -> Iterator[str]:
+def fresh_postgres_database(server_url: str) -> Iterator[str]:
     import asyncio
 
     name = f"comptoir_test_{uuid.uuid4().hex[:12]}"

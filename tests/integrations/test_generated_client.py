@@ -6,14 +6,10 @@ docs/integrations.md (examples/list_clients_and_upload.py) with an API key again
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import re
-import socket
 import subprocess
-import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,15 +18,13 @@ from typing import Any
 import httpx
 import pytest
 from fpdf import FPDF
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from api.core.settings import PROJECT_ROOT, process_environment
 from api.webhooks import signing
 from tests.companies.conftest import ESTABLISHMENTS_FILE, UNITS_FILE
 from tests.conftest import SuiteEnvironment
 from tests.helpers import Browser
+from tests.live import committed_database, comptoir, free_port, running_server
 
 DOC = PROJECT_ROOT / "docs" / "integrations.md"
 EXAMPLE = PROJECT_ROOT / "examples" / "list_clients_and_upload.py"
@@ -59,75 +53,11 @@ def client_python() -> Path:
     return CLIENT_PYTHON
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def database_for_server(
     tmp_path_factory: pytest.TempPathFactory, test_environment: SuiteEnvironment
 ) -> Iterator[str]:
-    """A database the server process commits to: a SQLite file, or a fresh PostgreSQL one."""
-    if not test_environment.database_url:
-        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
-        return
-    server = make_url(test_environment.database_url)
-    name = f"comptoir_live_{uuid.uuid4().hex[:10]}"
-
-    async def admin(statement: str) -> None:
-        engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-        await engine.dispose()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-def _comptoir(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr + done.stdout
-    return done.stdout
-
-
-@contextlib.contextmanager
-def _running(env: dict[str, str], port: int) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "run", "--port", str(port)],
-        env=env,
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/api/v1/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None, "the API process exited"
-            assert time.monotonic() < deadline, "the API process did not start"
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    yield from committed_database(test_environment.database_url, tmp_path_factory.mktemp("live"))
 
 
 def _owner_logs_in(env: dict[str, str], base: str, key_file: Path) -> dict[str, str]:
@@ -138,7 +68,7 @@ def _owner_logs_in(env: dict[str, str], base: str, key_file: Path) -> dict[str, 
             browser = Browser()
             assert (await browser.show_qr(http)).status_code == 201
             approval = await asyncio.to_thread(
-                _comptoir,
+                comptoir,
                 env,
                 "device",
                 "approve",
@@ -160,16 +90,16 @@ def live_server(
 ) -> Iterator[LiveServer]:
     """`comptoir run` with a firm, three clients and an API key minted by its owner."""
     folder = tmp_path_factory.mktemp("live-server")
-    port = _free_port()
+    port = free_port()
     env = process_environment() | {
         "COMPTOIR_DATABASE_URL": database_for_server,
         "COMPTOIR_DATA_DIR": str(folder / "data"),
         "COMPTOIR_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "COMPTOIR_LOG_LEVEL": "WARNING",
     }
-    _comptoir(env, "migrate")
-    _comptoir(env, "sirene", "import", str(UNITS_FILE), str(ESTABLISHMENTS_FILE))
-    created = _comptoir(
+    comptoir(env, "migrate")
+    comptoir(env, "sirene", "import", str(UNITS_FILE), str(ESTABLISHMENTS_FILE))
+    created = comptoir(
         env,
         "firm", "create", "--name", "Cabinet Intégrations", "--siren", "901234567",
         "--owner-email", "claire@cabinet-martin.fr",
@@ -179,8 +109,8 @@ def live_server(
     assert link is not None, created
     key_file = folder / "device.json"
 
-    with _running(env, port) as base:
-        _comptoir(env, "device", "enroll", link.group(1), "--key-file", str(key_file))
+    with running_server(env, port) as base:
+        comptoir(env, "device", "enroll", link.group(1), "--key-file", str(key_file))
         owner = _owner_logs_in(env, base, key_file)
         client_ids = []
         for siren in CLIENT_SIRENS:
