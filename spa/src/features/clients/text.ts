@@ -268,6 +268,7 @@ export const clientsText = {
   deregister: "Désinscrire",
   deregisterHeading: "Désinscription",
   deregisterHelp: "Met fin à la désignation du cabinet comme Plateforme Agréée de ce client dans l'annuaire.",
+  deregistrationRequested: (date: string) => `Demandée, fin au ${date}`,
   deregisterTitle: "Désinscrire ce client ?",
   deregisterBody: (name: string) =>
     `La désignation du cabinet comme Plateforme Agréée de « ${name} » prendra fin aujourd'hui : ses factures électroniques ne vous parviendront plus.`,

@@ -20,7 +20,11 @@ export function useEinvoicing(clientId: string) {
   return useQuery({
     queryKey: einvoicingQueryKey(clientId),
     queryFn: ({ signal }) => getEinvoicing(clientId, signal),
-    // While the worker registers, follow it.
-    refetchInterval: (query) => (query.state.data?.pa_status === "pending" ? 2_000 : false),
+    // While the worker registers or ends the directory line, follow it.
+    refetchInterval: (query) => {
+      const state = query.state.data;
+      const ending = state?.pa_status === "registered" && state.designation?.end_requested_on;
+      return state?.pa_status === "pending" || ending ? 2_000 : false;
+    },
   });
 }

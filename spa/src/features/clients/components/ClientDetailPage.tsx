@@ -520,7 +520,8 @@ function EinvoicingTab({ client }: { client: ClientDetail }) {
   const designation = state.data?.designation ?? null;
   const download = useDownloadMandateTemplate();
   const canActivate = paStatus === "not_registered" || paStatus === "error" || paStatus === "deregistered";
-  const canDeregister = paStatus === "pending" || paStatus === "registered";
+  const endRequested = designation?.end_requested_on ?? null;
+  const canDeregister = paStatus === "registered" && !endRequested;
   return (
     <div className="stack">
       <section className="card" aria-labelledby="client-einvoicing">
@@ -541,6 +542,12 @@ function EinvoicingTab({ client }: { client: ClientDetail }) {
                   <>
                     <dt>{clientsText.registeredAt}</dt>
                     <dd>{formatDateTime(designation.registered_at)}</dd>
+                  </>
+                )}
+                {endRequested && paStatus === "registered" && (
+                  <>
+                    <dt>{clientsText.deregisterHeading}</dt>
+                    <dd>{clientsText.deregistrationRequested(formatLongDate(endRequested))}</dd>
                   </>
                 )}
                 {designation.date_to && (
