@@ -229,6 +229,42 @@ describe("clients", () => {
     expect(download.suggestedFilename()).toMatch(/^clients-\d{4}-\d{2}-\d{2}\.xlsx$/);
   });
 
+  it("bulk-activates e-invoicing on two clients with the certification, and follows the job to done", async () => {
+    await page.goto(`${baseUrl}/clients?tri=created_at`);
+    await rowOf(BAKERY.name).waitFor();
+    await page.getByLabel(`Sélectionner ${BAKERY.name}`).check();
+    await page.getByLabel(`Sélectionner ${FIRM_IN_REGISTRY}`).check();
+    const bar = page.getByRole("region", { name: "Actions groupées" });
+    await bar.getByRole("button", { name: "Activer la facturation électronique" }).click();
+    const dialog = page.getByRole("dialog", { name: "Activer la facturation électronique de 2 clients" });
+
+    // Not without the certification, shown word for word as the API gives it.
+    const certification = (await (await page.request.get(`${baseUrl}/api/v1/einvoicing/certification`)).json()) as {
+      text: string;
+    };
+    expect(await dialog.getByTestId("certification-text").textContent()).toBe(certification.text);
+    await dialog.getByRole("button", { name: "Activer", exact: true }).click();
+    await dialog.getByText("Cochez la certification pour activer.").waitFor();
+    await dialog.getByRole("checkbox").check();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, "clients-bulk-einvoicing");
+    await dialog.getByRole("button", { name: "Activer", exact: true }).click();
+
+    await page.getByTestId("bulk-summary").getByText("2 réussis, 0 en échec.").waitFor();
+    const details = page.getByTestId("bulk-details");
+    expect(await details.getByText("Activation lancée").count()).toBe(2);
+    // The embedded worker registers them on the local directory within seconds.
+    const job = page.getByTestId("bulk-job");
+    await page.locator('[data-testid="bulk-job"][data-done="true"]').waitFor({ timeout: 30_000 });
+    await job.getByText("2 sur 2 traités — Inscription terminée.").waitFor();
+    await expect
+      .poll(() => rowOf(BAKERY.name).locator("[data-pa-status]").getAttribute("data-pa-status"), { timeout: 15_000 })
+      .toBe("registered");
+    await rowOf(FIRM_IN_REGISTRY).getByText("Inscrit").waitFor();
+    await screenshot(page, "clients-bulk-einvoicing-done");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+
   it("opens a client's file: contact, collaborators, subscription and history tabs", async () => {
     await page.goto(`${baseUrl}/clients`);
     await table().getByRole("link", { name: BAKERY.name }).click();
@@ -263,6 +299,24 @@ describe("clients", () => {
 
     await tabs.getByRole("link", { name: "Facturation électronique" }).click();
     await page.getByText("Désignation de la Plateforme Agréée").waitFor();
+    await page.getByTestId("einvoicing-status").getByText("Inscrit").waitFor();
+    await page.getByText("Inscrit à l'annuaire", { exact: true }).waitFor();
+    const [mandate] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Télécharger le modèle de mandat (PDF)" }).click(),
+    ]);
+    expect(mandate.suggestedFilename()).toBe(`mandat-facturation-electronique-${BAKERY.siren}.pdf`);
+    await screenshot(page, "client-einvoicing");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    // Deregistration, after a confirmation; then the activation (certification) is offered again.
+    await page.getByRole("button", { name: "Désinscrire" }).click();
+    const confirm = page.getByRole("dialog", { name: "Désinscrire ce client ?" });
+    await confirm.getByRole("button", { name: "Désinscrire" }).click();
+    await page.getByText("Désinscription demandée").waitFor();
+    // The worker ends the directory line; the activation (with its certification) is offered again.
+    await page.getByTestId("einvoicing-status").getByText("Désinscrit").waitFor({ timeout: 30_000 });
+    await page.getByRole("heading", { name: "Activer la facturation électronique" }).waitFor();
+    await page.getByText("Désinscrit de l'annuaire").waitFor();
 
     await tabs.getByRole("link", { name: "Historique" }).click();
     await page.getByText("Client ajouté").waitFor();

@@ -6,4 +6,6 @@ export const ClientPermission = {
   MEMBERS_READ: "members:read",
   /** The « Historique » tab reads the audit trail. */
   AUDIT_READ: "audit:read",
+  /** Certification, activation, deregistration and the e-invoicing tab's data. */
+  EINVOICING_MANAGE: "einvoicing:manage",
 } as const;

@@ -37,3 +37,15 @@ function save(blob: Blob, fileName: string): string {
 
 export const useDownloadImportTemplate = () => useMutation({ mutationFn: downloadImportTemplate });
 export const useExportClients = () => useMutation({ mutationFn: exportClients });
+
+// Operation `einvoicing:client_mandate_template`: the client's mandate, prefilled (PDF).
+export function downloadMandateTemplate({ clientId, siren }: { clientId: string; siren: string }) {
+  return unwrap(
+    api.GET("/api/v1/clients/{client_id}/mandate-template.pdf", {
+      params: { path: { client_id: clientId } },
+      parseAs: "blob",
+    }),
+  ).then((blob) => save(blob as Blob, `mandat-facturation-electronique-${siren}.pdf`));
+}
+
+export const useDownloadMandateTemplate = () => useMutation({ mutationFn: downloadMandateTemplate });

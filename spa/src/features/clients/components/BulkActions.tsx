@@ -3,34 +3,44 @@ import { ProblemMessage } from "@/components/ProblemMessage";
 import { ApiProblem } from "@/lib/problem";
 import { memberName, useAccountants } from "../api/list-accountants";
 import { useBulkAssign, useBulkSetSubscription, type BulkItemResult } from "../api/bulk";
+import { useBulkActivate } from "../api/bulk-activate";
+import { useBulkActivationJob } from "../api/get-bulk-activation";
+import { certificationBody, type Certification } from "../api/get-certification";
+import { useInviteClients } from "../api/invite-clients";
+import { CertificationCheckbox } from "./Certification";
 import { clientsText } from "../text";
 import { Modal } from "./Modal";
 import { SubscriptionFields, emptySubscription, type SubscriptionDraft } from "./SubscriptionFields";
 
-type BulkAction = "assign" | "unassign" | "subscription";
+type BulkAction = "assign" | "unassign" | "subscription" | "invite" | "einvoicing";
+
+/** One client's result; invitations and activations also say what happened (`outcome`). */
+export type BulkOutcomeItem = BulkItemResult & { outcome?: string | null };
 
 export interface BulkOutcome {
   action: string;
-  results: BulkItemResult[];
+  results: BulkOutcomeItem[];
+  /** A bulk e-invoicing activation: the job whose progress is polled. */
+  jobId?: string | undefined;
 }
 
 /**
  * The bar above the list once clients are selected. Each action answers one result per client
- * (DESIGN.md: one bad item never fails the others), handed to `onDone` to show.
- *
- * TODO(lead): « Inviter » and « Activer la facturation électronique » join `actions` below when
- * their bulk routes are in openapi/openapi.json (client invitations, e-invoicing activation).
+ * (DESIGN.md: one bad item never fails the others), handed to `onDone` to show. The e-invoicing
+ * activation needs `einvoicing:manage` and the ticked certification; the rest `clients:manage`.
  */
 export function BulkActionBar({
   selectedIds,
   canManage,
   canPickAccountants,
+  canManageEinvoicing,
   onClear,
   onDone,
 }: {
   selectedIds: readonly string[];
   canManage: boolean;
   canPickAccountants: boolean;
+  canManageEinvoicing: boolean;
   onClear: () => void;
   onDone: (outcome: BulkOutcome) => void;
 }) {
@@ -40,10 +50,12 @@ export function BulkActionBar({
     { action: "assign", label: clientsText.bulkAssign, shown: canManage && canPickAccountants },
     { action: "unassign", label: clientsText.bulkUnassign, shown: canManage && canPickAccountants },
     { action: "subscription", label: clientsText.bulkSubscription, shown: canManage },
+    { action: "invite", label: clientsText.bulkInvite, shown: canManage },
+    { action: "einvoicing", label: clientsText.bulkEinvoicing, shown: canManageEinvoicing },
   ];
-  const finish = (action: BulkAction, results: BulkItemResult[]) => {
+  const finish = (action: BulkAction, results: BulkOutcomeItem[], jobId?: string) => {
     setOpen(null);
-    onDone({ action: actions.find((item) => item.action === action)?.label ?? action, results });
+    onDone({ action: actions.find((item) => item.action === action)?.label ?? action, results, jobId });
   };
 
   return (
@@ -79,6 +91,16 @@ export function BulkActionBar({
           clientIds={selectedIds}
           onCancel={() => setOpen(null)}
           onDone={(results) => finish("subscription", results)}
+        />
+      </Modal>
+      <Modal open={open === "invite"} title={clientsText.bulkInviteTitle(count)} onClose={() => setOpen(null)}>
+        <BulkInviteForm clientIds={selectedIds} onCancel={() => setOpen(null)} onDone={(results) => finish("invite", results)} />
+      </Modal>
+      <Modal open={open === "einvoicing"} title={clientsText.bulkEinvoicingTitle(count)} onClose={() => setOpen(null)}>
+        <BulkEinvoicingForm
+          clientIds={selectedIds}
+          onCancel={() => setOpen(null)}
+          onDone={(results, jobId) => finish("einvoicing", results, jobId)}
         />
       </Modal>
     </div>
@@ -196,6 +218,131 @@ function BulkSubscriptionForm({
   );
 }
 
+function BulkInviteForm({
+  clientIds,
+  onCancel,
+  onDone,
+}: {
+  clientIds: readonly string[];
+  onCancel: () => void;
+  onDone: (results: BulkOutcomeItem[]) => void;
+}) {
+  const invite = useInviteClients();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    invite.mutate(clientIds, { onSuccess: ({ results }) => onDone(results) });
+  };
+  return (
+    <form className="form" onSubmit={submit}>
+      <p>{clientsText.bulkInviteBody}</p>
+      {invite.error instanceof ApiProblem && <ProblemMessage problem={invite.error} />}
+      <div className="dialog__actions">
+        <button type="button" className="button" onClick={onCancel}>
+          {clientsText.cancel}
+        </button>
+        <button type="submit" className="button button--primary" disabled={invite.isPending}>
+          {invite.isPending ? clientsText.sending : clientsText.sendInvitations}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function BulkEinvoicingForm({
+  clientIds,
+  onCancel,
+  onDone,
+}: {
+  clientIds: readonly string[];
+  onCancel: () => void;
+  onDone: (results: BulkOutcomeItem[], jobId: string) => void;
+}) {
+  const ids = useId();
+  const activate = useBulkActivate();
+  const [certification, setCertification] = useState<Certification | null>(null);
+  const [missing, setMissing] = useState(false);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!certification) {
+      setMissing(true);
+      return;
+    }
+    activate.mutate(
+      { client_ids: [...clientIds], ...certificationBody(certification) },
+      { onSuccess: ({ job, results }) => onDone(results, job.id) },
+    );
+  };
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      <p>{clientsText.bulkEinvoicingBody}</p>
+      <CertificationCheckbox
+        checked={certification !== null}
+        onChange={(value) => {
+          setMissing(false);
+          setCertification(value);
+        }}
+      />
+      {missing && (
+        <p id={`${ids}-missing`} className="field__error" role="alert">
+          {clientsText.certificationRequired}
+        </p>
+      )}
+      {activate.error instanceof ApiProblem && <ProblemMessage problem={activate.error} />}
+      <div className="dialog__actions">
+        <button type="button" className="button" onClick={onCancel}>
+          {clientsText.cancel}
+        </button>
+        <button type="submit" className="button button--primary" disabled={activate.isPending}>
+          {activate.isPending ? clientsText.activating : clientsText.activate}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** A bulk activation's job, polled until no registration is pending. */
+function BulkActivationProgress({ jobId, nameOf }: { jobId: string; nameOf: (id: string) => string }) {
+  const job = useBulkActivationJob(jobId);
+  if (job.error instanceof ApiProblem) return <ProblemMessage problem={job.error} />;
+  if (!job.data) return <p>{clientsText.loading}</p>;
+  const { progress, done, errors } = job.data;
+  const total = progress.pending + progress.registered + progress.error + progress.deregistered;
+  const processed = total - progress.pending;
+  const refused = Object.values(job.data.refused).reduce((sum, value) => sum + value, 0);
+  return (
+    <div className="bulk-job" data-testid="bulk-job" data-done={done ? "true" : "false"}>
+      <h3>{clientsText.jobHeading}</h3>
+      <progress max={Math.max(total, 1)} value={total === 0 ? 1 : processed} aria-label={clientsText.jobProgressLabel} />
+      <p aria-live="polite" data-testid="bulk-job-status">
+        {clientsText.jobCounts(processed, total)} — {done ? clientsText.jobDone : clientsText.jobRunning}
+      </p>
+      <dl className="facts">
+        <dt>{clientsText.jobPending}</dt>
+        <dd className="numeric">{progress.pending}</dd>
+        <dt>{clientsText.jobRegistered}</dt>
+        <dd className="numeric">{progress.registered}</dd>
+        <dt>{clientsText.jobErrors}</dt>
+        <dd className="numeric">{progress.error}</dd>
+        {refused > 0 && (
+          <>
+            <dt>{clientsText.jobRefused}</dt>
+            <dd className="numeric">{refused}</dd>
+          </>
+        )}
+      </dl>
+      {errors.length > 0 && (
+        <ul aria-label={clientsText.jobErrorsCaption}>
+          {errors.map((error) => (
+            <li key={error.client_id}>
+              <strong>{nameOf(error.client_id)}</strong> : {error.error_detail ?? error.error_code}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 /** What a bulk action did, client by client: the failures by name, with the API's reason. */
 export function BulkResults({
   outcome,
@@ -223,6 +370,18 @@ export function BulkResults({
         </button>
       </div>
       <p data-testid="bulk-summary">{clientsText.bulkResultSummary(succeeded, failures.length)}</p>
+      {outcome.results.some((result) => result.outcome) && (
+        <ul aria-label={clientsText.bulkDetailsCaption} data-testid="bulk-details">
+          {outcome.results
+            .filter((result) => result.ok)
+            .map((result) => (
+              <li key={result.id}>
+                <strong>{nameOf(result.id)}</strong> : {clientsText.bulkOutcomes[result.outcome ?? ""] ?? result.outcome}
+              </li>
+            ))}
+        </ul>
+      )}
+      {outcome.jobId && <BulkActivationProgress jobId={outcome.jobId} nameOf={nameOf} />}
       {failures.length === 0 ? (
         <p>{clientsText.bulkAllOk}</p>
       ) : (

@@ -5,7 +5,13 @@ import { ProblemMessage } from "@/components/ProblemMessage";
 import { formatAmount, formatDate, formatDateTime, formatLongDate } from "@/lib/format";
 import { useCan } from "@/lib/permissions";
 import { ApiProblem } from "@/lib/problem";
+import { useActivateEinvoicing, useDeregisterEinvoicing } from "../api/activate-einvoicing";
 import { useAssign, useUnassign } from "../api/assignments";
+import { useDownloadMandateTemplate } from "../api/downloads";
+import { useEinvoicing } from "../api/einvoicing";
+import { useEinvoicingHistory } from "../api/einvoicing-history";
+import { certificationBody, type Certification } from "../api/get-certification";
+import { useInviteClient } from "../api/invite-client";
 import { useClientHistory } from "../api/client-history";
 import { useClient, type ClientDetail } from "../api/get-client";
 import { memberName, useAccountants } from "../api/list-accountants";
@@ -15,6 +21,7 @@ import { useUpdateClientContact } from "../api/update-client-contact";
 import { ClientPermission } from "../permissions";
 import { clientsText } from "../text";
 import { ClientStatusBadge, PaStatusBadge } from "./Badges";
+import { CertificationCheckbox } from "./Certification";
 import { emptySubscription, SubscriptionFields, type SubscriptionDraft } from "./SubscriptionFields";
 
 type Tab = keyof typeof clientsText.tabs;
@@ -25,10 +32,10 @@ export function ClientDetailPage() {
   const can = useCan();
   const client = useClient(clientId);
 
-  // TODO(lead): « Facturation électronique » gains the mandate template, the certification
-  // checkbox and the activation once the e-invoicing routes are in the contract; « Historique »
+  // « Facturation électronique » reads routes that need `einvoicing:manage`; « Historique »
   // reads the audit trail, which only `audit:read` may (no client-scoped history route yet).
-  const tabs: Tab[] = ["informations", "collaborateurs", "abonnement", "facturation"];
+  const tabs: Tab[] = ["informations", "collaborateurs", "abonnement"];
+  if (can(ClientPermission.EINVOICING_MANAGE)) tabs.push("facturation");
   if (can(ClientPermission.AUDIT_READ)) tabs.push("historique");
   const tab: Tab = tabs.find((candidate) => candidate === tabParam) ?? "informations";
 
@@ -123,7 +130,65 @@ function InformationsTab({ client }: { client: ClientDetail }) {
         </dl>
       </section>
       {can(ClientPermission.MANAGE) ? <ContactForm client={client} /> : <ContactFacts client={client} />}
+      <InvitationCard client={client} canInvite={can(ClientPermission.MANAGE)} />
     </div>
+  );
+}
+
+function InvitationCard({ client, canInvite }: { client: ClientDetail; canInvite: boolean }) {
+  const invite = useInviteClient();
+  const status = client.invitation_status;
+  const again = status === "sent" || status === "expired";
+  return (
+    <section className="card" aria-labelledby="client-invitation">
+      <h3 id="client-invitation">{clientsText.invitationHeading}</h3>
+      <dl className="facts">
+        <dt>{clientsText.invitationStatusLabel}</dt>
+        <dd data-testid="invitation-status" data-invitation-status={status}>
+          {clientsText.invitationStatus[status] ?? status}
+        </dd>
+        {client.invited_at && (
+          <>
+            <dt>{clientsText.invitedAt}</dt>
+            <dd>{formatDateTime(client.invited_at)}</dd>
+          </>
+        )}
+        {client.invitation_expires_at && status === "sent" && (
+          <>
+            <dt>{clientsText.invitationExpiresAt}</dt>
+            <dd>{formatDateTime(client.invitation_expires_at)}</dd>
+          </>
+        )}
+        {client.invitation_reminders > 0 && (
+          <>
+            <dt>{clientsText.invitationReminders}</dt>
+            <dd className="numeric">{client.invitation_reminders}</dd>
+          </>
+        )}
+      </dl>
+      {canInvite && status !== "accepted" && (
+        <div className="form__actions">
+          {client.contact_email ? (
+            <button
+              type="button"
+              className="button button--primary"
+              disabled={invite.isPending}
+              onClick={() => invite.mutate(client.id)}
+            >
+              {again ? clientsText.remind : clientsText.invite}
+            </button>
+          ) : (
+            <p className="muted">{clientsText.inviteNeedsEmail}</p>
+          )}
+          {invite.isSuccess && (
+            <span role="status" className="form__saved">
+              {clientsText.invitationSent}
+            </span>
+          )}
+        </div>
+      )}
+      {invite.error instanceof ApiProblem && <ProblemMessage problem={invite.error} />}
+    </section>
   );
 }
 
@@ -450,17 +515,169 @@ function SubscriptionForm({
 }
 
 function EinvoicingTab({ client }: { client: ClientDetail }) {
+  const state = useEinvoicing(client.id);
+  const paStatus = state.data?.pa_status;
+  const designation = state.data?.designation ?? null;
+  const download = useDownloadMandateTemplate();
+  const canActivate = paStatus === "not_registered" || paStatus === "error" || paStatus === "deregistered";
+  const endRequested = designation?.end_requested_on ?? null;
+  const canDeregister = paStatus === "registered" && !endRequested;
   return (
-    <section className="card" aria-labelledby="client-einvoicing">
-      <h3 id="client-einvoicing">{clientsText.einvoicingHeading}</h3>
-      <dl className="facts">
-        <dt>{clientsText.paDesignation}</dt>
-        <dd>
-          <PaStatusBadge status={client.pa_status} />
-        </dd>
-      </dl>
-      {/* TODO(lead): mandate template (PDF), certification checkbox and activation go here. */}
-      <p className="muted">{clientsText.einvoicingComing}</p>
+    <div className="stack">
+      <section className="card" aria-labelledby="client-einvoicing">
+        <h3 id="client-einvoicing">{clientsText.einvoicingHeading}</h3>
+        {state.isPending && <p>{clientsText.loading}</p>}
+        {state.error instanceof ApiProblem && <ProblemMessage problem={state.error} />}
+        {state.data && (
+          <dl className="facts">
+            <dt>{clientsText.paDesignation}</dt>
+            <dd data-testid="einvoicing-status">
+              <PaStatusBadge status={state.data.pa_status} />
+            </dd>
+            {designation && (
+              <>
+                <dt>{clientsText.designationSince}</dt>
+                <dd>{formatLongDate(designation.date_from)}</dd>
+                {designation.registered_at && (
+                  <>
+                    <dt>{clientsText.registeredAt}</dt>
+                    <dd>{formatDateTime(designation.registered_at)}</dd>
+                  </>
+                )}
+                {endRequested && paStatus === "registered" && (
+                  <>
+                    <dt>{clientsText.deregisterHeading}</dt>
+                    <dd>{clientsText.deregistrationRequested(formatLongDate(endRequested))}</dd>
+                  </>
+                )}
+                {designation.date_to && (
+                  <>
+                    <dt>{clientsText.designationEnd}</dt>
+                    <dd>{formatLongDate(designation.date_to)}</dd>
+                  </>
+                )}
+                {designation.status === "error" && (
+                  <>
+                    <dt>{clientsText.designationError}</dt>
+                    <dd>{designation.error_detail ?? designation.error_code}</dd>
+                  </>
+                )}
+              </>
+            )}
+          </dl>
+        )}
+      </section>
+      <section className="card" aria-labelledby="client-mandate">
+        <h3 id="client-mandate">{clientsText.mandateHeading}</h3>
+        <p className="field__help">{clientsText.mandateHelp}</p>
+        <button
+          type="button"
+          className="button"
+          disabled={download.isPending}
+          onClick={() => download.mutate({ clientId: client.id, siren: client.siren })}
+        >
+          {download.isPending ? clientsText.downloading : clientsText.downloadMandate}
+        </button>
+        {download.error instanceof ApiProblem && <ProblemMessage problem={download.error} />}
+      </section>
+      {canActivate && <ActivationForm key={paStatus} clientId={client.id} />}
+      {canDeregister && <DeregistrationCard client={client} />}
+      <EinvoicingHistory clientId={client.id} paStatus={paStatus} />
+    </div>
+  );
+}
+
+function ActivationForm({ clientId }: { clientId: string }) {
+  const ids = useId();
+  const activate = useActivateEinvoicing();
+  const [certification, setCertification] = useState<Certification | null>(null);
+  const [missing, setMissing] = useState(false);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!certification) {
+      setMissing(true);
+      return;
+    }
+    activate.mutate({ clientId, body: certificationBody(certification) });
+  };
+  return (
+    <section className="card" aria-labelledby={`${ids}-title`}>
+      <h3 id={`${ids}-title`}>{clientsText.activationHeading}</h3>
+      <p className="field__help">{clientsText.activationHelp}</p>
+      <form className="form" onSubmit={submit} noValidate>
+        <CertificationCheckbox
+          checked={certification !== null}
+          onChange={(value) => {
+            setMissing(false);
+            setCertification(value);
+          }}
+        />
+        {missing && (
+          <p className="field__error" role="alert">
+            {clientsText.certificationRequired}
+          </p>
+        )}
+        {activate.error instanceof ApiProblem && <ProblemMessage problem={activate.error} />}
+        <div className="form__actions">
+          <button type="submit" className="button button--primary" disabled={activate.isPending}>
+            {activate.isPending ? clientsText.activating : clientsText.activate}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function DeregistrationCard({ client }: { client: ClientDetail }) {
+  const deregister = useDeregisterEinvoicing();
+  const [confirming, setConfirming] = useState(false);
+  const close = () => {
+    setConfirming(false);
+    deregister.reset();
+  };
+  return (
+    <section className="card" aria-labelledby="client-deregister">
+      <h3 id="client-deregister">{clientsText.deregisterHeading}</h3>
+      <p className="field__help">{clientsText.deregisterHelp}</p>
+      <button type="button" className="button" onClick={() => setConfirming(true)}>
+        {clientsText.deregister}
+      </button>
+      <ConfirmDialog
+        open={confirming}
+        title={clientsText.deregisterTitle}
+        confirmLabel={clientsText.deregister}
+        pending={deregister.isPending}
+        onCancel={close}
+        onConfirm={() => deregister.mutate({ clientId: client.id }, { onSuccess: close })}
+      >
+        <p>{clientsText.deregisterBody(client.legal_name)}</p>
+        {deregister.error instanceof ApiProblem && <ProblemMessage problem={deregister.error} />}
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+function EinvoicingHistory({ clientId, paStatus }: { clientId: string; paStatus: string | undefined }) {
+  const history = useEinvoicingHistory(clientId, paStatus);
+  return (
+    <section className="card" aria-labelledby="client-einvoicing-history">
+      <h3 id="client-einvoicing-history">{clientsText.einvoicingHistoryHeading}</h3>
+      {history.isPending && paStatus !== undefined && <p>{clientsText.loading}</p>}
+      {history.error instanceof ApiProblem && <ProblemMessage problem={history.error} />}
+      {history.data?.length === 0 && <p className="empty">{clientsText.einvoicingHistoryEmpty}</p>}
+      {history.data && history.data.length > 0 && (
+        <ol className="activity" aria-label={clientsText.einvoicingHistoryCaption}>
+          {history.data.map((entry, index) => (
+            <li key={`${entry.occurred_at}-${index}`} className="activity__item">
+              <span className="activity__action">{clientsText.einvoicingEvents[entry.action] ?? entry.action}</span>
+              <span className="activity__meta">
+                <time dateTime={entry.occurred_at}>{formatDateTime(entry.occurred_at)}</time>
+                {` · ${clientsText.historyBy} ${entry.actor_name ?? clientsText.actorSystem}`}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
     </section>
   );
 }

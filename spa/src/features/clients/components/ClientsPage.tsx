@@ -36,6 +36,8 @@ export function ClientsPage() {
   const can = useCan();
   const canManage = can(ClientPermission.MANAGE);
   const canPickAccountants = can(ClientPermission.MEMBERS_READ);
+  const canManageEinvoicing = can(ClientPermission.EINVOICING_MANAGE);
+  const canSelect = canManage || canManageEinvoicing;
   const [searchParams, setSearchParams] = useSearchParams();
   const filters = useMemo(() => filtersFromSearch(searchParams), [searchParams]);
   const setFilters = (next: ClientListFilters) => setSearchParams(searchFromFilters(next), { replace: true });
@@ -115,11 +117,12 @@ export function ClientsPage() {
           onDismiss={() => setBulkOutcome(null)}
         />
       )}
-      {canManage && selectedIds.length > 0 && (
+      {canSelect && selectedIds.length > 0 && (
         <BulkActionBar
           selectedIds={selectedIds}
           canManage={canManage}
           canPickAccountants={canPickAccountants}
+          canManageEinvoicing={canManageEinvoicing}
           onClear={() => setSelectedIds([])}
           onDone={(outcome) => {
             setBulkOutcome(outcome);
@@ -138,7 +141,7 @@ export function ClientsPage() {
           rows={rows}
           filters={filters}
           onSort={(key) => setFilters({ ...filters, sort: nextSort(filters.sort, key) })}
-          selectable={canManage}
+          selectable={canSelect}
           selectedIds={selectedIds}
           onSelect={setSelectedIds}
           planName={(code) => (code ? (planNames.get(code) ?? code) : clientsText.none)}
