@@ -69,7 +69,7 @@ export function DocumentsPage() {
       )}
       {remove.error instanceof ApiProblem && <ProblemMessage problem={remove.error} />}
 
-      <search className="filters" aria-label={documentsText.filtersHeading}>
+      <search className="filters doc-filters" aria-label={documentsText.filtersHeading}>
         <div className="field filters__search">
           <label htmlFor={field("q")}>{documentsText.searchLabel}</label>
           <input
