@@ -36,6 +36,13 @@ export const E2E_FIRMS = {
     ownerFirstName: "Anne",
     ownerLastName: "Muller",
   },
+  documents: {
+    name: "Cabinet Fontaine Expertise",
+    siren: "505678912",
+    ownerEmail: "marc.fontaine@fontaine-expertise.example",
+    ownerFirstName: "Marc",
+    ownerLastName: "Fontaine",
+  },
 } as const;
 
 export type E2eFirm = keyof typeof E2E_FIRMS;

@@ -4,6 +4,7 @@ import { AuditPage } from "@/features/audit";
 import { LoginPage } from "@/features/auth";
 import { ClientDetailPage, ClientImportPage, ClientsPage } from "@/features/clients";
 import { ApprovalPage, EnrollmentPage, MobileActivityPage } from "@/features/companion";
+import { DocumentsPage } from "@/features/documents";
 import { ExtensionsPage } from "@/features/extensions";
 import { StatusPage } from "@/features/health";
 import { MembersPage } from "@/features/members";
@@ -61,6 +62,10 @@ export const router = createBrowserRouter([
           { path: "clients", element: <ClientsPage /> },
           { path: "clients/import", element: <ClientImportPage /> },
           { path: "clients/:clientId/:tab?", element: <ClientDetailPage /> },
+          {
+            path: "documents",
+            element: <RequirePermission permission={Permission.DOCUMENTS_READ} element={<DocumentsPage />} />,
+          },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

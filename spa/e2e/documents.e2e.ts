@@ -1,0 +1,98 @@
+import { resolve } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchChromium, screenshot, seriousAccessibilityViolations } from "./browser";
+import { CliCompanion } from "./companion";
+
+// « Documents clients » against the real API, as the firm's owner: a client added by SIREN, a
+// Factur-X invoice of the shared samples uploaded for it, found by its invoice number, opened.
+const baseUrl = inject("baseUrl");
+const FACTURX = resolve(import.meta.dirname, "..", "..", "..", "shared", "data", "einvoices", "facturx", "CII_example1_facturx.pdf");
+// What the embedded CII (../shared/data/einvoices/cii/CII_example1.xml) says.
+const INVOICE = { number: "12115118", seller: "De Koksmaat", total: /250,33\s€/ };
+const BAKERY = { siren: "698716891", name: "BOULANGERIE LEROY" };
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  const companion = await CliCompanion.enroll(inject("comptoir"), inject("enrollmentLinks").documents);
+  const context = await browser.newContext({
+    locale: "fr-FR",
+    timezoneId: "Europe/Paris",
+    viewport: { width: 1366, height: 900 },
+  });
+  page = await context.newPage();
+  await companion.logIn(page, baseUrl);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("documents", () => {
+  it("uploads a Factur-X invoice for a client, finds it by its number and opens it", async () => {
+    // A client first, as the « Clients » screen adds one.
+    await page.goto(`${baseUrl}/clients`);
+    await page.getByRole("button", { name: "Ajouter un client" }).click();
+    const addDialog = page.getByRole("dialog", { name: "Ajouter un client" });
+    await addDialog.getByLabel("SIREN, SIRET ou raison sociale").fill(BAKERY.siren);
+    await addDialog.getByRole("radio", { name: new RegExp(BAKERY.name) }).check();
+    await addDialog.getByLabel("Prénom").fill("Lucie");
+    await addDialog.getByLabel("Nom", { exact: true }).fill("Leroy");
+    await addDialog.getByLabel("Adresse e-mail").fill("lucie@boulangerie-leroy.example");
+    await addDialog.getByRole("button", { name: "Ajouter le client" }).click();
+    await page.getByText(`« ${BAKERY.name} » a été ajouté à vos clients.`).waitFor();
+
+    await page.getByRole("navigation").getByRole("link", { name: "Documents clients" }).first().click();
+    await page.getByRole("heading", { level: 1, name: "Documents clients" }).waitFor();
+    await page.getByText("Aucun document pour le moment.").waitFor();
+
+    await page.getByRole("button", { name: "Déposer un document" }).click();
+    const upload = page.getByRole("dialog", { name: "Déposer un document" });
+    await upload.getByLabel("Client").selectOption({ label: BAKERY.name });
+    await upload.getByLabel("Type de document").selectOption("invoice");
+    await upload.getByLabel("Fichier").setInputFiles(FACTURX);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await upload.getByRole("button", { name: "Déposer", exact: true }).click();
+    await page.getByRole("status").getByText("a été déposé", { exact: false }).waitFor();
+
+    const table = page.getByTestId("documents-table");
+    const row = table.getByRole("row").filter({ hasText: INVOICE.number });
+    await row.waitFor();
+    expect(await row.getByText("Facture électronique").count()).toBe(1);
+    expect(await row.getByText(BAKERY.name).count()).toBe(1);
+    expect(await row.textContent()).toMatch(INVOICE.total);
+    expect(await page.getByRole("list", { name: "Documents par type" }).getByRole("button", { name: /1\s*Factures/ }).count()).toBe(1);
+
+    // The text filter: a number that matches nothing, then the invoice's own.
+    const search = page.getByLabel("Rechercher", { exact: true });
+    await search.fill("99999999");
+    await page.getByText("Aucun document ne correspond à ces filtres.").waitFor();
+    await search.fill(INVOICE.number);
+    await row.waitFor();
+    expect(await table.locator("tbody tr").count()).toBe(1);
+    await screenshot(page, "documents-list");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await row.getByRole("button", { name: /^Ouvrir/ }).click();
+    const opened = page.getByRole("dialog").filter({ has: page.getByTestId("einvoice-fields") });
+    await opened.waitFor();
+    const fields = opened.getByTestId("einvoice-fields");
+    expect(await fields.textContent()).toContain(INVOICE.number);
+    expect(await fields.textContent()).toContain(INVOICE.seller);
+    await opened.getByTestId("document-preview").waitFor();
+    const download = opened.getByRole("link", { name: "Télécharger" });
+    expect(await download.getAttribute("href")).toMatch(/^\/api\/v1\/documents\/[0-9a-f-]+\/content$/);
+    await screenshot(page, "documents-open");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await opened.getByRole("button", { name: "Fermer" }).click();
+
+    // Deleted after a confirmation, it leaves the list.
+    await row.getByRole("button", { name: /^Supprimer/ }).click();
+    await page.getByRole("dialog", { name: "Supprimer ce document ?" }).getByRole("button", { name: "Supprimer" }).click();
+    await page.getByText("a été supprimé", { exact: false }).waitFor();
+    await page.getByText("Aucun document ne correspond à ces filtres.").waitFor();
+  });
+});

@@ -1,0 +1,348 @@
+import { useId, useMemo, useState } from "react";
+import { ConfirmDialog } from "@/components/ConfirmDialog";
+import { ProblemMessage } from "@/components/ProblemMessage";
+import { formatAmount, formatDate } from "@/lib/format";
+import { useCan } from "@/lib/permissions";
+import { ApiProblem } from "@/lib/problem";
+import { useDebouncedValue } from "@/lib/use-debounced-value";
+import { useDeleteDocument } from "../api/delete-document";
+import { useClientOptions } from "../api/list-client-options";
+import {
+  DOCUMENT_SORTS,
+  DOCUMENT_TYPES,
+  useDocuments,
+  type DocumentFilters,
+  type DocumentListItem,
+  type DocumentSort,
+  type DocumentType,
+} from "../api/list-documents";
+import { DocumentPermission } from "../permissions";
+import { documentsText } from "../text";
+import { DocumentDialog } from "./DocumentDialog";
+import { EinvoiceBadge } from "./EinvoiceBadge";
+import { UploadDialog } from "./UploadDialog";
+
+/** « Documents clients »: the cross-client list, its filters and counts, upload, preview, delete. */
+export function DocumentsPage() {
+  const can = useCan();
+  const canWrite = can(DocumentPermission.WRITE);
+  const [filters, setFilters] = useState<Omit<DocumentFilters, "q">>({ sort: "-date" });
+  const [typed, setTyped] = useState("");
+  const q = useDebouncedValue(typed.trim());
+  const query: DocumentFilters = { ...filters, q: q.length >= 2 ? q : undefined };
+  const documents = useDocuments(query);
+  const rows = useMemo(() => documents.data?.pages.flatMap((page) => page.items) ?? [], [documents.data]);
+  const counts = documents.data?.pages[0]?.counts ?? null;
+  const clients = useClientOptions();
+  const clientNames = useMemo(() => new Map((clients.data ?? []).map((client) => [client.id, client.name])), [clients.data]);
+  const filtered = Boolean(filters.client_id || filters.type || filters.date_from || filters.date_to || q);
+
+  const [uploadOpen, setUploadOpen] = useState(false);
+  const [openedId, setOpenedId] = useState<string | null>(null);
+  const [toDelete, setToDelete] = useState<{ id: string; title: string } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const remove = useDeleteDocument();
+
+  const ids = useId();
+  const field = (name: string) => `${ids}-${name}`;
+
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>{documentsText.pageTitle}</h1>
+          <p className="lead">{documentsText.intro}</p>
+        </div>
+        {canWrite && (
+          <div className="toolbar">
+            <button type="button" className="button button--primary" onClick={() => setUploadOpen(true)}>
+              {documentsText.upload}
+            </button>
+          </div>
+        )}
+      </div>
+
+      {notice && (
+        <div className="doc-notice" role="status">
+          <p>{notice}</p>
+        </div>
+      )}
+      {remove.error instanceof ApiProblem && <ProblemMessage problem={remove.error} />}
+
+      <search className="filters doc-filters" aria-label={documentsText.filtersHeading}>
+        <div className="field filters__search">
+          <label htmlFor={field("q")}>{documentsText.searchLabel}</label>
+          <input
+            id={field("q")}
+            type="search"
+            placeholder={documentsText.searchPlaceholder}
+            value={typed}
+            maxLength={100}
+            onChange={(event) => setTyped(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={field("client")}>{documentsText.filterClient}</label>
+          <select
+            id={field("client")}
+            value={filters.client_id ?? ""}
+            onChange={(event) => setFilters({ ...filters, client_id: event.target.value || undefined })}
+          >
+            <option value="">{documentsText.filterAllClients}</option>
+            {(clients.data ?? []).map((client) => (
+              <option key={client.id} value={client.id}>
+                {client.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={field("type")}>{documentsText.filterType}</label>
+          <select
+            id={field("type")}
+            value={filters.type ?? ""}
+            onChange={(event) => setFilters({ ...filters, type: (event.target.value || undefined) as DocumentType | undefined })}
+          >
+            <option value="">{documentsText.filterAllTypes}</option>
+            {DOCUMENT_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {documentsText.types[type]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={field("from")}>{documentsText.filterFrom}</label>
+          <input
+            id={field("from")}
+            type="date"
+            value={filters.date_from ?? ""}
+            max={filters.date_to}
+            onChange={(event) => setFilters({ ...filters, date_from: event.target.value || undefined })}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={field("to")}>{documentsText.filterTo}</label>
+          <input
+            id={field("to")}
+            type="date"
+            value={filters.date_to ?? ""}
+            min={filters.date_from}
+            onChange={(event) => setFilters({ ...filters, date_to: event.target.value || undefined })}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={field("sort")}>{documentsText.sortLabel}</label>
+          <select
+            id={field("sort")}
+            value={filters.sort}
+            onChange={(event) => setFilters({ ...filters, sort: event.target.value as DocumentSort })}
+          >
+            {DOCUMENT_SORTS.map((sort) => (
+              <option key={sort} value={sort}>
+                {documentsText.sort[sort]}
+              </option>
+            ))}
+          </select>
+        </div>
+        {filtered && (
+          <button
+            type="button"
+            className="button button--small button--quiet filters__reset"
+            onClick={() => {
+              setTyped("");
+              setFilters({ sort: filters.sort });
+            }}
+          >
+            {documentsText.resetFilters}
+          </button>
+        )}
+      </search>
+
+      {counts && (
+        <ul className="doc-counts" aria-label={documentsText.countsHeading}>
+          {DOCUMENT_TYPES.map((type) => (
+            <li key={type}>
+              <button
+                type="button"
+                className="doc-counts__item"
+                data-type={type}
+                aria-pressed={filters.type === type}
+                onClick={() => setFilters({ ...filters, type: filters.type === type ? undefined : type })}
+              >
+                <span className="doc-counts__value">{counts[type]}</span>
+                <span className="doc-counts__label">{documentsText.types[type]}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {documents.error instanceof ApiProblem && <ProblemMessage problem={documents.error} />}
+      {documents.isPending && <p role="status">{documentsText.loading}</p>}
+      {documents.data && rows.length === 0 && (
+        <p className="empty card">{filtered ? documentsText.empty : documentsText.emptyAll}</p>
+      )}
+      {rows.length > 0 && (
+        <DocumentsTable
+          rows={rows}
+          clientName={(id) => clientNames.get(id) ?? documentsText.none}
+          canWrite={canWrite}
+          busy={documents.isFetching && !documents.isFetchingNextPage}
+          onOpen={setOpenedId}
+          onDelete={(row) => setToDelete({ id: row.id, title: row.title })}
+        />
+      )}
+      {rows.length > 0 && (
+        <div className="list-footer">
+          <p className="muted" aria-live="polite">
+            {documentsText.shownCount(rows.length)}
+            {!documents.hasNextPage && ` ${documentsText.endOfList}`}
+          </p>
+          {documents.hasNextPage && (
+            <button
+              type="button"
+              className="button"
+              disabled={documents.isFetchingNextPage}
+              onClick={() => void documents.fetchNextPage()}
+            >
+              {documents.isFetchingNextPage ? documentsText.loadingMore : documentsText.loadMore}
+            </button>
+          )}
+        </div>
+      )}
+
+      {canWrite && (
+        <UploadDialog
+          open={uploadOpen}
+          clients={clients.data ?? []}
+          defaultClientId={filters.client_id}
+          onClose={() => setUploadOpen(false)}
+          onUploaded={(document) => {
+            setUploadOpen(false);
+            setNotice(documentsText.uploaded(document.title));
+          }}
+        />
+      )}
+      <DocumentDialog
+        documentId={openedId}
+        clientName={(id) => clientNames.get(id) ?? documentsText.none}
+        onClose={() => setOpenedId(null)}
+      />
+      <ConfirmDialog
+        open={toDelete !== null}
+        title={documentsText.confirmDeleteTitle}
+        confirmLabel={documentsText.remove}
+        pending={remove.isPending}
+        onCancel={() => setToDelete(null)}
+        onConfirm={() => {
+          if (!toDelete) return;
+          const { id, title } = toDelete;
+          remove.mutate(id, {
+            onSuccess: () => setNotice(documentsText.deleted(title)),
+            onSettled: () => setToDelete(null),
+          });
+        }}
+      >
+        <p>{toDelete ? documentsText.confirmDelete(toDelete.title) : null}</p>
+      </ConfirmDialog>
+    </>
+  );
+}
+
+function DocumentsTable({
+  rows,
+  clientName,
+  canWrite,
+  busy,
+  onOpen,
+  onDelete,
+}: {
+  rows: DocumentListItem[];
+  clientName: (id: string) => string;
+  canWrite: boolean;
+  busy: boolean;
+  onOpen: (id: string) => void;
+  onDelete: (row: DocumentListItem) => void;
+}) {
+  const columns = documentsText.columns;
+  return (
+    <div className="table-scroll" aria-busy={busy}>
+      <table className="table doc-table" data-testid="documents-table">
+        <caption className="visually-hidden">{documentsText.listCaption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{columns.document}</th>
+            <th scope="col">{columns.client}</th>
+            <th scope="col">{columns.type}</th>
+            <th scope="col">{columns.date}</th>
+            <th scope="col">{columns.number}</th>
+            <th scope="col">{columns.parties}</th>
+            <th scope="col" className="doc-numeric">
+              {columns.total}
+            </th>
+            <th scope="col">{columns.currency}</th>
+            {canWrite && (
+              <th scope="col">
+                <span className="visually-hidden">{columns.actions}</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id} data-document-id={row.id}>
+              <td>
+                <button
+                  type="button"
+                  className="doc-link"
+                  onClick={() => onOpen(row.id)}
+                  aria-label={documentsText.open(row.title)}
+                >
+                  {row.title}
+                </button>
+                <EinvoiceBadge status={row.einvoice_status} format={row.einvoice_format} />
+              </td>
+              <td>{clientName(row.client_id)}</td>
+              <td>{documentsText.typeSingular[row.type]}</td>
+              <td>
+                <time dateTime={row.document_date}>{formatDate(row.document_date)}</time>
+              </td>
+              <td>{row.invoice_number ?? documentsText.none}</td>
+              <td>
+                {row.seller_name || row.buyer_name ? (
+                  <>
+                    {row.seller_name ?? documentsText.none}
+                    <span className="doc-parties__separator" aria-hidden="true">
+                      {" → "}
+                    </span>
+                    <span className="visually-hidden"> / </span>
+                    {row.buyer_name ?? documentsText.none}
+                  </>
+                ) : (
+                  documentsText.none
+                )}
+              </td>
+              <td className="doc-numeric">
+                {row.total_incl_vat ? formatAmount(row.total_incl_vat, row.currency ?? "EUR") : documentsText.none}
+              </td>
+              <td>{row.currency ?? documentsText.none}</td>
+              {canWrite && (
+                <td>
+                  <button
+                    type="button"
+                    className="button button--small button--quiet"
+                    aria-label={documentsText.removeLabel(row.title)}
+                    onClick={() => onDelete(row)}
+                  >
+                    {documentsText.remove}
+                  </button>
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
