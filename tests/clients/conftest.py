@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.authz import Role
-from api.core.settings import PROJECT_ROOT, Settings
+from api.core.settings import Settings
 from api.firms.service import CreatedFirm
 from tests.companies.conftest import load_sirene_sample
 from tests.helpers import bearer_login, create_firm, create_member, enrolled_phone
+from tests.shared_data import SHARED_DATA
 
-SAMPLE_DIR = PROJECT_ROOT.parent / "shared" / "data" / "clients"
+SAMPLE_DIR = SHARED_DATA / "clients"
 
 
 @dataclass

@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.adapters.company_registry import SireneRegistry
 from api.adapters.company_registry.sirene_import import import_stock_file
-from api.core.settings import PROJECT_ROOT
+from tests.shared_data import SHARED_DATA
 
 # The repository's sibling `shared/` folder: official INSEE layout, invented companies.
-SIRENE_SAMPLE = PROJECT_ROOT.parent / "shared" / "data" / "sirene"
+SIRENE_SAMPLE = SHARED_DATA / "sirene"
 UNITS_FILE = SIRENE_SAMPLE / "StockUniteLegale_utf8.csv"
 ESTABLISHMENTS_FILE = SIRENE_SAMPLE / "StockEtablissement_utf8.csv"
 

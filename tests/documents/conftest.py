@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,8 +18,9 @@ from api.core.settings import Settings
 from api.models.client import Client, ClientAssignment, ClientStatus
 from api.models.workspace import Workspace, WorkspaceKind
 from tests.helpers import Phone, bearer, bearer_login, create_firm, create_member, enrolled_phone
+from tests.shared_data import SHARED_DATA
 
-EINVOICES = Path("/work/shared/data/einvoices")
+EINVOICES = SHARED_DATA / "einvoices"
 
 
 @dataclass

@@ -12,10 +12,9 @@ import pytest
 from pypdf import PdfWriter
 
 from api.documents.einvoice import EInvoiceFormat, EInvoiceStatus, analyse_pdf, analyse_xml
+from tests.shared_data import SHARED_DATA
 
-EINVOICES = Path("/work/shared/data/einvoices")
-if not EINVOICES.exists():  # CI lays shared/ beside the clone
-    EINVOICES = Path(__file__).resolve().parents[3] / "shared" / "data" / "einvoices"
+EINVOICES = SHARED_DATA / "einvoices"
 
 # (file, number, type code, issue date, due date, seller, seller VAT, buyer, HT, TVA, TTC, currency)
 # read by hand from each file.

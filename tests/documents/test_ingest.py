@@ -35,10 +35,9 @@ from api.models import (
     Workspace,
     WorkspaceKind,
 )
+from tests.shared_data import SHARED_DATA
 
-EINVOICES = Path(__file__).resolve().parents[3] / "shared" / "data" / "einvoices"
-if not EINVOICES.exists():
-    EINVOICES = Path("/work/shared/data/einvoices")
+EINVOICES = SHARED_DATA / "einvoices"
 
 
 def blank_pdf() -> bytes:
