@@ -12,8 +12,9 @@ first line, this the second).
 from __future__ import annotations
 
 import hmac
+import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -87,35 +88,33 @@ async def current_principal(
     if from_cookie and request.method not in SAFE_METHODS:
         check_csrf(request)
     claims = await keys.verify(session, token)
-    context = await repository.session_context(session, claims.session_id)
+    context = await repository.access_context(session, claims.session_id)
     now = utcnow()
-    if context is None:
+    if context is None or not _session_alive(context, claims.user_id, now):
         raise SessionEnded()
-    auth_session, user, device, membership = context
-    if (
-        auth_session.user_id != claims.user_id
-        or auth_session.revoked_at is not None
-        or auth_session.expires_at <= now
-        or user.deleted_at is not None
-        or (auth_session.device_id is not None and (device is None or device.revoked_at))
-        or (auth_session.workspace_id is not None and membership is None)
-        or (membership is not None and membership.status != MembershipStatus.ACTIVE)
-    ):
-        raise SessionEnded()
-    if now - auth_session.last_used_at > LAST_USED_RESOLUTION:
-        auth_session.last_used_at = now
-    roles = membership.roles if membership else frozenset()
+    if now - context.last_used_at > LAST_USED_RESOLUTION:
+        await repository.touch_session(session, claims.session_id, now)
     return Principal(
-        kind=PrincipalKind.DEVICE
-        if auth_session.kind == SessionKind.DEVICE
-        else PrincipalKind.USER,
-        user_id=user.id,
-        session_id=auth_session.id,
-        device_id=auth_session.device_id,
-        workspace_id=auth_session.workspace_id,
-        membership_id=membership.id if membership else None,
-        roles=roles,
-        permissions=permissions_of(roles),
+        kind=PrincipalKind.DEVICE if context.kind == SessionKind.DEVICE else PrincipalKind.USER,
+        user_id=context.user_id,
+        session_id=claims.session_id,
+        device_id=context.device_id,
+        workspace_id=context.workspace_id,
+        membership_id=context.membership_id,
+        roles=context.roles,
+        permissions=permissions_of(context.roles),
+    )
+
+
+def _session_alive(context: repository.AccessContext, user_id: uuid.UUID, now: datetime) -> bool:
+    return (
+        context.user_id == user_id
+        and context.revoked_at is None
+        and context.expires_at > now
+        and context.user_deleted_at is None
+        and (context.device_id is None or (context.device_found and not context.device_revoked_at))
+        and (context.workspace_id is None or context.membership_id is not None)
+        and (context.membership_id is None or context.membership_status == MembershipStatus.ACTIVE)
     )
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from api.models.auth_session import AuthSession, RefreshToken
+from api.core.authz import Role
+from api.core.reads import fetch_one
+from api.models.auth_session import AuthSession, RefreshToken, SessionKind
 from api.models.device import Device
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
 from api.models.membership import Membership, MembershipStatus
@@ -119,10 +122,77 @@ async def live_sessions_of(
     return result.all()
 
 
+@dataclass(frozen=True, slots=True)
+class AccessContext:
+    """What an authenticated request checks about its session, as plain values."""
+
+    user_id: uuid.UUID
+    kind: SessionKind
+    device_id: uuid.UUID | None
+    workspace_id: uuid.UUID | None
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime
+    user_deleted_at: datetime | None
+    device_found: bool
+    device_revoked_at: datetime | None
+    membership_id: uuid.UUID | None
+    membership_status: MembershipStatus | None
+    roles: frozenset[Role]
+
+
+_ACCESS_CONTEXT = (
+    select(
+        AuthSession.user_id,
+        AuthSession.kind,
+        AuthSession.device_id,
+        AuthSession.workspace_id,
+        AuthSession.expires_at,
+        AuthSession.revoked_at,
+        AuthSession.last_used_at,
+        User.deleted_at.label("user_deleted_at"),
+        Device.id.is_not(None).label("device_found"),
+        Device.revoked_at.label("device_revoked_at"),
+        Membership.id.label("membership_id"),
+        Membership.status.label("membership_status"),
+        Membership.roles,
+    )
+    .join(User, User.id == AuthSession.user_id)
+    .outerjoin(Device, Device.id == AuthSession.device_id)
+    .outerjoin(
+        Membership,
+        and_(
+            Membership.user_id == AuthSession.user_id,
+            Membership.workspace_id == AuthSession.workspace_id,
+        ),
+    )
+    .where(AuthSession.id == bindparam("session_id"))
+)
+
+
+async def access_context(session: AsyncSession, session_id: uuid.UUID) -> AccessContext | None:
+    """Everything one authenticated request checks, in one round trip and without ORM
+    objects: this runs on every request (`api.core.reads`)."""
+    row = await fetch_one(session, _ACCESS_CONTEXT, {"session_id": session_id})
+    if row is None:
+        return None
+    return AccessContext(**(row | {"roles": row["roles"] or frozenset()}))
+
+
+async def touch_session(session: AsyncSession, session_id: uuid.UUID, now: datetime) -> None:
+    await session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == session_id)
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def session_context(
     session: AsyncSession, session_id: uuid.UUID
 ) -> tuple[AuthSession, User, Device | None, Membership | None] | None:
-    """Everything one authenticated request needs, in one round trip."""
+    """A session with its user, device and membership as ORM objects (the refresh path,
+    which changes them)."""
     row = (
         await session.execute(
             select(AuthSession, User, Device, Membership)

@@ -25,6 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from api.clients.policy import can_read_all_clients
 from api.core.authz import Principal, Role
+from api.core.reads import fetch_all
 from api.models.client import (
     Client,
     ClientAssignment,
@@ -203,8 +204,7 @@ async def list_page(
         key = tuple_(column, _client.c.id)
         statement = statement.where(key < after if descending else key > after)
     order = (column.desc(), _client.c.id.desc()) if descending else (column, _client.c.id)
-    result = await session.execute(statement.order_by(*order).limit(limit + 1))
-    return [row._asdict() for row in result]
+    return await fetch_all(session, statement.order_by(*order).limit(limit + 1))
 
 
 async def stream_filtered(

@@ -8,6 +8,7 @@ exist for it (DESIGN, "Who uses it").
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -122,6 +123,7 @@ def can_mint_scopes(principal: Principal, scopes: frozenset[Scope]) -> bool:
     return permissions_of_scopes(scopes) - VISIBILITY_PERMISSIONS <= principal.permissions
 
 
+@functools.cache
 def permissions_of(roles: frozenset[Role]) -> frozenset[Permission]:
     granted: set[Permission] = set()
     for role in roles:

@@ -1,0 +1,163 @@
+"""`api.core.reads`: the driver path gives the rows the session gives, value for value.
+
+The rows live in a temporary table on a connection of its own in autocommit, which is where
+read-only endpoints run (on PostgreSQL the driver path is taken there; on SQLite, never)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import pytest
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    bindparam,
+    func,
+    select,
+    tuple_,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from api.core import reads
+from api.core.authz import Role
+from api.core.models import MoneyAmount, UTCDateTime, str_enum
+from api.models.membership import RoleSet
+
+
+class Colour(StrEnum):
+    RED = "red"
+    BLUE = "blue"
+
+
+metadata = MetaData()
+things = Table(
+    "reads_things",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("rank", Integer, nullable=False),
+    Column("name", String(40), nullable=False),
+    Column("colour", str_enum(Colour), nullable=False),
+    Column("amount", MoneyAmount, nullable=True),
+    Column("seen_at", UTCDateTime, nullable=True),
+    Column("roles", RoleSet, nullable=True),
+    prefixes=["TEMPORARY"],
+)
+ROWS = [
+    {
+        "id": uuid.UUID(int=index + 1),
+        "rank": index,
+        "name": f"Chose {index}",
+        "colour": Colour.RED if index % 2 else Colour.BLUE,
+        "amount": Decimal(index * 125) / 100 if index % 3 else None,
+        "seen_at": datetime(2026, 1, 1 + index, 12, 30, tzinfo=UTC) if index % 4 else None,
+        "roles": frozenset({Role.ACCOUNTANT}) if index % 5 else None,
+    }
+    for index in range(12)
+]
+
+
+@pytest.fixture
+async def autocommit(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    async with engine.connect() as connection:
+        connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.run_sync(metadata.create_all)
+        await connection.execute(things.insert(), ROWS)
+        try:
+            yield connection
+        finally:
+            await connection.run_sync(metadata.drop_all)
+
+
+async def _both(
+    connection: AsyncConnection, statement: Any, params: dict[str, Any] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    session = AsyncSession(bind=connection)
+    on_driver = await reads._driver_connection(connection) is not None
+    assert on_driver == (connection.dialect.name == "postgresql")
+    fast = await reads.fetch_all(session, statement, params)
+    usual = [dict(row) for row in (await connection.execute(statement, params)).mappings()]
+    return fast, usual
+
+
+def _same(fast: list[dict[str, Any]], usual: list[dict[str, Any]]) -> None:
+    assert fast == usual
+    for ours, theirs in zip(fast, usual, strict=True):
+        assert list(ours) == list(theirs)
+        assert [type(value) for value in ours.values()] == [
+            # asyncpg hands back its own UUID subclass; it is still a uuid.UUID
+            type(value) if not isinstance(value, uuid.UUID) else type(ours[key])
+            for key, value in theirs.items()
+        ]
+
+
+async def test_a_filtered_page_reads_the_same_both_ways(autocommit: AsyncConnection) -> None:
+    statement = (
+        select(things, things.c.name.label("_sort_key"))
+        .where(things.c.colour == Colour.RED, things.c.name.like("Chose%"))
+        .order_by(things.c.rank)
+        .limit(4)
+    )
+    fast, usual = await _both(autocommit, statement)
+    _same(fast, usual)
+    assert [row["rank"] for row in fast] == [1, 3, 5, 7]
+    assert isinstance(fast[0]["colour"], Colour)
+    assert fast[2]["amount"] == Decimal("6.25")
+    assert fast[0]["seen_at"] == datetime(2026, 1, 2, 12, 30, tzinfo=UTC)
+    assert fast[0]["roles"] == frozenset({Role.ACCOUNTANT})
+
+
+async def test_each_call_takes_its_own_values(autocommit: AsyncConnection) -> None:
+    """Same shape, other literals: the cached plan must bind this call's values."""
+    for colour, after in [(Colour.BLUE, (0, ROWS[0]["id"])), (Colour.RED, (5, ROWS[5]["id"]))]:
+        statement = (
+            select(things.c.rank)
+            .where(things.c.colour == colour, tuple_(things.c.rank, things.c.id) > after)
+            .order_by(things.c.rank)
+        )
+        fast, usual = await _both(autocommit, statement)
+        _same(fast, usual)
+    assert [row["rank"] for row in fast] == [7, 9, 11]
+
+
+async def test_a_constant_statement_with_named_parameters(autocommit: AsyncConnection) -> None:
+    statement = select(things.c.name, things.c.seen_at).where(things.c.id == bindparam("wanted"))
+    for index in (3, 4):
+        fast, usual = await _both(autocommit, statement, {"wanted": ROWS[index]["id"]})
+        _same(fast, usual)
+        assert fast == [{"name": f"Chose {index}", "seen_at": ROWS[index]["seen_at"]}]
+
+
+async def test_expanding_in_and_aggregates(autocommit: AsyncConnection) -> None:
+    """An IN list changes the SQL text with its length: it runs the usual way, same rows."""
+    statement = (
+        select(things.c.colour, func.count().label("count"))
+        .where(things.c.rank.in_([1, 2, 3, 4, 5]))
+        .group_by(things.c.colour)
+        .order_by(things.c.colour)
+    )
+    fast, usual = await _both(autocommit, statement)
+    _same(fast, usual)
+    assert fast == [{"colour": Colour.BLUE, "count": 2}, {"colour": Colour.RED, "count": 3}]
+
+
+async def test_inside_a_transaction_the_session_runs_it(
+    autocommit: AsyncConnection, engine: AsyncEngine
+) -> None:
+    """Never around a transaction: a write not yet committed must be seen by the next read."""
+    async with engine.connect() as connection:
+        await connection.run_sync(metadata.create_all)
+        await connection.execute(things.insert(), ROWS[:2])
+        assert await reads._driver_connection(connection) is None
+        session = AsyncSession(bind=connection)
+        rows = await reads.fetch_all(session, select(things.c.rank).order_by(things.c.rank))
+        assert rows == [{"rank": 0}, {"rank": 1}]
+        await connection.rollback()
