@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from api.core.authz import Principal, Role, can_read_all_client_documents
 from api.core.pagination import after, before
+from api.core.reads import fetch_all
 from api.models.client import Client, ClientAssignment, ClientStatus
 from api.models.document import LIVE, Document
 from api.models.folder import Folder
@@ -296,8 +297,7 @@ async def list_page(
         .order_by(*order)
         .limit(limit + 1)
     )
-    result = await session.execute(statement)
-    return [row._asdict() for row in result]
+    return await fetch_all(session, statement)
 
 
 async def counts_by_type(
@@ -305,8 +305,8 @@ async def counts_by_type(
 ) -> dict[str, int]:
     """How many documents of each type match the other filters (the tabs of the list)."""
     statement = (
-        select(_document.c.type, func.count())
+        select(_document.c.type, func.count().label("count"))
         .where(*_filtered(principal, filters, with_type=False))
         .group_by(_document.c.type)
     )
-    return {str(kind): int(count) for kind, count in await session.execute(statement)}
+    return {str(row["type"]): int(row["count"]) for row in await fetch_all(session, statement)}
