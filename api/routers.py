@@ -17,16 +17,18 @@ from api.registration.router import router as registration_router
 from api.webhooks.router import router as webhooks_router
 
 api_router = APIRouter(prefix="/api/v1")
-api_router.include_router(health_router)
-api_router.include_router(auth_router)
-api_router.include_router(devices_router)
+# Starlette tries routes in order: the busiest reads (lists of clients and documents, /me,
+# the session endpoints) come first, so most requests stop after a few path matches.
+api_router.include_router(clients_router)
+api_router.include_router(documents_router)
 api_router.include_router(me_router)
+api_router.include_router(auth_router)
+api_router.include_router(health_router)
+api_router.include_router(devices_router)
 api_router.include_router(api_keys_router)
 api_router.include_router(webhooks_router)
 api_router.include_router(registration_router)
 api_router.include_router(companies_router)
-api_router.include_router(clients_router)
 api_router.include_router(members_router)
 api_router.include_router(audit_router)
 api_router.include_router(einvoicing_router)
-api_router.include_router(documents_router)
