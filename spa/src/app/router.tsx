@@ -3,7 +3,7 @@ import { AccountPage } from "@/features/account";
 import { AuditPage } from "@/features/audit";
 import { LoginPage } from "@/features/auth";
 import { ClientDetailPage, ClientImportPage, ClientsPage } from "@/features/clients";
-import { ApprovalPage, EnrollmentPage, MobileActivityPage } from "@/features/companion";
+import { ApprovalPage, EnrollmentPage, MobileActivityPage, MobileUploadPage } from "@/features/companion";
 import { CompanyDocumentsPage, DocumentsPage } from "@/features/documents";
 import { ExtensionsPage } from "@/features/extensions";
 import { StatusPage } from "@/features/health";
@@ -33,9 +33,17 @@ export const router = createBrowserRouter([
   },
   {
     // The mobile companion: the phone authenticates with its device key, not with cookies.
-    element: <PublicLayout links={[{ to: "/mobile/activite", label: shellText.mobileActivity }]} />,
+    element: (
+      <PublicLayout
+        links={[
+          { to: "/mobile/deposer", label: shellText.mobileUpload },
+          { to: "/mobile/activite", label: shellText.mobileActivity },
+        ]}
+      />
+    ),
     children: [
       { path: "qr/v1/:challengeId", element: <ApprovalPage /> },
+      { path: "mobile/deposer", element: <MobileUploadPage /> },
       { path: "mobile/activite", element: <MobileActivityPage /> },
     ],
   },

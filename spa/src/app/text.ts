@@ -32,4 +32,5 @@ export const shellText = {
   switchWorkspace: "Changer d'espace de travail",
   companionNavigation: "Navigation du compagnon mobile",
   mobileActivity: "Mon activité",
+  mobileUpload: "Déposer",
 } as const;
