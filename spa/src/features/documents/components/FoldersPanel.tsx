@@ -80,6 +80,7 @@ export function FoldersPanel({
                 aria-pressed={selectedId === folder.id}
                 onClick={() => onSelect(folder.id)}
               >
+                <span className="folders__icon" aria-hidden="true" />
                 {folder.name}
               </button>
             </li>
