@@ -95,4 +95,65 @@ describe("documents", () => {
     await page.getByText("a été supprimé", { exact: false }).waitFor();
     await page.getByText("Aucun document ne correspond à ces filtres.").waitFor();
   });
+
+  it("organises a client's shared folders: create, rename, delete after a confirmation", async () => {
+    await page.goto(`${baseUrl}/documents`);
+    const folders = page.getByTestId("folders");
+    await folders.getByText("Choisissez un client dans le filtre", { exact: false }).waitFor();
+    await page.getByLabel("Client", { exact: true }).selectOption({ label: BAKERY.name });
+
+    await folders.getByRole("button", { name: "Nouveau dossier" }).click();
+    let dialog = page.getByRole("dialog", { name: "Nouveau dossier" });
+    await dialog.getByLabel("Nom du dossier").fill("Banque");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await dialog.getByRole("button", { name: "Créer le dossier" }).click();
+    await page.getByText("Le dossier « Banque » a été créé.").waitFor();
+
+    // The same name at the same place: the API's 409, in French, inside the dialog.
+    await folders.getByRole("button", { name: "Tous les documents" }).click();
+    await folders.getByRole("button", { name: "Nouveau dossier" }).click();
+    dialog = page.getByRole("dialog", { name: "Nouveau dossier" });
+    await dialog.getByLabel("Nom du dossier").fill("Banque");
+    await dialog.getByRole("button", { name: "Créer le dossier" }).click();
+    await dialog.getByRole("alert").getByText("Le dossier « Banque » existe déjà à cet endroit.").waitFor();
+    await dialog.getByRole("button", { name: "Annuler" }).click();
+
+    await folders.getByRole("button", { name: "Banque", exact: true }).click();
+    await folders.getByRole("button", { name: "Renommer" }).click();
+    dialog = page.getByRole("dialog", { name: "Renommer « Banque »" });
+    await dialog.getByLabel("Nom du dossier").fill("Relevés bancaires");
+    await dialog.getByRole("button", { name: "Enregistrer" }).click();
+    await page.getByText("Le dossier a été renommé « Relevés bancaires ».").waitFor();
+    await screenshot(page, "documents-folders");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await folders.getByRole("button", { name: "Supprimer" }).click();
+    const confirm = page.getByRole("dialog", { name: "Supprimer ce dossier ?" });
+    await confirm.getByText("Seul un dossier vide peut être supprimé.", { exact: false }).waitFor();
+    await confirm.getByRole("button", { name: "Supprimer" }).click();
+    await page.getByText("Le dossier « Relevés bancaires » a été supprimé.").waitFor();
+    await folders.getByText("Aucun dossier pour le moment.").waitFor();
+  });
+
+  it("reads and checks the period typed as jj/mm/aaaa", async () => {
+    await page.goto(`${baseUrl}/documents`);
+    const from = page.getByLabel("Période du");
+    const to = page.getByLabel("au", { exact: true });
+    expect(await from.getAttribute("placeholder")).toBe("jj/mm/aaaa");
+
+    await from.fill("01/02/2026");
+    await to.fill("31/01/2026");
+    await page.getByText("La fin de la période précède son début.").waitFor();
+    await to.fill("31/02/2026");
+    await to.blur();
+    await page.getByText("Date invalide : saisissez-la au format jj/mm/aaaa.").waitFor();
+    await to.fill("28/02/2026");
+    await expect.poll(() => page.getByText("Date invalide", { exact: false }).count()).toBe(0);
+    await screenshot(page, "documents-period");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole("button", { name: "Réinitialiser" }).click();
+    expect(await from.inputValue()).toBe("");
+    expect(await to.inputValue()).toBe("");
+  });
 });

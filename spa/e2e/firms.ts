@@ -43,6 +43,14 @@ export const E2E_FIRMS = {
     ownerFirstName: "Marc",
     ownerLastName: "Fontaine",
   },
+  // company.e2e.ts: its client's contact signs in to the company's own space.
+  company: {
+    name: "Cabinet Roux Expertise",
+    siren: "406789123",
+    ownerEmail: "sophie.roux@roux-expertise.example",
+    ownerFirstName: "Sophie",
+    ownerLastName: "Roux",
+  },
 } as const;
 
 export type E2eFirm = keyof typeof E2E_FIRMS;

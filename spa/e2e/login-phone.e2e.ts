@@ -126,6 +126,24 @@ describe("QR login approved from a phone's browser", () => {
     await expectAccessible(phonePage);
   });
 
+  it("offers the firm's clients when the phone deposits a document", async () => {
+    await phonePage.goto(`${baseUrl}/mobile/deposer`);
+
+    await phonePage.getByRole("heading", { level: 1, name: "Déposer un document" }).waitFor();
+    await phonePage.getByText(`il arrive dans l'espace « ${firm.name} »`, { exact: false }).waitFor();
+    // A firm's phone picks the client; this firm has none yet.
+    await phonePage.getByLabel("Client").waitFor();
+    await phonePage.getByText("Aucun client ne vous est accessible pour le moment.").waitFor();
+    await phonePage.getByTestId("mobile-upload-file").setInputFiles({
+      name: "releve.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from("%PDF-1.4\n%%EOF\n"),
+    });
+    expect(await phonePage.getByRole("button", { name: "Envoyer" }).isDisabled()).toBe(true);
+    await screenshot(phonePage, "phone-upload-firm");
+    await expectAccessible(phonePage);
+  });
+
   it("revokes the phone from « Mon compte » after a confirmation", async () => {
     await computerPage.goto(`${baseUrl}/compte`);
     const devices = computerPage.getByRole("region", { name: "Appareils enrôlés" });

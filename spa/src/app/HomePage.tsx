@@ -8,10 +8,11 @@ import { WorkspaceContext } from "./workspace";
 /** Where signing in lands: the workspace's name and the screens this user's roles open. */
 export function HomePage() {
   const workspace = useContext(WorkspaceContext);
-  const items = visibleItems(SIDE_NAVIGATION, usePermissions());
+  const items = visibleItems(SIDE_NAVIGATION, usePermissions(), workspace.kind);
   return (
     <>
       <h1>{workspace.name ?? shellText.defaultWorkspaceName}</h1>
+      {workspace.kind === "company" && <p className="muted">{shellText.companyWorkspace}</p>}
       {workspace.userName && <p className="lead">{shellText.welcome(workspace.userName)}</p>}
       <nav aria-label={shellText.shortcuts}>
         <ul className="shortcuts">

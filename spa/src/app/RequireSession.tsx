@@ -3,6 +3,7 @@ import { ProblemMessage } from "@/components/ProblemMessage";
 import { useMe, type Me } from "@/features/account";
 import { permissionsFrom, PermissionsProvider } from "@/lib/permissions";
 import { ApiProblem } from "@/lib/problem";
+import { workspaceKindOf } from "./navigation";
 import { shellText } from "./text";
 import { WorkspaceContext, type CurrentWorkspace } from "./workspace";
 
@@ -14,6 +15,7 @@ function workspaceOf(me: Me): CurrentWorkspace {
   return {
     id: me.workspace?.id ?? null,
     name: me.workspace?.name ?? null,
+    kind: workspaceKindOf(me.workspace?.kind),
     userName: `${me.user.first_name} ${me.user.last_name}`,
     workspaces: me.workspaces.map(({ id, name, kind }) => ({ id, name, kind })),
   };

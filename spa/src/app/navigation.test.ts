@@ -46,4 +46,18 @@ describe("navigation by permission", () => {
   it("denies by default: no permission, only the status page", () => {
     expect(labels(visibleItems(SIDE_NAVIGATION, NO_PERMISSIONS))).toEqual(["État du service"]);
   });
+
+  it("shows a client company's user its documents and none of the firm's screens", () => {
+    const companyUser = permissionsFrom([Permission.DOCUMENTS_READ, "documents:write"]);
+
+    expect(labels(visibleItems(SIDE_NAVIGATION, companyUser, "company"))).toEqual(["Documents", "État du service"]);
+    expect(visibleItems(WORKSPACE_MENU, companyUser, "company")).toEqual([]);
+  });
+
+  it("keeps the firm's screens out of a company's space even for the firm's owner", () => {
+    const owner = permissionsFrom(Object.values(Permission));
+
+    expect(labels(visibleItems(SIDE_NAVIGATION, owner, "company"))).toEqual(["Documents", "État du service"]);
+    expect(labels(visibleItems(SIDE_NAVIGATION, owner, "firm"))).not.toContain("Documents");
+  });
 });

@@ -3,8 +3,8 @@ import { AccountPage } from "@/features/account";
 import { AuditPage } from "@/features/audit";
 import { LoginPage } from "@/features/auth";
 import { ClientDetailPage, ClientImportPage, ClientsPage } from "@/features/clients";
-import { ApprovalPage, EnrollmentPage, MobileActivityPage } from "@/features/companion";
-import { DocumentsPage } from "@/features/documents";
+import { ApprovalPage, EnrollmentPage, MobileActivityPage, MobileUploadPage } from "@/features/companion";
+import { CompanyDocumentsPage, DocumentsPage } from "@/features/documents";
 import { ExtensionsPage } from "@/features/extensions";
 import { StatusPage } from "@/features/health";
 import { MembersPage } from "@/features/members";
@@ -15,6 +15,7 @@ import { NotFoundPage } from "./NotFoundPage";
 import { RequirePermission } from "./RequirePermission";
 import { RequireSession } from "./RequireSession";
 import { AppShell } from "./shell/AppShell";
+import { WorkspaceScreen } from "./WorkspaceScreen";
 import { PublicLayout } from "./shell/PublicLayout";
 import { shellText } from "./text";
 
@@ -32,9 +33,17 @@ export const router = createBrowserRouter([
   },
   {
     // The mobile companion: the phone authenticates with its device key, not with cookies.
-    element: <PublicLayout links={[{ to: "/mobile/activite", label: shellText.mobileActivity }]} />,
+    element: (
+      <PublicLayout
+        links={[
+          { to: "/mobile/deposer", label: shellText.mobileUpload },
+          { to: "/mobile/activite", label: shellText.mobileActivity },
+        ]}
+      />
+    ),
     children: [
       { path: "qr/v1/:challengeId", element: <ApprovalPage /> },
+      { path: "mobile/deposer", element: <MobileUploadPage /> },
       { path: "mobile/activite", element: <MobileActivityPage /> },
     ],
   },
@@ -49,22 +58,43 @@ export const router = createBrowserRouter([
           { path: "compte", element: <AccountPage /> },
           {
             path: "utilisateurs",
-            element: <RequirePermission permission={Permission.MEMBERS_READ} element={<MembersPage />} />,
+            element: <RequirePermission permission={Permission.MEMBERS_READ} workspace="firm" element={<MembersPage />} />,
           },
           {
             path: "extensions",
-            element: <RequirePermission permission={Permission.EXTENSIONS_MANAGE} element={<ExtensionsPage />} />,
+            element: (
+              <RequirePermission permission={Permission.EXTENSIONS_MANAGE} workspace="firm" element={<ExtensionsPage />} />
+            ),
           },
           {
             path: "journal",
-            element: <RequirePermission permission={Permission.AUDIT_READ} element={<AuditPage />} />,
+            element: <RequirePermission permission={Permission.AUDIT_READ} workspace="firm" element={<AuditPage />} />,
           },
-          { path: "clients", element: <ClientsPage /> },
-          { path: "clients/import", element: <ClientImportPage /> },
-          { path: "clients/:clientId/:tab?", element: <ClientDetailPage /> },
           {
+            path: "clients",
+            element: <RequirePermission permission={Permission.CLIENTS_READ} workspace="firm" element={<ClientsPage />} />,
+          },
+          {
+            path: "clients/import",
+            element: (
+              <RequirePermission permission={Permission.CLIENTS_READ} workspace="firm" element={<ClientImportPage />} />
+            ),
+          },
+          {
+            path: "clients/:clientId/:tab?",
+            element: (
+              <RequirePermission permission={Permission.CLIENTS_READ} workspace="firm" element={<ClientDetailPage />} />
+            ),
+          },
+          {
+            // The same address in both spaces: a firm's cross-client list, a company's own space.
             path: "documents",
-            element: <RequirePermission permission={Permission.DOCUMENTS_READ} element={<DocumentsPage />} />,
+            element: (
+              <RequirePermission
+                permission={Permission.DOCUMENTS_READ}
+                element={<WorkspaceScreen firm={<DocumentsPage />} company={<CompanyDocumentsPage />} />}
+              />
+            ),
           },
           { path: "*", element: <NotFoundPage /> },
         ],

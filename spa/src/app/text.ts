@@ -2,6 +2,7 @@ export const shellText = {
   productName: "Comptoir",
   skipToContent: "Aller au contenu principal",
   defaultWorkspaceName: "Espace de travail",
+  companyWorkspace: "Espace entreprise",
   manageWorkspace: "Gérer l'espace de travail",
   manageWorkspaceEmpty: "Aucun réglage n'est accessible avec vos rôles.",
   mainNavigation: "Navigation principale",
@@ -10,6 +11,7 @@ export const shellText = {
   navigation: {
     clients: "Clients",
     documents: "Documents clients",
+    companyDocuments: "Documents",
     members: "Utilisateurs",
     extensions: "Extensions",
     audit: "Journal d'audit",
@@ -30,4 +32,5 @@ export const shellText = {
   switchWorkspace: "Changer d'espace de travail",
   companionNavigation: "Navigation du compagnon mobile",
   mobileActivity: "Mon activité",
+  mobileUpload: "Déposer",
 } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAmount, formatDate, formatDateTime, formatLongDate } from "./format";
+import { formatAmount, formatDate, formatDateTime, formatLongDate, parseFrenchDate } from "./format";
 
 // Intl uses narrow no-break spaces (U+202F) as French thousands separators and a no-break space
 // (U+00A0) before the euro sign; normalise them so the expectations stay readable.
@@ -23,5 +23,26 @@ describe("fr-FR formatting", () => {
   it("refuses what is not an amount or a date", () => {
     expect(() => formatAmount("douze")).toThrow(RangeError);
     expect(() => formatDate("pas une date")).toThrow(RangeError);
+  });
+});
+
+describe("dates typed as jj/mm/aaaa", () => {
+  it("reads the ways a French user types a day", () => {
+    expect(parseFrenchDate("01/09/2026")).toBe("2026-09-01");
+    expect(parseFrenchDate(" 1/9/2026 ")).toBe("2026-09-01");
+    expect(parseFrenchDate("01.09.2026")).toBe("2026-09-01");
+    expect(parseFrenchDate("01092026")).toBe("2026-09-01");
+  });
+
+  it("round-trips with the display format", () => {
+    expect(formatDate(parseFrenchDate("29/02/2028") ?? "")).toBe("29/02/2028");
+  });
+
+  it("refuses what is no real day, or the ISO and American orders", () => {
+    expect(parseFrenchDate("31/02/2026")).toBeNull();
+    expect(parseFrenchDate("13/13/2026")).toBeNull();
+    expect(parseFrenchDate("2026-09-01")).toBeNull();
+    expect(parseFrenchDate("09/01/26")).toBeNull();
+    expect(parseFrenchDate("")).toBeNull();
   });
 });

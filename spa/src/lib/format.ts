@@ -63,3 +63,21 @@ const timeFormat = new Intl.DateTimeFormat(LOCALE, { timeStyle: "short", timeZon
 export function formatTime(value: string | Date): string {
   return timeFormat.format(toDate(value));
 }
+
+/**
+ * What a French user types in a date field (`01/09/2026`, `1/9/2026`, `01.09.2026`,
+ * `01092026`) → the ISO calendar date the API takes (`2026-09-01`); null when it is no real
+ * day (`31/02/2026`). Date fields are plain text in jj/mm/aaaa rather than `<input type=date>`,
+ * whose format follows the browser's language, not the page's.
+ */
+export function parseFrenchDate(text: string): string | null {
+  const trimmed = text.trim();
+  const match = /^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$/.exec(trimmed) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(trimmed);
+  if (!match) return null;
+  const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    return null;
+  }
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}

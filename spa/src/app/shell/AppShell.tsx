@@ -47,7 +47,13 @@ export function AppShell() {
             {workspace.name ?? shellText.defaultWorkspaceName}
           </span>
         )}
-        <WorkspaceMenu items={visibleItems(WORKSPACE_MENU, permissions)} />
+        {workspace.kind === "company" ? (
+          <span className="shell__workspace-kind" data-testid="workspace-kind">
+            {shellText.companyWorkspace}
+          </span>
+        ) : (
+          <WorkspaceMenu items={visibleItems(WORKSPACE_MENU, permissions)} />
+        )}
         <span className="shell__spacer" />
         <ApiStatusBadge />
         <nav className="shell__user" aria-label={shellText.userMenu}>
@@ -70,7 +76,7 @@ export function AppShell() {
         aria-label={shellText.mainNavigation}
       >
         <ul>
-          {visibleItems(SIDE_NAVIGATION, permissions).map((item) => (
+          {visibleItems(SIDE_NAVIGATION, permissions, workspace.kind).map((item) => (
             <li key={item.to}>
               <NavLink to={item.to} onClick={() => setNavigationOpenedOn(null)}>
                 {item.label}

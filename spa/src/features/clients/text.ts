@@ -77,6 +77,11 @@ export const clientsText = {
   bulkInviteBody:
     "Le contact de chaque client reçoit un lien d'activation à usage unique vers son espace entreprise. Un client déjà invité reçoit un nouveau lien ; le précédent cesse de fonctionner.",
   sendInvitations: "Envoyer les invitations",
+  bulkRemind: "Relancer",
+  bulkRemindTitle: (count: number) => `Relancer ${count > 1 ? `${count} clients` : "1 client"}`,
+  bulkRemindBody:
+    "Le contact de chaque client invité reçoit un nouveau lien d'activation ; le précédent cesse de fonctionner. La relance est comptée sur la fiche du client.",
+  sendReminders: "Envoyer les relances",
   sending: "Envoi…",
   bulkEinvoicing: "Activer la facturation électronique",
   bulkEinvoicingTitle: (count: number) =>

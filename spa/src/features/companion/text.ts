@@ -36,6 +36,7 @@ export const companionText = {
     enrolledHelp:
       "Pour vous connecter sur un ordinateur, ouvrez Comptoir : scannez le code QR affiché avec l'appareil photo de ce téléphone, puis approuvez.",
     openActivity: "Voir mon activité",
+    openUpload: "Déposer un document",
     deviceName: (description: string) => `Téléphone (${description})`,
   },
   approval: {
@@ -64,5 +65,45 @@ export const companionText = {
     pageTitle: "Mon activité",
     intro: "Les connexions approuvées, les appareils et les autres événements de votre compte.",
     loading: "Chargement…",
+  },
+  upload: {
+    pageTitle: "Déposer un document",
+    intro: (workspace: string) =>
+      `Photographiez une facture, un ticket ou un relevé, ou choisissez un PDF : il arrive dans l'espace « ${workspace} ».`,
+    loading: "Préparation…",
+    noWorkspace: "Votre compte n'a accès à aucun espace de travail actif.",
+    notAllowed: "Vos rôles dans cet espace ne permettent pas de déposer des documents.",
+    client: "Client",
+    chooseClient: "Choisissez un client",
+    noClients: "Aucun client ne vous est accessible pour le moment.",
+    type: "Type de document",
+    types: {
+      invoice: "Facture",
+      statement: "Relevé",
+      shared: "Document partagé",
+      other: "Autre",
+    } as Record<string, string>,
+    fileLegend: "Document",
+    takePhoto: "Prendre une photo",
+    chooseFile: "Choisir un fichier",
+    fileHelp: "Photo (JPEG, PNG, HEIC) ou PDF.",
+    chosen: (name: string, size: string) => `Fichier choisi : ${name} (${size})`,
+    send: "Envoyer",
+    sending: (percent: number) => `Envoi en cours : ${percent} %`,
+    progress: "Progression de l'envoi",
+    sentTitle: (title: string) => `« ${title} » a été déposé.`,
+    sentHelp: "Votre cabinet le retrouve dans l'espace documents.",
+    resultHeading: "Document déposé",
+    resultType: "Type",
+    resultDate: "Date du document",
+    resultSize: "Taille",
+    resultEinvoice: "Facture électronique reconnue",
+    another: "Déposer un autre document",
+    bytes: (size: number) =>
+      size < 1024
+        ? `${size} o`
+        : size < 1024 * 1024
+          ? `${(size / 1024).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Ko`
+          : `${(size / 1024 / 1024).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Mo`,
   },
 } as const;

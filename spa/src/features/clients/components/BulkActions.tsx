@@ -12,7 +12,7 @@ import { clientsText } from "../text";
 import { Modal } from "./Modal";
 import { SubscriptionFields, emptySubscription, type SubscriptionDraft } from "./SubscriptionFields";
 
-type BulkAction = "assign" | "unassign" | "subscription" | "invite" | "einvoicing";
+type BulkAction = "assign" | "unassign" | "subscription" | "invite" | "remind" | "einvoicing";
 
 /** One client's result; invitations and activations also say what happened (`outcome`). */
 export type BulkOutcomeItem = BulkItemResult & { outcome?: string | null };
@@ -51,6 +51,7 @@ export function BulkActionBar({
     { action: "unassign", label: clientsText.bulkUnassign, shown: canManage && canPickAccountants },
     { action: "subscription", label: clientsText.bulkSubscription, shown: canManage },
     { action: "invite", label: clientsText.bulkInvite, shown: canManage },
+    { action: "remind", label: clientsText.bulkRemind, shown: canManage },
     { action: "einvoicing", label: clientsText.bulkEinvoicing, shown: canManageEinvoicing },
   ];
   const finish = (action: BulkAction, results: BulkOutcomeItem[], jobId?: string) => {
@@ -94,7 +95,23 @@ export function BulkActionBar({
         />
       </Modal>
       <Modal open={open === "invite"} title={clientsText.bulkInviteTitle(count)} onClose={() => setOpen(null)}>
-        <BulkInviteForm clientIds={selectedIds} onCancel={() => setOpen(null)} onDone={(results) => finish("invite", results)} />
+        <BulkInviteForm
+          clientIds={selectedIds}
+          body={clientsText.bulkInviteBody}
+          submitLabel={clientsText.sendInvitations}
+          onCancel={() => setOpen(null)}
+          onDone={(results) => finish("invite", results)}
+        />
+      </Modal>
+      {/* The same operation: every sending issues a new link and the previous one dies. */}
+      <Modal open={open === "remind"} title={clientsText.bulkRemindTitle(count)} onClose={() => setOpen(null)}>
+        <BulkInviteForm
+          clientIds={selectedIds}
+          body={clientsText.bulkRemindBody}
+          submitLabel={clientsText.sendReminders}
+          onCancel={() => setOpen(null)}
+          onDone={(results) => finish("remind", results)}
+        />
       </Modal>
       <Modal open={open === "einvoicing"} title={clientsText.bulkEinvoicingTitle(count)} onClose={() => setOpen(null)}>
         <BulkEinvoicingForm
@@ -220,10 +237,14 @@ function BulkSubscriptionForm({
 
 function BulkInviteForm({
   clientIds,
+  body,
+  submitLabel,
   onCancel,
   onDone,
 }: {
   clientIds: readonly string[];
+  body: string;
+  submitLabel: string;
   onCancel: () => void;
   onDone: (results: BulkOutcomeItem[]) => void;
 }) {
@@ -234,14 +255,14 @@ function BulkInviteForm({
   };
   return (
     <form className="form" onSubmit={submit}>
-      <p>{clientsText.bulkInviteBody}</p>
+      <p>{body}</p>
       {invite.error instanceof ApiProblem && <ProblemMessage problem={invite.error} />}
       <div className="dialog__actions">
         <button type="button" className="button" onClick={onCancel}>
           {clientsText.cancel}
         </button>
         <button type="submit" className="button button--primary" disabled={invite.isPending}>
-          {invite.isPending ? clientsText.sending : clientsText.sendInvitations}
+          {invite.isPending ? clientsText.sending : submitLabel}
         </button>
       </div>
     </form>

@@ -105,9 +105,14 @@ function ThisPhone({ enroll }: { enroll: ReturnType<typeof useEnrollThisDevice> 
           <StatusIndicator status="up" label={text.enrolledTitle} />
           <p>{text.enrolledHelp}</p>
         </div>
-        <p>
-          <Link to="/mobile/activite">{text.openActivity}</Link>
-        </p>
+        <ul className="public__links">
+          <li>
+            <Link to="/mobile/deposer">{text.openUpload}</Link>
+          </li>
+          <li>
+            <Link to="/mobile/activite">{text.openActivity}</Link>
+          </li>
+        </ul>
       </section>
     );
   }

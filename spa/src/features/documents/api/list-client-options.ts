@@ -15,10 +15,12 @@ export async function listClientOptions(signal?: AbortSignal): Promise<ClientOpt
   return page.items.map((client) => ({ id: client.id, name: client.legal_name }));
 }
 
-export function useClientOptions() {
+/** Off in a company's space: its users may not list clients (and have one). */
+export function useClientOptions(enabled = true) {
   return useQuery({
     queryKey: ["documents", "client-options"],
     queryFn: ({ signal }) => listClientOptions(signal),
     staleTime: 60_000,
+    enabled,
   });
 }

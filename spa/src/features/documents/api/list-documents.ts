@@ -12,6 +12,7 @@ export const PAGE_SIZE = 50;
 
 export interface DocumentFilters {
   client_id?: string | undefined;
+  folder_id?: string | undefined;
   type?: DocumentType | undefined;
   date_from?: string | undefined;
   date_to?: string | undefined;
@@ -25,7 +26,7 @@ export const documentsQueryKey = ["documents"] as const;
 
 export function listDocuments(filters: DocumentFilters, cursor: string | null, signal?: AbortSignal) {
   const query: Record<string, string | number> = { limit: PAGE_SIZE, sort: filters.sort };
-  for (const key of ["client_id", "type", "date_from", "date_to"] as const) {
+  for (const key of ["client_id", "folder_id", "type", "date_from", "date_to"] as const) {
     const value = filters[key];
     if (value) query[key] = value;
   }

@@ -12,10 +12,13 @@ import { EinvoiceBadge } from "./EinvoiceBadge";
 export function DocumentDialog({
   documentId,
   clientName,
+  folderName,
   onClose,
 }: {
   documentId: string | null;
-  clientName: (id: string) => string;
+  /** Only in a firm: a company's space has one client. */
+  clientName: ((id: string) => string) | undefined;
+  folderName: ((id: string | null) => string) | undefined;
   onClose: () => void;
 }) {
   const document = useDocument(documentId);
@@ -24,7 +27,7 @@ export function DocumentDialog({
     <ModalDialog open={documentId !== null} title={detail?.title ?? documentsText.preview} wide onClose={onClose}>
       {document.error instanceof ApiProblem && <ProblemMessage problem={document.error} />}
       {!detail && !document.error && <p role="status">{documentsText.loading}</p>}
-      {detail && <DocumentBody detail={detail} clientName={clientName} />}
+      {detail && <DocumentBody detail={detail} clientName={clientName} folderName={folderName} />}
       <div className="dialog__actions">
         {detail && (
           <a className="button" href={contentUrl(detail.id)} download={detail.original_filename}>
@@ -39,7 +42,15 @@ export function DocumentDialog({
   );
 }
 
-function DocumentBody({ detail, clientName }: { detail: DocumentDetail; clientName: (id: string) => string }) {
+function DocumentBody({
+  detail,
+  clientName,
+  folderName,
+}: {
+  detail: DocumentDetail;
+  clientName: ((id: string) => string) | undefined;
+  folderName: ((id: string | null) => string) | undefined;
+}) {
   const fields = documentsText.fields;
   const none = documentsText.none;
   const amount = (value: string | null) => (value ? formatAmount(value, detail.currency ?? "EUR") : none);
@@ -51,7 +62,8 @@ function DocumentBody({ detail, clientName }: { detail: DocumentDetail; clientNa
       <div className="doc-detail__meta">
         <h3>{documentsText.metadata}</h3>
         <dl className="doc-fields">
-          <Field label={fields.client}>{clientName(detail.client_id)}</Field>
+          {clientName && <Field label={fields.client}>{clientName(detail.client_id)}</Field>}
+          {folderName && <Field label={fields.folder}>{folderName(detail.folder_id)}</Field>}
           <Field label={fields.type}>{documentsText.typeSingular[detail.type]}</Field>
           <Field label={fields.file}>{detail.original_filename}</Field>
           <Field label={fields.size}>{documentsText.bytes(detail.size)}</Field>

@@ -1,11 +1,13 @@
 import { useId, useMemo, useState } from "react";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
+import { DateField } from "@/components/DateField";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { formatAmount, formatDate } from "@/lib/format";
 import { useCan } from "@/lib/permissions";
 import { ApiProblem } from "@/lib/problem";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { useDeleteDocument } from "../api/delete-document";
+import { useOwnClientId } from "../api/get-own-client";
 import { useClientOptions } from "../api/list-client-options";
 import {
   DOCUMENT_SORTS,
@@ -16,26 +18,55 @@ import {
   type DocumentSort,
   type DocumentType,
 } from "../api/list-documents";
+import { useFolders } from "../api/list-folders";
+import { folderPath } from "../folder-tree";
 import { DocumentPermission } from "../permissions";
 import { documentsText } from "../text";
 import { DocumentDialog } from "./DocumentDialog";
 import { EinvoiceBadge } from "./EinvoiceBadge";
+import { FoldersPanel } from "./FoldersPanel";
 import { UploadDialog } from "./UploadDialog";
 
-/** « Documents clients »: the cross-client list, its filters and counts, upload, preview, delete. */
+/** « Documents clients »: the cross-client list, its filters and counts, folders, upload, preview, delete. */
 export function DocumentsPage() {
+  return <DocumentsWorkspace space="firm" />;
+}
+
+/** A client company's own space: its documents and the folders it shares with its firm. */
+export function CompanyDocumentsPage() {
+  return <DocumentsWorkspace space="company" />;
+}
+
+/**
+ * One screen for both sides of the sharing space. A firm picks the client (filter, column,
+ * upload); a company user has one, which the API scopes to by itself.
+ */
+function DocumentsWorkspace({ space }: { space: "firm" | "company" }) {
+  const inFirm = space === "firm";
   const can = useCan();
   const canWrite = can(DocumentPermission.WRITE);
   const [filters, setFilters] = useState<Omit<DocumentFilters, "q">>({ sort: "-date" });
   const [typed, setTyped] = useState("");
   const q = useDebouncedValue(typed.trim());
-  const query: DocumentFilters = { ...filters, q: q.length >= 2 ? q : undefined };
+  const periodReversed = Boolean(filters.date_from && filters.date_to && filters.date_from > filters.date_to);
+  const query: DocumentFilters = {
+    ...filters,
+    date_to: periodReversed ? undefined : filters.date_to,
+    q: q.length >= 2 ? q : undefined,
+  };
   const documents = useDocuments(query);
   const rows = useMemo(() => documents.data?.pages.flatMap((page) => page.items) ?? [], [documents.data]);
   const counts = documents.data?.pages[0]?.counts ?? null;
-  const clients = useClientOptions();
+  const clients = useClientOptions(inFirm);
   const clientNames = useMemo(() => new Map((clients.data ?? []).map((client) => [client.id, client.name])), [clients.data]);
-  const filtered = Boolean(filters.client_id || filters.type || filters.date_from || filters.date_to || q);
+  const ownClient = useOwnClientId(!inFirm);
+  // Whose folders: the client filtered on (firm), or the company's own once known.
+  const folderClientId = inFirm ? filters.client_id : (ownClient.data ?? undefined);
+  const folders = useFolders(folderClientId);
+  const folderList = useMemo(() => folders.data ?? [], [folders.data]);
+  const filtered = Boolean(filters.client_id || filters.folder_id || filters.type || filters.date_from || filters.date_to || q);
+  const clientName = (id: string) => clientNames.get(id) ?? documentsText.none;
+  const folderName = (id: string | null) => (id ? folderPath(folderList, id) || documentsText.none : documentsText.none);
 
   const [uploadOpen, setUploadOpen] = useState(false);
   const [openedId, setOpenedId] = useState<string | null>(null);
@@ -50,8 +81,8 @@ export function DocumentsPage() {
     <>
       <div className="page-header">
         <div>
-          <h1>{documentsText.pageTitle}</h1>
-          <p className="lead">{documentsText.intro}</p>
+          <h1>{inFirm ? documentsText.pageTitle : documentsText.companyPageTitle}</h1>
+          <p className="lead">{inFirm ? documentsText.intro : documentsText.companyIntro}</p>
         </div>
         {canWrite && (
           <div className="toolbar">
@@ -81,21 +112,23 @@ export function DocumentsPage() {
             onChange={(event) => setTyped(event.target.value)}
           />
         </div>
-        <div className="field">
-          <label htmlFor={field("client")}>{documentsText.filterClient}</label>
-          <select
-            id={field("client")}
-            value={filters.client_id ?? ""}
-            onChange={(event) => setFilters({ ...filters, client_id: event.target.value || undefined })}
-          >
-            <option value="">{documentsText.filterAllClients}</option>
-            {(clients.data ?? []).map((client) => (
-              <option key={client.id} value={client.id}>
-                {client.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        {inFirm && (
+          <div className="field">
+            <label htmlFor={field("client")}>{documentsText.filterClient}</label>
+            <select
+              id={field("client")}
+              value={filters.client_id ?? ""}
+              onChange={(event) => setFilters({ ...filters, client_id: event.target.value || undefined, folder_id: undefined })}
+            >
+              <option value="">{documentsText.filterAllClients}</option>
+              {(clients.data ?? []).map((client) => (
+                <option key={client.id} value={client.id}>
+                  {client.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <div className="field">
           <label htmlFor={field("type")}>{documentsText.filterType}</label>
           <select
@@ -111,26 +144,17 @@ export function DocumentsPage() {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor={field("from")}>{documentsText.filterFrom}</label>
-          <input
-            id={field("from")}
-            type="date"
-            value={filters.date_from ?? ""}
-            max={filters.date_to}
-            onChange={(event) => setFilters({ ...filters, date_from: event.target.value || undefined })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={field("to")}>{documentsText.filterTo}</label>
-          <input
-            id={field("to")}
-            type="date"
-            value={filters.date_to ?? ""}
-            min={filters.date_from}
-            onChange={(event) => setFilters({ ...filters, date_to: event.target.value || undefined })}
-          />
-        </div>
+        <DateField
+          label={documentsText.filterFrom}
+          value={filters.date_from}
+          onChange={(date_from) => setFilters({ ...filters, date_from })}
+        />
+        <DateField
+          label={documentsText.filterTo}
+          value={filters.date_to}
+          error={periodReversed ? documentsText.periodReversed : undefined}
+          onChange={(date_to) => setFilters({ ...filters, date_to })}
+        />
         <div className="field">
           <label htmlFor={field("sort")}>{documentsText.sortLabel}</label>
           <select
@@ -178,45 +202,62 @@ export function DocumentsPage() {
         </ul>
       )}
 
-      {documents.error instanceof ApiProblem && <ProblemMessage problem={documents.error} />}
-      {documents.isPending && <p role="status">{documentsText.loading}</p>}
-      {documents.data && rows.length === 0 && (
-        <p className="empty card">{filtered ? documentsText.empty : documentsText.emptyAll}</p>
-      )}
-      {rows.length > 0 && (
-        <DocumentsTable
-          rows={rows}
-          clientName={(id) => clientNames.get(id) ?? documentsText.none}
+      <div className="doc-layout">
+        <FoldersPanel
+          clientId={folderClientId}
+          folders={folderList}
+          loading={folders.isLoading}
+          problem={folders.error instanceof ApiProblem ? folders.error : null}
+          emptyHint={inFirm ? documentsText.folders.pickClient : documentsText.folders.beforeFirstDocument}
+          selectedId={filters.folder_id}
           canWrite={canWrite}
-          busy={documents.isFetching && !documents.isFetchingNextPage}
-          onOpen={setOpenedId}
-          onDelete={(row) => setToDelete({ id: row.id, title: row.title })}
+          onSelect={(folder_id) => setFilters({ ...filters, folder_id })}
+          onNotice={setNotice}
         />
-      )}
-      {rows.length > 0 && (
-        <div className="list-footer">
-          <p className="muted" aria-live="polite">
-            {documentsText.shownCount(rows.length)}
-            {!documents.hasNextPage && ` ${documentsText.endOfList}`}
-          </p>
-          {documents.hasNextPage && (
-            <button
-              type="button"
-              className="button"
-              disabled={documents.isFetchingNextPage}
-              onClick={() => void documents.fetchNextPage()}
-            >
-              {documents.isFetchingNextPage ? documentsText.loadingMore : documentsText.loadMore}
-            </button>
+        <div className="doc-layout__list">
+          {documents.error instanceof ApiProblem && <ProblemMessage problem={documents.error} />}
+          {documents.isPending && <p role="status">{documentsText.loading}</p>}
+          {documents.data && rows.length === 0 && (
+            <p className="empty card">{filtered ? documentsText.empty : documentsText.emptyAll}</p>
+          )}
+          {rows.length > 0 && (
+            <DocumentsTable
+              rows={rows}
+              clientName={inFirm ? clientName : undefined}
+              folderName={folderClientId ? folderName : undefined}
+              canWrite={canWrite}
+              busy={documents.isFetching && !documents.isFetchingNextPage}
+              onOpen={setOpenedId}
+              onDelete={(row) => setToDelete({ id: row.id, title: row.title })}
+            />
+          )}
+          {rows.length > 0 && (
+            <div className="list-footer">
+              <p className="muted" aria-live="polite">
+                {documentsText.shownCount(rows.length)}
+                {!documents.hasNextPage && ` ${documentsText.endOfList}`}
+              </p>
+              {documents.hasNextPage && (
+                <button
+                  type="button"
+                  className="button"
+                  disabled={documents.isFetchingNextPage}
+                  onClick={() => void documents.fetchNextPage()}
+                >
+                  {documents.isFetchingNextPage ? documentsText.loadingMore : documentsText.loadMore}
+                </button>
+              )}
+            </div>
           )}
         </div>
-      )}
+      </div>
 
       {canWrite && (
         <UploadDialog
           open={uploadOpen}
-          clients={clients.data ?? []}
-          defaultClientId={filters.client_id}
+          clients={inFirm ? (clients.data ?? []) : undefined}
+          defaultClientId={folderClientId}
+          defaultFolderId={filters.folder_id}
           onClose={() => setUploadOpen(false)}
           onUploaded={(document) => {
             setUploadOpen(false);
@@ -226,7 +267,8 @@ export function DocumentsPage() {
       )}
       <DocumentDialog
         documentId={openedId}
-        clientName={(id) => clientNames.get(id) ?? documentsText.none}
+        clientName={inFirm ? clientName : undefined}
+        folderName={folderClientId ? folderName : undefined}
         onClose={() => setOpenedId(null)}
       />
       <ConfirmDialog
@@ -253,13 +295,17 @@ export function DocumentsPage() {
 function DocumentsTable({
   rows,
   clientName,
+  folderName,
   canWrite,
   busy,
   onOpen,
   onDelete,
 }: {
   rows: DocumentListItem[];
-  clientName: (id: string) => string;
+  /** Only in a firm: a company's space has one client. */
+  clientName: ((id: string) => string) | undefined;
+  /** Once the client's folders are known. */
+  folderName: ((id: string | null) => string) | undefined;
   canWrite: boolean;
   busy: boolean;
   onOpen: (id: string) => void;
@@ -273,7 +319,8 @@ function DocumentsTable({
         <thead>
           <tr>
             <th scope="col">{columns.document}</th>
-            <th scope="col">{columns.client}</th>
+            {clientName && <th scope="col">{columns.client}</th>}
+            {folderName && <th scope="col">{columns.folder}</th>}
             <th scope="col">{columns.type}</th>
             <th scope="col">{columns.date}</th>
             <th scope="col">{columns.number}</th>
@@ -303,7 +350,8 @@ function DocumentsTable({
                 </button>
                 <EinvoiceBadge status={row.einvoice_status} format={row.einvoice_format} />
               </td>
-              <td>{clientName(row.client_id)}</td>
+              {clientName && <td>{clientName(row.client_id)}</td>}
+              {folderName && <td>{folderName(row.folder_id)}</td>}
               <td>{documentsText.typeSingular[row.type]}</td>
               <td>
                 <time dateTime={row.document_date}>{formatDate(row.document_date)}</time>

@@ -1,29 +1,45 @@
 import { useId, useState, type FormEvent } from "react";
+import { DateField } from "@/components/DateField";
 import { ModalDialog } from "@/components/ModalDialog";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { ApiProblem } from "@/lib/problem";
 import type { ClientOption } from "../api/list-client-options";
 import { DOCUMENT_TYPES, type DocumentType } from "../api/list-documents";
+import { useFolders } from "../api/list-folders";
 import { useUploadDocument, type UploadedDocument } from "../api/upload-document";
+import { folderRows } from "../folder-tree";
 import { documentsText } from "../text";
 
-/** « Déposer un document »: client, type and file, sent with a progress bar. */
+/**
+ * « Déposer un document »: client (in a firm), folder, type, date and file, sent with a
+ * progress bar. In a company's space there is no client to choose: the API takes its own.
+ */
 export function UploadDialog({
   open,
   clients,
   defaultClientId,
+  defaultFolderId,
   onClose,
   onUploaded,
 }: {
   open: boolean;
-  clients: readonly ClientOption[];
+  /** The firm's clients to choose from; undefined in a company's space. */
+  clients: readonly ClientOption[] | undefined;
+  /** The client preselected (firm) or the company's own, once known (its folders). */
   defaultClientId: string | undefined;
+  defaultFolderId: string | undefined;
   onClose: () => void;
   onUploaded: (document: UploadedDocument) => void;
 }) {
   return (
     <ModalDialog open={open} title={documentsText.uploadTitle} description={documentsText.uploadDescription} onClose={onClose}>
-      <UploadForm clients={clients} defaultClientId={defaultClientId} onClose={onClose} onUploaded={onUploaded} />
+      <UploadForm
+        clients={clients}
+        defaultClientId={defaultClientId}
+        defaultFolderId={defaultFolderId}
+        onClose={onClose}
+        onUploaded={onUploaded}
+      />
     </ModalDialog>
   );
 }
@@ -31,43 +47,82 @@ export function UploadDialog({
 function UploadForm({
   clients,
   defaultClientId,
+  defaultFolderId,
   onClose,
   onUploaded,
 }: {
-  clients: readonly ClientOption[];
+  clients: readonly ClientOption[] | undefined;
   defaultClientId: string | undefined;
+  defaultFolderId: string | undefined;
   onClose: () => void;
   onUploaded: (document: UploadedDocument) => void;
 }) {
   const ids = useId();
+  const choosesClient = clients !== undefined;
   const [clientId, setClientId] = useState(defaultClientId ?? "");
+  const [folderId, setFolderId] = useState(defaultFolderId ?? "");
   const [type, setType] = useState<DocumentType>("invoice");
+  const [documentDate, setDocumentDate] = useState<string | undefined>(undefined);
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
+  const folders = useFolders(clientId || undefined);
   const upload = useUploadDocument(setProgress);
   const percent = Math.round((progress ?? 0) * 100);
+  const ready = file !== null && (!choosesClient || clientId !== "");
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!clientId || !file) return;
+    if (!file || !ready) return;
     setProgress(0);
-    upload.mutate({ clientId, type, file }, { onSuccess: onUploaded });
+    upload.mutate(
+      {
+        clientId: choosesClient ? clientId : undefined,
+        folderId: folderId || undefined,
+        type,
+        documentDate,
+        file,
+      },
+      { onSuccess: onUploaded },
+    );
   };
 
   return (
     <form className="stack" onSubmit={submit}>
       {upload.error instanceof ApiProblem && <ProblemMessage problem={upload.error} />}
-      <div className="field">
-        <label htmlFor={`${ids}-client`}>{documentsText.uploadClient}</label>
-        <select id={`${ids}-client`} required value={clientId} onChange={(event) => setClientId(event.target.value)}>
-          <option value="">{documentsText.uploadChooseClient}</option>
-          {clients.map((client) => (
-            <option key={client.id} value={client.id}>
-              {client.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      {choosesClient && (
+        <div className="field">
+          <label htmlFor={`${ids}-client`}>{documentsText.uploadClient}</label>
+          <select
+            id={`${ids}-client`}
+            required
+            value={clientId}
+            onChange={(event) => {
+              setClientId(event.target.value);
+              setFolderId("");
+            }}
+          >
+            <option value="">{documentsText.uploadChooseClient}</option>
+            {clients.map((client) => (
+              <option key={client.id} value={client.id}>
+                {client.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {folders.data && folders.data.length > 0 && (
+        <div className="field">
+          <label htmlFor={`${ids}-folder`}>{documentsText.uploadFolder}</label>
+          <select id={`${ids}-folder`} value={folderId} onChange={(event) => setFolderId(event.target.value)}>
+            <option value="">{documentsText.uploadNoFolder}</option>
+            {folderRows(folders.data).map(({ folder, depth }) => (
+              <option key={folder.id} value={folder.id}>
+                {`${"\u00a0\u00a0".repeat(depth)}${folder.name}`}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       <div className="field">
         <label htmlFor={`${ids}-type`}>{documentsText.uploadType}</label>
         <select id={`${ids}-type`} value={type} onChange={(event) => setType(event.target.value as DocumentType)}>
@@ -78,6 +133,12 @@ function UploadForm({
           ))}
         </select>
       </div>
+      <DateField
+        label={documentsText.uploadDate}
+        hint={documentsText.uploadDateHint}
+        value={documentDate}
+        onChange={setDocumentDate}
+      />
       <div className="field">
         <label htmlFor={`${ids}-file`}>{documentsText.uploadFile}</label>
         <input
@@ -100,7 +161,7 @@ function UploadForm({
         <button type="button" className="button" onClick={onClose} disabled={upload.isPending}>
           {documentsText.cancel}
         </button>
-        <button type="submit" className="button button--primary" disabled={upload.isPending || !clientId || !file}>
+        <button type="submit" className="button button--primary" disabled={upload.isPending || !ready}>
           {documentsText.uploadSubmit}
         </button>
       </div>

@@ -1,0 +1,29 @@
+import { useQuery } from "@tanstack/react-query";
+import { api, bearer, unwrap } from "@/api/client";
+
+export interface DeviceClientOption {
+  id: string;
+  name: string;
+}
+
+// Operation `clients:list_clients` with the phone's device session, for a firm user's client
+// picker: the clients this user may see (a Comptable, the assigned ones), the first 200 by name.
+export async function listDeviceClients(accessToken: string, signal?: AbortSignal): Promise<DeviceClientOption[]> {
+  const page = await unwrap(
+    api.GET("/api/v1/clients", {
+      params: { query: { limit: 200, sort: "name" } },
+      headers: bearer(accessToken),
+      signal: signal ?? null,
+    }),
+  );
+  return page.items.map((client) => ({ id: client.id, name: client.legal_name }));
+}
+
+export function useDeviceClients(accessToken: string | undefined, enabled: boolean) {
+  return useQuery({
+    queryKey: ["companion", "clients"],
+    queryFn: ({ signal }) => listDeviceClients(accessToken ?? "", signal),
+    enabled: accessToken !== undefined && enabled,
+    staleTime: 60_000,
+  });
+}
