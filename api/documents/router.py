@@ -342,7 +342,12 @@ async def download_document(
     dependencies=[ReadOnly],
 )
 async def list_folders(
-    session: DbSession, principal: DocumentsRead, client_id: uuid.UUID
+    session: DbSession,
+    principal: DocumentsRead,
+    client_id: Annotated[
+        uuid.UUID | None,
+        Query(description="Omitted by a company user: its own space."),
+    ] = None,
 ) -> list[FolderOut]:
     """A client's folders (flat, with `parent_id`), sorted by name."""
     folders = await service.list_folders(session, principal, client_id)

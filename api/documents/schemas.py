@@ -113,7 +113,11 @@ class FolderOut(BaseModel):
 class FolderCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    client_id: uuid.UUID
+    client_id: uuid.UUID | None = Field(
+        default=None,
+        description="Omitted by a company user: its own space (required when several clients "
+        "are possible).",
+    )
     name: str = Field(min_length=1, max_length=120, examples=["Contrats"])
     parent_id: uuid.UUID | None = None
 

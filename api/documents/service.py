@@ -635,11 +635,12 @@ async def _readable_folder(
 
 
 async def list_folders(
-    session: AsyncSession, principal: Principal, client_id: uuid.UUID
+    session: AsyncSession, principal: Principal, client_id: uuid.UUID | None
 ) -> Sequence[Folder]:
-    if await repository.get_readable_client(session, principal, client_id) is None:
-        raise DocumentClientNotFound()
-    return await repository.folders_of(session, client_id)
+    """A client's folders; without `client_id`, those of the one client the caller can see
+    (a company user's own space), as for an upload."""
+    client = await _target_client(session, principal, client_id)
+    return await repository.folders_of(session, client.id)
 
 
 def _folder_name(name: str) -> str:
@@ -701,13 +702,11 @@ async def create_folder(
     session: AsyncSession,
     principal: Principal,
     requester: ClientInfo,
-    client_id: uuid.UUID,
+    client_id: uuid.UUID | None,
     name: str,
     parent_id: uuid.UUID | None,
 ) -> Folder:
-    client = await repository.get_readable_client(session, principal, client_id)
-    if client is None:
-        raise DocumentClientNotFound()
+    client = await _target_client(session, principal, client_id)
     if parent_id is not None:
         parent = await _readable_folder(session, principal, parent_id)
         if parent.client_id != client.id:

@@ -350,3 +350,28 @@ async def test_folders_are_created_renamed_moved_and_deleted_when_empty(
         "folder.moved",
     ]
     assert await actions(session, contracts["id"]) == ["folder.created", "folder.deleted"]
+
+
+async def test_a_company_user_manages_its_folders_without_naming_its_client(
+    client: httpx.AsyncClient, space: Space
+) -> None:
+    """A company user cannot list clients; like an upload, its folders need no client id."""
+    headers = space.headers["company_user"]
+    before = await client.get("/api/v1/folders", headers=headers)
+    created = await client.post("/api/v1/folders", headers=headers, json={"name": "Contrats"})
+    listed = await client.get("/api/v1/folders", headers=headers)
+    # The owner sees many clients: it must say which one.
+    ambiguous = await client.post(
+        "/api/v1/folders", headers=space.headers["owner"], json={"name": "Contrats"}
+    )
+    owner_view = await client.get(
+        "/api/v1/folders", params={"client_id": str(space.client_a)}, headers=space.headers["owner"]
+    )
+
+    assert before.status_code == 200 and before.json() == []
+    assert created.status_code == 201
+    assert created.json()["client_id"] == str(space.client_a)
+    assert [folder["name"] for folder in listed.json()] == ["Contrats"]
+    assert ambiguous.status_code == 422
+    assert ambiguous.json()["code"] == "client-required"
+    assert [folder["name"] for folder in owner_view.json()] == ["Contrats"]

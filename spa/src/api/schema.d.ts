@@ -2765,9 +2765,9 @@ export interface components {
         FolderCreate: {
             /**
              * Client Id
-             * Format: uuid
+             * @description Omitted by a company user: its own space (required when several clients are possible).
              */
-            client_id: string;
+            client_id?: string | null;
             /**
              * Name
              * @example Contrats
@@ -5315,8 +5315,9 @@ export interface operations {
     };
     "documents:list_folders": {
         parameters: {
-            query: {
-                client_id: string;
+            query?: {
+                /** @description Omitted by a company user: its own space. */
+                client_id?: string | null;
             };
             header?: never;
             path?: never;

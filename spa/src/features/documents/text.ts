@@ -91,7 +91,6 @@ export const documentsText = {
     all: "Tous les documents",
     pickClient: "Choisissez un client dans le filtre pour voir et organiser ses dossiers partagés.",
     noneYet: "Aucun dossier pour le moment.",
-    beforeFirstDocument: "Vos dossiers partagés apparaîtront après votre premier dépôt.",
     loading: "Chargement des dossiers…",
     create: "Nouveau dossier",
     rename: "Renommer",

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
-import { foldersQueryKey } from "./list-folders";
+import { allFoldersQueryKey, clientParam } from "./list-folders";
 
 export interface NewFolder {
   clientId: string;
@@ -10,13 +10,13 @@ export interface NewFolder {
 
 // Operation `documents:create_folder`: names are unique per parent (409 otherwise).
 export function createFolder({ clientId, name, parentId }: NewFolder) {
-  return unwrap(api.POST("/api/v1/folders", { body: { client_id: clientId, name, parent_id: parentId } }));
+  return unwrap(api.POST("/api/v1/folders", { body: { client_id: clientParam(clientId), name, parent_id: parentId } }));
 }
 
 export function useCreateFolder() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: createFolder,
-    onSuccess: (folder) => queryClient.invalidateQueries({ queryKey: foldersQueryKey(folder.client_id) }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: allFoldersQueryKey }),
   });
 }

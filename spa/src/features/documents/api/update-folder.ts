@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
-import { foldersQueryKey } from "./list-folders";
+import { allFoldersQueryKey } from "./list-folders";
 
 /** A new name, a new parent (null: the top level), or both. */
 export interface FolderChange {
@@ -21,6 +21,6 @@ export function useUpdateFolder() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: updateFolder,
-    onSuccess: (folder) => queryClient.invalidateQueries({ queryKey: foldersQueryKey(folder.client_id) }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: allFoldersQueryKey }),
   });
 }

@@ -7,7 +7,6 @@ import { useCan } from "@/lib/permissions";
 import { ApiProblem } from "@/lib/problem";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { useDeleteDocument } from "../api/delete-document";
-import { useOwnClientId } from "../api/get-own-client";
 import { useClientOptions } from "../api/list-client-options";
 import {
   DOCUMENT_SORTS,
@@ -18,7 +17,7 @@ import {
   type DocumentSort,
   type DocumentType,
 } from "../api/list-documents";
-import { useFolders } from "../api/list-folders";
+import { OWN_SPACE, useFolders } from "../api/list-folders";
 import { folderPath } from "../folder-tree";
 import { DocumentPermission } from "../permissions";
 import { documentsText } from "../text";
@@ -59,9 +58,8 @@ function DocumentsWorkspace({ space }: { space: "firm" | "company" }) {
   const counts = documents.data?.pages[0]?.counts ?? null;
   const clients = useClientOptions(inFirm);
   const clientNames = useMemo(() => new Map((clients.data ?? []).map((client) => [client.id, client.name])), [clients.data]);
-  const ownClient = useOwnClientId(!inFirm);
-  // Whose folders: the client filtered on (firm), or the company's own once known.
-  const folderClientId = inFirm ? filters.client_id : (ownClient.data ?? undefined);
+  // Whose folders: the client filtered on (firm), or the company's own space.
+  const folderClientId = inFirm ? filters.client_id : OWN_SPACE;
   const folders = useFolders(folderClientId);
   const folderList = useMemo(() => folders.data ?? [], [folders.data]);
   const filtered = Boolean(filters.client_id || filters.folder_id || filters.type || filters.date_from || filters.date_to || q);
@@ -208,7 +206,7 @@ function DocumentsWorkspace({ space }: { space: "firm" | "company" }) {
           folders={folderList}
           loading={folders.isLoading}
           problem={folders.error instanceof ApiProblem ? folders.error : null}
-          emptyHint={inFirm ? documentsText.folders.pickClient : documentsText.folders.beforeFirstDocument}
+          emptyHint={documentsText.folders.pickClient}
           selectedId={filters.folder_id}
           canWrite={canWrite}
           onSelect={(folder_id) => setFilters({ ...filters, folder_id })}
