@@ -13,6 +13,7 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    bindparam,
     delete,
     exists,
     func,
@@ -24,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from api.clients.policy import can_read_all_clients
 from api.core.authz import Principal, Role
@@ -410,11 +411,18 @@ async def import_rows_creating(
     wanted = sorted(set(sirens))
     found: dict[str, int] = {}
     for start in range(0, len(wanted), 500):
+        # The SIRENs are written into the SQL (quoted by the dialect), not bound: PostgreSQL
+        # then hashes the list once. Bound, the statement is prepared once per connection
+        # and, after five runs, planned generically: each of the import's rows was compared
+        # with the 500 parameters one by one (80 ms a batch at 10,000 rows, not 2 ms).
+        chunk: BindParameter[list[str]] = bindparam(
+            "sirens", wanted[start : start + 500], expanding=True, literal_execute=True
+        )
         rows = await session.execute(
             select(_import_row.c.siren, _import_row.c.row).where(
                 _import_row.c.import_id == import_id,
                 _import_row.c.outcome == ClientImportOutcome.CREATED.value,
-                _import_row.c.siren.in_(wanted[start : start + 500]),
+                _import_row.c.siren.in_(chunk),
             )
         )
         found.update((siren, row) for siren, row in rows)

@@ -1028,9 +1028,11 @@ async def import_rows(
     *,
     outcome: ClientImportOutcome | None = None,
     cursor: str | None = None,
-    limit: int = IMPORT_PAGE_SIZE,
+    limit: int | None = None,
 ) -> ImportRowsPage:
-    """One page of an import's report, in sheet order; the cursor is the last row served."""
+    """One page of an import's report, in sheet order (`limit` rows, by default
+    `IMPORT_PAGE_SIZE`); the cursor is the last row served."""
+    limit = limit or IMPORT_PAGE_SIZE
     after_row = 0
     if cursor is not None:
         (after_row,) = decode_cursor(cursor, 1)

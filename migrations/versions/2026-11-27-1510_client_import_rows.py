@@ -92,12 +92,6 @@ def upgrade() -> None:
         sa.Column("contact_last_name", sa.String(length=100), nullable=True),
         sa.Column("contact_email", sa.String(length=320), nullable=True),
         sa.Column("assignee_ids", sa.JSON(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["import_id"],
-            ["client_imports.id"],
-            name=op.f("fk_client_import_rows_import_id_client_imports"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("import_id", "row", name=op.f("pk_client_import_rows")),
     )
     with op.batch_alter_table("client_import_rows", schema=None) as batch_op:
@@ -109,8 +103,18 @@ def upgrade() -> None:
         )
 
     _reports_to_rows()
+    # Only now the foreign key: on SQLite, dropping `report` rebuilds `client_imports`, and
+    # dropping the old copy would cascade to the rows already referencing it.
     with op.batch_alter_table("client_imports", schema=None) as batch_op:
         batch_op.drop_column("report")
+    with op.batch_alter_table("client_import_rows", schema=None) as batch_op:
+        batch_op.create_foreign_key(
+            batch_op.f("fk_client_import_rows_import_id_client_imports"),
+            "client_imports",
+            ["import_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
 
 
 def downgrade() -> None:
