@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
+import orjson
 from sqlalchemy import (
+    JSON,
     Select,
     Table,
     and_,
@@ -399,9 +401,37 @@ async def delete_expired_imports(session: AsyncSession, now: datetime) -> None:
 
 
 async def insert_import_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """A batch of report rows in one multi-row INSERT (each dict has every column)."""
-    if rows:
+    """A batch of report rows (each dict has every column), in the request's transaction."""
+    if not rows:
+        return
+    connection = await session.connection()
+    if connection.dialect.name != "postgresql":
         await session.execute(_import_row.insert(), list(rows))
+        return
+    # PostgreSQL: COPY, binary. A multi-row INSERT of 500 rows × 25 columns spent most of
+    # its time binding 12,500 parameters one by one (a third of a 10,000-row dry run).
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None  # an open connection of the session's transaction
+    await driver.copy_records_to_table(
+        _import_row.name,
+        columns=IMPORT_ROW_COLUMNS,
+        records=[
+            tuple(
+                _json_text(row[name]) if name in _JSON_COLUMNS else row[name]
+                for name in IMPORT_ROW_COLUMNS
+            )
+            for row in rows
+        ],
+    )
+
+
+_JSON_COLUMNS = frozenset(
+    column.name for column in _import_row.columns if isinstance(column.type, JSON)
+)
+
+
+def _json_text(value: Any) -> str | None:
+    return None if value is None else orjson.dumps(value).decode()
 
 
 async def import_rows_creating(
