@@ -3,9 +3,12 @@ assigned clients)."""
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, BinaryIO, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
@@ -24,6 +27,7 @@ from api.clients.schemas import (
     ContactUpdate,
     ImportConfirmation,
     ImportCounts,
+    ImportOutcome,
     ImportReport,
     ImportRowOut,
     InvitationResults,
@@ -40,10 +44,17 @@ from api.companies.dependencies import CompanyRegistryDep
 from api.core.authz import Permission, Principal
 from api.core.db import DbSession, ReadOnly
 from api.core.errors import problem_responses
+from api.core.pagination import PageCursor
 from api.core.request_context import Client as Requester
 from api.core.responses import PlainJSONResponse
 from api.core.settings import Settings
-from api.models.client import ClientImport, ClientStatus, InvitationStatus, PaStatus
+from api.models.client import (
+    ClientImport,
+    ClientImportOutcome,
+    ClientStatus,
+    InvitationStatus,
+    PaStatus,
+)
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 
@@ -146,33 +157,50 @@ async def import_template(_principal: ClientsWrite) -> Response:
     return _xlsx(service.import_template(), "modele-import-clients.xlsx")
 
 
-def _report(client_import: ClientImport, unknown_columns: list[str]) -> ImportReport:
-    rows = [ImportRowOut.model_validate(row) for row in client_import.report]
+ImportPageLimit = Annotated[
+    int,
+    Query(
+        ge=1,
+        le=service.IMPORT_MAX_PAGE_SIZE,
+        description=f"Rows per page (≤ {service.IMPORT_MAX_PAGE_SIZE}).",
+    ),
+]
+
+
+def _rows(page: service.ImportRowsPage) -> list[ImportRowOut]:
+    return [ImportRowOut.model_validate(row, from_attributes=True) for row in page.rows]
+
+
+def _report(client_import: ClientImport, page: service.ImportRowsPage) -> ImportReport:
     return ImportReport(
         id=client_import.id,
         status=client_import.status.value,
         file_name=client_import.file_name,
         expires_at=client_import.expires_at,
-        unknown_columns=unknown_columns,
-        counts=ImportCounts(**service.import_counts(client_import.report)),
-        rows=rows,
+        unknown_columns=client_import.unknown_columns,
+        counts=ImportCounts(**service.import_counts(client_import)),
+        rows=_rows(page),
+        next_cursor=page.next_cursor,
     )
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The uploaded file, refused as soon as it passes `limit` (never buffered whole)."""
+@asynccontextmanager
+async def _spooled_body(request: Request, limit: int) -> AsyncIterator[BinaryIO]:
+    """The uploaded file in an anonymous temporary file, refused as soon as it passes
+    `limit`: the body is never held in memory, and the file is gone when the block ends."""
     declared = request.headers.get("content-length")
     too_large = SpreadsheetTooLarge(f"Le fichier dépasse {limit // (1024 * 1024)} Mo.")
     if declared and declared.isdigit() and int(declared) > limit:
         raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
+    with tempfile.TemporaryFile(prefix="comptoir-import-") as upload:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+            upload.write(chunk)
+        upload.seek(0)
+        yield upload
 
 
 @router.post(
@@ -195,23 +223,42 @@ async def upload_import(
     registry: CompanyRegistryDep,
     file_name: Annotated[str | None, Query(max_length=255)] = None,
 ) -> ImportReport:
-    """Upload an .xlsx (the file as the body): a dry-run report per row; nothing is created."""
+    """Upload an .xlsx (the file as the body): a dry-run report per row, its first page
+    here; nothing is created."""
     settings = _settings(request)
-    data = await _read_body(request, settings.client_import_max_bytes)
-    client_import, unknown_columns = await service.analyse_import(
-        session, registry, settings, principal, requester, data, file_name
-    )
-    return _report(client_import, unknown_columns)
+    async with _spooled_body(request, settings.client_import_max_bytes) as upload:
+        client_import = await service.analyse_import(
+            session, registry, settings, principal, requester, upload, file_name
+        )
+    return _report(client_import, await service.import_rows(session, client_import))
 
 
 @router.get(
-    "/imports/{import_id}", response_model=ImportReport, responses=problem_responses(401, 404)
+    "/imports/{import_id}",
+    response_model=ImportReport,
+    responses=problem_responses(401, 404, 422),
+    dependencies=[ReadOnly],
 )
 async def get_import(
-    import_id: uuid.UUID, session: DbSession, principal: ClientsWrite
+    import_id: uuid.UUID,
+    session: DbSession,
+    principal: ClientsWrite,
+    cursor: PageCursor = None,
+    limit: ImportPageLimit = service.IMPORT_PAGE_SIZE,
+    outcome: Annotated[
+        ImportOutcome | None, Query(description="Only the rows with this outcome.")
+    ] = None,
 ) -> ImportReport:
-    """An import's dry-run report."""
-    return _report(await service.get_import(session, principal, import_id), [])
+    """An import's report, a page of rows at a time (in sheet order)."""
+    client_import = await service.get_import(session, principal, import_id)
+    page = await service.import_rows(
+        session,
+        client_import,
+        outcome=ClientImportOutcome(outcome) if outcome else None,
+        cursor=cursor,
+        limit=limit,
+    )
+    return _report(client_import, page)
 
 
 @router.post(
@@ -223,13 +270,15 @@ async def confirm_import(
     import_id: uuid.UUID, session: DbSession, principal: ClientsWrite, requester: Requester
 ) -> ImportConfirmation:
     """Create the clients the dry run announced (rows already clients are skipped)."""
-    client_import, rows = await service.confirm_import(session, principal, requester, import_id)
-    created = sum(1 for row in rows if row["outcome"] == "created")
+    confirmed = await service.confirm_import(session, principal, requester, import_id)
+    page = await service.import_rows(session, confirmed.client_import)
     return ImportConfirmation(
-        id=client_import.id,
-        created=created,
-        skipped=len(rows) - created,
-        rows=[ImportRowOut.model_validate(row) for row in rows],
+        id=confirmed.client_import.id,
+        created=confirmed.created,
+        skipped=confirmed.skipped,
+        counts=ImportCounts(**service.import_counts(confirmed.client_import)),
+        rows=_rows(page),
+        next_cursor=page.next_cursor,
     )
 
 

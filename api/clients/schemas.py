@@ -211,15 +211,29 @@ class ImportReport(BaseModel):
     file_name: str | None
     expires_at: datetime
     unknown_columns: list[str] = Field(description="Headers that match no template column.")
-    counts: ImportCounts
-    rows: list[ImportRowOut]
+    counts: ImportCounts = Field(description="Rows per outcome, over the whole file.")
+    rows: list[ImportRowOut] = Field(
+        description="One page of the report, in sheet order (the upload answers the first)."
+    )
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to `GET /clients/imports/{import_id}` (with the same "
+        "`outcome`) for the next page; null on the last page."
+    )
 
 
 class ImportConfirmation(BaseModel):
     id: uuid.UUID
     created: int = Field(description="Clients created by this confirmation.")
-    skipped: int = Field(description="Rows that became duplicates since the dry run.")
-    rows: list[ImportRowOut]
+    skipped: int = Field(
+        description="Rows that became duplicates since the dry run (now reported as "
+        "`duplicate`, `already-client`)."
+    )
+    counts: ImportCounts = Field(description="Rows per outcome, after the confirmation.")
+    rows: list[ImportRowOut] = Field(
+        description="The first page of the report after the confirmation; the next pages "
+        "come from `GET /clients/imports/{import_id}`."
+    )
+    next_cursor: str | None = Field(description="Cursor of the report's next page, or null.")
 
 
 class ClientInvitations(BaseModel):

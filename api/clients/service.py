@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 from email_validator import EmailNotValidError, validate_email
@@ -31,12 +32,15 @@ from api.companies.service import validate_siren, validate_siret
 from api.core.authz import Principal, Role
 from api.core.errors import AppError, Conflict, FieldError, NotFound, UnprocessableEntity
 from api.core.models import utcnow
+from api.core.pagination import decode_cursor, encode_cursor
 from api.core.request_context import ClientInfo
 from api.core.settings import ClientPlan, Settings
 from api.models.client import (
     Client,
     ClientAssignment,
     ClientImport,
+    ClientImportOutcome,
+    ClientImportRow,
     ClientImportStatus,
     ClientStatus,
     ClientSubscription,
@@ -778,6 +782,16 @@ async def subscription_of(
 
 # ---------------------------------------------------------------- Excel import
 
+# Rows analysed together: one registry lookup, one "already a client" query, one "earlier row
+# of the file" query and one INSERT of report rows per batch. Memory holds one batch, never
+# the file: a 20,000-row import costs what a 500-row one does, times the batches.
+IMPORT_BATCH_SIZE = 500
+IMPORT_PAGE_SIZE = 200
+IMPORT_MAX_PAGE_SIZE = 1000
+# The file's unrecognised headers are shown back; a hostile header row can't grow the import.
+_MAX_UNKNOWN_COLUMNS = 50
+_MAX_HEADER_LENGTH = 100
+
 
 def import_template() -> bytes:
     return spreadsheet.import_template()
@@ -795,10 +809,24 @@ _REASONS = {
     "already-client": "Déjà cliente du cabinet.",
     "duplicate-row": "Même entreprise qu'une ligne précédente du fichier.",
 }
+_CREATED = ClientImportOutcome.CREATED
+_DUPLICATE = ClientImportOutcome.DUPLICATE
+_INVALID = ClientImportOutcome.INVALID
+_UNKNOWN = ClientImportOutcome.UNKNOWN
 
 
-def _row(number: int, outcome: str, code: str | None = None, **fields: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {"row": number, "outcome": outcome} | fields
+# Every report row carries every column: the batch is one multi-row INSERT.
+_BLANK_ROW: dict[str, Any] = dict.fromkeys(repository.IMPORT_ROW_COLUMNS)
+
+
+def _row(
+    import_id: uuid.UUID,
+    number: int,
+    outcome: ClientImportOutcome,
+    code: str | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    row = _BLANK_ROW | fields | {"import_id": import_id, "row": number, "outcome": outcome.value}
     if code:
         row["reason_code"] = code
         row["reason"] = _REASONS[code]
@@ -834,104 +862,54 @@ async def analyse_import(
     settings: Settings,
     principal: Principal,
     requester: ClientInfo,
-    data: bytes,
+    upload: BinaryIO,
     file_name: str | None,
-) -> tuple[ClientImport, list[str]]:
+) -> ClientImport:
     """Dry run: check the file, then say per row what confirming would do. Nothing is
-    created; the analysed rows are kept until `expires_at` for the confirmation."""
+    created; the analysed rows are kept until `expires_at` for the confirmation.
+
+    `upload` is the spooled file: the sheet is read row by row and analysed by batches, each
+    batch's report written at once, so memory does not grow with the file."""
     firm_id = _firm_id(principal)
     spreadsheet.check_archive(
-        data,
+        upload,
         max_unzipped_bytes=settings.client_import_max_unzipped_bytes,
         max_ratio=settings.client_import_max_zip_ratio,
     )
-    sheet = spreadsheet.read_import_sheet(data, max_rows=settings.client_import_max_rows)
-    accountants = {
-        collaborator.email.lower(): collaborator.user_id
-        for collaborator in await repository.active_accountants(session, firm_id)
-    }
-    report: list[dict[str, Any]] = []
-    pending: list[tuple[int, Identifier, dict[str, Any]]] = []
-    for sheet_row in sheet.rows:
-        values = sheet_row.values
-        identifier = _check_identifier(values.get("identifier", ""))
-        if isinstance(identifier, str):
-            report.append(_row(sheet_row.number, "invalid", identifier))
-            continue
-        email = _check_email(values.get("contact_email", ""))
-        collaborator_emails = [
-            part.strip().lower()
-            for part in re.split(r"[;,\s]+", values.get("collaborators", ""))
-            if part.strip()
-        ]
-        if email is False:
-            report.append(
-                _row(sheet_row.number, "invalid", "invalid-email", siren=identifier.siren)
-            )
-            continue
-        if any(address not in accountants for address in collaborator_emails):
-            report.append(
-                _row(sheet_row.number, "invalid", "unknown-collaborator", siren=identifier.siren)
-            )
-            continue
-        contact = {
-            "contact_first_name": values.get("contact_first_name", "")[:100] or None,
-            "contact_last_name": values.get("contact_last_name", "")[:100] or None,
-            "contact_email": email,
-            "typed_name": values.get("legal_name") or None,
-            "assignees": [str(accountants[address]) for address in collaborator_emails],
-        }
-        report.append({})  # filled once the registry answered
-        pending.append((len(report) - 1, identifier, contact | {"row": sheet_row.number}))
-
-    companies = await registry.lookup_many([identifier.lookup_key for _, identifier, _ in pending])
-    known_sirens = {company.siren for company in companies.values()}
-    already = await repository.existing_sirens(session, firm_id, known_sirens)
-    first_row_of: dict[str, int] = {}
-    for index, identifier, row in pending:
-        number = row["row"]
-        company = companies.get(identifier.lookup_key)
-        if company is None:
-            report[index] = _row(number, "unknown", "company-not-found", siren=identifier.siren)
-        elif _is_closed(company):
-            report[index] = _row(number, "invalid", "company-closed", siren=company.siren)
-        elif company.siren in already:
-            report[index] = _row(number, "duplicate", "already-client", siren=company.siren)
-        elif company.siren in first_row_of:
-            report[index] = _row(number, "duplicate", "duplicate-row", siren=company.siren)
-            report[index]["reason"] += f" (ligne {first_row_of[company.siren]})"
-        else:
-            first_row_of[company.siren] = number
-            identity = client_values(
-                company, fallback_name=row["typed_name"], identifier=identifier
-            )
-            report[index] = _row(
-                number,
-                "created",
-                siren=company.siren,
-                siret=identity["siret"],
-                legal_name=identity["legal_name"],
-                create=identity
-                | {
-                    "contact_first_name": row["contact_first_name"],
-                    "contact_last_name": row["contact_last_name"],
-                    "contact_email": row["contact_email"],
-                    "assignees": row["assignees"],
-                },
-            )
     now = utcnow()
-    await repository.delete_expired_imports(session, now)
-    client_import = ClientImport(
-        id=uuid.uuid4(),
-        firm_id=firm_id,
-        created_by_user_id=principal.user_id,
-        file_name=(file_name or "")[:255] or None,
-        status=ClientImportStatus.ANALYSED,
-        created_at=now,
-        expires_at=now + timedelta(minutes=settings.client_import_ttl_minutes),
-        report=report,
-    )
-    session.add(client_import)
+    with spreadsheet.open_import_sheet(upload, max_rows=settings.client_import_max_rows) as sheet:
+        accountants = {
+            collaborator.email.lower(): collaborator.user_id
+            for collaborator in await repository.active_accountants(session, firm_id)
+        }
+        await repository.delete_expired_imports(session, now)
+        client_import = ClientImport(
+            id=uuid.uuid4(),
+            firm_id=firm_id,
+            created_by_user_id=principal.user_id,
+            file_name=(file_name or "")[:255] or None,
+            status=ClientImportStatus.ANALYSED,
+            created_at=now,
+            expires_at=now + timedelta(minutes=settings.client_import_ttl_minutes),
+            unknown_columns=[
+                header[:_MAX_HEADER_LENGTH]
+                for header in sheet.unknown_columns[:_MAX_UNKNOWN_COLUMNS]
+            ],
+        )
+        session.add(client_import)
+        await session.flush()
+        counts = dict.fromkeys(ClientImportOutcome, 0)
+        while batch := list(itertools.islice(sheet.rows, IMPORT_BATCH_SIZE)):
+            report = await _analyse_batch(
+                session, registry, firm_id, client_import.id, accountants, batch
+            )
+            await repository.insert_import_rows(session, report)
+            for row in report:
+                counts[ClientImportOutcome(row["outcome"])] += 1
+    client_import.created_count = counts[ClientImportOutcome.CREATED]
+    client_import.duplicate_count = counts[ClientImportOutcome.DUPLICATE]
+    client_import.invalid_count = counts[ClientImportOutcome.INVALID]
+    client_import.unknown_count = counts[ClientImportOutcome.UNKNOWN]
     await session.flush()
     await audit.record(
         session,
@@ -941,16 +919,92 @@ async def analyse_import(
         workspace_id=firm_id,
         target_type="client_import",
         target_id=client_import.id,
-        data={"file_name": client_import.file_name, "counts": import_counts(report)},
+        data={"file_name": client_import.file_name, "counts": import_counts(client_import)},
     )
-    return client_import, sheet.unknown_columns
+    return client_import
 
 
-def import_counts(report: Sequence[dict[str, Any]]) -> dict[str, int]:
-    counts = {"created": 0, "duplicate": 0, "invalid": 0, "unknown": 0}
-    for row in report:
-        counts[row["outcome"]] += 1
-    return counts
+async def _analyse_batch(
+    session: AsyncSession,
+    registry: CompanyRegistry,
+    firm_id: uuid.UUID,
+    import_id: uuid.UUID,
+    accountants: dict[str, uuid.UUID],
+    batch: Sequence[spreadsheet.SheetRow],
+) -> list[dict[str, Any]]:
+    """The report rows of one batch of sheet rows, in sheet order."""
+    report: list[dict[str, Any]] = []
+    # Rows whose own cells are fine: (their place in `report`, identifier, typed name, what
+    # the sheet gives the client), reported once the registry answered.
+    pending: list[tuple[int, Identifier, str | None, dict[str, Any]]] = []
+    for sheet_row in batch:
+        number, values = sheet_row.number, sheet_row.values
+        identifier = _check_identifier(values.get("identifier", ""))
+        if isinstance(identifier, str):
+            report.append(_row(import_id, number, _INVALID, identifier))
+            continue
+        email = _check_email(values.get("contact_email", ""))
+        collaborator_emails = [
+            part.strip().lower()
+            for part in re.split(r"[;,\s]+", values.get("collaborators", ""))
+            if part.strip()
+        ]
+        if email is False:
+            report.append(
+                _row(import_id, number, _INVALID, "invalid-email", siren=identifier.siren)
+            )
+            continue
+        if any(address not in accountants for address in collaborator_emails):
+            report.append(
+                _row(import_id, number, _INVALID, "unknown-collaborator", siren=identifier.siren)
+            )
+            continue
+        sheet_values: dict[str, Any] = {
+            "contact_first_name": values.get("contact_first_name", "")[:100] or None,
+            "contact_last_name": values.get("contact_last_name", "")[:100] or None,
+            "contact_email": email,
+            "assignee_ids": list(
+                dict.fromkeys(str(accountants[address]) for address in collaborator_emails)
+            ),
+        }
+        report.append({"row": number})  # completed below
+        typed_name = values.get("legal_name") or None
+        pending.append((len(report) - 1, identifier, typed_name, sheet_values))
+    if not pending:
+        return report
+
+    companies = await registry.lookup_many([pending_row[1].lookup_key for pending_row in pending])
+    known_sirens = {company.siren for company in companies.values()}
+    already = await repository.existing_sirens(session, firm_id, known_sirens)
+    # SIREN → the row of this file that creates it (earlier batches, then this one).
+    first_row_of = await repository.import_rows_creating(session, import_id, known_sirens - already)
+    for index, identifier, typed_name, sheet_values in pending:
+        number = report[index]["row"]
+        company = companies.get(identifier.lookup_key)
+        if company is None:
+            row = _row(import_id, number, _UNKNOWN, "company-not-found", siren=identifier.siren)
+        elif _is_closed(company):
+            row = _row(import_id, number, _INVALID, "company-closed", siren=company.siren)
+        elif company.siren in already:
+            row = _row(import_id, number, _DUPLICATE, "already-client", siren=company.siren)
+        elif company.siren in first_row_of:
+            row = _row(import_id, number, _DUPLICATE, "duplicate-row", siren=company.siren)
+            row["reason"] += f" (ligne {first_row_of[company.siren]})"
+        else:
+            first_row_of[company.siren] = number
+            identity = client_values(company, fallback_name=typed_name, identifier=identifier)
+            row = _row(import_id, number, _CREATED, **identity, **sheet_values)
+        report[index] = row
+    return report
+
+
+def import_counts(client_import: ClientImport) -> dict[str, int]:
+    return {
+        "created": client_import.created_count,
+        "duplicate": client_import.duplicate_count,
+        "invalid": client_import.invalid_count,
+        "unknown": client_import.unknown_count,
+    }
 
 
 async def get_import(
@@ -962,15 +1016,53 @@ async def get_import(
     return client_import
 
 
+@dataclass(frozen=True, slots=True)
+class ImportRowsPage:
+    rows: list[ClientImportRow]
+    next_cursor: str | None
+
+
+async def import_rows(
+    session: AsyncSession,
+    client_import: ClientImport,
+    *,
+    outcome: ClientImportOutcome | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> ImportRowsPage:
+    """One page of an import's report, in sheet order (`limit` rows, by default
+    `IMPORT_PAGE_SIZE`); the cursor is the last row served."""
+    limit = limit or IMPORT_PAGE_SIZE
+    after_row = 0
+    if cursor is not None:
+        (after_row,) = decode_cursor(cursor, 1)
+        if type(after_row) is not int or not 0 <= after_row < 2**31:
+            raise InvalidCursor("Curseur illisible : reprenez le rapport depuis la première page.")
+    rows = await repository.import_rows_page(
+        session, client_import.id, outcome=outcome, after_row=after_row, limit=limit + 1
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return ImportRowsPage(rows, encode_cursor([rows[-1].row]) if more else None)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportConfirmed:
+    client_import: ClientImport
+    created: int
+    skipped: int
+
+
 async def confirm_import(
     session: AsyncSession,
     principal: Principal,
     requester: ClientInfo,
     import_id: uuid.UUID,
-) -> tuple[ClientImport, list[dict[str, Any]]]:
-    """Create the clients of the analysed rows. Each row is one INSERT that the database
-    skips when the SIREN became a client meanwhile, so a row is created entirely or not at
-    all, and confirming or re-importing never creates a client twice."""
+) -> ImportConfirmed:
+    """Create the clients of the analysed rows, a batch of stored rows at a time. Each row
+    is one INSERT that the database skips when the SIREN became a client meanwhile, so a row
+    is created entirely or not at all, and confirming or re-importing never creates a client
+    twice. A skipped row is reported from then on as `duplicate` (already a client)."""
     firm_id = _firm_id(principal)
     client_import = await repository.get_import(session, firm_id, import_id, for_update=True)
     if client_import is None:
@@ -980,53 +1072,60 @@ async def confirm_import(
     now = utcnow()
     if client_import.expires_at < now:
         raise ImportExpired()
-    to_create = [row for row in client_import.report if row["outcome"] == "created"]
-    values = []
-    for row in to_create:
-        identity = {k: v for k, v in row["create"].items() if k != "assignees"}
-        values.append(
-            identity
-            | {
-                "id": uuid.uuid4(),
-                "firm_id": firm_id,
-                "status": ClientStatus.INVITED.value,
-                "pa_status": PaStatus.NOT_REGISTERED.value,
-                "is_firm_itself": False,
-                "created_at": now,
-                "created_by_user_id": principal.user_id,
-            }
-        )
-    created = await repository.insert_new_clients(session, values)
-    assignments = [
-        {
-            "id": uuid.uuid4(),
-            "firm_id": firm_id,
-            "client_id": created[row["siren"]],
-            "user_id": uuid.UUID(user_id),
-            "created_at": now,
-            "created_by_user_id": principal.user_id,
-        }
-        for row in to_create
-        if row["siren"] in created
-        for user_id in row["create"]["assignees"]
-    ]
-    await repository.insert_assignments(session, assignments)
-    results = []
-    for row in to_create:
-        public = {k: v for k, v in row.items() if k != "create"}
-        if row["siren"] in created:
-            results.append(public | {"client_id": str(created[row["siren"]])})
-        else:
-            results.append(
-                public
+    created_count = skipped_count = 0
+    after_row = 0
+    while rows := await repository.import_rows_to_create(
+        session, client_import.id, after_row=after_row, limit=IMPORT_BATCH_SIZE
+    ):
+        after_row = rows[-1]["row"]
+        created = await repository.insert_new_clients(
+            session,
+            [
+                {column: row[column] for column in repository.IMPORT_CLIENT_COLUMNS}
                 | {
-                    "outcome": "duplicate",
-                    "reason_code": "already-client",
-                    "reason": _REASONS["already-client"],
+                    "id": uuid.uuid4(),
+                    "firm_id": firm_id,
+                    "status": ClientStatus.INVITED.value,
+                    "pa_status": PaStatus.NOT_REGISTERED.value,
+                    "is_firm_itself": False,
+                    "created_at": now,
+                    "created_by_user_id": principal.user_id,
                 }
-            )
+                for row in rows
+            ],
+        )
+        await repository.insert_assignments(
+            session,
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "firm_id": firm_id,
+                    "client_id": created[row["siren"]],
+                    "user_id": uuid.UUID(user_id),
+                    "created_at": now,
+                    "created_by_user_id": principal.user_id,
+                }
+                for row in rows
+                if row["siren"] in created
+                for user_id in row["assignee_ids"] or []
+            ],
+        )
+        skipped = [row["row"] for row in rows if row["siren"] not in created]
+        await repository.mark_import_rows(
+            session,
+            client_import.id,
+            skipped,
+            outcome=_DUPLICATE,
+            reason_code="already-client",
+            reason=_REASONS["already-client"],
+        )
+        created_count += len(created)
+        skipped_count += len(skipped)
     client_import.status = ClientImportStatus.CONFIRMED
     client_import.confirmed_at = now
+    # The counts now say what the confirmation did.
+    client_import.created_count -= skipped_count
+    client_import.duplicate_count += skipped_count
     await session.flush()
     await audit.record(
         session,
@@ -1036,9 +1135,9 @@ async def confirm_import(
         workspace_id=firm_id,
         target_type="client_import",
         target_id=client_import.id,
-        data={"created": len(created), "skipped": len(to_create) - len(created)},
+        data={"created": created_count, "skipped": skipped_count},
     )
-    return client_import, results
+    return ImportConfirmed(client_import, created_count, skipped_count)
 
 
 def _firm_id(principal: Principal) -> uuid.UUID:

@@ -14,9 +14,10 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -169,13 +170,16 @@ def import_template() -> bytes:
     return buffer.getvalue()
 
 
-def check_archive(data: bytes, *, max_unzipped_bytes: int, max_ratio: int) -> None:
-    """Refuse anything but a plausible, bounded .xlsx container, before any XML is parsed."""
-    if not data.startswith(b"PK\x03\x04"):
+def check_archive(upload: BinaryIO, *, max_unzipped_bytes: int, max_ratio: int) -> None:
+    """Refuse anything but a plausible, bounded .xlsx container, before any XML is parsed.
+    `upload` is the spooled file (seekable); it is read through, never loaded whole."""
+    upload.seek(0)
+    if upload.read(4) != b"PK\x03\x04":
         raise NotAnExcelFile("Enregistrez le fichier au format Excel (.xlsx) puis réessayez.")
+    upload.seek(0)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError) as error:
+        archive = zipfile.ZipFile(upload)
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
         raise NotAnExcelFile("Le fichier est endommagé ou n'est pas un classeur .xlsx.") from error
     with archive:
         entries = archive.infolist()
@@ -195,6 +199,7 @@ def check_archive(data: bytes, *, max_unzipped_bytes: int, max_ratio: int) -> No
         for entry in entries:
             if entry.filename.endswith((".xml", ".rels", ".vml")):
                 budget -= _scan_xml_part(archive, entry, budget)
+    upload.seek(0)
 
 
 def _scan_xml_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, budget: int) -> int:
@@ -228,7 +233,7 @@ class SheetRow:
 @dataclass(frozen=True, slots=True)
 class ImportSheet:
     unknown_columns: list[str]
-    rows: list[SheetRow]
+    rows: Iterator[SheetRow]  # read as it is consumed: the sheet is never held whole
 
 
 def _cell_text(value: Any) -> str:
@@ -239,55 +244,76 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_import_sheet(data: bytes, *, max_rows: int) -> ImportSheet:
-    """The data rows of the first sheet, keyed by column; blank rows are skipped."""
+@contextmanager
+def open_import_sheet(upload: BinaryIO, *, max_rows: int) -> Iterator[ImportSheet]:
+    """The first sheet (or "Clients"): its header read at once, then its data rows keyed by
+    column, one at a time as `rows` is consumed (openpyxl read-only streams the sheet's XML
+    from the file); blank rows are skipped. Call `check_archive` first."""
+    upload.seek(0)
     try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=False, keep_links=False
-        )
+        workbook = openpyxl.load_workbook(upload, read_only=True, data_only=False, keep_links=False)
     except Exception as error:  # openpyxl raises many types on malformed parts
         raise UnsafeSpreadsheet("Le classeur n'a pas pu être lu.") from error
     try:
-        sheet = workbook["Clients"] if "Clients" in workbook.sheetnames else workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise SpreadsheetRefused("La première feuille est vide.")
-        columns: dict[int, str] = {}
-        unknown: list[str] = []
-        for index, title in enumerate(header):
-            text = _cell_text(title)
-            if not text:
-                continue
-            key = _COLUMN_BY_HEADER.get(header_key(text))
-            if key is None:
-                unknown.append(text)
-            elif key not in columns.values():
-                columns[index] = key
-        if "identifier" not in columns.values():
-            raise SpreadsheetRefused(
-                "Colonne « SIREN ou SIRET » introuvable : partez du modèle d'import."
+        try:
+            sheet = (
+                workbook["Clients"] if "Clients" in workbook.sheetnames else workbook.worksheets[0]
             )
-        sheet_rows: list[SheetRow] = []
-        for number, row in enumerate(rows, start=2):
+            cells = sheet.iter_rows(values_only=True)
+            columns, unknown = _header(next(cells, None))
+        except AppError:
+            raise
+        except Exception as error:
+            raise UnsafeSpreadsheet("Le classeur n'a pas pu être lu.") from error
+        yield ImportSheet(unknown, _data_rows(cells, columns, max_rows))
+    finally:
+        workbook.close()
+
+
+def _header(header: Sequence[Any] | None) -> tuple[dict[int, str], list[str]]:
+    """Column index → template key, and the headers no template column matches."""
+    if header is None:
+        raise SpreadsheetRefused("La première feuille est vide.")
+    columns: dict[int, str] = {}
+    unknown: list[str] = []
+    for index, title in enumerate(header):
+        text = _cell_text(title)
+        if not text:
+            continue
+        key = _COLUMN_BY_HEADER.get(header_key(text))
+        if key is None:
+            unknown.append(text)
+        elif key not in columns.values():
+            columns[index] = key
+    if "identifier" not in columns.values():
+        raise SpreadsheetRefused(
+            "Colonne « SIREN ou SIRET » introuvable : partez du modèle d'import."
+        )
+    return columns, unknown
+
+
+def _data_rows(
+    cells: Iterator[Sequence[Any]], columns: dict[int, str], max_rows: int
+) -> Iterator[SheetRow]:
+    kept = 0
+    try:
+        for number, row in enumerate(cells, start=2):
             values = {key: _cell_text(row[i]) for i, key in columns.items() if i < len(row)}
             if not any(values.values()):
                 # Physical rows are bounded too: a file of a million empty rows is refused.
                 if number > max_rows + 1000:
                     raise SpreadsheetTooLarge(f"Au plus {max_rows} lignes par import.")
                 continue
-            if len(sheet_rows) >= max_rows:
+            if kept >= max_rows:
                 raise SpreadsheetTooLarge(
                     f"Au plus {max_rows} lignes par import : découpez le fichier."
                 )
-            sheet_rows.append(SheetRow(number, values))
-        return ImportSheet(unknown, sheet_rows)
+            kept += 1
+            yield SheetRow(number, values)
     except AppError:
         raise
     except Exception as error:
         raise UnsafeSpreadsheet("Le classeur n'a pas pu être lu.") from error
-    finally:
-        workbook.close()
 
 
 _INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -191,7 +190,8 @@ class ClientImportStatus(StrEnum):
 
 class ClientImport(IdMixin, Base):
     """An uploaded client file between its dry run and its confirmation. Only the analysed
-    rows are kept (never the file); they expire with `expires_at`."""
+    rows are kept (never the file), one `ClientImportRow` each; they expire with
+    `expires_at`. The counts are kept here so a report page never counts the rows."""
 
     __tablename__ = "client_imports"
     __table_args__ = (Index("ix_client_imports_firm_created", "firm_id", "created_at"),)
@@ -207,5 +207,58 @@ class ClientImport(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
-    # The dry-run report and the rows to create: [{row, outcome, siren, …}].
-    report: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # Headers of the file that match no template column (shown with the report).
+    unknown_columns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_count: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate_count: Mapped[int] = mapped_column(Integer, default=0)
+    invalid_count: Mapped[int] = mapped_column(Integer, default=0)
+    unknown_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClientImportOutcome(StrEnum):
+    """What confirming does with a row (after the confirmation: what it did)."""
+
+    CREATED = "created"  # a new client (dry run: would be created)
+    DUPLICATE = "duplicate"  # already a client, or the same company as an earlier row
+    INVALID = "invalid"  # refused: identifier, e-mail, collaborator, closed company
+    UNKNOWN = "unknown"  # not in the company registry
+
+
+class ClientImportRow(Base):
+    """One analysed row of an import: the report line, and for a row to create the client's
+    columns as the dry run resolved them, so confirming needs neither the file nor the
+    registry again."""
+
+    __tablename__ = "client_import_rows"
+    __table_args__ = (
+        # The report filtered by outcome, and the confirmation's walk over the rows to create.
+        Index("ix_client_import_rows_import_outcome", "import_id", "outcome", "row"),
+        # "Same company as an earlier row": the rows of the import already holding a SIREN.
+        Index("ix_client_import_rows_import_siren", "import_id", "siren"),
+    )
+
+    import_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("client_imports.id", ondelete="CASCADE"), primary_key=True
+    )
+    row: Mapped[int] = mapped_column(Integer, primary_key=True)  # the Excel row number
+    outcome: Mapped[ClientImportOutcome] = mapped_column(str_enum(ClientImportOutcome, 16))
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(String(200))  # in French, for the report
+    siren: Mapped[str | None] = mapped_column(String(9))
+    siret: Mapped[str | None] = mapped_column(String(14))
+    legal_name: Mapped[str | None] = mapped_column(String(400))
+    # The client to create (rows analysed as `created` only), as `Client` columns.
+    search_name: Mapped[str | None] = mapped_column(String(600))
+    sort_name: Mapped[str | None] = mapped_column(String(400))
+    address_line: Mapped[str | None] = mapped_column(String(400))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str | None] = mapped_column(String(120))
+    vat_number: Mapped[str | None] = mapped_column(String(13))
+    legal_form_code: Mapped[str | None] = mapped_column(String(4))
+    legal_form_label: Mapped[str | None] = mapped_column(String(200))
+    activity_code: Mapped[str | None] = mapped_column(String(8))
+    contact_first_name: Mapped[str | None] = mapped_column(String(100))
+    contact_last_name: Mapped[str | None] = mapped_column(String(100))
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    # Ids (as text) of the active Comptables to assign: [] when none.
+    assignee_ids: Mapped[list[str] | None] = mapped_column(JSON)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import openpyxl
@@ -13,9 +15,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.clients import service
 from api.clients.spreadsheet import XLSX_MEDIA_TYPE
-from api.models.client import Client, ClientImport
-from tests.clients.conftest import SAMPLE_DIR, Firm
+from api.core.authz import Role
+from api.core.settings import Settings
+from api.models.client import Client, ClientAssignment, ClientImport, ClientImportRow
+from tests.clients.conftest import SAMPLE_DIR, Firm, member
 
 pytestmark = pytest.mark.usefixtures("sirene")
 
@@ -142,6 +147,179 @@ async def test_headers_match_whatever_the_case_accents_and_spacing(
     assert [(row["row"], row["outcome"]) for row in report["rows"]] == [(2, "created")]
 
 
+async def _all_rows(
+    client: httpx.AsyncClient, firm: Firm, import_id: str, **params: str | int
+) -> tuple[list[dict[str, Any]], int]:
+    """Every row of a report, page after page; and how many pages that took."""
+    rows: list[dict[str, Any]] = []
+    pages = 0
+    cursor: str | None = None
+    while True:
+        query = dict(params) | ({"cursor": cursor} if cursor else {})
+        response = await client.get(
+            f"/api/v1/clients/imports/{import_id}", params=query, headers=firm.owner.headers
+        )
+        assert response.status_code == 200, response.text
+        page = response.json()
+        rows += page["rows"]
+        pages += 1
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return rows, pages
+
+
+async def test_the_report_is_paged_by_cursor_in_sheet_order_and_filtered_by_outcome(
+    client: httpx.AsyncClient, firm: Firm
+) -> None:
+    report = (await upload(client, firm, SAMPLE.read_bytes())).json()
+    assert report["next_cursor"] is None  # 67 rows fit in the first page
+    rows, pages = await _all_rows(client, firm, report["id"], limit=20)
+    assert pages == 4
+    assert rows == report["rows"]
+    assert [row["row"] for row in rows] == sorted(row["row"] for row in rows)
+
+    invalid, _ = await _all_rows(client, firm, report["id"], outcome="invalid", limit=2)
+    assert [row["row"] for row in invalid] == [
+        expected["row"] for expected in EXPECTED if expected["outcome"] == "invalid"
+    ]
+    first = await client.get(f"/api/v1/clients/imports/{report['id']}", headers=firm.owner.headers)
+    assert first.json() | {"rows": None} == report | {"rows": None}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 1001}, {"limit": 0}, {"outcome": "created-maybe"}, {"cursor": "not-a-cursor"}],
+)
+async def test_a_bad_page_request_is_a_422(
+    client: httpx.AsyncClient, firm: Firm, params: dict[str, str | int]
+) -> None:
+    report = (await upload(client, firm, SAMPLE.read_bytes())).json()
+    response = await client.get(
+        f"/api/v1/clients/imports/{report['id']}", params=params, headers=firm.owner.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_report_does_not_depend_on_the_analysis_batch_size(
+    client: httpx.AsyncClient, firm: Firm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Row 62 repeats row 2: with batches of 7 rows they are eight batches apart."""
+    whole = (await upload(client, firm, SAMPLE.read_bytes())).json()
+    monkeypatch.setattr(service, "IMPORT_BATCH_SIZE", 7)
+    batched = (await upload(client, firm, SAMPLE.read_bytes())).json()
+    assert batched["rows"] == whole["rows"]
+    assert batched["counts"] == whole["counts"]
+    duplicate = next(row for row in batched["rows"] if row["row"] == 62)
+    assert duplicate["reason_code"] == "duplicate-row"
+    assert duplicate["reason"].endswith("(ligne 2)")
+
+
+async def test_confirming_in_batches_reports_what_was_done_and_pages_the_result(
+    client: httpx.AsyncClient, firm: Firm, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "IMPORT_BATCH_SIZE", 10)
+    report = (await upload(client, firm, SAMPLE.read_bytes())).json()
+    added = await client.post(
+        "/api/v1/clients", json={"identifier": "414617811"}, headers=firm.owner.headers
+    )
+    assert added.status_code == 201
+    monkeypatch.setattr(service, "IMPORT_PAGE_SIZE", 25)
+    confirm = await client.post(
+        f"/api/v1/clients/imports/{report['id']}/confirm", headers=firm.owner.headers
+    )
+    assert confirm.status_code == 200, confirm.text
+    body = confirm.json()
+    assert (body["created"], body["skipped"]) == (61, 1)
+    assert body["counts"] == {"created": 61, "duplicate": 2, "invalid": 3, "unknown": 1}
+    assert len(body["rows"]) == 25
+    assert body["next_cursor"] is not None
+    rest, _ = await _all_rows(client, firm, report["id"], cursor=body["next_cursor"])
+    rows = {row["row"]: row for row in body["rows"] + rest}
+    assert len(rows) == len(EXPECTED)
+    assert rows[4]["outcome"] == "duplicate"  # became a client between dry run and confirm
+    assert rows[4]["reason_code"] == "already-client"
+    after = (
+        await client.get(f"/api/v1/clients/imports/{report['id']}", headers=firm.owner.headers)
+    ).json()
+    assert after["status"] == "confirmed"
+    assert after["counts"] == body["counts"]
+    assert await _count(session, Client) == 62
+
+
+async def test_collaborators_of_a_row_are_assigned_when_its_client_is_created(
+    client: httpx.AsyncClient, firm: Firm, session: AsyncSession, settings: Settings
+) -> None:
+    accountant = await member(
+        client, session, settings, firm.created, frozenset({Role.ACCOUNTANT}), "Lina"
+    )
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["SIREN ou SIRET", "Collaborateurs (e-mails)"])
+    sheet.append(["610869075", accountant.email.upper()])
+    sheet.append(["624000170", "inconnu@exemple.fr"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = (await upload(client, firm, buffer.getvalue())).json()
+    assert [(row["outcome"], row["reason_code"]) for row in report["rows"]] == [
+        ("created", None),
+        ("invalid", "unknown-collaborator"),
+    ]
+    confirm = await client.post(
+        f"/api/v1/clients/imports/{report['id']}/confirm", headers=firm.owner.headers
+    )
+    assert confirm.json()["created"] == 1
+    assignee = await session.scalar(
+        select(ClientAssignment.user_id)
+        .join(Client, Client.id == ClientAssignment.client_id)
+        .where(Client.siren == "610869075")
+    )
+    assert str(assignee) == accountant.user_id
+
+
+async def test_unknown_columns_are_kept_with_the_report(
+    client: httpx.AsyncClient, firm: Firm
+) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["SIREN ou SIRET", "Couleur préférée"])
+    sheet.append(["610869075", "bleu"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = (await upload(client, firm, buffer.getvalue())).json()
+    again = await client.get(f"/api/v1/clients/imports/{report['id']}", headers=firm.owner.headers)
+    assert again.json()["unknown_columns"] == ["Couleur préférée"]
+
+
+async def test_a_body_streamed_past_the_cap_is_refused_without_a_declared_length(
+    client: httpx.AsyncClient, firm: Firm, session: AsyncSession, settings: Settings
+) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield SAMPLE.read_bytes()
+        for _ in range(settings.client_import_max_bytes // (64 * 1024) + 1):
+            yield b"\0" * (64 * 1024)
+
+    response = await client.post(
+        "/api/v1/clients/imports",
+        content=chunks(),
+        headers=firm.owner.headers | {"Content-Type": XLSX_MEDIA_TYPE},
+    )
+    assert response.status_code == 413, response.text
+    assert response.json()["code"] == "spreadsheet-too-large"
+    assert await _count(session, ClientImport) == 0
+
+
+async def test_a_sheet_past_the_row_cap_leaves_no_import_behind(
+    client: httpx.AsyncClient, firm: Firm, session: AsyncSession, settings: Settings, app: Any
+) -> None:
+    app.state.settings = settings.model_copy(update={"client_import_max_rows": 30})
+    response = await upload(client, firm, SAMPLE.read_bytes())
+    assert response.status_code == 413, response.text
+    assert response.json()["code"] == "spreadsheet-too-large"
+    assert await _count(session, ClientImport) == 0
+    assert await _count(session, ClientImportRow) == 0
+
+
 def _zip(parts: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
@@ -196,6 +374,7 @@ async def test_hostile_files_get_a_clear_4xx_and_leave_nothing_behind(
     assert response.json()["code"] == code
     assert response.json()["title"]
     assert await _count(session, ClientImport) == 0
+    assert await _count(session, ClientImportRow) == 0
     assert await _count(session, Client) == 0
     audit_after = await client.get("/api/v1/me/activity", headers=firm.owner.headers)
     assert len(audit_after.json()) == len(audit_before.json())

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.core.models import Base
 
-TABLES = {"clients"}
+TABLES = {"clients", "client_imports", "client_import_rows"}
 
 
 def _objects(diff: object) -> list[object]:
@@ -39,7 +39,7 @@ def _differences(connection: Connection) -> list[object]:
     ]
 
 
-async def test_the_clients_table_matches_its_model(engine: AsyncEngine) -> None:
+async def test_the_clients_tables_match_their_models(engine: AsyncEngine) -> None:
     async with engine.connect() as connection:
         differences = await connection.run_sync(_differences)
 

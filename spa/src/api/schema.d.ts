@@ -99,7 +99,8 @@ export interface paths {
         put?: never;
         /**
          * Upload Import
-         * @description Upload an .xlsx (the file as the body): a dry-run report per row; nothing is created.
+         * @description Upload an .xlsx (the file as the body): a dry-run report per row, its first page
+         *     here; nothing is created.
          */
         post: operations["clients:upload_import"];
         delete?: never;
@@ -117,7 +118,7 @@ export interface paths {
         };
         /**
          * Get Import
-         * @description An import's dry-run report.
+         * @description An import's report, a page of rows at a time (in sheet order).
          */
         get: operations["clients:get_import"];
         put?: never;
@@ -2906,11 +2907,21 @@ export interface components {
             created: number;
             /**
              * Skipped
-             * @description Rows that became duplicates since the dry run.
+             * @description Rows that became duplicates since the dry run (now reported as `duplicate`, `already-client`).
              */
             skipped: number;
-            /** Rows */
+            /** @description Rows per outcome, after the confirmation. */
+            counts: components["schemas"]["ImportCounts"];
+            /**
+             * Rows
+             * @description The first page of the report after the confirmation; the next pages come from `GET /clients/imports/{import_id}`.
+             */
             rows: components["schemas"]["ImportRowOut"][];
+            /**
+             * Next Cursor
+             * @description Cursor of the report's next page, or null.
+             */
+            next_cursor: string | null;
         };
         /** ImportCounts */
         ImportCounts: {
@@ -2947,9 +2958,18 @@ export interface components {
              * @description Headers that match no template column.
              */
             unknown_columns: string[];
+            /** @description Rows per outcome, over the whole file. */
             counts: components["schemas"]["ImportCounts"];
-            /** Rows */
+            /**
+             * Rows
+             * @description One page of the report, in sheet order (the upload answers the first).
+             */
             rows: components["schemas"]["ImportRowOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to `GET /clients/imports/{import_id}` (with the same `outcome`) for the next page; null on the last page.
+             */
+            next_cursor: string | null;
         };
         /** ImportRowOut */
         ImportRowOut: {
@@ -4099,7 +4119,14 @@ export interface operations {
     };
     "clients:get_import": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+                /** @description Rows per page (≤ 1000). */
+                limit?: number;
+                /** @description Only the rows with this outcome. */
+                outcome?: ("created" | "duplicate" | "invalid" | "unknown") | null;
+            };
             header?: never;
             path: {
                 import_id: string;
@@ -4135,13 +4162,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

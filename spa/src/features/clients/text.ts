@@ -191,6 +191,7 @@ export const clientsText = {
   showOutcome: "Afficher",
   allRows: "Toutes les lignes",
   reportCaption: "Détail ligne par ligne",
+  showMoreRows: "Afficher plus",
   reportColumns: {
     row: "Ligne",
     siren: "SIREN / SIRET",

@@ -5,10 +5,17 @@ import { formatDateTime } from "@/lib/format";
 import { ApiProblem } from "@/lib/problem";
 import { useConfirmImport, type ImportConfirmation } from "../api/confirm-import";
 import { useDownloadImportTemplate } from "../api/downloads";
+import {
+  useImportRows,
+  type ImportOutcome as Outcome,
+  type ImportRow,
+  type ImportRowsPage,
+} from "../api/get-import";
 import { useUploadImport, type ImportReport } from "../api/upload-import";
 import { clientsText } from "../text";
 
-type Outcome = ImportReport["rows"][number]["outcome"];
+type Counts = ImportReport["counts"];
+type Shown = Outcome | "all";
 const OUTCOMES: Outcome[] = ["created", "duplicate", "invalid", "unknown"];
 const OUTCOME_TONES: Record<Outcome, string> = {
   created: "success",
@@ -20,6 +27,8 @@ const OUTCOME_TONES: Record<Outcome, string> = {
 /**
  * « Importer depuis Excel »: the template, the upload (with its progress), the dry-run report
  * row by row, then the confirmation and what it created. Nothing is created before « Confirmer ».
+ * A report is paged (its first page comes with the upload or the confirmation; « Afficher plus »
+ * asks for the next), so a file of thousands of rows never lands on screen at once.
  */
 export function ImportPage() {
   const [progress, setProgress] = useState<number | null>(null);
@@ -142,8 +151,7 @@ function ReportSection({
   onConfirm: () => void;
   onStartOver: () => void;
 }) {
-  const [shown, setShown] = useState<Outcome | "all">("all");
-  const rows = shown === "all" ? report.rows : report.rows.filter((row) => row.outcome === shown);
+  const [shown, setShown] = useState<Shown>("all");
   return (
     <section className="card" aria-labelledby="import-report">
       <h2 id="import-report">{clientsText.reportHeading}</h2>
@@ -160,21 +168,8 @@ function ReportSection({
           </li>
         ))}
       </ul>
-      <div className="segmented" role="group" aria-label={clientsText.showOutcome}>
-        {(["all", ...OUTCOMES] as const).map((outcome) => (
-          <button
-            key={outcome}
-            type="button"
-            className="button button--small"
-            aria-pressed={shown === outcome}
-            onClick={() => setShown(outcome)}
-          >
-            {outcome === "all" ? clientsText.allRows : clientsText.outcomes[outcome]} (
-            {outcome === "all" ? report.rows.length : report.counts[outcome]})
-          </button>
-        ))}
-      </div>
-      <ImportRowsTable rows={rows} labels={clientsText.outcomes} />
+      <OutcomeFilter counts={report.counts} shown={shown} onShow={setShown} labels={clientsText.outcomes} />
+      <ReportRows importId={report.id} stage="analysed" firstPage={report} shown={shown} labels={clientsText.outcomes} />
       {error && <ProblemMessage problem={error} />}
       <div className="form__actions">
         <button type="button" className="button" onClick={onStartOver} disabled={pending}>
@@ -193,7 +188,90 @@ function ReportSection({
   );
 }
 
-function ImportRowsTable({ rows, labels }: { rows: ImportReport["rows"]; labels: Record<string, string> }) {
+function OutcomeFilter({
+  counts,
+  shown,
+  onShow,
+  labels,
+}: {
+  counts: Counts;
+  shown: Shown;
+  onShow: (shown: Shown) => void;
+  labels: Record<string, string>;
+}) {
+  const total = OUTCOMES.reduce((sum, outcome) => sum + counts[outcome], 0);
+  return (
+    <div className="segmented" role="group" aria-label={clientsText.showOutcome}>
+      {(["all", ...OUTCOMES] as const).map((outcome) => (
+        <button
+          key={outcome}
+          type="button"
+          className="button button--small"
+          aria-pressed={shown === outcome}
+          onClick={() => onShow(outcome)}
+        >
+          {outcome === "all" ? clientsText.allRows : labels[outcome]} ({outcome === "all" ? total : counts[outcome]})
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * The report's rows loaded so far, with « Afficher plus » while pages remain. Once every row is
+ * on screen an outcome filter is applied here; before that, the API filters (and pages) itself.
+ */
+function ReportRows({
+  importId,
+  stage,
+  firstPage,
+  shown,
+  labels,
+}: {
+  importId: string;
+  stage: "analysed" | "confirmed";
+  firstPage: ImportRowsPage;
+  shown: Shown;
+  labels: Record<string, string>;
+}) {
+  const everything = useImportRows({ importId, stage, outcome: null, firstPage });
+  const filterOnServer = shown !== "all" && everything.hasNextPage;
+  const filtered = useImportRows({
+    importId,
+    stage,
+    outcome: shown === "all" ? null : shown,
+    enabled: filterOnServer,
+  });
+  const source = filterOnServer ? filtered : everything;
+  const loaded = source.data?.pages.flatMap((page) => page.rows) ?? [];
+  const rows = shown === "all" || filterOnServer ? loaded : loaded.filter((row) => row.outcome === shown);
+  return (
+    <>
+      {source.isPending ? (
+        <p className="muted" role="status">
+          {clientsText.loading}
+        </p>
+      ) : (
+        <ImportRowsTable rows={rows} labels={labels} />
+      )}
+      {source.error instanceof ApiProblem && <ProblemMessage problem={source.error} />}
+      {source.hasNextPage && (
+        <div className="list-footer">
+          <button
+            type="button"
+            className="button"
+            disabled={source.isFetchingNextPage}
+            onClick={() => void source.fetchNextPage()}
+          >
+            {source.isFetchingNextPage ? clientsText.loadingMore : clientsText.showMoreRows}
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+function ImportRowsTable({ rows, labels }: { rows: ImportRow[]; labels: Record<string, string> }) {
   return (
     <div className="table-scroll">
       <table className="table" data-testid="import-report">
@@ -232,13 +310,21 @@ function ConfirmationSection({
   confirmation: ImportConfirmation;
   onStartOver: () => void;
 }) {
+  const [shown, setShown] = useState<Shown>("all");
   return (
     <section className="card" aria-labelledby="import-done">
       <h2 id="import-done">{clientsText.confirmedHeading}</h2>
       <p className="notice notice--success" role="status">
         {clientsText.confirmedSummary(confirmation.created, confirmation.skipped)}
       </p>
-      <ImportRowsTable rows={confirmation.rows} labels={clientsText.outcomesDone} />
+      <OutcomeFilter counts={confirmation.counts} shown={shown} onShow={setShown} labels={clientsText.outcomesDone} />
+      <ReportRows
+        importId={confirmation.id}
+        stage="confirmed"
+        firstPage={confirmation}
+        shown={shown}
+        labels={clientsText.outcomesDone}
+      />
       <div className="form__actions">
         <button type="button" className="button" onClick={onStartOver}>
           {clientsText.startOver}
