@@ -787,7 +787,7 @@ async def subscription_of(
 # the file: a 20,000-row import costs what a 500-row one does, times the batches.
 IMPORT_BATCH_SIZE = 500
 IMPORT_PAGE_SIZE = 200
-IMPORT_MAX_PAGE_SIZE = 1000
+IMPORT_MAX_PAGE_SIZE = 200  # DESIGN: list pages stop at 200
 # The file's unrecognised headers are shown back; a hostile header row can't grow the import.
 _MAX_UNKNOWN_COLUMNS = 50
 _MAX_HEADER_LENGTH = 100

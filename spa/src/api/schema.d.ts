@@ -4122,7 +4122,7 @@ export interface operations {
             query?: {
                 /** @description `next_cursor` of the previous page; absent: first page. */
                 cursor?: string | null;
-                /** @description Rows per page (≤ 1000). */
+                /** @description Rows per page (≤ 200). */
                 limit?: number;
                 /** @description Only the rows with this outcome. */
                 outcome?: ("created" | "duplicate" | "invalid" | "unknown") | null;
