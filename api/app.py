@@ -66,12 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             async with embedded_worker(settings, app.state.sessionmaker):
                 yield
         finally:
-            registry = getattr(app.state, "company_registry", None)
-            if registry is not None and hasattr(registry, "aclose"):
-                await registry.aclose()  # the remote registry's HTTP connection pool
-            sso_http = getattr(app.state, "identity_provider_http", None)
-            if sso_http is not None:
-                await sso_http.aclose()  # the SSO provider's HTTP connection pool
+            await _close_adapters(app.state)
             await engine.dispose()
 
     app = FastAPI(
@@ -97,6 +92,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.spa_dist.is_dir():
         _serve_spa(app, settings.spa_dist)
     return app
+
+
+async def _close_adapters(state: Any) -> None:
+    """Close the HTTP connection pools the adapters opened lazily (remote registry, SSO
+    provider, S3 blob stores) before the engine goes."""
+    documents = getattr(state, "document_service", None)
+    for adapter in (
+        getattr(state, "company_registry", None),
+        getattr(state, "identity_provider_http", None),
+        getattr(state, "blob_storage", None),
+        documents.storage if documents is not None else None,
+    ):
+        if adapter is not None and hasattr(adapter, "aclose"):
+            await adapter.aclose()
 
 
 def _document_problems(app: FastAPI) -> None:

@@ -74,6 +74,10 @@ class BlobStorage(Protocol):
         """Remove a blob; deleting a missing blob is not an error (idempotent)."""
         ...
 
+    async def aclose(self) -> None:
+        """Release what the store holds open (the S3 client's connection pool)."""
+        ...
+
 
 def blob_key(sha256_hex: str) -> str:
     return f"{sha256_hex[:2]}/{sha256_hex[2:4]}/{sha256_hex}"
@@ -144,6 +148,9 @@ class LocalBlobStorage:
         self.root = root
         # Same file system as the final folders, so the last step is an atomic rename(2).
         self.incoming = root / ".incoming"
+
+    async def aclose(self) -> None:
+        return None  # nothing held open between calls
 
     def _path(self, key: str) -> Path:
         return self.root / _check_key(key)

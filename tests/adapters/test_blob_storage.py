@@ -8,6 +8,7 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import boto3
 import pytest
@@ -29,7 +30,10 @@ from api.adapters.blob_storage import (
     create_blob_storage,
     sigv4_headers,
 )
+from api.app import create_app
 from api.core.settings import Settings
+from api.documents.router import get_document_service
+from api.registration.dependencies import get_blob_storage
 
 REGION = "eu-west-3"
 BUCKET = "comptoir-test-blobs"
@@ -313,3 +317,27 @@ def test_sigv4_matches_botocore(method: str, url: str) -> None:
     )
 
     assert ours["Authorization"] == request.headers["Authorization"]
+
+
+async def test_the_app_closes_the_s3_connection_pool_on_shutdown(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path,
+        outbox_worker="off",
+        blob_storage="s3",
+        s3_endpoint_url="https://s3.example.test",
+        s3_bucket="docs",
+        s3_access_key_id="key",
+        s3_secret_access_key="secret",  # type: ignore[arg-type]
+    )
+    app = create_app(settings)
+
+    async with app.router.lifespan_context(app):
+        # What the documents routes and the registration routes build on first use.
+        documents = get_document_service(SimpleNamespace(app=app))  # type: ignore[arg-type]
+        evidence = get_blob_storage(SimpleNamespace(app=app))  # type: ignore[arg-type]
+        assert isinstance(documents.storage, S3BlobStorage)
+        assert isinstance(evidence, S3BlobStorage)
+        assert not documents.storage.client.is_closed
+
+    assert documents.storage.client.is_closed
+    assert evidence.client.is_closed
