@@ -123,6 +123,24 @@ async def read_only(request: Request) -> None:
 ReadOnly = Depends(read_only)
 
 
+async def streamed_body(request: Request) -> None:
+    """Route dependency (`dependencies=[StreamedBody]`): the request body may take long to
+    arrive (an upload from a phone). Its unit of work does not queue at the connection gate,
+    which would hold a place for the whole transfer, and the endpoint hands its connection
+    back while the body arrives (`release_connection`)."""
+    request.state.streamed_body = True
+
+
+StreamedBody = Depends(streamed_body)
+
+
+async def release_connection(session: AsyncSession) -> None:
+    """Commit what the request did so far and give its connection back to the pool (on
+    SQLite, the write lock) before a long wait on the client. Call it before the request's
+    own writes: what follows runs in a new transaction."""
+    await session.commit()
+
+
 async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
     state = request.app.state
     sessionmaker: async_sessionmaker[AsyncSession] = state.sessionmaker
@@ -130,6 +148,8 @@ async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
         # Tests bind the app to one rolled-back connection and set no read sessionmaker.
         sessionmaker = getattr(state, "read_sessionmaker", sessionmaker)
     gate: ConnectionGate | None = getattr(state, "connection_gate", None)
+    if getattr(request.state, "streamed_body", False):
+        gate = None
     async with gate or contextlib.nullcontext(), sessionmaker() as session:
         try:
             yield session

@@ -17,7 +17,7 @@ from fastapi.responses import StreamingResponse
 from api.adapters.blob_storage import BlobStorage, create_blob_storage
 from api.auth.dependencies import require
 from api.core.authz import Permission, Principal
-from api.core.db import DbSession, ReadOnly
+from api.core.db import DbSession, ReadOnly, StreamedBody
 from api.core.errors import AppError, problem_responses
 from api.core.pagination import PageCursor, PageLimit
 from api.core.request_context import Client as Requester
@@ -86,6 +86,7 @@ _UPLOAD_BODY: dict[str, Any] = {
     response_model=DocumentOut,
     responses=problem_responses(401, 404, 409, 413, 415, 422),
     openapi_extra=_UPLOAD_BODY,
+    dependencies=[StreamedBody],
 )
 async def upload_document(
     request: Request,

@@ -25,6 +25,7 @@ from api.adapters.blob_storage import BlobStorage, BlobTooLarge, StoredBlob
 from api.audit import service as audit
 from api.audit.service import Actor
 from api.core.authz import Principal, PrincipalKind
+from api.core.db import release_connection
 from api.core.errors import AppError, Conflict, NotFound, UnprocessableEntity
 from api.core.models import utcnow
 from api.core.pagination import decode_cursor, encode_cursor
@@ -164,13 +165,17 @@ class DocumentService:
     ) -> Ingested:
         """`ingest`, also telling whether the document is new or an idempotent replay."""
         await self._check_declaration(session, declared)
+        existing = None
         if declared.idempotency_key:
             existing = await repository.get_by_idempotency_key(
                 session, declared.workspace_id, declared.idempotency_key
             )
-            if existing is not None:
-                await self._check_same_upload(existing, chunks, declared)
-                return Ingested(existing, created=False)
+        # The bytes may take minutes to arrive: no connection (no SQLite write lock) is held
+        # meanwhile. Only reads happened so far.
+        await release_connection(session)
+        if existing is not None:
+            await self._check_same_upload(existing, chunks, declared)
+            return Ingested(existing, created=False)
 
         stream = _SniffingStream(chunks)
         try:

@@ -368,7 +368,8 @@ async def test_a_company_user_manages_its_folders_without_naming_its_client(
         "/api/v1/folders", params={"client_id": str(space.client_a)}, headers=space.headers["owner"]
     )
 
-    assert before.status_code == 200 and before.json() == []
+    assert before.status_code == 200
+    assert before.json() == []
     assert created.status_code == 201
     assert created.json()["client_id"] == str(space.client_a)
     assert [folder["name"] for folder in listed.json()] == ["Contrats"]
