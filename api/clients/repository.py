@@ -13,6 +13,7 @@ import orjson
 from sqlalchemy import (
     JSON,
     Select,
+    String,
     Table,
     and_,
     bindparam,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     or_,
     select,
     tuple_,
+    type_coerce,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -75,6 +77,13 @@ IMPORT_CLIENT_COLUMNS = (
     "contact_email",
 )
 
+
+def _as_text(column: Any, name: str | None = None) -> Any:
+    # A list row goes straight to JSON: the enum's text is what it shows, so no conversion
+    # to the Python enum (and back) for every row.
+    return type_coerce(column, String).label(name or column.key)
+
+
 # What a list row shows: plain columns, read with Core (no ORM identity map on the hot path).
 LIST_COLUMNS = (
     _client.c.id,
@@ -83,8 +92,8 @@ LIST_COLUMNS = (
     _client.c.legal_name,
     _client.c.postal_code,
     _client.c.city,
-    _client.c.status,
-    _client.c.pa_status,
+    _as_text(_client.c.status),
+    _as_text(_client.c.pa_status),
     _client.c.is_firm_itself,
     _client.c.contact_first_name,
     _client.c.contact_last_name,
@@ -94,9 +103,10 @@ LIST_COLUMNS = (
     _client.c.invitation_expires_at,
     _client.c.invitation_reminders,
     _subscription.c.plan_code,
-    _subscription.c.payer,
-    _subscription.c.status.label("subscription_status"),
+    _as_text(_subscription.c.payer),
+    _as_text(_subscription.c.status, "subscription_status"),
 )
+_FROM = _client.outerjoin(_subscription, _subscription.c.client_id == _client.c.id)
 
 # Sort name → (column, descending). Every sort ends with the id, so pages are stable.
 SORTS: dict[str, tuple[Any, bool]] = {
@@ -106,6 +116,11 @@ SORTS: dict[str, tuple[Any, bool]] = {
     "-created_at": (_client.c.created_at, True),
     "siren": (_client.c.siren, False),
     "-siren": (_client.c.siren, True),
+}
+# The page's SELECT … FROM for each sort, built once: only the WHERE changes per request.
+_LIST_SELECTS = {
+    sort: select(*LIST_COLUMNS, column.label("_sort_key")).select_from(_FROM)
+    for sort, (column, _descending) in SORTS.items()
 }
 
 
@@ -181,12 +196,8 @@ def _invitation_clause(wanted: InvitationStatus, now: datetime | None) -> Column
     )
 
 
-def _filtered(principal: Principal, filters: ClientFilters, columns: Sequence[Any]) -> Select[Any]:
-    statement = (
-        select(*columns)
-        .select_from(_client.outerjoin(_subscription, _subscription.c.client_id == _client.c.id))
-        .where(readable_clause(principal))
-    )
+def _filtered(principal: Principal, filters: ClientFilters, base: Select[Any]) -> Select[Any]:
+    statement = base.where(readable_clause(principal))
     if filters.q_digits:
         statement = statement.where(
             or_(
@@ -228,7 +239,7 @@ async def list_page(
     """One page as plain dicts (one more row than `limit`, to know if there is a next page).
     Each row also carries `_sort_key`, the value the next cursor starts after."""
     column, descending = SORTS[sort]
-    statement = _filtered(principal, filters, (*LIST_COLUMNS, column.label("_sort_key")))
+    statement = _filtered(principal, filters, _LIST_SELECTS[sort])
     if after is not None:
         key = tuple_(column, _client.c.id)
         statement = statement.where(key < after if descending else key > after)

@@ -225,6 +225,11 @@ SORTS: dict[str, tuple[Any, bool]] = {
     "-amount": (func.coalesce(_document.c.total_incl_vat, 0), True),
     "amount": (func.coalesce(_document.c.total_incl_vat, 0), False),
 }
+# The page's SELECT for each sort, built once: only the WHERE changes per request.
+_LIST_SELECTS = {
+    sort: select(*LIST_COLUMNS, column.label("_sort_key"))
+    for sort, (column, _descending) in SORTS.items()
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,12 +296,7 @@ async def list_page(
         keyset = before if descending else after
         conditions.append(keyset([column, _document.c.id], after_key))
     order = (column.desc(), _document.c.id.desc()) if descending else (column, _document.c.id)
-    statement = (
-        select(*LIST_COLUMNS, column.label("_sort_key"))
-        .where(*conditions)
-        .order_by(*order)
-        .limit(limit + 1)
-    )
+    statement = _LIST_SELECTS[sort].where(*conditions).order_by(*order).limit(limit + 1)
     return await fetch_all(session, statement)
 
 
