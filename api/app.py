@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -62,6 +63,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # would undo the driver set-up `create_engine` does for savepoints.
             app.state.read_sessionmaker = create_read_sessionmaker(engine)
             app.state.connection_gate = ConnectionGate(settings.database_pool_size)
+        # What start-up built (modules, routes, the ORM mappers) lives as long as the process:
+        # out of the collector's way, a full collection no longer walks it mid-request (tail
+        # latency).
+        gc.collect()
+        gc.freeze()
         try:
             async with embedded_worker(settings, app.state.sessionmaker):
                 yield

@@ -93,6 +93,16 @@ def main() -> None:
                 seconds=args.seconds,
                 requests=cycling(url, queries, auth),
             )
+            # Firm-wide text search (no client filter): an invoice number, then a supplier.
+            searches = [f"q=FA-{rng_index:08d}&limit=50" for rng_index in range(0, 500_000, 997)]
+            searches += ["q=leroy%20merlin&limit=50", "q=boulangerie&limit=50"]
+            text_search = load(
+                f"comptoir firm-wide text search, {LIGHT} connections",
+                url,
+                connections=LIGHT,
+                seconds=args.seconds,
+                requests=cycling(url, searches, auth),
+            )
             app_light = load(
                 f"comptoir, {LIGHT} connections",
                 url,
@@ -129,6 +139,7 @@ def main() -> None:
     # Saturated, latency is connections / throughput; under a light load it is the request's.
     print(app_light.line())
     print(baseline_light.line())
+    print(text_search.line())
 
 
 if __name__ == "__main__":

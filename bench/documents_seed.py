@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 
+from api.adapters.company_registry.base import search_name
+
 TYPES = ("invoice", "invoice", "statement", "shared", "other")  # invoices are most documents
 SELLERS = ("Orange SA", "EDF", "Garage Martin", "Boulangerie Petit", "Leroy Merlin", "Metro")
 FIRST_DAY = date(2025, 1, 1)
@@ -32,6 +34,7 @@ COLUMNS = (
     "invoice_number",
     "seller_name",
     "total_incl_vat",
+    "search_text",
 )
 
 
@@ -53,6 +56,8 @@ async def copy_documents(database_url: str, firm_id: uuid.UUID, count: int) -> l
         for index in range(count):
             kind = rng.choice(TYPES)
             invoice = kind == "invoice"
+            seller = rng.choice(SELLERS) if invoice else None
+            number = f"FA-{index:08d}" if invoice else None
             batch.append(
                 (
                     uuid.uuid4(),
@@ -69,9 +74,10 @@ async def copy_documents(database_url: str, firm_id: uuid.UUID, count: int) -> l
                     uploader,
                     "web",
                     now,
-                    f"FA-{index:08d}" if invoice else None,
-                    rng.choice(SELLERS) if invoice else None,
+                    number,
+                    seller,
                     rng.randrange(100, 1_000_000) if invoice else None,
+                    search_name(f"Document {index}", f"document-{index}.pdf", number, seller),
                 )
             )
             if len(batch) == 50_000:

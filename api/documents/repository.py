@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from api.adapters.company_registry.base import search_words
 from api.core.authz import Principal, Role, can_read_all_client_documents
 from api.core.pagination import after, before
 from api.core.reads import fetch_all
@@ -259,21 +260,18 @@ def _filtered(principal: Principal, filters: DocumentFilters, *, with_type: bool
     if filters.folder_id is not None:
         conditions.append(_document.c.folder_id == filters.folder_id)
     if filters.text:
-        pattern = f"%{_escape_like(filters.text.strip())}%"
+        # Every word somewhere in the searched fields (any order, accents and case ignored),
+        # or the exact SIREN of a counterpart.
+        wanted = filters.text.strip()
+        words = [
+            _document.c.search_text.like(f"%{_escape_like(word)}%", escape="\\")
+            for word in search_words(wanted)
+        ]
         conditions.append(
             or_(
-                *(
-                    column.ilike(pattern, escape="\\")
-                    for column in (
-                        _document.c.title,
-                        _document.c.original_filename,
-                        _document.c.invoice_number,
-                        _document.c.seller_name,
-                        _document.c.buyer_name,
-                    )
-                ),
-                _document.c.seller_siren == filters.text.strip(),
-                _document.c.buyer_siren == filters.text.strip(),
+                and_(*words) if words else false(),
+                _document.c.seller_siren == wanted,
+                _document.c.buyer_siren == wanted,
             )
         )
     return conditions

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.adapters.blob_storage import BlobStorage, BlobTooLarge, StoredBlob
+from api.adapters.company_registry.base import search_name
 from api.audit import service as audit
 from api.audit.service import Actor
 from api.core.authz import Principal, PrincipalKind
@@ -284,6 +285,7 @@ class DocumentService:
             document.total_vat = invoice.total_vat
             document.total_incl_vat = invoice.total_incl_vat
             document.currency = _clip(invoice.currency, 3)
+        document.search_text = document_search_text(document)
         return document
 
     async def _add(
@@ -309,6 +311,18 @@ class DocumentService:
                 raise IdempotencyKeyReused() from None
             return winner
         return document
+
+
+def document_search_text(document: Document) -> str | None:
+    """What the text filter searches: see `Document.search_text`."""
+    text = search_name(
+        document.title,
+        document.original_filename,
+        document.invoice_number,
+        document.seller_name,
+        document.buyer_name,
+    )
+    return text[:2000] if text else None
 
 
 def _clip(value: str | None, length: int) -> str | None:
@@ -546,6 +560,7 @@ async def update_document(
             before[name] = getattr(document, name)
             setattr(document, name, value)
     if before:
+        document.search_text = document_search_text(document)
         await session.flush()
         await _audit(
             session,

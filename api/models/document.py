@@ -124,3 +124,6 @@ class Document(IdMixin, Base):
     total_vat: Mapped[Decimal | None] = mapped_column(MoneyAmount())
     total_incl_vat: Mapped[Decimal | None] = mapped_column(MoneyAmount())
     currency: Mapped[str | None] = mapped_column(String(3))
+    # " word word …": the lower-case, accent-free words of the title, file name, invoice number
+    # and counterparts, for the text filter (trigram index on PostgreSQL).
+    search_text: Mapped[str | None] = mapped_column(String(2000))

@@ -238,6 +238,11 @@ async def test_the_list_searches_filters_sorts_and_pages(
     by_counterpart = await client.get(
         "/api/v1/documents", params={"q": seller[:6].lower()}, headers=owner
     )
+    # Words in any order, accents and case ignored.
+    by_words = await client.get("/api/v1/documents", params={"q": "JANVIER releve"}, headers=owner)
+    by_nothing = await client.get(
+        "/api/v1/documents", params={"q": "relevé février"}, headers=owner
+    )
     statements = await client.get(
         "/api/v1/documents",
         params={
@@ -259,6 +264,8 @@ async def test_the_list_searches_filters_sorts_and_pages(
 
     assert [item["id"] for item in by_number.json()["items"]] == [ubl.json()["id"]]
     assert cii.json()["id"] in [item["id"] for item in by_counterpart.json()["items"]]
+    assert [item["id"] for item in by_words.json()["items"]] == [note.json()["id"]]
+    assert by_nothing.json()["items"] == []
     assert [item["id"] for item in statements.json()["items"]] == [note.json()["id"]]
     assert statements.json()["counts"] == {"invoice": 0, "statement": 1, "shared": 0, "other": 0}
     page_one, page_two = first.json(), rest.json()

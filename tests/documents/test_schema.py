@@ -17,8 +17,13 @@ def _differences(connection: Connection) -> list[object]:
     return [
         diff
         for diff in compare_metadata(context, Base.metadata)
-        if TABLES & {getattr(item, "name", None) for item in _objects(diff)}
-        or TABLES & {getattr(getattr(item, "table", None), "name", None) for item in _objects(diff)}
+        if (
+            TABLES & {getattr(item, "name", None) for item in _objects(diff)}
+            or TABLES
+            & {getattr(getattr(item, "table", None), "name", None) for item in _objects(diff)}
+        )
+        # PostgreSQL-only trigram indexes live in the migrations alone (as in migrations/env.py)
+        and not any(str(getattr(item, "name", "")).endswith("_trgm") for item in _objects(diff))
     ]
 
 
