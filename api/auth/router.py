@@ -32,16 +32,11 @@ from api.core.crypto import new_token
 from api.core.db import DbSession
 from api.core.errors import problem_responses
 from api.core.request_context import Client
-from api.core.settings import Settings
+from api.core.settings import Settings, app_settings
 from api.core.user_agent import describe
 from api.models.auth_session import SessionKind
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _status(state: service.ChallengeState) -> LoginChallengeStatus:
@@ -112,7 +107,7 @@ async def create_login_challenge(
     body: LoginChallengeCreate, request: Request, session: DbSession, client: Client
 ) -> LoginChallengeCreated:
     """Start a QR login for this browser (its ephemeral public key in, the QR code out)."""
-    settings = _settings(request)
+    settings = app_settings(request)
     created = await service.create_challenge(session, settings, client, body.browser_key.as_dict())
     challenge = created.challenge
     return LoginChallengeCreated(
@@ -140,7 +135,7 @@ async def get_login_challenge(
     """Status of a QR login for the browser waiting on it (long polling, `slow_down` past the
     interval)."""
     state = await service.wait_for_change(
-        request.app.state.sessionmaker, _settings(request), challenge_id, wait
+        request.app.state.sessionmaker, app_settings(request), challenge_id, wait
     )
     return _status(state)
 
@@ -167,7 +162,7 @@ async def get_login_challenge_context(
         expires_at=challenge.expires_at,
         browser_key_thumbprint=challenge.browser_jkt,
         server_nonce=challenge.server_nonce,
-        audience=_settings(request).token_audience,
+        audience=app_settings(request).token_audience,
     )
 
 
@@ -187,7 +182,7 @@ async def decide_login_challenge(
     """Approve or deny a QR login from an enrolled device (device session + signature)."""
     challenge = await service.decide(
         session,
-        _settings(request),
+        app_settings(request),
         principal,
         client,
         challenge_id,
@@ -214,7 +209,7 @@ async def redeem_login_challenge(
     client: Client,
 ) -> TokenPair | SessionStarted:
     """Exchange an approved QR login for a session (signature by the browser key)."""
-    settings = _settings(request)
+    settings = app_settings(request)
     kind = SessionKind.BROWSER if body.mode == "cookie" else SessionKind.BEARER
     issued = await service.redeem(
         session, settings, keys, client, challenge_id, signature=body.signature, kind=kind
@@ -239,7 +234,7 @@ async def create_device_nonce(
     request: Request, session: DbSession, client: Client
 ) -> DeviceNonceOut:
     """A fresh single-use nonce for a device to sign."""
-    settings = _settings(request)
+    settings = app_settings(request)
     nonce = await service.new_device_nonce(session, settings, client)
     return DeviceNonceOut(
         nonce=nonce.nonce, expires_at=nonce.expires_at, audience=settings.token_audience
@@ -256,7 +251,7 @@ async def create_device_session(
     body: DeviceSessionCreate, request: Request, session: DbSession, keys: Keys, client: Client
 ) -> TokenPair:
     """Open the app's own session with its device key (no QR, no password)."""
-    settings = _settings(request)
+    settings = app_settings(request)
     issued = await service.open_device_session(
         session,
         settings,
@@ -284,7 +279,7 @@ async def refresh_tokens(
     body: RefreshRequest | None = None,
 ) -> TokenPair | SessionStarted:
     """Rotate the refresh token (body in bearer mode, cookie in browser mode)."""
-    settings = _settings(request)
+    settings = app_settings(request)
     if body is not None and body.refresh_token:
         issued = await service.refresh(session, settings, keys, client, body.refresh_token)
         return _token_pair(settings, issued)

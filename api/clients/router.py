@@ -47,7 +47,7 @@ from api.core.errors import problem_responses
 from api.core.pagination import PageCursor
 from api.core.request_context import Client as Requester
 from api.core.responses import PlainJSONResponse
-from api.core.settings import Settings
+from api.core.settings import app_settings
 from api.models.client import (
     ClientImport,
     ClientImportOutcome,
@@ -65,11 +65,6 @@ SortParam = Literal["name", "-name", "created_at", "-created_at", "siren", "-sir
 _XLSX_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
 }
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 async def list_query(
@@ -144,7 +139,9 @@ async def export_clients(
 @router.get("/plans", response_model=list[PlanOut], responses=problem_responses(401, 404))
 async def list_plans(request: Request, _principal: ClientsRead) -> list[PlanOut]:
     """The subscription plans the firm offers (configured catalogue)."""
-    return [PlanOut.model_validate(plan.model_dump()) for plan in service.plans(_settings(request))]
+    return [
+        PlanOut.model_validate(plan.model_dump()) for plan in service.plans(app_settings(request))
+    ]
 
 
 @router.get(
@@ -225,7 +222,7 @@ async def upload_import(
 ) -> ImportReport:
     """Upload an .xlsx (the file as the body): a dry-run report per row, its first page
     here; nothing is created."""
-    settings = _settings(request)
+    settings = app_settings(request)
     async with _spooled_body(request, settings.client_import_max_bytes) as upload:
         client_import = await service.analyse_import(
             session, registry, settings, principal, requester, upload, file_name
@@ -308,7 +305,7 @@ async def bulk_set_subscription(
     """Set the same subscription on many clients; one result per client."""
     data = SubscriptionIn.model_validate(body.model_dump(exclude={"client_ids"}))
     results = await service.bulk_set_subscription(
-        session, _settings(request), principal, requester, body.client_ids, data
+        session, app_settings(request), principal, requester, body.client_ids, data
     )
     return BulkResult(results=results)
 
@@ -325,7 +322,7 @@ async def invite_clients(
 ) -> InvitationResults:
     """Invite the contacts of many clients ("Inviter"); one result per client."""
     results = await invitations.bulk_invite(
-        session, _settings(request), principal, requester, body.client_ids
+        session, app_settings(request), principal, requester, body.client_ids
     )
     return InvitationResults(results=results)
 
@@ -345,7 +342,7 @@ async def remind_invited_clients(
     """Send a new link to the clients invited N days ago or more and still not active."""
     reminders = await invitations.remind_firm(
         session,
-        _settings(request),
+        app_settings(request),
         principal,
         requester,
         older_than_days=body.older_than_days,
@@ -453,7 +450,7 @@ async def invite_client(
 ) -> ClientDetail:
     """Invite the client's contact: a mail with a single-use activation link (a new link,
     the previous one dying, when an invitation was already sent)."""
-    await invitations.invite(session, _settings(request), principal, requester, client_id)
+    await invitations.invite(session, app_settings(request), principal, requester, client_id)
     return await _detail(session, client_id, principal)
 
 
@@ -548,6 +545,6 @@ async def set_subscription(
 ) -> SubscriptionOut:
     """Set the client's plan, payer, status and start date (kept in the history)."""
     subscription = await service.set_subscription(
-        session, _settings(request), principal, requester, client_id, body
+        session, app_settings(request), principal, requester, client_id, body
     )
     return SubscriptionOut.model_validate(subscription)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
+from fastapi import Depends, Request
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -358,3 +359,12 @@ def get_settings() -> Settings:
 def process_environment() -> dict[str, str]:
     """A copy of the process environment, for starting child processes (CLI, tests, bench)."""
     return dict(os.environ)
+
+
+def app_settings(request: Request) -> Settings:
+    """The settings the running app was built with (`create_app`), for routers."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(app_settings)]

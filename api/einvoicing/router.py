@@ -14,7 +14,7 @@ from api.core.authz import Permission, Principal
 from api.core.db import DbSession, ReadOnly
 from api.core.errors import problem_responses
 from api.core.request_context import Client as Requester
-from api.core.settings import Settings
+from api.core.settings import app_settings
 from api.einvoicing import service
 from api.einvoicing.schemas import (
     ActivationIn,
@@ -42,11 +42,6 @@ EinvoicingManage = Annotated[
 _PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
 }
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _pdf(content: bytes, name: str) -> Response:
@@ -83,7 +78,7 @@ async def get_certification(_principal: EinvoicingManage) -> CertificationOut:
 )
 async def blank_mandate_template(request: Request, _principal: EinvoicingManage) -> Response:
     """The blank mandate template (PDF, French), to fill by hand."""
-    return _pdf(service.blank_mandate_template(_settings(request)), "mandat-vierge.pdf")
+    return _pdf(service.blank_mandate_template(app_settings(request)), "mandat-vierge.pdf")
 
 
 @router.get(
@@ -96,7 +91,7 @@ async def client_mandate_template(
     client_id: uuid.UUID, request: Request, session: DbSession, principal: EinvoicingManage
 ) -> Response:
     """The client's mandate template, prefilled (PDF, French, signature blocks)."""
-    content = await service.mandate_template(session, _settings(request), principal, client_id)
+    content = await service.mandate_template(session, app_settings(request), principal, client_id)
     return _pdf(content, f"mandat-{client_id}.pdf")
 
 

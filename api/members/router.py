@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from api.auth.dependencies import require
 from api.core.authz import Permission, Principal, Role
@@ -12,7 +12,7 @@ from api.core.errors import problem_responses
 from api.core.models import utcnow
 from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
 from api.core.request_context import Client
-from api.core.settings import Settings
+from api.core.settings import AppSettings
 from api.members import service
 from api.members.schemas import (
     InvitationOut,
@@ -27,14 +27,6 @@ router = APIRouter(prefix="/members", tags=["members"])
 
 MembersRead = Annotated[Principal, Depends(require(Permission.MEMBERS_READ))]
 MembersManage = Annotated[Principal, Depends(require(Permission.MEMBERS_MANAGE))]
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-AppSettings = Annotated[Settings, Depends(_settings)]
 
 
 def _out(member: service.Member) -> MemberOut:

@@ -11,7 +11,7 @@ from api.core.db import DbSession
 from api.core.errors import problem_responses
 from api.core.qr import png_data_uri, svg_data_uri
 from api.core.request_context import Client
-from api.core.settings import Settings
+from api.core.settings import app_settings
 from api.registration import service
 from api.registration.dependencies import (
     BlobStorageDep,
@@ -38,11 +38,6 @@ RegistrationSecret = Annotated[
         description="The registration secret from the page URL's fragment (`/inscription#…`).",
     ),
 ]
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _registration_out(view: service.RegistrationView) -> RegistrationOut:
@@ -84,7 +79,7 @@ async def start_sso(
     request: Request, session: DbSession, client: Client, provider: IdentityProviderDep
 ) -> RedirectResponse:
     """Start firm registration: redirect the browser to the profession's SSO."""
-    url = await service.start_sso(session, _settings(request), provider, client)
+    url = await service.start_sso(session, app_settings(request), provider, client)
     return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
 
 
@@ -105,7 +100,7 @@ async def sso_callback(
     registration and redirects to its page, `/inscription#<registration secret>`."""
     callback = dict(request.query_params.items())
     url = await service.finish_sso(
-        session, _settings(request), provider, registry, client, callback
+        session, app_settings(request), provider, registry, client, callback
     )
     return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
 
@@ -129,7 +124,7 @@ async def verify_identity(
     on success the firm is created with its owner active."""
     verified = await service.verify_identity(
         session,
-        _settings(request),
+        app_settings(request),
         verifier,
         blobs,
         principal,
@@ -173,7 +168,7 @@ async def get_registration(
     secret: RegistrationSecret, request: Request, session: DbSession
 ) -> RegistrationOut:
     """Where a registration stands: names, SIREN, the enrollment QR and the next step."""
-    return _registration_out(await service.view(session, _settings(request), secret))
+    return _registration_out(await service.view(session, app_settings(request), secret))
 
 
 @router.put(
@@ -191,6 +186,6 @@ async def set_siren(
 ) -> RegistrationOut:
     """Give the firm's SIREN when the SSO did not provide it."""
     view = await service.set_siren(
-        session, _settings(request), registry, client, secret, body.siren
+        session, app_settings(request), registry, client, secret, body.siren
     )
     return _registration_out(view)

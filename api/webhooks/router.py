@@ -10,7 +10,7 @@ from api.core.authz import Permission, Principal
 from api.core.db import DbSession
 from api.core.errors import problem_responses
 from api.core.request_context import Client
-from api.core.settings import Settings
+from api.core.settings import app_settings
 from api.webhooks import service
 from api.webhooks.schemas import (
     AttemptOut,
@@ -24,11 +24,6 @@ from api.webhooks.schemas import (
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
 ExtensionsManager = Annotated[Principal, Depends(require(Permission.EXTENSIONS_MANAGE))]
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _with_secret(created: service.CreatedEndpoint) -> WebhookWithSecret:
@@ -59,7 +54,7 @@ async def create_webhook(
     """Subscribe a receiver URL to events; the signing secret is in this response only."""
     created = await service.create_endpoint(
         session,
-        _settings(request),
+        app_settings(request),
         principal,
         client,
         url=body.url,
@@ -83,7 +78,7 @@ async def update_webhook(
     """Change a receiver's URL, events or description, or pause it."""
     endpoint = await service.update_endpoint(
         session,
-        _settings(request),
+        app_settings(request),
         principal,
         client,
         webhook_id,
@@ -109,7 +104,7 @@ async def rotate_webhook_secret(
 ) -> WebhookWithSecret:
     """New signing secret; the previous one also signs during the grace period."""
     rotated = await service.rotate_secret(
-        session, _settings(request), principal, client, webhook_id
+        session, app_settings(request), principal, client, webhook_id
     )
     return _with_secret(rotated)
 
