@@ -48,6 +48,7 @@ from api.models.client import (
 )
 from api.models.membership import Membership, MembershipStatus
 from api.models.user import User
+from api.models.user import user_by_email as user_by_email
 from api.models.workspace import Workspace
 
 NO_PLAN = "none"
@@ -543,10 +544,6 @@ async def get_readable_for_update(
         readable(principal).where(Client.id == client_id).with_for_update()
     )
     return client
-
-
-async def user_by_email(session: AsyncSession, email: str) -> User | None:
-    return await session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 
 async def membership_in(

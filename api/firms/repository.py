@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models.device import Device
-from api.models.user import User
+from api.models.user import user_by_email as user_by_email
 from api.models.workspace import Workspace, WorkspaceKind
 
 
@@ -14,10 +14,6 @@ async def firm_by_siren(session: AsyncSession, siren: str) -> Workspace | None:
     return await session.scalar(
         select(Workspace).where(Workspace.kind == WorkspaceKind.FIRM, Workspace.siren == siren)
     )
-
-
-async def user_by_email(session: AsyncSession, email: str) -> User | None:
-    return await session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 
 async def has_device(session: AsyncSession, user_id: uuid.UUID) -> bool:

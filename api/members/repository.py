@@ -14,6 +14,7 @@ from api.core.pagination import SortColumn, after
 from api.models.enrollment_token import EnrollmentToken
 from api.models.membership import Membership, MembershipStatus
 from api.models.user import User
+from api.models.user import user_by_email as user_by_email
 from api.models.workspace import Workspace, WorkspaceKind
 
 # The list's stable order: by name as people read it, the membership id breaking ties.
@@ -83,10 +84,6 @@ async def list_members(
         statement = statement.where(after(SORT_COLUMNS, after_key))
     result = await session.execute(statement.order_by(*SORT_COLUMNS).limit(limit))
     return [(row[0], row[1]) for row in result.all()]
-
-
-async def user_by_email(session: AsyncSession, email: str) -> User | None:
-    return await session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 
 async def lock_workspace(session: AsyncSession, workspace_id: uuid.UUID) -> Workspace | None:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import String, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.models import Base, IdMixin, TimestampMixin
@@ -22,3 +23,8 @@ class User(IdMixin, TimestampMixin, Base):
     @property
     def display_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+async def user_by_email(session: AsyncSession, email: str) -> User | None:
+    """The person with this e-mail address, whatever its case (one account per address)."""
+    return await session.scalar(select(User).where(func.lower(User.email) == email.lower()))

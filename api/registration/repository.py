@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models.device import Device
 from api.models.registration import FirmRegistration, IdentityVerification, SsoAuthorization
-from api.models.user import User
+from api.models.user import user_by_email as user_by_email
 
 
 async def purge_expired_sso_authorizations(session: AsyncSession, now: datetime) -> None:
@@ -63,7 +63,3 @@ async def identity_attempts(session: AsyncSession, registration_id: uuid.UUID) -
         .where(IdentityVerification.registration_id == registration_id)
     )
     return int(count or 0)
-
-
-async def user_by_email(session: AsyncSession, email: str) -> User | None:
-    return await session.scalar(select(User).where(func.lower(User.email) == email.lower()))
