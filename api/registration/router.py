@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request, status
+from fastapi import APIRouter, Path, Request, Response, status
 from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
 
 from api.auth.dependencies import Authenticated
 from api.companies.dependencies import CompanyRegistryDep
 from api.core.db import DbSession
-from api.core.errors import problem_responses
+from api.core.errors import AppError, problem_responses
 from api.core.qr import png_data_uri, svg_data_uri
 from api.core.request_context import Client
 from api.core.settings import app_settings
@@ -83,11 +86,38 @@ async def start_sso(
     return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
 
 
-@router.get(
+class BrowserFacingRoute(APIRoute):
+    """A route a person's browser lands on (the SSO sends it back here): a refusal takes a
+    browser to the registration page, which says what happened in French, rather than to a
+    JSON document. Other callers (`Accept` without `text/html`) keep the problem document.
+    The unit of work has ended (committed or rolled back) before the redirect is built."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+
+        async def answer(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except AppError as error:
+                if "text/html" not in request.headers.get("accept", ""):
+                    raise
+                query = urlencode({"erreur": error.title, "detail": error.detail or ""})
+                page = f"{app_settings(request).token_audience}{service.SPA_REGISTRATION_PATH}"
+                return RedirectResponse(f"{page}?{query}", status_code=status.HTTP_303_SEE_OTHER)
+
+        return answer
+
+
+# The SSO callback alone answers refusals to browsers with a redirect.
+browser_router = APIRouter(tags=["registration"], route_class=BrowserFacingRoute)
+
+
+@browser_router.get(
     "/sso/callback",
     response_class=RedirectResponse,
     status_code=status.HTTP_302_FOUND,
-    responses=problem_responses(400, 401, 403, 409, 422, 502, 503),
+    responses=problem_responses(400, 401, 403, 409, 422, 502, 503)
+    | {303: {"description": "Refused, for a browser: the registration page with `erreur`."}},
 )
 async def sso_callback(
     request: Request,
@@ -103,6 +133,9 @@ async def sso_callback(
         session, app_settings(request), provider, registry, client, callback
     )
     return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
+
+
+router.include_router(browser_router)
 
 
 @router.post(

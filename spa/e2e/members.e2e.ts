@@ -291,4 +291,22 @@ describe("the registration page", () => {
     expect(await seriousAccessibilityViolations(visitorPage)).toEqual([]);
     await visitor.close();
   });
+
+  it("tells a browser the SSO callback refused why, with a way to start again", async () => {
+    const visitor = await browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris" });
+    const visitorPage = await visitor.newPage();
+    // A browser refused by the SSO callback is sent here (303, tested on the API side).
+    const query = new URLSearchParams({
+      erreur: "Retour du SSO invalide",
+      detail: "La connexion a expiré ou a déjà servi : recommencez.",
+    });
+
+    await visitorPage.goto(`${baseUrl}/inscription?${query.toString()}`);
+
+    await visitorPage.getByRole("heading", { level: 2, name: "Retour du SSO invalide" }).waitFor();
+    await visitorPage.getByRole("alert").getByText("La connexion a expiré ou a déjà servi").waitFor();
+    await visitorPage.getByRole("link", { name: "Recommencer l'inscription" }).waitFor();
+    expect(await seriousAccessibilityViolations(visitorPage)).toEqual([]);
+    await visitor.close();
+  });
 });

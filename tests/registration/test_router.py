@@ -414,3 +414,24 @@ async def test_completed_registration_cannot_be_verified_again(
     assert stored.status == RegistrationStatus.COMPLETED
     firms = await session.scalars(select(Workspace).where(Workspace.kind == WorkspaceKind.FIRM))
     assert [firm.siren for firm in firms] == [SSO_SIREN]
+
+
+async def test_a_browser_refused_at_the_callback_lands_on_the_registration_page(
+    client: httpx.AsyncClient, session: AsyncSession, registration_settings: Settings
+) -> None:
+    """A person's browser gets the registration page with the reason, not a JSON document;
+    the refusal is still audited."""
+    params = await start_sso(client)
+
+    refused = await client.get(
+        "/api/v1/registration/sso/callback",
+        params={**params, "state": "forged-state"},
+        headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+    )
+
+    assert refused.status_code == 303
+    location = httpx.URL(refused.headers["location"])
+    assert location.path == "/inscription"
+    assert location.params["erreur"]
+    assert "registration.sso_refused" in await actions(session)
+    assert await session.scalar(select(FirmRegistration)) is None

@@ -7035,6 +7035,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Refused, for a browser: the registration page with `erreur`. */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Bad Request */
             400: {
                 headers: {

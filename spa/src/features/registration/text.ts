@@ -3,6 +3,7 @@ export const registrationText = {
   missingSecret:
     "Ce lien d'inscription est incomplet. Reprenez l'inscription depuis le début avec votre SSO professionnel.",
   loading: "Chargement de votre inscription…",
+  ssoRefused: "Votre SSO professionnel n'a pas pu confirmer votre identité. Recommencez l'inscription.",
   welcome: (givenName: string, familyName: string) =>
     `Bienvenue, ${givenName} ${familyName}. Encore quelques étapes pour ouvrir l'espace de votre cabinet sur Comptoir.`,
   restart: "Recommencer l'inscription",

@@ -16,13 +16,20 @@ type StepState = keyof typeof text.stepStates;
  * the fragment, which browsers never send to a server: only this page's API call carries it.
  */
 export function RegistrationPage() {
-  const secret = decodeURIComponent(useLocation().hash.replace(/^#/, ""));
+  const location = useLocation();
+  const secret = decodeURIComponent(location.hash.replace(/^#/, ""));
   const registration = useRegistration(secret);
+  // The SSO callback sends a refused browser here with the reason (`?erreur=…&detail=…`).
+  const refused = new URLSearchParams(location.search);
+  const refusal = refused.get("erreur");
 
   return (
     <>
       <h1>{text.pageTitle}</h1>
-      {secret === "" && <Restart message={text.missingSecret} />}
+      {refusal !== null && (
+        <Restart heading={refusal} message={refused.get("detail") || text.ssoRefused} />
+      )}
+      {secret === "" && refusal === null && <Restart message={text.missingSecret} />}
       {registration.isLoading && <p role="status">{text.loading}</p>}
       {registration.error instanceof ApiProblem && (
         <>
