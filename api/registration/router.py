@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
@@ -28,19 +28,11 @@ from api.registration.schemas import (
     IdentityVerifiedOut,
     RegisteredFirm,
     RegistrationOut,
+    RegistrationSecretIn,
     SirenIn,
 )
 
 router = APIRouter(prefix="/registration", tags=["registration"])
-
-RegistrationSecret = Annotated[
-    str,
-    Path(
-        min_length=20,
-        max_length=100,
-        description="The registration secret from the page URL's fragment (`/inscription#…`).",
-    ),
-]
 
 
 def _registration_out(view: service.RegistrationView) -> RegistrationOut:
@@ -196,21 +188,21 @@ async def verify_identity(
     )
 
 
-@router.get("/{secret}", response_model=RegistrationOut, responses=problem_responses(404))
+@router.post("/lookup", response_model=RegistrationOut, responses=problem_responses(404, 422))
 async def get_registration(
-    secret: RegistrationSecret, request: Request, session: DbSession
+    body: RegistrationSecretIn, request: Request, session: DbSession
 ) -> RegistrationOut:
-    """Where a registration stands: names, SIREN, the enrollment QR and the next step."""
-    return _registration_out(await service.view(session, app_settings(request), secret))
+    """Where a registration stands: names, SIREN, the enrollment QR and the next step. The
+    secret travels in the body, never in a URL that access logs and proxies would keep."""
+    return _registration_out(await service.view(session, app_settings(request), body.secret))
 
 
 @router.put(
-    "/{secret}/siren",
+    "/siren",
     response_model=RegistrationOut,
     responses=problem_responses(404, 409, 410, 422, 503),
 )
 async def set_siren(
-    secret: RegistrationSecret,
     body: SirenIn,
     request: Request,
     session: DbSession,
@@ -219,6 +211,6 @@ async def set_siren(
 ) -> RegistrationOut:
     """Give the firm's SIREN when the SSO did not provide it."""
     view = await service.set_siren(
-        session, app_settings(request), registry, client, secret, body.siren
+        session, app_settings(request), registry, client, body.secret, body.siren
     )
     return _registration_out(view)

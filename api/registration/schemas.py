@@ -52,7 +52,15 @@ class RegistrationOut(BaseModel):
     expires_at: datetime
 
 
-class SirenIn(BaseModel):
+class RegistrationSecretIn(BaseModel):
+    secret: str = Field(
+        min_length=20,
+        max_length=100,
+        description="The registration secret from the page URL's fragment (`/inscription#…`).",
+    )
+
+
+class SirenIn(RegistrationSecretIn):
     siren: str = Field(
         min_length=9, max_length=20, examples=["732 829 320"], description="Spaces are ignored."
     )

@@ -49,7 +49,7 @@ PNG_PIXEL = base64.b64decode(
 
 
 async def registration(client: httpx.AsyncClient, secret: str) -> dict:  # type: ignore[type-arg]
-    response = await client.get(f"/api/v1/registration/{secret}")
+    response = await client.post("/api/v1/registration/lookup", json={"secret": secret})
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
 
@@ -180,11 +180,13 @@ async def test_registration_asks_the_siren_when_the_sso_gives_none(
         "443061841": "company-not-found",
     }
     for siren, code in refusals.items():
-        refused = await client.put(f"/api/v1/registration/{secret}/siren", json={"siren": siren})
+        refused = await client.put(
+            "/api/v1/registration/siren", json={"secret": secret, "siren": siren}
+        )
         assert (refused.status_code, refused.json()["code"]) == (422, code), siren
 
     accepted = await client.put(
-        f"/api/v1/registration/{secret}/siren", json={"siren": "552 100 554"}
+        "/api/v1/registration/siren", json={"secret": secret, "siren": "552 100 554"}
     )
     assert accepted.status_code == 200, accepted.text
     assert (accepted.json()["siren"], accepted.json()["firm_name"]) == (
@@ -308,7 +310,9 @@ async def test_typed_siren_already_registered_as_a_firm_is_refused(
     app.state.settings = registration_settings.model_copy(update={"oidc_claim_siren": ""})
     secret = await register_with_sso(client)
 
-    refused = await client.put(f"/api/v1/registration/{secret}/siren", json={"siren": OTHER_SIREN})
+    refused = await client.put(
+        "/api/v1/registration/siren", json={"secret": secret, "siren": OTHER_SIREN}
+    )
 
     assert (refused.status_code, refused.json()["code"]) == (409, "firm-already-registered")
 
@@ -393,7 +397,9 @@ async def test_document_image_must_be_a_photo_within_the_size_cap(
 
 
 async def test_unknown_registration_secret_is_not_found(client: httpx.AsyncClient) -> None:
-    response = await client.get("/api/v1/registration/cpt_reg_" + "x" * 43)
+    response = await client.post(
+        "/api/v1/registration/lookup", json={"secret": "cpt_reg_" + "x" * 43}
+    )
 
     assert (response.status_code, response.json()["code"]) == (404, "registration-not-found")
 

@@ -491,12 +491,17 @@ TABLE: list[Row] = [
     # --- firm registration (SSO, then the owner's device) ------------------------------------
     Row("GET", "/api/v1/registration/sso/start", everyone(503)),  # SSO off in the test settings
     Row("GET", "/api/v1/registration/sso/callback", everyone(400)),  # no pending `state`
-    Row("GET", "/api/v1/registration/{secret}", everyone(404)),
+    Row(
+        "POST",
+        "/api/v1/registration/lookup",
+        everyone(404),
+        lambda _w: {"secret": "cpt_reg_" + "0" * 40},
+    ),
     Row(
         "PUT",
-        "/api/v1/registration/{secret}/siren",
+        "/api/v1/registration/siren",
         everyone(404),
-        lambda _w: {"siren": "901234567"},
+        lambda _w: {"secret": "cpt_reg_" + "0" * 40, "siren": "901234567"},
     ),
     Row(
         "POST",

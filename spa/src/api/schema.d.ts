@@ -1121,27 +1121,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/registration/{secret}": {
+    "/api/v1/registration/lookup": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /**
          * Get Registration
-         * @description Where a registration stands: names, SIREN, the enrollment QR and the next step.
+         * @description Where a registration stands: names, SIREN, the enrollment QR and the next step. The
+         *     secret travels in the body, never in a URL that access logs and proxies would keep.
          */
-        get: operations["registration:get_registration"];
-        put?: never;
-        post?: never;
+        post: operations["registration:get_registration"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/registration/{secret}/siren": {
+    "/api/v1/registration/siren": {
         parameters: {
             query?: never;
             header?: never;
@@ -3378,6 +3379,14 @@ export interface components {
              */
             expires_at: string;
         };
+        /** RegistrationSecretIn */
+        RegistrationSecretIn: {
+            /**
+             * Secret
+             * @description The registration secret from the page URL's fragment (`/inscription#…`).
+             */
+            secret: string;
+        };
         /** ReminderRequest */
         ReminderRequest: {
             /**
@@ -3504,6 +3513,11 @@ export interface components {
         };
         /** SirenIn */
         SirenIn: {
+            /**
+             * Secret
+             * @description The registration secret from the page URL's fragment (`/inscription#…`).
+             */
+            secret: string;
             /**
              * Siren
              * @description Spaces are ignored.
@@ -7189,13 +7203,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /** @description The registration secret from the page URL's fragment (`/inscription#…`). */
-                secret: string;
-            };
+            path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationSecretIn"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -7215,13 +7230,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7230,10 +7245,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /** @description The registration secret from the page URL's fragment (`/inscription#…`). */
-                secret: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {

@@ -4,13 +4,14 @@ import type { components } from "@/api/schema";
 
 export type Registration = components["schemas"]["RegistrationOut"];
 
-// Operation `registration:get_registration`. docs/registration.md: poll every 2-3 s while the
+// Operation `registration:get_registration` (the secret in the body, never in a URL).
+// docs/registration.md: poll every 2-3 s while the
 // owner is busy with the app, so the page moves from the QR to "continue in the app" by itself.
 export const registrationQueryKey = (secret: string) => ["registration", secret] as const;
 const POLL_MS = 2500;
 
 export function getRegistration(secret: string, signal?: AbortSignal) {
-  return unwrap(api.GET("/api/v1/registration/{secret}", { params: { path: { secret } }, signal: signal ?? null }));
+  return unwrap(api.POST("/api/v1/registration/lookup", { body: { secret }, signal: signal ?? null }));
 }
 
 export function useRegistration(secret: string) {

@@ -4,7 +4,7 @@ import { registrationQueryKey } from "./get-registration";
 
 // Operation `registration:set_siren`: when the SSO gave none; answers the new state.
 export function provideSiren({ secret, siren }: { secret: string; siren: string }) {
-  return unwrap(api.PUT("/api/v1/registration/{secret}/siren", { params: { path: { secret } }, body: { siren } }));
+  return unwrap(api.PUT("/api/v1/registration/siren", { body: { secret, siren } }));
 }
 
 export function useProvideSiren() {
