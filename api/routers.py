@@ -7,6 +7,7 @@ from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
 from api.clients.router import router as clients_router
 from api.companies.router import router as companies_router
+from api.core.errors import problem_responses
 from api.devices.router import router as devices_router
 from api.documents.router import router as documents_router
 from api.einvoicing.router import router as einvoicing_router
@@ -17,10 +18,13 @@ from api.registration.router import router as registration_router
 from api.webhooks.router import router as webhooks_router
 
 api_router = APIRouter(prefix="/api/v1")
+# The domains an API key reaches (its scopes): past its per-minute quota, any of their routes
+# answers 429 with Retry-After.
+KEY_RATE_LIMITED = problem_responses(429)
 # Starlette tries routes in order: the busiest reads (lists of clients and documents, /me,
 # the session endpoints) come first, so most requests stop after a few path matches.
-api_router.include_router(clients_router)
-api_router.include_router(documents_router)
+api_router.include_router(clients_router, responses=KEY_RATE_LIMITED)
+api_router.include_router(documents_router, responses=KEY_RATE_LIMITED)
 api_router.include_router(me_router)
 api_router.include_router(auth_router)
 api_router.include_router(health_router)
@@ -29,6 +33,6 @@ api_router.include_router(api_keys_router)
 api_router.include_router(webhooks_router)
 api_router.include_router(registration_router)
 api_router.include_router(companies_router)
-api_router.include_router(members_router)
+api_router.include_router(members_router, responses=KEY_RATE_LIMITED)
 api_router.include_router(audit_router)
-api_router.include_router(einvoicing_router)
+api_router.include_router(einvoicing_router, responses=KEY_RATE_LIMITED)
