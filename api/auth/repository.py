@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from api.core.authz import Role
-from api.core.reads import fetch_one
+from api.core.reads import AnySelect, fetch_one
 from api.models.auth_session import AuthSession, RefreshToken, SessionKind
 from api.models.device import Device
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
@@ -141,7 +141,23 @@ class AccessContext:
     roles: frozenset[Role]
 
 
-_ACCESS_CONTEXT = (
+def _with_user_device_membership(statement: AnySelect) -> AnySelect:
+    """A session's row joined to its user, its device (if any) and its membership in the
+    session's workspace (if any)."""
+    return (
+        statement.join(User, User.id == AuthSession.user_id)
+        .outerjoin(Device, Device.id == AuthSession.device_id)
+        .outerjoin(
+            Membership,
+            and_(
+                Membership.user_id == AuthSession.user_id,
+                Membership.workspace_id == AuthSession.workspace_id,
+            ),
+        )
+    )
+
+
+_ACCESS_CONTEXT = _with_user_device_membership(
     select(
         AuthSession.user_id,
         AuthSession.kind,
@@ -157,17 +173,7 @@ _ACCESS_CONTEXT = (
         Membership.status.label("membership_status"),
         Membership.roles,
     )
-    .join(User, User.id == AuthSession.user_id)
-    .outerjoin(Device, Device.id == AuthSession.device_id)
-    .outerjoin(
-        Membership,
-        and_(
-            Membership.user_id == AuthSession.user_id,
-            Membership.workspace_id == AuthSession.workspace_id,
-        ),
-    )
-    .where(AuthSession.id == bindparam("session_id"))
-)
+).where(AuthSession.id == bindparam("session_id"))
 
 
 async def access_context(session: AsyncSession, session_id: uuid.UUID) -> AccessContext | None:
@@ -195,17 +201,9 @@ async def session_context(
     which changes them)."""
     row = (
         await session.execute(
-            select(AuthSession, User, Device, Membership)
-            .join(User, User.id == AuthSession.user_id)
-            .outerjoin(Device, Device.id == AuthSession.device_id)
-            .outerjoin(
-                Membership,
-                and_(
-                    Membership.user_id == AuthSession.user_id,
-                    Membership.workspace_id == AuthSession.workspace_id,
-                ),
+            _with_user_device_membership(select(AuthSession, User, Device, Membership)).where(
+                AuthSession.id == session_id
             )
-            .where(AuthSession.id == session_id)
         )
     ).one_or_none()
     if row is None:

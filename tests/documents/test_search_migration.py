@@ -20,7 +20,8 @@ from api.core.settings import Settings
 from api.migrate import alembic_config
 from api.models.client import Client
 from api.models.workspace import Workspace, WorkspaceKind
-from tests.conftest import SuiteEnvironment, fresh_postgres_database
+from tests.conftest import SuiteEnvironment
+from tests.live import committed_database
 
 BEFORE = "20261127_client_import_rows"
 AFTER = "20261127_documents_search_text"
@@ -50,11 +51,8 @@ _documents = sa.table(
 
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
-    server = SuiteEnvironment().database_url
-    if server:
-        yield from fresh_postgres_database(server)
-    else:
-        yield f"sqlite+aiosqlite:///{tmp_path / 'migration.db'}"
+    """A database of its own, migrated step by step by the test."""
+    yield from committed_database(SuiteEnvironment().database_url, tmp_path)
 
 
 def _migrate(connection: Connection, revision: str) -> None:
