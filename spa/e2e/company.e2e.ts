@@ -268,6 +268,13 @@ describe("a client company's own space", () => {
     await row.getByRole("button", { name: /^Ouvrir/ }).click();
     const opened = page.getByRole("dialog", { name: "photo-facture.png" });
     await opened.getByText("Application mobile").waitFor();
+    // Filed from the dialog in the space's own « 2026 » folder.
+    await opened.getByLabel("Dossier", { exact: true }).selectOption({ label: "2026" });
+    await opened.getByRole("button", { name: "Déplacer" }).click();
+    await opened.getByRole("status").getByText("« photo-facture.png » a été classé dans « 2026 ».").waitFor();
+    await screenshot(page, "company-file-in-folder");
+    await expectAccessible(page);
     await opened.getByRole("button", { name: "Fermer" }).click();
+    await row.getByRole("cell", { name: "2026", exact: true }).waitFor();
   });
 });

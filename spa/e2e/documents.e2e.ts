@@ -135,6 +135,50 @@ describe("documents", () => {
     await folders.getByText("Aucun dossier pour le moment.").waitFor();
   });
 
+  it("files a document in a folder from its dialog, and shows the API's refusal", async () => {
+    await page.goto(`${baseUrl}/documents`);
+    await page.getByLabel("Client", { exact: true }).selectOption({ label: BAKERY.name });
+    const folders = page.getByTestId("folders");
+    // « Achats », « 2026 » inside it (the selected folder), then « Divers » at the top.
+    for (const name of ["Achats", "2026", "Divers"]) {
+      if (name === "Divers") await folders.getByRole("button", { name: "Tous les documents" }).click();
+      await folders.getByRole("button", { name: "Nouveau dossier" }).click();
+      const dialog = page.getByRole("dialog", { name: "Nouveau dossier" });
+      await dialog.getByLabel("Nom du dossier").fill(name);
+      await dialog.getByRole("button", { name: "Créer le dossier" }).click();
+      await page.getByText(`Le dossier « ${name} » a été créé.`).waitFor();
+    }
+    await folders.getByRole("button", { name: "Tous les documents" }).click();
+    await page.getByRole("button", { name: "Déposer un document" }).click();
+    const upload = page.getByRole("dialog", { name: "Déposer un document" });
+    await upload.getByLabel("Fichier").setInputFiles({ name: "facture-achat.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%%EOF\n") });
+    await upload.getByRole("button", { name: "Déposer", exact: true }).click();
+    const row = page.getByTestId("documents-table").getByRole("row").filter({ hasText: "facture-achat.pdf" });
+    await row.getByRole("button", { name: /^Ouvrir/ }).click();
+
+    const opened = page.getByRole("dialog", { name: "facture-achat.pdf" });
+    const folder = opened.getByLabel("Dossier", { exact: true });
+    await expect.poll(() => folder.locator("option").allTextContents()).toEqual(["Aucun dossier", "Achats", "Achats / 2026", "Divers"]);
+    await folder.selectOption({ label: "Achats / 2026" });
+    await opened.getByRole("button", { name: "Déplacer" }).click();
+    await opened.getByRole("status").getByText("« facture-achat.pdf » a été classé dans « Achats / 2026 ».").waitFor();
+    await screenshot(page, "documents-file-in-folder");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    // « Divers » deleted meanwhile (another tab): the API's 404, in French, in the dialog.
+    const divers = await folder.locator("option", { hasText: "Divers" }).getAttribute("value");
+    const deleted = await page.evaluate(async (url) => {
+      const csrf = /(?:^|; )comptoir_csrf=([^;]*)/.exec(document.cookie)?.[1] ?? "";
+      return (await fetch(url, { method: "DELETE", headers: { "X-CSRF-Token": decodeURIComponent(csrf) } })).status;
+    }, `/api/v1/folders/${divers}`);
+    expect(deleted).toBe(204);
+    await folder.selectOption({ label: "Divers" });
+    await opened.getByRole("button", { name: "Déplacer" }).click();
+    await opened.getByRole("alert").getByText("Dossier introuvable").waitFor();
+    await opened.getByRole("button", { name: "Fermer" }).click();
+    await expect.poll(async () => row.textContent()).toContain("Achats / 2026");
+  });
+
   it("reads and checks the period typed as jj/mm/aaaa", async () => {
     await page.goto(`${baseUrl}/documents`);
     const from = page.getByLabel("Période du");

@@ -51,6 +51,15 @@ export const E2E_FIRMS = {
     ownerFirstName: "Sophie",
     ownerLastName: "Roux",
   },
+  // phone-workspaces.e2e.ts: in the packaged SIRENE sample as « CABINET BERNARD ET FILS », it
+  // adds itself as a client, so its owner also works in that company space.
+  workspaces: {
+    name: "Bernard & Fils Expertise",
+    siren: "158813998",
+    ownerEmail: "hugo.bernard@bernard-fils.example",
+    ownerFirstName: "Hugo",
+    ownerLastName: "Bernard",
+  },
 } as const;
 
 export type E2eFirm = keyof typeof E2E_FIRMS;

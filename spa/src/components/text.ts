@@ -32,5 +32,13 @@ export const componentsText = {
     "membership.activated": "Accès activé (premier appareil enrôlé)",
     "device.revoked": "Appareil révoqué",
     "firm.created": "Cabinet créé",
+    "client.created": "Client créé",
+    "document.uploaded": "Document déposé",
+    "document.updated": "Document modifié",
+    "document.deleted": "Document supprimé",
+    "folder.created": "Dossier créé",
+    "folder.renamed": "Dossier renommé",
+    "folder.moved": "Dossier déplacé",
+    "folder.deleted": "Dossier supprimé",
   } as Record<string, string>,
 } as const;

@@ -12,6 +12,7 @@ export interface DeviceRegistration {
 
 const KEY_NAME = "companion";
 const REGISTRATION_ITEM = "comptoir.companion.device";
+const WORKSPACE_ITEM = "comptoir.companion.workspace";
 
 export async function saveDeviceRegistration(
   registration: DeviceRegistration,
@@ -19,6 +20,8 @@ export async function saveDeviceRegistration(
 ): Promise<void> {
   await saveDeviceKey(KEY_NAME, keyPair);
   localStorage.setItem(REGISTRATION_ITEM, JSON.stringify(registration));
+  // A new enrollment may be another person's: their own choice, if any, comes later.
+  localStorage.removeItem(WORKSPACE_ITEM);
 }
 
 /** The registration and its key, or null when this browser was never enrolled. */
@@ -33,4 +36,21 @@ export async function loadDeviceRegistration(): Promise<{
   }
   const registration = JSON.parse(stored) as DeviceRegistration;
   return { registration, privateKey: keyPair.privateKey };
+}
+
+/**
+ * The workspace a person in several chose on this phone. Each device session starts in the
+ * API's default one (a firm first), so the choice is kept here (an id, not a secret) and
+ * applied again to every new device session (api/open-device-session.ts).
+ */
+export function loadWorkspaceChoice(): string | null {
+  return localStorage.getItem(WORKSPACE_ITEM);
+}
+
+export function saveWorkspaceChoice(workspaceId: string | null): void {
+  if (workspaceId === null) {
+    localStorage.removeItem(WORKSPACE_ITEM);
+  } else {
+    localStorage.setItem(WORKSPACE_ITEM, workspaceId);
+  }
 }

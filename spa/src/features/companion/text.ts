@@ -61,9 +61,19 @@ export const companionText = {
     deniedHelp: "Personne n'a été connecté.",
     openActivity: "Voir mon activité",
   },
+  workspace: {
+    label: "Espace de travail",
+    help: "Vous avez accès à plusieurs espaces : choisissez celui dans lequel vous travaillez depuis ce téléphone.",
+    choose: "Choisissez un espace",
+    kinds: { firm: "Cabinet", company: "Entreprise" } as Record<string, string>,
+    option: (name: string, kind: string) => `${name} (${kind})`,
+    switching: "Changement d'espace en cours…",
+    switched: (name: string) => `Vous travaillez maintenant dans l'espace « ${name} ».`,
+  },
   activity: {
     pageTitle: "Mon activité",
     intro: "Les connexions approuvées, les appareils et les autres événements de votre compte.",
+    currentWorkspace: (name: string) => `Espace de travail actuel : « ${name} ».`,
     loading: "Chargement…",
   },
   upload: {

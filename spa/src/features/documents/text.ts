@@ -123,6 +123,17 @@ export const documentsText = {
   previewLoading: "Chargement de l'aperçu…",
   previewFailed: "L'aperçu n'a pas pu être chargé.",
   download: "Télécharger",
+  // Filing the opened document in one of its client's folders
+  filing: {
+    heading: "Classer dans un dossier",
+    folder: "Dossier",
+    noFolder: "Aucun dossier",
+    loading: "Chargement des dossiers…",
+    submit: "Déplacer",
+    pending: "Déplacement…",
+    moved: (title: string, path: string) => `« ${title} » a été classé dans « ${path} ».`,
+    unfiled: (title: string) => `« ${title} » n'est plus classé dans un dossier.`,
+  },
   metadata: "Informations",
   einvoiceHeading: "Facture électronique",
   fields: {

@@ -14,9 +14,11 @@ export function getActivity(accessToken: string, signal?: AbortSignal) {
   );
 }
 
+export const deviceActivityQueryKey = ["companion", "activity"] as const;
+
 export function useDeviceActivity(accessToken: string | undefined) {
   return useQuery({
-    queryKey: ["companion", "activity"],
+    queryKey: deviceActivityQueryKey,
     queryFn: ({ signal }) => getActivity(accessToken ?? "", signal),
     enabled: accessToken !== undefined,
   });

@@ -19,11 +19,14 @@ export async function listDeviceClients(accessToken: string, signal?: AbortSigna
   return page.items.map((client) => ({ id: client.id, name: client.legal_name }));
 }
 
-export function useDeviceClients(accessToken: string | undefined, enabled: boolean) {
+// Per workspace: after a switch the picker never shows another workspace's clients.
+export const deviceClientsQueryKey = (workspaceId: string) => ["companion", "clients", workspaceId] as const;
+
+export function useDeviceClients(accessToken: string | undefined, workspaceId: string | undefined, enabled: boolean) {
   return useQuery({
-    queryKey: ["companion", "clients"],
+    queryKey: deviceClientsQueryKey(workspaceId ?? ""),
     queryFn: ({ signal }) => listDeviceClients(accessToken ?? "", signal),
-    enabled: accessToken !== undefined && enabled,
+    enabled: accessToken !== undefined && workspaceId !== undefined && enabled,
     staleTime: 60_000,
   });
 }

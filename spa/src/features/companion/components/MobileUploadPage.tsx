@@ -7,6 +7,7 @@ import { useDeviceClients } from "../api/list-device-clients";
 import { useDeviceSession } from "../api/open-device-session";
 import { useUploadFromDevice, type DocumentType, type UploadedDocument } from "../api/upload-from-device";
 import { companionText } from "../text";
+import { DeviceWorkspaceSwitch } from "./DeviceWorkspaceSwitch";
 
 const text = companionText.upload;
 const DOCUMENT_TYPES: readonly DocumentType[] = ["invoice", "statement", "shared", "other"];
@@ -15,14 +16,20 @@ const ACCEPTED = "image/*,application/pdf";
 
 /**
  * `/mobile/deposer`: the phone deposits a photo or a file as a document, with its device
- * session (no cookies). A company user's space has one client; a firm user picks one.
+ * session (no cookies). A company user's space has one client; a firm user picks one. A person
+ * in several workspaces first chooses where the phone deposits.
  */
 export function MobileUploadPage() {
   const deviceSession = useDeviceSession();
   const accessToken = deviceSession.data?.accessToken;
   const me = useDeviceMe(accessToken);
-  const inFirm = me.data?.workspace?.kind === "firm";
-  const clients = useDeviceClients(accessToken, inFirm && (me.data?.permissions.includes("clients:read") ?? false));
+  const workspace = me.data?.workspace ?? null;
+  const inFirm = workspace?.kind === "firm";
+  const clients = useDeviceClients(
+    accessToken,
+    workspace?.id,
+    inFirm && (me.data?.permissions.includes("clients:read") ?? false),
+  );
   const [sent, setSent] = useState<UploadedDocument | null>(null);
   const [attempt, setAttempt] = useState(0);
   const problem = deviceSession.error ?? me.error ?? clients.error;
@@ -58,7 +65,7 @@ export function MobileUploadPage() {
       <>
         <p className="lead">{text.intro(me.data.workspace.name)}</p>
         <UploadForm
-          key={attempt}
+          key={`${me.data.workspace.id}-${attempt}`}
           accessToken={accessToken}
           clients={inFirm ? (clients.data ?? []) : undefined}
           onSent={setSent}
@@ -70,6 +77,9 @@ export function MobileUploadPage() {
   return (
     <div className="mobile-upload">
       <h1>{text.pageTitle}</h1>
+      {me.data && accessToken && (
+        <DeviceWorkspaceSwitch accessToken={accessToken} me={me.data} onSwitched={() => setSent(null)} />
+      )}
       {body}
     </div>
   );

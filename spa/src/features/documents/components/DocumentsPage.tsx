@@ -266,7 +266,8 @@ function DocumentsWorkspace({ space }: { space: "firm" | "company" }) {
       <DocumentDialog
         documentId={openedId}
         clientName={inFirm ? clientName : undefined}
-        folderName={folderClientId ? folderName : undefined}
+        ownSpace={!inFirm}
+        canWrite={canWrite}
         onClose={() => setOpenedId(null)}
       />
       <ConfirmDialog
