@@ -54,6 +54,8 @@ class AppError(Exception):
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad-request"
     title: ClassVar[str] = "Requête invalide"
+    # What to tell the user when the raise site has nothing more precise to say.
+    default_detail: ClassVar[str | None] = None
     # Security refusals set this so what they wrote before raising (an audit event, a revoked
     # token family, a rate-limit hit) is committed although the request fails.
     keeps_changes: ClassVar[bool] = False
@@ -66,6 +68,7 @@ class AppError(Exception):
         errors: Sequence[FieldError] | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> None:
+        detail = detail or self.default_detail
         super().__init__(detail or self.title)
         self.detail = detail
         self.headers = dict(headers or {})
@@ -319,3 +322,18 @@ def add_problem_schema(openapi_schema: dict[str, Any]) -> None:
         for member in schema.get("properties", {}).values():
             member.pop("default", None)
     schemas.update(documented)
+    _document_validation_errors_as_problems(openapi_schema)
+
+
+def _document_validation_errors_as_problems(openapi_schema: dict[str, Any]) -> None:
+    """FastAPI documents every 422 it adds as its own `HTTPValidationError` in JSON; this API
+    answers a problem document (with its field `errors`) instead: say so everywhere."""
+    validation = problem_responses(422)[422]
+    for operations in openapi_schema.get("paths", {}).values():
+        for operation in operations.values():
+            response = operation.get("responses", {}).get("422")
+            if response is not None and "application/json" in response.get("content", {}):
+                response["content"] = validation["content"]
+    schemas = openapi_schema.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)

@@ -71,6 +71,7 @@ class InvalidAccountingPeriod(UnprocessableEntity):
 class FolderNotFound(NotFound):
     code = "folder-not-found"
     title = "Dossier introuvable"
+    default_detail = "Ce dossier n'existe pas ou vient d'être supprimé : rechargez la liste."
 
 
 class IdempotencyKeyReused(Conflict):
