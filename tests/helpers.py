@@ -123,7 +123,9 @@ class Phone:
             self.device_id = response.json()["id"]
         return response
 
-    async def open_session(self, client: httpx.AsyncClient) -> httpx.Response:
+    async def open_session(
+        self, client: httpx.AsyncClient, workspace_id: str | None = None
+    ) -> httpx.Response:
         nonce = (await client.post("/api/v1/auth/device-sessions/nonces")).json()
         issued_at = int(time.time())
         message = device_session_message(
@@ -139,7 +141,8 @@ class Phone:
                 "nonce": nonce["nonce"],
                 "issued_at": issued_at,
                 "signature": sign_es256(self.private_key, message),
-            },
+            }
+            | ({"workspace_id": workspace_id} if workspace_id else {}),
         )
         if response.status_code == 201:
             self.access_token = response.json()["access_token"]

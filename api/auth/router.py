@@ -261,6 +261,7 @@ async def create_device_session(
         nonce=body.nonce,
         issued_at=body.issued_at,
         signature=body.signature,
+        workspace_id=body.workspace_id,
     )
     return _token_pair(settings, issued)
 

@@ -114,6 +114,11 @@ class DeviceSessionCreate(BaseModel):
     nonce: str = Field(max_length=64)
     issued_at: int
     signature: Base64Url
+    workspace_id: uuid.UUID | None = Field(
+        default=None,
+        description="The workspace to start in (the one last chosen on the phone); one the "
+        "user no longer belongs to is ignored: the session then starts in the default one.",
+    )
 
 
 class Jwks(BaseModel):

@@ -514,8 +514,10 @@ async def open_device_session(
     nonce: str,
     issued_at: int,
     signature: str,
+    workspace_id: uuid.UUID | None = None,
 ) -> IssuedSession:
-    """The app's own session: a signature by its device key over a fresh server nonce."""
+    """The app's own session: a signature by its device key over a fresh server nonce. It
+    starts in `workspace_id` when the user still acts there (the phone's last choice)."""
     device = await session.get(Device, device_id)
     now = utcnow()
     if device is None or device.revoked_at is not None:
@@ -546,6 +548,7 @@ async def open_device_session(
         user_id=device.user_id,
         kind=SessionKind.DEVICE,
         device_id=device.id,
+        workspace_id=workspace_id,
     )
     await audit.record(
         session,
@@ -568,8 +571,14 @@ async def active_memberships(
     return list(await repository.active_memberships(session, user_id))
 
 
-async def _default_workspace(session: AsyncSession, user_id: uuid.UUID) -> uuid.UUID | None:
+async def _default_workspace(
+    session: AsyncSession, user_id: uuid.UUID, preferred: uuid.UUID | None = None
+) -> uuid.UUID | None:
+    """`preferred` when the user still acts in it, else the first firm, else the first
+    workspace."""
     memberships = await active_memberships(session, user_id)
+    if any(m.workspace_id == preferred for m, _ in memberships):
+        return preferred
     firms = [m for m, w in memberships if w.kind == WorkspaceKind.FIRM]
     chosen = firms or [m for m, _ in memberships]
     return chosen[0].workspace_id if chosen else None
@@ -585,14 +594,16 @@ async def start_session(
     kind: SessionKind,
     device_id: uuid.UUID | None = None,
     approved_by_device_id: uuid.UUID | None = None,
+    workspace_id: uuid.UUID | None = None,
 ) -> IssuedSession:
+    """A new session in `workspace_id` if the user acts in it, else the default workspace."""
     now = utcnow()
     auth_session = AuthSession(
         id=uuid.uuid4(),
         user_id=user_id,
         device_id=device_id,
         approved_by_device_id=approved_by_device_id,
-        workspace_id=await _default_workspace(session, user_id),
+        workspace_id=await _default_workspace(session, user_id, workspace_id),
         kind=kind,
         ip=client.ip,
         user_agent=client.user_agent,

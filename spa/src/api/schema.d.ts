@@ -2465,6 +2465,11 @@ export interface components {
             issued_at: number;
             /** Signature */
             signature: string;
+            /**
+             * Workspace Id
+             * @description The workspace to start in (the one last chosen on the phone); one the user no longer belongs to is ignored: the session then starts in the default one.
+             */
+            workspace_id?: string | null;
         };
         /**
          * DocumentListItem

@@ -1,15 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
 import { signText } from "@/lib/device-key";
-import { ApiProblem } from "@/lib/problem";
 import {
   loadDeviceRegistration,
   loadWorkspaceChoice,
-  saveWorkspaceChoice,
   type DeviceRegistration,
 } from "../device-registration";
 import { deviceSessionMessage, nowInSeconds } from "../protocol";
-import { switchDeviceWorkspace } from "./switch-device-workspace";
 
 export interface DeviceSession {
   registration: DeviceRegistration;
@@ -22,8 +19,8 @@ export interface DeviceSession {
  * Operations `auth:create_device_nonce` then `auth:create_device_session`: the phone proves it
  * holds the enrolled key by signing a fresh server nonce, and gets bearer tokens bound to this
  * device. They live in memory only; the next visit signs a new nonce. Null when not enrolled.
- * A new session starts in the API's default workspace: the one chosen on this phone, if any,
- * is switched to at once.
+ * The session starts in the workspace last chosen on this phone (the API falls back to the
+ * default one when the user has left it).
  */
 export async function openDeviceSession(): Promise<DeviceSession | null> {
   const enrolled = await loadDeviceRegistration();
@@ -37,28 +34,13 @@ export async function openDeviceSession(): Promise<DeviceSession | null> {
     enrolled.privateKey,
     deviceSessionMessage({ audience, deviceId, nonce, issuedAt }),
   );
+  const workspaceId = loadWorkspaceChoice();
   const tokens = await unwrap(
     api.POST("/api/v1/auth/device-sessions", {
-      body: { device_id: deviceId, nonce, issued_at: issuedAt, signature },
+      body: { device_id: deviceId, nonce, issued_at: issuedAt, signature, workspace_id: workspaceId ?? null },
     }),
   );
-  await resumeWorkspaceChoice(tokens.access_token);
   return { ...enrolled, accessToken: tokens.access_token, audience };
-}
-
-async function resumeWorkspaceChoice(accessToken: string): Promise<void> {
-  const workspaceId = loadWorkspaceChoice();
-  if (!workspaceId) return;
-  try {
-    await switchDeviceWorkspace({ accessToken, workspaceId });
-  } catch (error) {
-    // The user left that workspace meanwhile: the default one it is, and the choice goes.
-    if (error instanceof ApiProblem && error.status === 404) {
-      saveWorkspaceChoice(null);
-      return;
-    }
-    throw error;
-  }
 }
 
 // Shorter than the access token's ten minutes, so a page left open signs a new nonce in time.
