@@ -101,7 +101,7 @@ class BrowserFacingRoute(APIRoute):
 
 
 # The SSO callback alone answers refusals to browsers with a redirect.
-browser_router = APIRouter(tags=["registration"], route_class=BrowserFacingRoute)
+browser_router = APIRouter(route_class=BrowserFacingRoute)
 
 
 @browser_router.get(
