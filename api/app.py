@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 
 from api import __version__
+from api.auth.access_cache import listening_cache
 from api.auth.tokens import KeyRing
 from api.core.db import (
     ConnectionGate,
@@ -65,11 +66,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.connection_gate = ConnectionGate(settings.database_pool_size)
         # What start-up built (modules, routes, the ORM mappers) lives as long as the process:
         # out of the collector's way, a full collection no longer walks it mid-request (tail
-        # latency).
+        # latency). A request allocates a few thousand short-lived objects (rows, dicts): a
+        # larger first generation collects once per few requests instead of several times in
+        # each (measured: +8 % on the clients list).
         gc.collect()
         gc.freeze()
+        gc.set_threshold(50_000, 20, 100)
         try:
-            async with embedded_worker(settings, app.state.sessionmaker):
+            async with (
+                _session_check_cache(app, settings),
+                embedded_worker(settings, app.state.sessionmaker),
+            ):
                 yield
         finally:
             await _close_adapters(app.state)
@@ -98,6 +105,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.spa_dist.is_dir():
         _serve_spa(app, settings.spa_dist)
     return app
+
+
+@asynccontextmanager
+async def _session_check_cache(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
+    """On PostgreSQL, session checks are remembered while the database notifies changes
+    (`api.auth.access_cache`); SQLite has no notifications: every request reads."""
+    if settings.is_sqlite or not settings.session_check_cache:
+        yield
+        return
+    async with listening_cache(settings.resolved_database_url) as cache:
+        app.state.access_cache = cache
+        app.state.on_write_commit = cache.clear
+        try:
+            yield
+        finally:
+            del app.state.access_cache, app.state.on_write_commit
 
 
 async def _close_adapters(state: Any) -> None:

@@ -14,13 +14,16 @@ from __future__ import annotations
 import hmac
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.api_keys import service as api_keys_service
 from api.auth import repository
+from api.auth.access_cache import AccessCache
 from api.auth.tokens import InvalidAccessToken, KeyRing
 from api.core.authz import Permission, Principal, PrincipalKind, permissions_of
 from api.core.db import DbSession
@@ -88,12 +91,15 @@ async def current_principal(
     if from_cookie and request.method not in SAFE_METHODS:
         check_csrf(request)
     claims = await keys.verify(session, token)
-    context = await repository.access_context(session, claims.session_id)
+    context = await _access_context(request, session, claims.session_id)
     now = utcnow()
     if context is None or not _session_alive(context, claims.user_id, now):
         raise SessionEnded()
     if now - context.last_used_at > LAST_USED_RESOLUTION:
         await repository.touch_session(session, claims.session_id, now)
+        cache: AccessCache | None = getattr(request.app.state, "access_cache", None)
+        if cache is not None:
+            cache.put(claims.session_id, replace(context, last_used_at=now), cache.generation)
     return Principal(
         kind=PrincipalKind.DEVICE if context.kind == SessionKind.DEVICE else PrincipalKind.USER,
         user_id=context.user_id,
@@ -104,6 +110,22 @@ async def current_principal(
         roles=context.roles,
         permissions=permissions_of(context.roles),
     )
+
+
+async def _access_context(
+    request: Request, session: AsyncSession, session_id: uuid.UUID
+) -> repository.AccessContext | None:
+    """The session's check, from this process's cache when it may answer (`access_cache`)."""
+    cache: AccessCache | None = getattr(request.app.state, "access_cache", None)
+    if cache is None:
+        return await repository.access_context(session, session_id)
+    context = cache.get(session_id)
+    if context is None:
+        generation = cache.generation
+        context = await repository.access_context(session, session_id)
+        if context is not None:
+            cache.put(session_id, context, generation)
+    return context
 
 
 def _session_alive(context: repository.AccessContext, user_id: uuid.UUID, now: datetime) -> bool:

@@ -154,13 +154,27 @@ async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
         try:
             yield session
         except AppError as error:
-            await (session.commit() if error.keeps_changes else session.rollback())
+            if error.keeps_changes:
+                await session.commit()
+                _written(request)
+            else:
+                await session.rollback()
             raise
         except BaseException:
             await session.rollback()
             raise
         else:
             await session.commit()
+            if not getattr(request.state, "read_only", False):
+                _written(request)
+
+
+def _written(request: Request) -> None:
+    """A write request committed: tell who asked (`app.state.on_write_commit`, e.g. the
+    session-check cache, which then forgets what it knew)."""
+    callback = getattr(request.app.state, "on_write_commit", None)
+    if callback is not None:
+        callback()
 
 
 DbSession = Annotated[AsyncSession, Depends(_unit_of_work, scope="function")]

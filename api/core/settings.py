@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1)
     database_max_overflow: int = Field(default=10, ge=0)
     database_echo: bool = False
+    session_check_cache: bool = Field(
+        default=True,
+        description="PostgreSQL only: remember session checks while the database notifies "
+        "changes (LISTEN/NOTIFY); off, every request reads its session.",
+    )
 
     company_registry: Literal["sirene", "recherche_entreprises"] = Field(
         default="sirene",

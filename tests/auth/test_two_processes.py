@@ -80,7 +80,15 @@ def test_login_spans_two_api_processes(shared_database: str, tmp_path: Path) -> 
         assert status.json()["status"] == "approved"
         assert redeemed.status_code == 200, redeemed.text
         token = redeemed.json()["access_token"]
-        me_on_b = httpx.get(
-            f"http://127.0.0.1:{port_b}/api/v1/me", headers={"Authorization": f"Bearer {token}"}
-        )
+        bearer = {"Authorization": f"Bearer {token}"}
+        me_on_b = httpx.get(f"http://127.0.0.1:{port_b}/api/v1/me", headers=bearer)
         assert me_on_b.json()["workspace"]["name"] == "Cabinet Deux Processus"
+        # B now remembers this session's check (on PostgreSQL); a logout committed through A
+        # must end it on B at its very next request (NOTIFY), and on A itself.
+        assert httpx.get(f"http://127.0.0.1:{port_b}/api/v1/me", headers=bearer).status_code == 200
+        logout = httpx.post(f"{server_a}/api/v1/auth/logout", headers=bearer)
+        assert logout.status_code == 204, logout.text
+        after_on_b = httpx.get(f"http://127.0.0.1:{port_b}/api/v1/me", headers=bearer)
+        after_on_a = httpx.get(f"{server_a}/api/v1/me", headers=bearer)
+        assert (after_on_b.status_code, after_on_b.json()["code"]) == (401, "session-ended")
+        assert (after_on_a.status_code, after_on_a.json()["code"]) == (401, "session-ended")
