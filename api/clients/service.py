@@ -219,15 +219,13 @@ async def add_client(
         **client_values(company, fallback_name=data.legal_name, identifier=identifier),
     )
     await _insert_client(session, client)
-    await audit.record(
+    await _audit(
         session,
+        principal,
+        requester,
         "client.created",
-        actor=Actor.of(principal),
-        client=requester,
-        workspace_id=firm_id,
-        target_type="client",
-        target_id=client.id,
-        data={"siren": client.siren, "siret": client.siret},
+        client,
+        {"siren": client.siren, "siret": client.siret},
     )
     await webhooks_service.publish(session, firm_id, "client.created", _event(client))
     return client
@@ -318,18 +316,37 @@ async def add_firm_itself(
         **values,
     )
     await _insert_client(session, client)
-    await audit.record(
+    await _audit(
         session,
+        principal,
+        requester,
         "client.created",
-        actor=Actor.of(principal),
-        client=requester,
-        workspace_id=firm_id,
-        target_type="client",
-        target_id=client.id,
-        data={"siren": client.siren, "firm_itself": True, "company_workspace_id": space.id},
+        client,
+        {"siren": client.siren, "firm_itself": True, "company_workspace_id": space.id},
     )
     await webhooks_service.publish(session, firm_id, "client.created", _event(client))
     return client
+
+
+async def _audit(
+    session: AsyncSession,
+    principal: Principal,
+    requester: ClientInfo,
+    action: str,
+    client: Client,
+    data: dict[str, Any],
+) -> None:
+    """Record `action` by `principal` on `client`, in its firm's audit chain."""
+    await audit.record(
+        session,
+        action,
+        actor=Actor.of(principal),
+        client=requester,
+        workspace_id=client.firm_id,
+        target_type="client",
+        target_id=client.id,
+        data=data,
+    )
 
 
 def _event(client: Client) -> dict[str, object]:
@@ -369,15 +386,8 @@ async def update_contact(
     if "contact_email" in changes and (client.contact_email or "").lower() != previous_email:
         # The link sent to the previous contact must not open the company's space.
         await invitations.forget_invitation(session, client)
-    await audit.record(
-        session,
-        "client.contact_updated",
-        actor=Actor.of(principal),
-        client=requester,
-        workspace_id=client.firm_id,
-        target_type="client",
-        target_id=client.id,
-        data={"fields": sorted(changes)},
+    await _audit(
+        session, principal, requester, "client.contact_updated", client, {"fields": sorted(changes)}
     )
     return client
 
@@ -569,16 +579,7 @@ async def _assign(
         )
     )
     await session.flush()
-    await audit.record(
-        session,
-        "client.assigned",
-        actor=Actor.of(principal),
-        client=requester,
-        workspace_id=client.firm_id,
-        target_type="client",
-        target_id=client.id,
-        data={"user_id": user_id},
-    )
+    await _audit(session, principal, requester, "client.assigned", client, {"user_id": user_id})
 
 
 async def unassign(
@@ -589,18 +590,22 @@ async def unassign(
     user_id: uuid.UUID,
 ) -> None:
     client = await get_client(session, principal, client_id)
-    if not await repository.remove_assignment(session, client.id, user_id):
+    if not await _unassign(session, principal, requester, client, user_id):
         raise NotFound("Ce collaborateur n'est pas affecté à ce client.")
-    await audit.record(
-        session,
-        "client.unassigned",
-        actor=Actor.of(principal),
-        client=requester,
-        workspace_id=client.firm_id,
-        target_type="client",
-        target_id=client.id,
-        data={"user_id": user_id},
-    )
+
+
+async def _unassign(
+    session: AsyncSession,
+    principal: Principal,
+    requester: ClientInfo,
+    client: Client,
+    user_id: uuid.UUID,
+) -> bool:
+    """End one assignment (audited); False when there was none."""
+    if not await repository.remove_assignment(session, client.id, user_id):
+        return False
+    await _audit(session, principal, requester, "client.unassigned", client, {"user_id": user_id})
+    return True
 
 
 async def bulk_assign(
@@ -620,17 +625,8 @@ async def bulk_assign(
         for user_id in user_ids:
             if action == "assign":
                 await _assign(session, principal, requester, client, user_id)
-            elif await repository.remove_assignment(session, client.id, user_id):
-                await audit.record(
-                    session,
-                    "client.unassigned",
-                    actor=Actor.of(principal),
-                    client=requester,
-                    workspace_id=firm_id,
-                    target_type="client",
-                    target_id=client.id,
-                    data={"user_id": user_id},
-                )
+            else:
+                await _unassign(session, principal, requester, client, user_id)
 
     return await _for_each_client(session, principal, client_ids, one)
 
@@ -741,15 +737,13 @@ async def _set_subscription(
         )
     )
     await session.flush()
-    await audit.record(
+    await _audit(
         session,
+        principal,
+        requester,
         "client.subscription_changed",
-        actor=Actor.of(principal),
-        client=requester,
-        workspace_id=client.firm_id,
-        target_type="client",
-        target_id=client.id,
-        data={"from": previous, "to": data.model_dump()},
+        client,
+        {"from": previous, "to": data.model_dump()},
     )
     return subscription
 
