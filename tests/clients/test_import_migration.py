@@ -18,7 +18,8 @@ from api.core.db import create_engine
 from api.core.models import utcnow
 from api.core.settings import Settings
 from api.migrate import alembic_config
-from tests.conftest import SuiteEnvironment, fresh_postgres_database
+from tests.conftest import SuiteEnvironment
+from tests.live import committed_database
 
 BEFORE = "20261127_documents_routes"
 AFTER = "20261127_client_import_rows"
@@ -104,11 +105,8 @@ _rows = sa.table(
 
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
-    server = SuiteEnvironment().database_url
-    if server:
-        yield from fresh_postgres_database(server)
-    else:
-        yield f"sqlite+aiosqlite:///{tmp_path / 'migration.db'}"
+    """A database of its own, migrated step by step by the test."""
+    yield from committed_database(SuiteEnvironment().database_url, tmp_path)
 
 
 def _migrate(connection: Connection, revision: str, *, down: bool = False) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import ForeignKeyConstraint, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.core.models import Base
+from tests.schema import model_differences
 
 TABLES = {
     "sso_authorizations",
@@ -34,22 +32,9 @@ def _is_inline_sqlite_fk(connection: Connection, diff: object) -> bool:
 
 
 def _differences(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return [
-        diff
-        for diff in compare_metadata(context, Base.metadata)
-        if not _is_inline_sqlite_fk(connection, diff)
-        and (
-            TABLES & {getattr(item, "name", None) for item in _objects(diff)}
-            or TABLES
-            & {getattr(getattr(item, "table", None), "name", None) for item in _objects(diff)}
-        )
-    ]
-
-
-def _objects(diff: object) -> list[object]:
-    entries = diff if isinstance(diff, list) else [diff]
-    return [part for entry in entries for part in (entry if isinstance(entry, tuple) else (entry,))]
+    return model_differences(
+        connection, TABLES, lambda diff: _is_inline_sqlite_fk(connection, diff)
+    )
 
 
 async def test_registration_tables_match_their_models(engine: AsyncEngine) -> None:
