@@ -129,6 +129,8 @@ class KeyRing:
             self._verified[token] = claims
             if len(self._verified) > VERIFIED_CACHE_SIZE:
                 self._verified.popitem(last=False)
+        else:
+            self._verified.move_to_end(token)  # least recently used go first
         if claims.expires_at <= utcnow():
             raise InvalidAccessToken("Jeton expiré.")
         return claims

@@ -18,7 +18,6 @@ keeps the repositories writing SQLAlchemy Core and removes that layer where noth
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,25 +45,23 @@ class _Plan:
 
 
 class _Plans:
-    """A small LRU of compiled plans (a shape that cannot run raw is cached as None)."""
+    """A small LRU of compiled plans (a shape that cannot run raw is cached as None). Used
+    from the event loop's thread only: no lock."""
 
     def __init__(self, size: int) -> None:
         self._size = size
         self._plans: OrderedDict[Any, _Plan | None] = OrderedDict()
-        self._lock = threading.Lock()
 
     def get(self, key: Any) -> tuple[bool, _Plan | None]:
-        with self._lock:
-            if key not in self._plans:
-                return False, None
-            self._plans.move_to_end(key)
-            return True, self._plans[key]
+        if key not in self._plans:
+            return False, None
+        self._plans.move_to_end(key)
+        return True, self._plans[key]
 
     def put(self, key: Any, plan: _Plan | None) -> None:
-        with self._lock:
-            self._plans[key] = plan
-            if len(self._plans) > self._size:
-                self._plans.popitem(last=False)
+        self._plans[key] = plan
+        if len(self._plans) > self._size:
+            self._plans.popitem(last=False)
 
 
 _plans = _Plans(_PLAN_CACHE_SIZE)
