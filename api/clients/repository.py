@@ -3,6 +3,7 @@ scopes to the caller's firm and, for a Comptable, to their assigned clients."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Any, cast
 import orjson
 from sqlalchemy import (
     JSON,
+    Integer,
     Select,
     String,
     Table,
@@ -127,11 +129,20 @@ _LIST_SELECTS = {
 
 def readable_clause(principal: Principal) -> ColumnElement[bool]:
     """The clients `principal` may see: its firm's, and only the assigned ones for a Comptable."""
-    in_firm = _client.c.firm_id == principal.workspace_id
-    if can_read_all_clients(principal):
+    return _readable(can_read_all_clients(principal), principal.workspace_id, principal.user_id)
+
+
+def _readable(
+    all_clients: bool,
+    firm_id: uuid.UUID | BindParameter[Any] | None,
+    user_id: uuid.UUID | BindParameter[Any] | None,
+) -> ColumnElement[bool]:
+    # `firm_id` and `user_id` are values, or bound parameters in a statement built once.
+    in_firm = _client.c.firm_id == firm_id
+    if all_clients:
         return in_firm
     assigned = exists().where(
-        _assignment.c.client_id == _client.c.id, _assignment.c.user_id == principal.user_id
+        _assignment.c.client_id == _client.c.id, _assignment.c.user_id == user_id
     )
     return and_(in_firm, assigned)
 
@@ -180,7 +191,7 @@ class ClientFilters:
     now: datetime | None = None  # what "expired" is measured against
 
 
-def _invitation_clause(wanted: InvitationStatus, now: datetime | None) -> ColumnElement[bool]:
+def _invitation_clause(wanted: InvitationStatus, now: Any) -> ColumnElement[bool]:
     """The SQL twin of `invitation_status(...)`."""
     if wanted == InvitationStatus.ACCEPTED:
         return _client.c.status == ClientStatus.ACTIVE.value
@@ -197,35 +208,117 @@ def _invitation_clause(wanted: InvitationStatus, now: datetime | None) -> Column
     )
 
 
-def _filtered(principal: Principal, filters: ClientFilters, base: Select[Any]) -> Select[Any]:
-    statement = base.where(readable_clause(principal))
-    if filters.q_digits:
-        statement = statement.where(
+@dataclass(frozen=True, slots=True)
+class _ListShape:
+    """What decides the SQL text of a list page. The values are bound parameters, so one
+    statement per shape is built once (`_list_statement`) and `fetch_all` finds its compiled
+    form by identity: the busiest read computes no SQLAlchemy cache key per request."""
+
+    sort: str
+    all_clients: bool
+    digits: bool
+    words: int
+    status: bool
+    pa_status: bool
+    assignee: bool
+    invitation: InvitationStatus | None
+    plan: str | None  # None, NO_PLAN, or "code" for a plan's code
+    after: bool
+
+
+@functools.lru_cache(maxsize=1024)
+def _list_statement(shape: _ListShape) -> Select[Any]:
+    """The page's statement for `shape`; `_list_params` gives the values of its parameters."""
+    column, descending = SORTS[shape.sort]
+    conditions = [_readable(shape.all_clients, bindparam("firm_id"), bindparam("user_id"))]
+    if shape.digits:
+        conditions.append(
             or_(
-                _client.c.siren.like(filters.q_digits[:9] + "%"),
-                _client.c.siret.like(filters.q_digits + "%"),
+                _client.c.siren.like(bindparam("siren_prefix")),
+                _client.c.siret.like(bindparam("siret_prefix")),
             )
         )
-    for word in filters.q_words:
-        statement = statement.where(_client.c.search_name.like(f"% {word}%"))
-    if filters.status:
-        statement = statement.where(_client.c.status == filters.status.value)
-    if filters.pa_status:
-        statement = statement.where(_client.c.pa_status == filters.pa_status.value)
-    if filters.assignee_id:
-        statement = statement.where(
+    conditions.extend(
+        _client.c.search_name.like(bindparam(f"word_{index}")) for index in range(shape.words)
+    )
+    if shape.status:
+        conditions.append(_client.c.status == bindparam("status"))
+    if shape.pa_status:
+        conditions.append(_client.c.pa_status == bindparam("pa_status"))
+    if shape.assignee:
+        conditions.append(
             exists().where(
                 _assignment.c.client_id == _client.c.id,
-                _assignment.c.user_id == filters.assignee_id,
+                _assignment.c.user_id == bindparam("assignee_id"),
             )
         )
-    if filters.invitation_status:
-        statement = statement.where(_invitation_clause(filters.invitation_status, filters.now))
-    if filters.plan == NO_PLAN:
-        statement = statement.where(_subscription.c.plan_code.is_(None))
-    elif filters.plan:
-        statement = statement.where(_subscription.c.plan_code == filters.plan)
-    return statement
+    if shape.invitation is not None:
+        now = bindparam("now", type_=_client.c.invitation_expires_at.type)
+        conditions.append(_invitation_clause(shape.invitation, now))
+    if shape.plan == NO_PLAN:
+        conditions.append(_subscription.c.plan_code.is_(None))
+    elif shape.plan is not None:
+        conditions.append(_subscription.c.plan_code == bindparam("plan"))
+    if shape.after:
+        key = tuple_(column, _client.c.id)
+        after = tuple_(
+            bindparam("after_key", type_=column.type),
+            bindparam("after_id", type_=_client.c.id.type),
+        )
+        conditions.append(key < after if descending else key > after)
+    order = (column.desc(), _client.c.id.desc()) if descending else (column, _client.c.id)
+    return (
+        _LIST_SELECTS[shape.sort]
+        .where(*conditions)
+        .order_by(*order)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+def _list_params(
+    principal: Principal,
+    filters: ClientFilters,
+    *,
+    sort: str,
+    after: tuple[Any, uuid.UUID] | None,
+    limit: int,
+) -> tuple[_ListShape, dict[str, Any]]:
+    plan = None if not filters.plan else NO_PLAN if filters.plan == NO_PLAN else "code"
+    shape = _ListShape(
+        sort=sort,
+        all_clients=can_read_all_clients(principal),
+        digits=bool(filters.q_digits),
+        words=len(filters.q_words),
+        status=filters.status is not None,
+        pa_status=filters.pa_status is not None,
+        assignee=filters.assignee_id is not None,
+        invitation=filters.invitation_status,
+        plan=plan,
+        after=after is not None,
+    )
+    params: dict[str, Any] = {
+        "firm_id": principal.workspace_id,
+        "user_id": principal.user_id,
+        "limit": limit,
+    }
+    if filters.q_digits:
+        params["siren_prefix"] = filters.q_digits[:9] + "%"
+        params["siret_prefix"] = filters.q_digits + "%"
+    for index, word in enumerate(filters.q_words):
+        params[f"word_{index}"] = f"% {word}%"
+    if filters.status is not None:
+        params["status"] = filters.status.value
+    if filters.pa_status is not None:
+        params["pa_status"] = filters.pa_status.value
+    if filters.assignee_id is not None:
+        params["assignee_id"] = filters.assignee_id
+    if filters.invitation_status is not None:
+        params["now"] = filters.now
+    if plan == "code":
+        params["plan"] = filters.plan
+    if after is not None:
+        params["after_key"], params["after_id"] = after
+    return shape, params
 
 
 async def list_page(
@@ -239,13 +332,8 @@ async def list_page(
 ) -> list[dict[str, Any]]:
     """One page as plain dicts (one more row than `limit`, to know if there is a next page).
     Each row also carries `_sort_key`, the value the next cursor starts after."""
-    column, descending = SORTS[sort]
-    statement = _filtered(principal, filters, _LIST_SELECTS[sort])
-    if after is not None:
-        key = tuple_(column, _client.c.id)
-        statement = statement.where(key < after if descending else key > after)
-    order = (column.desc(), _client.c.id.desc()) if descending else (column, _client.c.id)
-    return await fetch_all(session, statement.order_by(*order).limit(limit + 1))
+    shape, params = _list_params(principal, filters, sort=sort, after=after, limit=limit + 1)
+    return await fetch_all(session, _list_statement(shape), params)
 
 
 async def stream_filtered(

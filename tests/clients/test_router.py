@@ -327,3 +327,61 @@ async def test_clients_are_counted_once_per_firm(
     await add(client, firm, "610869075")
     rows = list(await session.scalars(select(Client.siren)))
     assert rows == ["610869075"]
+
+
+async def _all_pages(
+    client: httpx.AsyncClient, headers: dict[str, str], params: dict[str, str]
+) -> list[str]:
+    """Every SIREN the list gives for `params`, two per page, following the cursors."""
+    sirens: list[str] = []
+    cursor: str | None = None
+    while True:
+        query = params | {"limit": "2"} | ({"cursor": cursor} if cursor else {})
+        page = await client.get("/api/v1/clients", params=query, headers=headers)
+        assert page.status_code == 200, page.text
+        sirens.extend(item["siren"] for item in page.json()["items"])
+        cursor = page.json()["next_cursor"]
+        if cursor is None:
+            return sirens
+
+
+async def test_filters_combine_and_page_in_both_directions_for_every_reader(
+    client: httpx.AsyncClient, firm: Firm, session: AsyncSession, settings: Settings
+) -> None:
+    accountant = await member(client, session, settings, firm.created, frozenset({Role.ACCOUNTANT}))
+    ids = {siren: (await add(client, firm, siren)).json()["id"] for siren in ACTIVE_SIRENS}
+    premium, assigned = ACTIVE_SIRENS[:3], ACTIVE_SIRENS[1:4]
+    await client.post(
+        "/api/v1/clients/bulk/subscription",
+        json={
+            "plan_code": "premium",
+            "payer": "firm",
+            "start_date": "2026-12-01",
+            "client_ids": [ids[siren] for siren in premium],
+        },
+        headers=firm.owner.headers,
+    )
+    await client.post(
+        "/api/v1/clients/bulk/assignments",
+        json={"client_ids": [ids[siren] for siren in assigned], "user_ids": [accountant.user_id]},
+        headers=firm.owner.headers,
+    )
+    by_siren = sorted(ACTIVE_SIRENS)
+    cases: list[tuple[dict[str, str], list[str]]] = [
+        ({"sort": "siren"}, by_siren),
+        ({"sort": "-siren"}, by_siren[::-1]),
+        ({"sort": "-siren", "plan": "premium"}, sorted(premium, reverse=True)),
+        ({"sort": "siren", "plan": "none"}, sorted(set(ACTIVE_SIRENS) - set(premium))),
+        (
+            {"sort": "siren", "plan": "premium", "assignee": accountant.user_id},
+            sorted(set(premium) & set(assigned)),
+        ),
+        ({"sort": "siren", "status": "invited", "invitation_status": "not_sent"}, by_siren),
+        ({"sort": "siren", "status": "active"}, []),
+        ({"sort": "siren", "q": ACTIVE_SIRENS[0][:9]}, [ACTIVE_SIRENS[0]]),
+    ]
+    for params, expected in cases:
+        assert await _all_pages(client, firm.owner.headers, params) == expected, params
+        # A Comptable sees the same filters, within their assigned clients.
+        mine = [siren for siren in expected if siren in assigned]
+        assert await _all_pages(client, accountant.headers, params) == mine, params

@@ -136,6 +136,34 @@ async def test_a_constant_statement_with_named_parameters(autocommit: AsyncConne
         assert fast == [{"name": f"Chose {index}", "seen_at": ROWS[index]["seen_at"]}]
 
 
+async def test_a_keyset_page_built_once_with_every_value_bound(
+    autocommit: AsyncConnection,
+) -> None:
+    """The list pages' form: typed parameters for the keyset (a datetime, an id) and the
+    limit, values given per call."""
+    key = tuple_(things.c.seen_at, things.c.id)
+    after = tuple_(
+        bindparam("after_at", type_=things.c.seen_at.type),
+        bindparam("after_id", type_=things.c.id.type),
+    )
+    statement = (
+        select(things.c.rank)
+        .where(things.c.colour == bindparam("colour"), key > after)
+        .order_by(things.c.seen_at, things.c.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+    for start, expected in [(1, [3, 5]), (7, [9, 11])]:
+        params = {
+            "colour": Colour.RED,
+            "after_at": ROWS[start]["seen_at"],
+            "after_id": ROWS[start]["id"],
+            "limit": 2,
+        }
+        fast, usual = await _both(autocommit, statement, params)
+        _same(fast, usual)
+        assert [row["rank"] for row in fast] == expected
+
+
 async def test_expanding_in_and_aggregates(autocommit: AsyncConnection) -> None:
     """An IN list changes the SQL text with its length: it runs the usual way, same rows."""
     statement = (
