@@ -10,15 +10,16 @@ Gestionnaires de clients and Administrateurs never get here: they lack `document
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Select, and_, false, func, or_, select, update
+from sqlalchemy import Integer, Select, and_, bindparam, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from api.adapters.company_registry.base import search_words
 from api.core.authz import Principal, Role, can_read_all_client_documents
@@ -31,21 +32,19 @@ from api.models.folder import Folder
 _document = Document.__table__
 
 
+Reader = Literal["company", "all", "assigned"]
+"""Which documents a principal reads: its company's, all its firm's, or its assigned clients'."""
+
+
+def reader_of(principal: Principal) -> Reader:
+    if Role.COMPANY_USER in principal.roles:
+        return "company"
+    return "all" if can_read_all_client_documents(principal) else "assigned"
+
+
 def readable_clients_clause(principal: Principal) -> ColumnElement[bool]:
     """The clients whose documents and folders `principal` may see."""
-    workspace_id = principal.workspace_id
-    if Role.COMPANY_USER in principal.roles:
-        # The firm and the company share one space per client (DESIGN, "Who uses it").
-        return and_(
-            Client.company_workspace_id == workspace_id, Client.status == ClientStatus.ACTIVE
-        )
-    in_firm = Client.firm_id == workspace_id
-    if can_read_all_client_documents(principal):
-        return in_firm
-    assigned = select(ClientAssignment.client_id).where(
-        ClientAssignment.firm_id == workspace_id, ClientAssignment.user_id == principal.user_id
-    )
-    return and_(in_firm, Client.id.in_(assigned))
+    return _readable_clients(reader_of(principal), principal.workspace_id, principal.user_id)
 
 
 def readable_documents_clause(principal: Principal) -> ColumnElement[bool]:
@@ -55,18 +54,44 @@ def readable_documents_clause(principal: Principal) -> ColumnElement[bool]:
     principals go through their readable clients. A company user's workspace is never a firm's
     and the reverse, so choosing the branch by role cannot widen what anyone sees.
     """
-    live = _document.c.deleted_at.is_(None)
-    if Role.COMPANY_USER in principal.roles:
-        clients = select(Client.id).where(readable_clients_clause(principal))
-        return and_(live, _document.c.client_id.in_(clients))
-    in_firm = and_(live, _document.c.workspace_id == principal.workspace_id)
-    if can_read_all_client_documents(principal):
+    return _readable_documents(reader_of(principal), principal.workspace_id, principal.user_id)
+
+
+# `workspace_id` and `user_id` below are values, or bound parameters in a statement built once.
+Identifier = uuid.UUID | BindParameter[Any] | None
+
+
+def _readable_clients(
+    reader: Reader, workspace_id: Identifier, user_id: Identifier
+) -> ColumnElement[bool]:
+    if reader == "company":
+        # The firm and the company share one space per client (DESIGN, "Who uses it").
+        return and_(
+            Client.company_workspace_id == workspace_id, Client.status == ClientStatus.ACTIVE
+        )
+    in_firm = Client.firm_id == workspace_id
+    if reader == "all":
         return in_firm
-    assigned = select(ClientAssignment.client_id).where(
-        ClientAssignment.firm_id == principal.workspace_id,
-        ClientAssignment.user_id == principal.user_id,
+    return and_(in_firm, Client.id.in_(_assigned_client_ids(workspace_id, user_id)))
+
+
+def _readable_documents(
+    reader: Reader, workspace_id: Identifier, user_id: Identifier
+) -> ColumnElement[bool]:
+    live = _document.c.deleted_at.is_(None)
+    if reader == "company":
+        clients = select(Client.id).where(_readable_clients(reader, workspace_id, user_id))
+        return and_(live, _document.c.client_id.in_(clients))
+    in_firm = and_(live, _document.c.workspace_id == workspace_id)
+    if reader == "all":
+        return in_firm
+    return and_(in_firm, _document.c.client_id.in_(_assigned_client_ids(workspace_id, user_id)))
+
+
+def _assigned_client_ids(workspace_id: Identifier, user_id: Identifier) -> Select[Any]:
+    return select(ClientAssignment.client_id).where(
+        ClientAssignment.firm_id == workspace_id, ClientAssignment.user_id == user_id
     )
-    return and_(in_firm, _document.c.client_id.in_(assigned))
 
 
 def readable_clients(principal: Principal) -> Select[Client]:
@@ -247,34 +272,108 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _filtered(principal: Principal, filters: DocumentFilters, *, with_type: bool) -> list[Any]:
-    conditions: list[Any] = [readable_documents_clause(principal)]
-    if filters.client_id is not None:
-        conditions.append(_document.c.client_id == filters.client_id)
-    if with_type and filters.type is not None:
-        conditions.append(_document.c.type == filters.type)
-    if filters.date_from is not None:
-        conditions.append(_document.c.document_date >= filters.date_from)
-    if filters.date_to is not None:
-        conditions.append(_document.c.document_date <= filters.date_to)
-    if filters.folder_id is not None:
-        conditions.append(_document.c.folder_id == filters.folder_id)
+@dataclass(frozen=True, slots=True)
+class _FilterShape:
+    """What decides the SQL text of the list's WHERE. The values are bound parameters: one
+    statement per shape is built once, and `fetch_all` finds its compiled form by identity,
+    without computing a SQLAlchemy cache key per request."""
+
+    reader: Reader
+    client: bool
+    type: bool
+    date_from: bool
+    date_to: bool
+    folder: bool
+    text_words: int | None  # None: no text filter
+
+
+def _filter_shape(
+    principal: Principal, filters: DocumentFilters
+) -> tuple[_FilterShape, dict[str, Any]]:
+    """The shape of `filters` and the values of its parameters."""
+    params: dict[str, Any] = {"workspace_id": principal.workspace_id, "user_id": principal.user_id}
+    words: list[str] | None = None
     if filters.text:
+        wanted = filters.text.strip()
+        words = search_words(wanted)
+        params["text"] = wanted
+        params.update(
+            (f"word_{index}", f"%{_escape_like(word)}%") for index, word in enumerate(words)
+        )
+    optional = {
+        "client_id": filters.client_id,
+        "type": filters.type,
+        "date_from": filters.date_from,
+        "date_to": filters.date_to,
+        "folder_id": filters.folder_id,
+    }
+    params.update((name, value) for name, value in optional.items() if value is not None)
+    shape = _FilterShape(
+        reader=reader_of(principal),
+        client=filters.client_id is not None,
+        type=filters.type is not None,
+        date_from=filters.date_from is not None,
+        date_to=filters.date_to is not None,
+        folder=filters.folder_id is not None,
+        text_words=None if words is None else len(words),
+    )
+    return shape, params
+
+
+def _conditions(shape: _FilterShape, *, with_type: bool) -> list[ColumnElement[bool]]:
+    conditions = [
+        _readable_documents(shape.reader, bindparam("workspace_id"), bindparam("user_id"))
+    ]
+    if shape.client:
+        conditions.append(_document.c.client_id == bindparam("client_id"))
+    if with_type and shape.type:
+        conditions.append(_document.c.type == bindparam("type"))
+    if shape.date_from:
+        conditions.append(_document.c.document_date >= bindparam("date_from"))
+    if shape.date_to:
+        conditions.append(_document.c.document_date <= bindparam("date_to"))
+    if shape.folder:
+        conditions.append(_document.c.folder_id == bindparam("folder_id"))
+    if shape.text_words is not None:
         # Every word somewhere in the searched fields (any order, accents and case ignored),
         # or the exact SIREN of a counterpart.
-        wanted = filters.text.strip()
         words = [
-            _document.c.search_text.like(f"%{_escape_like(word)}%", escape="\\")
-            for word in search_words(wanted)
+            _document.c.search_text.like(bindparam(f"word_{index}"), escape="\\")
+            for index in range(shape.text_words)
         ]
         conditions.append(
             or_(
                 and_(*words) if words else false(),
-                _document.c.seller_siren == wanted,
-                _document.c.buyer_siren == wanted,
+                _document.c.seller_siren == bindparam("text"),
+                _document.c.buyer_siren == bindparam("text"),
             )
         )
     return conditions
+
+
+@functools.lru_cache(maxsize=1024)
+def _page_statement(shape: _FilterShape, sort: str, *, after_key: bool) -> Select[Any]:
+    column, descending = SORTS[sort]
+    conditions = _conditions(shape, with_type=True)
+    if after_key:
+        keyset = before if descending else after
+        values: tuple[BindParameter[Any], ...] = (
+            bindparam("after_sort_key"),
+            bindparam("after_id"),
+        )
+        conditions.append(keyset([column, _document.c.id], values))
+    order = (column.desc(), _document.c.id.desc()) if descending else (column, _document.c.id)
+    limit = bindparam("limit", type_=Integer)
+    return _LIST_SELECTS[sort].where(*conditions).order_by(*order).limit(limit)
+
+
+@functools.lru_cache(maxsize=1024)
+def _counts_statement(shape: _FilterShape) -> Select[Any]:
+    return (
+        select(_document.c.type, func.count().label("count"))
+        .where(*_conditions(shape, with_type=False))
+        .group_by(_document.c.type)
+    )
 
 
 async def list_page(
@@ -288,23 +387,19 @@ async def list_page(
 ) -> list[dict[str, Any]]:
     """One page as plain dicts (one row more than `limit`, to know if another page follows);
     each carries `_sort_key`, where the next page starts."""
-    column, descending = SORTS[sort]
-    conditions = _filtered(principal, filters, with_type=True)
+    shape, params = _filter_shape(principal, filters)
+    params["limit"] = limit + 1
     if after_key is not None:
-        keyset = before if descending else after
-        conditions.append(keyset([column, _document.c.id], after_key))
-    order = (column.desc(), _document.c.id.desc()) if descending else (column, _document.c.id)
-    statement = _LIST_SELECTS[sort].where(*conditions).order_by(*order).limit(limit + 1)
-    return await fetch_all(session, statement)
+        params["after_sort_key"], params["after_id"] = after_key
+    statement = _page_statement(shape, sort, after_key=after_key is not None)
+    return await fetch_all(session, statement, params)
 
 
 async def counts_by_type(
     session: AsyncSession, principal: Principal, filters: DocumentFilters
 ) -> dict[str, int]:
     """How many documents of each type match the other filters (the tabs of the list)."""
-    statement = (
-        select(_document.c.type, func.count().label("count"))
-        .where(*_filtered(principal, filters, with_type=False))
-        .group_by(_document.c.type)
-    )
-    return {str(row["type"]): int(row["count"]) for row in await fetch_all(session, statement)}
+    shape, params = _filter_shape(principal, filters)
+    params.pop("type", None)
+    rows = await fetch_all(session, _counts_statement(shape), params)
+    return {str(row["type"]): int(row["count"]) for row in rows}

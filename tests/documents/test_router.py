@@ -383,3 +383,49 @@ async def test_a_company_user_manages_its_folders_without_naming_its_client(
     assert ambiguous.status_code == 422
     assert ambiguous.json()["code"] == "client-required"
     assert [folder["name"] for folder in owner_view.json()] == ["Contrats"]
+
+
+async def test_every_reader_pages_its_own_documents_in_both_directions(
+    client: httpx.AsyncClient, space: Space
+) -> None:
+    """The list's statements are built once per filter shape: each reader, filter and
+    direction must still get exactly its rows, page after page."""
+    owner = space.headers["owner"]
+    dated: dict[str, tuple[uuid.UUID, str]] = {}
+    for day, client_id in enumerate([space.client_a, space.client_b] * 3, start=1):
+        response = await upload(
+            client,
+            owner,
+            f"jour;{day}\n".encode(),
+            client_id=client_id,
+            type="statement" if day % 2 else "other",
+            title=f"Relevé n°{day}",
+            document_date=f"2026-03-{day:02d}",
+        )
+        assert response.status_code == 201, response.text
+        dated[response.json()["id"]] = (client_id, f"2026-03-{day:02d}")
+    by_date = sorted(dated, key=lambda document_id: dated[document_id][1])
+    of_a = [document_id for document_id in by_date if dated[document_id][0] == space.client_a]
+
+    async def pages(headers: dict[str, str], params: dict[str, str]) -> list[str]:
+        ids: list[str] = []
+        cursor: str | None = None
+        while True:
+            query = params | {"limit": "2"} | ({"cursor": cursor} if cursor else {})
+            page = await client.get("/api/v1/documents", params=query, headers=headers)
+            assert page.status_code == 200, page.text
+            ids.extend(item["id"] for item in page.json()["items"])
+            cursor = page.json()["next_cursor"]
+            if cursor is None:
+                return ids
+
+    for reader, visible in [("owner", by_date), ("accountant", of_a), ("company_user", of_a)]:
+        headers = space.headers[reader]
+        assert await pages(headers, {"sort": "date"}) == visible, reader
+        assert await pages(headers, {"sort": "-date"}) == visible[::-1], reader
+        assert await pages(headers, {"sort": "date", "date_from": "2026-03-03"}) == [
+            document_id for document_id in visible if dated[document_id][1] >= "2026-03-03"
+        ], reader
+        assert await pages(headers, {"sort": "date", "q": "RELEVE"}) == visible, reader
+        assert await pages(headers, {"q": "facture"}) == [], reader
+    assert await pages(space.headers["other_firm"], {"sort": "date"}) == []
