@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from api.core.pagination import PageParams
 from api.models.client import (
     ClientStatus,
     InvitationStatus,
@@ -156,6 +157,25 @@ class ClientListItem(BaseModel):
     plan_code: str | None
     payer: Payer | None
     subscription_status: SubscriptionStatus | None
+
+
+ClientSort = Literal["name", "-name", "created_at", "-created_at", "siren", "-siren"]
+
+
+class ClientFilterParams(BaseModel):
+    """The filters of the clients list and of its export (query parameters)."""
+
+    q: str | None = Field(None, max_length=100, description="Name, SIREN or SIRET.")
+    status: ClientStatus | None = None
+    pa_status: PaStatus | None = None
+    assignee: uuid.UUID | None = Field(None, description="Only the clients assigned to this user.")
+    plan: str | None = Field(None, max_length=40, description="Plan code, or `none` for no plan.")
+    sort: ClientSort = "name"
+    invitation_status: InvitationStatus | None = None
+
+
+class ClientListParams(PageParams, ClientFilterParams):
+    """The query parameters of the clients list."""
 
 
 class ClientPage(BaseModel):

@@ -8,7 +8,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
@@ -19,12 +19,12 @@ from api.auth.dependencies import require
 from api.core.authz import Permission, Principal
 from api.core.db import DbSession, ReadOnly, StreamedBody
 from api.core.errors import AppError, problem_responses
-from api.core.pagination import PageCursor, PageLimit
 from api.core.request_context import Client as Requester
 from api.core.responses import PlainJSONResponse
 from api.documents import service
 from api.documents.repository import DocumentFilters
 from api.documents.schemas import (
+    DocumentListParams,
     DocumentOut,
     DocumentPage,
     DocumentUpdate,
@@ -40,8 +40,6 @@ router = APIRouter(tags=["documents"])
 
 DocumentsRead = Annotated[Principal, Depends(require(Permission.DOCUMENTS_READ))]
 DocumentsWrite = Annotated[Principal, Depends(require(Permission.DOCUMENTS_WRITE))]
-
-SortParam = Literal["-date", "date", "-amount", "amount"]
 
 
 def get_document_service(request: Request) -> DocumentService:
@@ -158,39 +156,23 @@ async def upload_document(
     dependencies=[ReadOnly],
 )
 async def list_documents(
-    session: DbSession,
-    principal: DocumentsRead,
-    cursor: PageCursor = None,
-    limit: PageLimit = service.DEFAULT_PAGE_SIZE,
-    client_id: uuid.UUID | None = None,
-    type: DocumentType | None = None,
-    date_from: Annotated[date | None, Query(description="Document date on or after.")] = None,
-    date_to: Annotated[date | None, Query(description="Document date on or before.")] = None,
-    folder_id: uuid.UUID | None = None,
-    q: Annotated[
-        str | None,
-        Query(
-            min_length=2,
-            max_length=100,
-            description="Text in the title, file name, invoice number or counterpart "
-            "(seller or buyer name, or SIREN).",
-        ),
-    ] = None,
-    sort: SortParam = "-date",
+    session: DbSession, principal: DocumentsRead, params: Annotated[DocumentListParams, Query()]
 ) -> Response:
     """Documents of every client the caller may see, filtered, sorted, by cursor."""
     query = service.ListQuery(
         DocumentFilters(
-            client_id=client_id,
-            type=type.value if type else None,
-            date_from=date_from,
-            date_to=date_to,
-            folder_id=folder_id,
-            text=q,
+            client_id=params.client_id,
+            type=params.type.value if params.type else None,
+            date_from=params.date_from,
+            date_to=params.date_to,
+            folder_id=params.folder_id,
+            text=params.q,
         ),
-        sort=sort,
+        sort=params.sort,
     )
-    page = await service.list_documents(session, principal, query, cursor=cursor, limit=limit)
+    page = await service.list_documents(
+        session, principal, query, cursor=params.cursor, limit=params.limit
+    )
     # Plain rows straight to JSON: the busiest read of the application.
     return PlainJSONResponse(page)
 

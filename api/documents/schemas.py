@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from api.core.pagination import PageParams
 from api.models.document import DocumentSource, DocumentType
 
 
@@ -75,6 +76,27 @@ class TypeCounts(BaseModel):
     statement: int
     shared: int
     other: int
+
+
+DocumentSort = Literal["-date", "date", "-amount", "amount"]
+
+
+class DocumentListParams(PageParams):
+    """The query parameters of the cross-client documents list."""
+
+    client_id: uuid.UUID | None = None
+    type: DocumentType | None = None
+    date_from: date | None = Field(None, description="Document date on or after.")
+    date_to: date | None = Field(None, description="Document date on or before.")
+    folder_id: uuid.UUID | None = None
+    q: str | None = Field(
+        None,
+        min_length=2,
+        max_length=100,
+        description="Text in the title, file name, invoice number or counterpart "
+        "(seller or buyer name, or SIREN).",
+    )
+    sort: DocumentSort = "-date"
 
 
 class DocumentPage(BaseModel):

@@ -3778,8 +3778,6 @@ export interface operations {
     "clients:list_clients": {
         parameters: {
             query?: {
-                cursor?: string | null;
-                limit?: number;
                 /** @description Name, SIREN or SIRET. */
                 q?: string | null;
                 status?: components["schemas"]["ClientStatus"] | null;
@@ -3790,6 +3788,10 @@ export interface operations {
                 plan?: string | null;
                 sort?: "name" | "-name" | "created_at" | "-created_at" | "siren" | "-siren";
                 invitation_status?: components["schemas"]["InvitationStatus"] | null;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+                /** @description Items per page (≤ 200). */
+                limit?: number;
             };
             header?: never;
             path?: never;
