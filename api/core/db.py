@@ -164,9 +164,12 @@ async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
             await session.rollback()
             raise
         else:
-            await session.commit()
-            if not getattr(request.state, "read_only", False):
-                _written(request)
+            # A session never used (a read-only endpoint whose statements borrowed their
+            # connection, see `api.core.reads`) has nothing to commit: no round of calls.
+            if session.in_transaction():
+                await session.commit()
+                if not getattr(request.state, "read_only", False):
+                    _written(request)
 
 
 def _written(request: Request) -> None:

@@ -5,6 +5,7 @@ read-only endpoints run (on PostgreSQL the driver path is taken there; on SQLite
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+import asyncpg
 import pytest
 from sqlalchemy import (
     Column,
@@ -29,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from api.core import reads
 from api.core.authz import Role
+from api.core.db import create_read_sessionmaker
 from api.core.models import MoneyAmount, UTCDateTime, str_enum
 from api.models.membership import RoleSet
 
@@ -177,6 +180,15 @@ async def test_expanding_in_and_aggregates(autocommit: AsyncConnection) -> None:
     assert fast == [{"colour": Colour.BLUE, "count": 2}, {"colour": Colour.RED, "count": 3}]
 
 
+async def test_a_computed_numeric_column(autocommit: AsyncConnection) -> None:
+    """asyncpg's numeric result processor needs the driver's column type, which a plan
+    compiled ahead does not have: such a statement runs the usual way, same rows."""
+    statement = select((things.c.rank / 4).label("quarter")).order_by(things.c.rank).limit(3)
+    fast, usual = await _both(autocommit, statement)
+    _same(fast, usual)
+    assert [row["quarter"] for row in fast] == [0, Decimal("0.25"), Decimal("0.5")]
+
+
 async def test_inside_a_transaction_the_session_runs_it(
     autocommit: AsyncConnection, engine: AsyncEngine
 ) -> None:
@@ -189,3 +201,103 @@ async def test_inside_a_transaction_the_session_runs_it(
         rows = await reads.fetch_all(session, select(things.c.rank).order_by(things.c.rank))
         assert rows == [{"rank": 0}, {"rank": 1}]
         await connection.rollback()
+
+
+shared = MetaData()
+shared_things = Table(
+    "reads_shared_things",
+    shared,
+    Column("id", Uuid, primary_key=True),
+    Column("rank", Integer, nullable=False),
+    Column("seen_at", UTCDateTime, nullable=True),
+)
+
+
+@pytest.fixture
+async def read_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """A read-only endpoint's session: bound to the autocommit engine, holding nothing yet.
+    Its rows are in a real table, since a borrowed connection is any of the pool's."""
+    async with engine.begin() as connection:
+        await connection.run_sync(shared.create_all)
+        await connection.execute(
+            shared_things.insert(),
+            [{key: row[key] for key in ("id", "rank", "seen_at")} for row in ROWS],
+        )
+    session = create_read_sessionmaker(engine)()
+    try:
+        yield session
+    finally:
+        await session.close()
+        async with engine.begin() as connection:
+            await connection.run_sync(shared.drop_all)
+
+
+def _checked_out(engine: AsyncEngine) -> int:
+    pool: Any = engine.pool  # a QueuePool on PostgreSQL
+    return int(pool.checkedout())
+
+
+def _borrows(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.driver == "asyncpg"
+
+
+async def test_a_read_only_session_borrows_a_connection_per_statement(
+    read_session: AsyncSession, engine: AsyncEngine
+) -> None:
+    statement = (
+        select(shared_things.c.rank, shared_things.c.seen_at)
+        .where(shared_things.c.rank >= bindparam("from_rank"))
+        .order_by(shared_things.c.rank)
+    )
+    rows = await reads.fetch_all(read_session, statement, {"from_rank": 9})
+    usual = await read_session.execute(statement, {"from_rank": 9})
+    assert rows == [dict(row) for row in usual.mappings()]
+    assert [row["rank"] for row in rows] == [9, 10, 11]
+    await read_session.commit()
+    # The statement left the session as it found it, and gave its connection back.
+    read_session.expunge_all()
+    fresh = create_read_sessionmaker(engine)()
+    assert await reads.fetch_one(fresh, statement, {"from_rank": 11}) == {
+        "rank": 11,
+        "seen_at": ROWS[11]["seen_at"],
+    }
+    # On PostgreSQL the statement borrowed a connection and gave it back; elsewhere the
+    # session opened its own.
+    assert fresh.in_transaction() is not _borrows(fresh)
+    if _borrows(fresh):
+        assert _checked_out(engine) == 0
+    await fresh.close()
+
+
+async def test_a_refused_statement_gives_back_a_sound_connection(
+    read_session: AsyncSession, engine: AsyncEngine
+) -> None:
+    if not _borrows(read_session):
+        pytest.skip("connections are borrowed on PostgreSQL only")
+    failing = select(shared_things.c.rank // (shared_things.c.rank - shared_things.c.rank))
+    with pytest.raises(asyncpg.DivisionByZeroError):
+        await reads.fetch_all(read_session, failing)
+    assert _checked_out(engine) == 0
+    rows = await reads.fetch_all(
+        read_session, select(func.count().label("n")).select_from(shared_things)
+    )
+    assert rows == [{"n": len(ROWS)}]
+
+
+async def test_a_statement_cancelled_midway_does_not_return_its_connection(
+    read_session: AsyncSession, engine: AsyncEngine
+) -> None:
+    if not _borrows(read_session):
+        pytest.skip("connections are borrowed on PostgreSQL only")
+    slow = select(func.pg_sleep(5).label("slept"))
+    task = asyncio.create_task(reads.fetch_all(read_session, slow))
+    await asyncio.sleep(0.2)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert _checked_out(engine) == 0
+    # The pool hands out a working connection afterwards, not the interrupted one.
+    rows = await reads.fetch_all(
+        read_session, select(func.count().label("n")).select_from(shared_things)
+    )
+    assert rows == [{"n": len(ROWS)}]
