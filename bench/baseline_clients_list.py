@@ -1,5 +1,7 @@
 """Raw baseline for GET /api/v1/clients: plain ASGI + an asyncpg pool running the same list
-query as the app (first page, sorted by name, with the subscription join), rows to orjson."""
+queries as the app (with the subscription join), rows to orjson. One path per query the
+bench measures: the first page by name, a search by two name words, a plan filter sorted
+newest first."""
 
 from __future__ import annotations
 
@@ -17,16 +19,32 @@ class BenchEnvironment(BaseSettings):
     firm_id: uuid.UUID
 
 
-LIST_SQL = """
+_SELECT = """
 SELECT c.id, c.siren, c.siret, c.legal_name, c.postal_code, c.city, c.status, c.pa_status,
        c.is_firm_itself, c.contact_first_name, c.contact_last_name, c.contact_email,
        c.created_at, s.plan_code, s.payer, s.status AS subscription_status,
-       c.sort_name AS _sort_key
+       {sort_key} AS _sort_key
 FROM clients c LEFT OUTER JOIN client_subscriptions s ON s.client_id = c.id
-WHERE c.firm_id = $1
-ORDER BY c.sort_name, c.id
-LIMIT $2
 """
+# Path → (SQL, its parameters after the firm id and before the limit).
+QUERIES: dict[str, tuple[str, tuple[Any, ...]]] = {
+    "/api/v1/clients": (
+        _SELECT.format(sort_key="c.sort_name")
+        + "WHERE c.firm_id = $1 ORDER BY c.sort_name, c.id LIMIT $2",
+        (),
+    ),
+    "/api/v1/clients/search": (
+        _SELECT.format(sort_key="c.sort_name")
+        + "WHERE c.firm_id = $1 AND c.search_name LIKE $2 AND c.search_name LIKE $3 "
+        "ORDER BY c.sort_name, c.id LIMIT $4",
+        ("% garage%", "% martin%"),
+    ),
+    "/api/v1/clients/plan": (
+        _SELECT.format(sort_key="c.created_at") + "WHERE c.firm_id = $1 AND s.plan_code = $2 "
+        "ORDER BY c.created_at DESC, c.id DESC LIMIT $3",
+        ("premium",),
+    ),
+}
 
 _pool: asyncpg.Pool | None = None
 _firm_id: uuid.UUID | None = None
@@ -50,10 +68,12 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
     body = _HEALTH
-    if scope["path"] == "/api/v1/clients":
+    query = QUERIES.get(scope["path"])
+    if query is not None:
         assert _pool is not None
+        sql, params = query
         async with _pool.acquire() as connection:
-            rows = await connection.fetch(LIST_SQL, _firm_id, 51)
+            rows = await connection.fetch(sql, _firm_id, *params, 51)
         items = [dict(row) for row in rows[:50]]
         for item in items:
             del item["_sort_key"]

@@ -25,10 +25,17 @@ from bench.harness import (
     serve_comptoir,
 )
 
+# Label → (the app's path, the raw baseline's path running the same query).
 PATHS = {
-    "first page, by name": "/api/v1/clients?limit=50",
-    "search « garage martin »": "/api/v1/clients?limit=50&q=garage%20martin",
-    "filter plan=premium, newest first": "/api/v1/clients?limit=50&plan=premium&sort=-created_at",
+    "first page, by name": ("/api/v1/clients?limit=50", "/api/v1/clients"),
+    "search « garage martin »": (
+        "/api/v1/clients?limit=50&q=garage%20martin",
+        "/api/v1/clients/search",
+    ),
+    "filter plan=premium, newest first": (
+        "/api/v1/clients?limit=50&plan=premium&sort=-created_at",
+        "/api/v1/clients/plan",
+    ),
 }
 
 
@@ -46,7 +53,7 @@ def main() -> None:
         auth = {"Authorization": f"Bearer {seeded.access_token}"}
         results = {}
         with serve_comptoir(database) as app_url:
-            for label, path in PATHS.items():
+            for label, (path, _raw_path) in PATHS.items():
                 results[label] = load(
                     f"comptoir {label}",
                     app_url + path,
@@ -66,23 +73,22 @@ def main() -> None:
             "warning",
         ]
         env = {"BENCH_DATABASE_URL": database, "BENCH_FIRM_ID": str(seeded.firm_id)}
+        baselines = {}
         with serve(raw_args, port, env) as raw_url:
-            baseline = load(
-                "raw ASGI + asyncpg (same query)",
-                raw_url + "/api/v1/clients",
-                connections=args.connections,
-                seconds=args.seconds,
-            )
-    report(
-        f"Client list, {args.clients} clients, 1 worker, PostgreSQL, "
-        f"{args.connections} connections",
-        results["first page, by name"],
-        baseline,
-    )
-    print()
-    for label, result in results.items():
-        if label != "first page, by name":
-            print(result.line())
+            for label, (_path, raw_path) in PATHS.items():
+                baselines[label] = load(
+                    "raw ASGI + asyncpg (same query)",
+                    raw_url + raw_path,
+                    connections=args.connections,
+                    seconds=args.seconds,
+                )
+    for label in PATHS:
+        report(
+            f"Client list, {label}: {args.clients} clients, 1 worker, PostgreSQL, "
+            f"{args.connections} connections",
+            results[label],
+            baselines[label],
+        )
 
 
 if __name__ == "__main__":
