@@ -276,3 +276,26 @@ async def logged_in_owner(
 ) -> dict[str, str]:
     phone = await enrolled_phone(client, firm.enrollment.url)
     return bearer(await bearer_login(client, phone))
+
+
+async def every_page(
+    client: httpx.AsyncClient,
+    url: str,
+    headers: dict[str, str],
+    params: dict[str, str],
+    *,
+    field: str = "id",
+    limit: int = 2,
+) -> list[Any]:
+    """`field` of every item a cursor-paged list gives for `params`, `limit` per page,
+    following `next_cursor` to the end."""
+    values: list[Any] = []
+    cursor: str | None = None
+    while True:
+        query = params | {"limit": str(limit)} | ({"cursor": cursor} if cursor else {})
+        page = await client.get(url, params=query, headers=headers)
+        assert page.status_code == 200, page.text
+        values.extend(item[field] for item in page.json()["items"])
+        cursor = page.json()["next_cursor"]
+        if cursor is None:
+            return values

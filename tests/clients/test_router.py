@@ -20,6 +20,7 @@ from api.models.audit_event import AuditEvent
 from api.models.client import Client
 from api.models.membership import Membership
 from tests.clients.conftest import Firm, member
+from tests.helpers import every_page
 
 pytestmark = pytest.mark.usefixtures("sirene")
 
@@ -332,17 +333,7 @@ async def test_clients_are_counted_once_per_firm(
 async def _all_pages(
     client: httpx.AsyncClient, headers: dict[str, str], params: dict[str, str]
 ) -> list[str]:
-    """Every SIREN the list gives for `params`, two per page, following the cursors."""
-    sirens: list[str] = []
-    cursor: str | None = None
-    while True:
-        query = params | {"limit": "2"} | ({"cursor": cursor} if cursor else {})
-        page = await client.get("/api/v1/clients", params=query, headers=headers)
-        assert page.status_code == 200, page.text
-        sirens.extend(item["siren"] for item in page.json()["items"])
-        cursor = page.json()["next_cursor"]
-        if cursor is None:
-            return sirens
+    return await every_page(client, "/api/v1/clients", headers, params, field="siren")
 
 
 async def test_filters_combine_and_page_in_both_directions_for_every_reader(

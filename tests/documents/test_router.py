@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.core.settings import Settings
 from api.models import AuditEvent, Document, WebhookDelivery, WebhookEndpoint
 from tests.documents.conftest import EINVOICES, Space
+from tests.helpers import every_page
 
 FACTURX = EINVOICES / "facturx" / "CII_example1_facturx.pdf"
 UBL = EINVOICES / "ubl" / "ubl-tc434-example1.xml"
@@ -408,16 +409,7 @@ async def test_every_reader_pages_its_own_documents_in_both_directions(
     of_a = [document_id for document_id in by_date if dated[document_id][0] == space.client_a]
 
     async def pages(headers: dict[str, str], params: dict[str, str]) -> list[str]:
-        ids: list[str] = []
-        cursor: str | None = None
-        while True:
-            query = params | {"limit": "2"} | ({"cursor": cursor} if cursor else {})
-            page = await client.get("/api/v1/documents", params=query, headers=headers)
-            assert page.status_code == 200, page.text
-            ids.extend(item["id"] for item in page.json()["items"])
-            cursor = page.json()["next_cursor"]
-            if cursor is None:
-                return ids
+        return await every_page(client, "/api/v1/documents", headers, params)
 
     for reader, visible in [("owner", by_date), ("accountant", of_a), ("company_user", of_a)]:
         headers = space.headers[reader]
