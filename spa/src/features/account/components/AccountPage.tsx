@@ -1,7 +1,8 @@
-import { useState } from "react";
 import { ActivityList } from "@/components/ActivityList";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
+import { DataTable } from "@/components/DataTable";
 import { ProblemMessage } from "@/components/ProblemMessage";
+import { useConfirmedMutation } from "@/components/use-confirmed-mutation";
 import { formatDateTime } from "@/lib/format";
 import { ApiProblem } from "@/lib/problem";
 import { describeUserAgent } from "@/lib/user-agent";
@@ -59,11 +60,7 @@ function Identity() {
 function Sessions() {
   const sessions = useSessions();
   const revoke = useRevokeSession();
-  const [toRevoke, setToRevoke] = useState<AccountSession | null>(null);
-  const close = () => {
-    setToRevoke(null);
-    revoke.reset();
-  };
+  const revocation = useConfirmedMutation(revoke, (session: AccountSession) => session.id);
 
   return (
     <section className="card" aria-labelledby="account-sessions">
@@ -71,58 +68,51 @@ function Sessions() {
       {sessions.isPending && <p>{accountText.loading}</p>}
       {sessions.error instanceof ApiProblem && <ProblemMessage problem={sessions.error} />}
       {sessions.data && (
-        <div className="table-scroll">
-          <table className="table">
-            <caption className="visually-hidden">{accountText.sessionsCaption}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{accountText.sessionDevice}</th>
-                <th scope="col">{accountText.sessionKind}</th>
-                <th scope="col">{accountText.sessionIp}</th>
-                <th scope="col">{accountText.sessionCreated}</th>
-                <th scope="col">{accountText.sessionLastUsed}</th>
-                <th scope="col">{accountText.actions}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.data.map((session) => (
-                <tr key={session.id}>
-                  <td>{describeUserAgent(session.user_agent)}</td>
-                  <td>{accountText.sessionKinds[session.kind] ?? session.kind}</td>
-                  <td>{session.ip ?? "—"}</td>
-                  <td>{formatDateTime(session.created_at)}</td>
-                  <td>{formatDateTime(session.last_used_at)}</td>
-                  <td>
-                    {session.current ? (
-                      <span className="badge">{accountText.currentSession}</span>
-                    ) : (
-                      <button
-                        type="button"
-                        className="button button--small"
-                        aria-label={accountText.revokeSessionLabel(describeUserAgent(session.user_agent))}
-                        onClick={() => setToRevoke(session)}
-                      >
-                        {accountText.revokeSession}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={accountText.sessionsCaption}
+          columns={[
+            accountText.sessionDevice,
+            accountText.sessionKind,
+            accountText.sessionIp,
+            accountText.sessionCreated,
+            accountText.sessionLastUsed,
+            accountText.actions,
+          ]}
+        >
+          {sessions.data.map((session) => (
+            <tr key={session.id}>
+              <td>{describeUserAgent(session.user_agent)}</td>
+              <td>{accountText.sessionKinds[session.kind] ?? session.kind}</td>
+              <td>{session.ip ?? "—"}</td>
+              <td>{formatDateTime(session.created_at)}</td>
+              <td>{formatDateTime(session.last_used_at)}</td>
+              <td>
+                {session.current ? (
+                  <span className="badge">{accountText.currentSession}</span>
+                ) : (
+                  <button
+                    type="button"
+                    className="button button--small"
+                    aria-label={accountText.revokeSessionLabel(describeUserAgent(session.user_agent))}
+                    onClick={() => revocation.ask(session)}
+                  >
+                    {accountText.revokeSession}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <ConfirmDialog
-        open={toRevoke !== null}
+        open={revocation.target !== null}
         title={accountText.revokeSessionTitle}
         confirmLabel={accountText.revokeSession}
         pending={revoke.isPending}
-        onCancel={close}
-        onConfirm={() => {
-          if (toRevoke) revoke.mutate(toRevoke.id, { onSuccess: close });
-        }}
+        onCancel={revocation.close}
+        onConfirm={revocation.confirm}
       >
-        <p>{accountText.revokeSessionBody(describeUserAgent(toRevoke?.user_agent))}</p>
+        <p>{accountText.revokeSessionBody(describeUserAgent(revocation.target?.user_agent))}</p>
         {revoke.error instanceof ApiProblem && <ProblemMessage problem={revoke.error} />}
       </ConfirmDialog>
     </section>
@@ -132,11 +122,7 @@ function Sessions() {
 function Devices() {
   const devices = useDevices();
   const revoke = useRevokeDevice();
-  const [toRevoke, setToRevoke] = useState<AccountDevice | null>(null);
-  const close = () => {
-    setToRevoke(null);
-    revoke.reset();
-  };
+  const revocation = useConfirmedMutation(revoke, (device: AccountDevice) => device.id);
 
   return (
     <section className="card" aria-labelledby="account-devices">
@@ -145,52 +131,45 @@ function Devices() {
       {devices.error instanceof ApiProblem && <ProblemMessage problem={devices.error} />}
       {devices.data?.length === 0 && <p className="empty">{accountText.noDevices}</p>}
       {devices.data && devices.data.length > 0 && (
-        <div className="table-scroll">
-          <table className="table">
-            <caption className="visually-hidden">{accountText.devicesCaption}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{accountText.deviceName}</th>
-                <th scope="col">{accountText.devicePlatform}</th>
-                <th scope="col">{accountText.deviceCreated}</th>
-                <th scope="col">{accountText.deviceLastUsed}</th>
-                <th scope="col">{accountText.actions}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {devices.data.map((device) => (
-                <tr key={device.id}>
-                  <td>{device.name}</td>
-                  <td>{device.platform}</td>
-                  <td>{formatDateTime(device.created_at)}</td>
-                  <td>{device.last_used_at ? formatDateTime(device.last_used_at) : accountText.never}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button button--small"
-                      aria-label={accountText.revokeDeviceLabel(device.name)}
-                      onClick={() => setToRevoke(device)}
-                    >
-                      {accountText.revokeDevice}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={accountText.devicesCaption}
+          columns={[
+            accountText.deviceName,
+            accountText.devicePlatform,
+            accountText.deviceCreated,
+            accountText.deviceLastUsed,
+            accountText.actions,
+          ]}
+        >
+          {devices.data.map((device) => (
+            <tr key={device.id}>
+              <td>{device.name}</td>
+              <td>{device.platform}</td>
+              <td>{formatDateTime(device.created_at)}</td>
+              <td>{device.last_used_at ? formatDateTime(device.last_used_at) : accountText.never}</td>
+              <td>
+                <button
+                  type="button"
+                  className="button button--small"
+                  aria-label={accountText.revokeDeviceLabel(device.name)}
+                  onClick={() => revocation.ask(device)}
+                >
+                  {accountText.revokeDevice}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <ConfirmDialog
-        open={toRevoke !== null}
+        open={revocation.target !== null}
         title={accountText.revokeDeviceTitle}
         confirmLabel={accountText.revokeDevice}
         pending={revoke.isPending}
-        onCancel={close}
-        onConfirm={() => {
-          if (toRevoke) revoke.mutate(toRevoke.id, { onSuccess: close });
-        }}
+        onCancel={revocation.close}
+        onConfirm={revocation.confirm}
       >
-        <p>{accountText.revokeDeviceBody(toRevoke?.name ?? "")}</p>
+        <p>{accountText.revokeDeviceBody(revocation.target?.name ?? "")}</p>
         {revoke.error instanceof ApiProblem && <ProblemMessage problem={revoke.error} />}
       </ConfirmDialog>
     </section>

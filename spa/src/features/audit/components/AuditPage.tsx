@@ -1,5 +1,6 @@
 import { useId, useState } from "react";
 import { activityLabel } from "@/components/ActivityList";
+import { DataTable } from "@/components/DataTable";
 import { LoadMore } from "@/components/LoadMore";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { formatDateTime } from "@/lib/format";
@@ -32,25 +33,15 @@ export function AuditPage() {
         {events.error instanceof ApiProblem && <ProblemMessage problem={events.error} />}
         {events.isSuccess && rows.length === 0 && <p className="card__message empty">{text.empty}</p>}
         {rows.length > 0 && (
-          <div className="table-scroll">
-            <table className="table" data-testid="audit-table">
-              <caption className="visually-hidden">{text.caption}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{text.date}</th>
-                  <th scope="col">{text.action}</th>
-                  <th scope="col">{text.by}</th>
-                  <th scope="col">{text.on}</th>
-                  <th scope="col">{text.origin}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((event) => (
-                  <EventRow key={event.id} event={event} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={text.caption}
+            columns={[text.date, text.action, text.by, text.on, text.origin]}
+            data-testid="audit-table"
+          >
+            {rows.map((event) => (
+              <EventRow key={event.id} event={event} />
+            ))}
+          </DataTable>
         )}
         {events.isSuccess && (
           <LoadMore

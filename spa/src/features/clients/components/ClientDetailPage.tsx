@@ -1,7 +1,9 @@
 import { useId, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
+import { DataTable } from "@/components/DataTable";
 import { ProblemMessage } from "@/components/ProblemMessage";
+import { useConfirmedMutation } from "@/components/use-confirmed-mutation";
 import { formatAmount, formatDate, formatDateTime, formatLongDate } from "@/lib/format";
 import { useCan } from "@/lib/permissions";
 import { ApiProblem } from "@/lib/problem";
@@ -293,11 +295,10 @@ function CollaboratorsTab({ client }: { client: ClientDetail }) {
   const can = useCan();
   const canManage = can(ClientPermission.MANAGE);
   const unassign = useUnassign();
-  const [toRemove, setToRemove] = useState<ClientDetail["assignees"][number] | null>(null);
-  const close = () => {
-    setToRemove(null);
-    unassign.reset();
-  };
+  const removal = useConfirmedMutation(unassign, (assignee: ClientDetail["assignees"][number]) => ({
+    clientId: client.id,
+    userId: assignee.user_id,
+  }));
   return (
     <div className="stack">
       <section className="card" aria-labelledby="client-assignees">
@@ -328,7 +329,7 @@ function CollaboratorsTab({ client }: { client: ClientDetail }) {
                           type="button"
                           className="button button--small"
                           aria-label={clientsText.unassignLabel(memberName(assignee))}
-                          onClick={() => setToRemove(assignee)}
+                          onClick={() => removal.ask(assignee)}
                         >
                           {clientsText.unassign}
                         </button>
@@ -343,16 +344,14 @@ function CollaboratorsTab({ client }: { client: ClientDetail }) {
       </section>
       {canManage && can(ClientPermission.MEMBERS_READ) && <AssignForm client={client} />}
       <ConfirmDialog
-        open={toRemove !== null}
+        open={removal.target !== null}
         title={clientsText.unassignTitle}
         confirmLabel={clientsText.unassign}
         pending={unassign.isPending}
-        onCancel={close}
-        onConfirm={() => {
-          if (toRemove) unassign.mutate({ clientId: client.id, userId: toRemove.user_id }, { onSuccess: close });
-        }}
+        onCancel={removal.close}
+        onConfirm={removal.confirm}
       >
-        <p>{clientsText.unassignBody(toRemove ? memberName(toRemove) : "")}</p>
+        <p>{clientsText.unassignBody(removal.target ? memberName(removal.target) : "")}</p>
         {unassign.error instanceof ApiProblem && <ProblemMessage problem={unassign.error} />}
       </ConfirmDialog>
     </div>
@@ -447,31 +446,26 @@ function SubscriptionTab({ client }: { client: ClientDetail }) {
           {subscription.data.history.length === 0 ? (
             <p className="empty">{clientsText.noHistory}</p>
           ) : (
-            <div className="table-scroll">
-              <table className="table">
-                <caption className="visually-hidden">{clientsText.historyCaption}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{clientsText.changedAt}</th>
-                    <th scope="col">{clientsText.plan}</th>
-                    <th scope="col">{clientsText.payerLabel}</th>
-                    <th scope="col">{clientsText.subscriptionStatusLabel}</th>
-                    <th scope="col">{clientsText.startDate}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {subscription.data.history.map((change) => (
-                    <tr key={change.changed_at}>
-                      <td>{formatDateTime(change.changed_at)}</td>
-                      <td>{planOf(change.plan_code)?.name ?? change.plan_code}</td>
-                      <td>{clientsText.payer[change.payer]}</td>
-                      <td>{clientsText.subscriptionStatus[change.status]}</td>
-                      <td>{formatDate(change.start_date)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={clientsText.historyCaption}
+              columns={[
+                clientsText.changedAt,
+                clientsText.plan,
+                clientsText.payerLabel,
+                clientsText.subscriptionStatusLabel,
+                clientsText.startDate,
+              ]}
+            >
+              {subscription.data.history.map((change) => (
+                <tr key={change.changed_at}>
+                  <td>{formatDateTime(change.changed_at)}</td>
+                  <td>{planOf(change.plan_code)?.name ?? change.plan_code}</td>
+                  <td>{clientsText.payer[change.payer]}</td>
+                  <td>{clientsText.subscriptionStatus[change.status]}</td>
+                  <td>{formatDate(change.start_date)}</td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </section>
       )}

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from "react";
 import { Link } from "react-router";
+import { DataTable } from "@/components/DataTable";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { formatDateTime } from "@/lib/format";
 import { ApiProblem } from "@/lib/problem";
@@ -273,33 +274,29 @@ function ReportRows({
 
 function ImportRowsTable({ rows, labels }: { rows: ImportRow[]; labels: Record<string, string> }) {
   return (
-    <div className="table-scroll">
-      <table className="table" data-testid="import-report">
-        <caption className="visually-hidden">{clientsText.reportCaption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{clientsText.reportColumns.row}</th>
-            <th scope="col">{clientsText.reportColumns.siren}</th>
-            <th scope="col">{clientsText.reportColumns.name}</th>
-            <th scope="col">{clientsText.reportColumns.outcome}</th>
-            <th scope="col">{clientsText.reportColumns.reason}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.row} data-row={row.row} data-outcome={row.outcome}>
-              <td className="numeric">{row.row}</td>
-              <td className="numeric">{row.siret ?? row.siren ?? clientsText.none}</td>
-              <td>{row.legal_name ?? clientsText.none}</td>
-              <td>
-                <span className={`tag tag--${OUTCOME_TONES[row.outcome]}`}>{labels[row.outcome] ?? row.outcome}</span>
-              </td>
-              <td>{row.reason ?? ""}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={clientsText.reportCaption}
+      columns={[
+        clientsText.reportColumns.row,
+        clientsText.reportColumns.siren,
+        clientsText.reportColumns.name,
+        clientsText.reportColumns.outcome,
+        clientsText.reportColumns.reason,
+      ]}
+      data-testid="import-report"
+    >
+      {rows.map((row) => (
+        <tr key={row.row} data-row={row.row} data-outcome={row.outcome}>
+          <td className="numeric">{row.row}</td>
+          <td className="numeric">{row.siret ?? row.siren ?? clientsText.none}</td>
+          <td>{row.legal_name ?? clientsText.none}</td>
+          <td>
+            <span className={`tag tag--${OUTCOME_TONES[row.outcome]}`}>{labels[row.outcome] ?? row.outcome}</span>
+          </td>
+          <td>{row.reason ?? ""}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
-import { ModalDialog } from "@/components/ModalDialog";
+import { DataTable } from "@/components/DataTable";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { StatusIndicator, type Status } from "@/components/StatusIndicator";
 import { TextField } from "@/components/TextField";
+import { useConfirmedMutation } from "@/components/use-confirmed-mutation";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { usePermissions, type Permissions } from "@/lib/permissions";
 import { ApiProblem } from "@/lib/problem";
@@ -12,7 +13,7 @@ import { useApiKeys, type ApiKey, type ApiKeyScope } from "../api/list-api-keys"
 import { useRevokeApiKey } from "../api/revoke-api-key";
 import { extensionsText } from "../text";
 import { Checkboxes } from "./Checkboxes";
-import { SecretReveal } from "./SecretReveal";
+import { SecretCreationDialog } from "./SecretCreationDialog";
 
 const text = extensionsText.apiKeys;
 
@@ -46,13 +47,11 @@ const STATUS_INDICATOR: Record<KeyStatus, Status> = { active: "up", revoked: "do
 export function ApiKeysSection({ onNotice }: { onNotice: (message: string) => void }) {
   const keys = useApiKeys();
   const revoke = useRevokeApiKey();
+  const revocation = useConfirmedMutation(revoke, (key: ApiKey) => key.id, {
+    onSuccess: (key) => onNotice(text.notices.revoked(key.name)),
+  });
   const [creating, setCreating] = useState(false);
-  const [toRevoke, setToRevoke] = useState<ApiKey | null>(null);
   const [now] = useState(Date.now);
-  const closeRevoke = () => {
-    setToRevoke(null);
-    revoke.reset();
-  };
 
   return (
     <section className="card" aria-labelledby="extensions-api-keys">
@@ -69,86 +68,73 @@ export function ApiKeysSection({ onNotice }: { onNotice: (message: string) => vo
       {keys.error instanceof ApiProblem && <ProblemMessage problem={keys.error} />}
       {keys.data?.length === 0 && <p className="empty">{text.empty}</p>}
       {keys.data && keys.data.length > 0 && (
-        <div className="table-scroll">
-          <table className="table" data-testid="api-keys-table">
-            <caption className="visually-hidden">{text.caption}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{text.name}</th>
-                <th scope="col">{text.prefix}</th>
-                <th scope="col">{text.scopes}</th>
-                <th scope="col">{extensionsText.createdOn}</th>
-                <th scope="col">{text.expires}</th>
-                <th scope="col">{text.lastUsed}</th>
-                <th scope="col">{text.status}</th>
-                <th scope="col">{extensionsText.actions}</th>
+        <DataTable
+          caption={text.caption}
+          columns={[
+            text.name,
+            text.prefix,
+            text.scopes,
+            extensionsText.createdOn,
+            text.expires,
+            text.lastUsed,
+            text.status,
+            extensionsText.actions,
+          ]}
+          data-testid="api-keys-table"
+        >
+          {keys.data.map((key) => {
+            const status = statusOf(key, now);
+            return (
+              <tr key={key.id}>
+                <td className="emphasis">{key.name}</td>
+                <td>
+                  <code>{key.prefix}…</code>
+                </td>
+                <td>
+                  <ul className="badges">
+                    {key.scopes.map((scope) => (
+                      <li key={scope} className="badge" title={scope}>
+                        {extensionsText.scopeNames[scope]}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+                <td>{formatDate(key.created_at)}</td>
+                <td>{key.expires_at ? formatDate(key.expires_at) : extensionsText.none}</td>
+                <td>
+                  {key.last_used_at ? formatDateTime(key.last_used_at) : extensionsText.never}
+                  {key.last_used_ip && <span className="muted cell__note">{text.lastUsedFrom(key.last_used_ip)}</span>}
+                </td>
+                <td>
+                  <StatusIndicator status={STATUS_INDICATOR[status]} label={text.statuses[status]} />
+                </td>
+                <td>
+                  {status !== "revoked" && (
+                    <button
+                      type="button"
+                      className="button button--small button--danger"
+                      aria-label={text.revokeLabel(key.name)}
+                      onClick={() => revocation.ask(key)}
+                    >
+                      {text.revoke}
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {keys.data.map((key) => {
-                const status = statusOf(key, now);
-                return (
-                  <tr key={key.id}>
-                    <td className="emphasis">{key.name}</td>
-                    <td>
-                      <code>{key.prefix}…</code>
-                    </td>
-                    <td>
-                      <ul className="badges">
-                        {key.scopes.map((scope) => (
-                          <li key={scope} className="badge" title={scope}>
-                            {extensionsText.scopeNames[scope]}
-                          </li>
-                        ))}
-                      </ul>
-                    </td>
-                    <td>{formatDate(key.created_at)}</td>
-                    <td>{key.expires_at ? formatDate(key.expires_at) : extensionsText.none}</td>
-                    <td>
-                      {key.last_used_at ? formatDateTime(key.last_used_at) : extensionsText.never}
-                      {key.last_used_ip && <span className="muted cell__note">{text.lastUsedFrom(key.last_used_ip)}</span>}
-                    </td>
-                    <td>
-                      <StatusIndicator status={STATUS_INDICATOR[status]} label={text.statuses[status]} />
-                    </td>
-                    <td>
-                      {status !== "revoked" && (
-                        <button
-                          type="button"
-                          className="button button--small button--danger"
-                          aria-label={text.revokeLabel(key.name)}
-                          onClick={() => setToRevoke(key)}
-                        >
-                          {text.revoke}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
       <CreateApiKeyDialog open={creating} onClose={() => setCreating(false)} />
       <ConfirmDialog
-        open={toRevoke !== null}
+        open={revocation.target !== null}
         title={text.revokeTitle}
         confirmLabel={text.revoke}
         pending={revoke.isPending}
-        onCancel={closeRevoke}
-        onConfirm={() => {
-          if (!toRevoke) return;
-          const name = toRevoke.name;
-          revoke.mutate(toRevoke.id, {
-            onSuccess: () => {
-              closeRevoke();
-              onNotice(text.notices.revoked(name));
-            },
-          });
-        }}
+        onCancel={revocation.close}
+        onConfirm={revocation.confirm}
       >
-        <p>{text.revokeBody(toRevoke?.name ?? "")}</p>
+        <p>{text.revokeBody(revocation.target?.name ?? "")}</p>
         {revoke.error instanceof ApiProblem && <ProblemMessage problem={revoke.error} />}
       </ConfirmDialog>
     </section>
@@ -157,24 +143,10 @@ export function ApiKeysSection({ onNotice }: { onNotice: (message: string) => vo
 
 function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const create = useCreateApiKey();
-  // Closing forgets the answer, and with it the only copy of the secret in this page.
-  const close = () => {
-    create.reset();
-    onClose();
-  };
   return (
-    <ModalDialog
-      open={open}
-      title={create.data ? text.createdTitle : text.formTitle}
-      description={create.data ? undefined : text.formHelp}
-      onClose={close}
-    >
-      {create.data ? (
-        <SecretReveal label={text.secretLabel} secret={create.data.secret} onDone={close} />
-      ) : (
-        <CreateApiKeyForm create={create} onCancel={close} />
-      )}
-    </ModalDialog>
+    <SecretCreationDialog open={open} text={text} creation={create} onClose={onClose}>
+      {(close) => <CreateApiKeyForm create={create} onCancel={close} />}
+    </SecretCreationDialog>
   );
 }
 

@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/DataTable";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { StatusIndicator, type Status } from "@/components/StatusIndicator";
 import { formatDateTime } from "@/lib/format";
@@ -24,79 +25,67 @@ export function WebhookDeliveries({ webhook, onNotice }: { webhook: Webhook; onN
       {redeliver.error instanceof ApiProblem && <ProblemMessage problem={redeliver.error} />}
       {deliveries.data?.length === 0 && <p className="empty">{text.empty}</p>}
       {deliveries.data && deliveries.data.length > 0 && (
-        <div className="table-scroll">
-          <table className="table">
-            <caption className="visually-hidden">{text.heading(webhook.url)}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{text.event}</th>
-                <th scope="col">{text.date}</th>
-                <th scope="col">{text.status}</th>
-                <th scope="col">{text.attempts}</th>
-                <th scope="col">{text.lastCode}</th>
-                <th scope="col">{extensionsText.actions}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.data.map((delivery) => (
-                <tr key={delivery.id}>
-                  <td>
-                    {eventName(delivery.event_type)}
-                    <span className="muted cell__note">
-                      <code>{delivery.event_id}</code>
-                    </span>
-                  </td>
-                  <td>{formatDateTime(delivery.created_at)}</td>
-                  <td>
-                    <StatusIndicator
-                      status={STATUS_INDICATOR[delivery.status] ?? "pending"}
-                      label={text.statuses[delivery.status] ?? delivery.status}
-                    />
-                  </td>
-                  <td>
-                    {delivery.attempts}
-                    {delivery.log.length > 0 && (
-                      <details className="attempts">
-                        <summary>{text.attemptsDetail}</summary>
-                        <ol>
-                          {delivery.log.map((attempt) => (
-                            <li key={attempt.attempted_at}>
-                              {text.attempt(
-                                formatDateTime(attempt.attempted_at),
-                                attempt.status_code === null ? (attempt.error ?? text.noCode) : `HTTP ${attempt.status_code}`,
-                                attempt.duration_ms,
-                              )}
-                            </li>
-                          ))}
-                        </ol>
-                      </details>
-                    )}
-                  </td>
-                  <td>
-                    {delivery.last_status_code ?? (delivery.attempts > 0 ? text.noCode : extensionsText.none)}
-                    {delivery.last_error && <span className="muted cell__note">{delivery.last_error}</span>}
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button button--small"
-                      aria-label={text.redeliverLabel(eventName(delivery.event_type), formatDateTime(delivery.created_at))}
-                      disabled={redeliver.isPending}
-                      onClick={() =>
-                        redeliver.mutate(
-                          { webhookId: webhook.id, deliveryId: delivery.id },
-                          { onSuccess: () => onNotice(extensionsText.webhooks.notices.redelivered) },
-                        )
-                      }
-                    >
-                      {text.redeliver}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={text.heading(webhook.url)}
+          columns={[text.event, text.date, text.status, text.attempts, text.lastCode, extensionsText.actions]}
+        >
+          {deliveries.data.map((delivery) => (
+            <tr key={delivery.id}>
+              <td>
+                {eventName(delivery.event_type)}
+                <span className="muted cell__note">
+                  <code>{delivery.event_id}</code>
+                </span>
+              </td>
+              <td>{formatDateTime(delivery.created_at)}</td>
+              <td>
+                <StatusIndicator
+                  status={STATUS_INDICATOR[delivery.status] ?? "pending"}
+                  label={text.statuses[delivery.status] ?? delivery.status}
+                />
+              </td>
+              <td>
+                {delivery.attempts}
+                {delivery.log.length > 0 && (
+                  <details className="attempts">
+                    <summary>{text.attemptsDetail}</summary>
+                    <ol>
+                      {delivery.log.map((attempt) => (
+                        <li key={attempt.attempted_at}>
+                          {text.attempt(
+                            formatDateTime(attempt.attempted_at),
+                            attempt.status_code === null ? (attempt.error ?? text.noCode) : `HTTP ${attempt.status_code}`,
+                            attempt.duration_ms,
+                          )}
+                        </li>
+                      ))}
+                    </ol>
+                  </details>
+                )}
+              </td>
+              <td>
+                {delivery.last_status_code ?? (delivery.attempts > 0 ? text.noCode : extensionsText.none)}
+                {delivery.last_error && <span className="muted cell__note">{delivery.last_error}</span>}
+              </td>
+              <td>
+                <button
+                  type="button"
+                  className="button button--small"
+                  aria-label={text.redeliverLabel(eventName(delivery.event_type), formatDateTime(delivery.created_at))}
+                  disabled={redeliver.isPending}
+                  onClick={() =>
+                    redeliver.mutate(
+                      { webhookId: webhook.id, deliveryId: delivery.id },
+                      { onSuccess: () => onNotice(extensionsText.webhooks.notices.redelivered) },
+                    )
+                  }
+                >
+                  {text.redeliver}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </div>
   );

@@ -13,6 +13,7 @@ import { useRotateWebhookSecret } from "../api/rotate-webhook-secret";
 import { useUpdateWebhook } from "../api/update-webhook";
 import { extensionsText } from "../text";
 import { Checkboxes } from "./Checkboxes";
+import { SecretCreationDialog } from "./SecretCreationDialog";
 import { SecretReveal } from "./SecretReveal";
 import { WebhookDeliveries } from "./WebhookDeliveries";
 
@@ -187,23 +188,10 @@ function WebhookItem({
 
 function CreateWebhookDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const create = useCreateWebhook();
-  const close = () => {
-    create.reset();
-    onClose();
-  };
   return (
-    <ModalDialog
-      open={open}
-      title={create.data ? text.createdTitle : text.formTitle}
-      description={create.data ? undefined : text.formHelp}
-      onClose={close}
-    >
-      {create.data ? (
-        <SecretReveal label={text.secretLabel} secret={create.data.secret} onDone={close} />
-      ) : (
-        <CreateWebhookForm create={create} onCancel={close} />
-      )}
-    </ModalDialog>
+    <SecretCreationDialog open={open} text={text} creation={create} onClose={onClose}>
+      {(close) => <CreateWebhookForm create={create} onCancel={close} />}
+    </SecretCreationDialog>
   );
 }
 
