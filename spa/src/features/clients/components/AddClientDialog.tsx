@@ -6,7 +6,7 @@ import { useCompanySearch, type Company } from "../api/search-companies";
 import type { components } from "@/api/schema";
 import { normaliseQuery } from "../list-filters";
 import { clientsText } from "../text";
-import { useDebouncedValue } from "../use-debounced-value";
+import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { Modal } from "./Modal";
 
 type ClientOut = components["schemas"]["ClientOut"];

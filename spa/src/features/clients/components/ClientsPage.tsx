@@ -24,7 +24,7 @@ import {
 } from "../list-filters";
 import { ClientPermission } from "../permissions";
 import { clientsText } from "../text";
-import { useDebouncedValue } from "../use-debounced-value";
+import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { AddClientDialog } from "./AddClientDialog";
 import { ClientStatusBadge, PaStatusBadge } from "./Badges";
 import { BulkActionBar, BulkResults, type BulkOutcome } from "./BulkActions";
