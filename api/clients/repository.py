@@ -191,7 +191,7 @@ class ClientFilters:
     now: datetime | None = None  # what "expired" is measured against
 
 
-def _invitation_clause(wanted: InvitationStatus, now: Any) -> ColumnElement[bool]:
+def _invitation_clause(wanted: InvitationStatus, now: BindParameter[Any]) -> ColumnElement[bool]:
     """The SQL twin of `invitation_status(...)`."""
     if wanted == InvitationStatus.ACCEPTED:
         return _client.c.status == ClientStatus.ACTIVE.value
