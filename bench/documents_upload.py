@@ -1,13 +1,14 @@
 """Upload throughput of 1 MB files: POST /api/v1/documents into the local blob store against
 raw disk writes (open, write, fsync, close) of the same bytes, measured in the same run.
 
-.venv/bin/python -m bench.documents_upload [--files 200] [--size 1048576]
+.venv/bin/python -m bench.documents_upload [--files 200] [--size 1048576] [--concurrency 8]
 
 The route path runs in process (httpx over ASGI, no socket): bearer authentication, the
 client's authorization, the body streamed in 64 KiB chunks, hashed and sniffed, written through
 a temporary file renamed into place, PDFs analysed for a Factur-X attachment, one row, one
-audit event and one commit per upload (SQLite, the embedded default). Figures are printed,
-never asserted.
+audit event and one commit per upload (SQLite, the embedded default). One upload at a time
+measures a client's latency; several at once (`--concurrency`), what the server sustains:
+the bytes are written outside the database's write lock. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def raw_disk_writes(files: list[bytes], folder: Path) -> float:
     return time.perf_counter() - started
 
 
-async def upload_all(files: list[bytes], data_dir: Path) -> float:
+async def upload_all(files: list[bytes], data_dir: Path, concurrency: int = 1) -> float:
     settings = Settings(data_dir=data_dir, log_level="WARNING")
     seeded = await seed_firm(settings, clients=1)
     engine = create_engine(settings)
@@ -75,9 +76,10 @@ async def upload_all(files: list[bytes], data_dir: Path) -> float:
     app.state.sessionmaker = create_sessionmaker(engine)
     headers = {"Authorization": f"Bearer {seeded.access_token}"}
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="https://bench") as client:
-        started = time.perf_counter()
-        for data in files:
+    pending = iter(files)
+
+    async def uploader(client: httpx.AsyncClient) -> None:
+        for data in pending:
             response = await client.post(
                 "/api/v1/documents",
                 params={"client_id": str(client_id), "type": "invoice", "filename": "f.pdf"},
@@ -85,6 +87,10 @@ async def upload_all(files: list[bytes], data_dir: Path) -> float:
                 headers=headers,
             )
             assert response.status_code == 201, response.text
+
+    async with httpx.AsyncClient(transport=transport, base_url="https://bench") as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(uploader(client) for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
     await engine.dispose()
     return elapsed
@@ -101,6 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--size", type=int, default=1024 * 1024)
+    parser.add_argument("--concurrency", type=int, default=8, help="uploads in flight at once")
     args = parser.parse_args()
     workspace = Path(tempfile.mkdtemp(prefix="comptoir-bench-upload."))
     print(f"\nUpload of {args.files} files of {args.size / 1e6:.2f} MB, local blob store, SQLite")
@@ -111,10 +118,18 @@ def main() -> None:
         app_dir = workspace / f"app-{label[:3]}"
         asyncio.run(upload_all(files[:5], workspace / f"warmup-{label[:3]}"))  # imports, caches
         raw = raw_disk_writes(files, raw_dir)
-        app = asyncio.run(upload_all(files, app_dir))
         print(line(f"raw disk writes + fsync, {label}", len(files), total, raw))
-        print(line(f"POST /api/v1/documents, {label}", len(files), total, app))
-        print(f"{'ratio route / raw (throughput)':<52} {raw / app:8.2f}")
+        for concurrency in (1, args.concurrency):
+            app = asyncio.run(upload_all(files, app_dir / str(concurrency), concurrency))
+            print(
+                line(
+                    f"POST /api/v1/documents, {label}, {concurrency} at once",
+                    len(files),
+                    total,
+                    app,
+                )
+            )
+            print(f"{'ratio route / raw (throughput)':<52} {raw / app:8.2f}")
 
 
 if __name__ == "__main__":
