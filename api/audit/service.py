@@ -21,7 +21,7 @@ from api.core.authz import Principal, PrincipalKind
 from api.core.models import utcnow
 from api.core.pagination import InvalidCursor, decode_cursor, encode_cursor
 from api.core.request_context import ClientInfo
-from api.models.audit_event import AuditEvent
+from api.models.audit_event import AuditChainHead, AuditEvent
 from api.models.user import User
 
 PLATFORM_CHAIN = "platform"
@@ -83,6 +83,47 @@ def chain_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical_row(event)).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What one event says, before it takes its place in a chain."""
+
+    action: str
+    actor: Actor
+    client: ClientInfo | None
+    workspace_id: uuid.UUID | None
+    target_type: str | None
+    target_id: object | None
+    data: dict[str, Any]
+
+
+def _chained(head: AuditChainHead, entry: _Entry, *, occurred_at: datetime) -> AuditEvent:
+    """`entry` as the next event of the chain whose locked head is `head`, which moves on."""
+    # Truncated to microseconds and rendered as JSON once, so the hash recomputed from the
+    # stored row is the hash computed here, on SQLite and PostgreSQL alike.
+    event = AuditEvent(
+        id=uuid.uuid4(),
+        chain=head.chain,
+        sequence=head.sequence + 1,
+        workspace_id=entry.workspace_id,
+        actor_kind=entry.actor.kind,
+        actor_user_id=entry.actor.user_id,
+        actor_device_id=entry.actor.device_id,
+        actor_api_key_id=entry.actor.api_key_id,
+        action=entry.action,
+        target_type=entry.target_type,
+        target_id=_text(entry.target_id),
+        ip=entry.client.ip if entry.client else None,
+        user_agent=entry.client.user_agent if entry.client else None,
+        occurred_at=occurred_at,
+        data=json.loads(json.dumps(entry.data, default=str)),
+        prev_hash=head.hash,
+    )
+    event.hash = chain_hash(head.hash, event)
+    head.sequence = event.sequence
+    head.hash = event.hash
+    return event
+
+
 async def record(
     session: AsyncSession,
     action: str,
@@ -97,29 +138,11 @@ async def record(
     """Append one event to its workspace's chain (flushes; the unit of work commits)."""
     chain = str(workspace_id) if workspace_id else PLATFORM_CHAIN
     head = await repository.lock_chain_head(session, chain)
-    # Truncated to microseconds and rendered as JSON once, so the hash recomputed from the
-    # stored row is the hash computed here, on SQLite and PostgreSQL alike.
-    event = AuditEvent(
-        id=uuid.uuid4(),
-        chain=chain,
-        sequence=head.sequence + 1,
-        workspace_id=workspace_id,
-        actor_kind=actor.kind,
-        actor_user_id=actor.user_id,
-        actor_device_id=actor.device_id,
-        actor_api_key_id=actor.api_key_id,
-        action=action,
-        target_type=target_type,
-        target_id=_text(target_id),
-        ip=client.ip if client else None,
-        user_agent=client.user_agent if client else None,
+    event = _chained(
+        head,
+        _Entry(action, actor, client, workspace_id, target_type, target_id, data or {}),
         occurred_at=utcnow(),
-        data=json.loads(json.dumps(data or {}, default=str)),
-        prev_hash=head.hash,
     )
-    event.hash = chain_hash(head.hash, event)
-    head.sequence = event.sequence
-    head.hash = event.hash
     session.add(event)
     await session.flush()
     return event
@@ -228,29 +251,13 @@ async def record_many(
     chain = str(workspace_id)
     head = await repository.lock_chain_head(session, chain)
     occurred_at = utcnow()
-    events = []
-    for target_id, data in targets:
-        event = AuditEvent(
-            id=uuid.uuid4(),
-            chain=chain,
-            sequence=head.sequence + 1,
-            workspace_id=workspace_id,
-            actor_kind=actor.kind,
-            actor_user_id=actor.user_id,
-            actor_device_id=actor.device_id,
-            actor_api_key_id=actor.api_key_id,
-            action=action,
-            target_type=target_type,
-            target_id=_text(target_id),
-            ip=client.ip if client else None,
-            user_agent=client.user_agent if client else None,
+    events = [
+        _chained(
+            head,
+            _Entry(action, actor, client, workspace_id, target_type, target_id, data),
             occurred_at=occurred_at,
-            data=json.loads(json.dumps(data, default=str)),
-            prev_hash=head.hash,
         )
-        event.hash = chain_hash(head.hash, event)
-        head.sequence = event.sequence
-        head.hash = event.hash
-        events.append(event)
+        for target_id, data in targets
+    ]
     session.add_all(events)
     await session.flush()
