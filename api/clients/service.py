@@ -218,28 +218,31 @@ async def add_client(
         created_by_user_id=principal.user_id,
         **client_values(company, fallback_name=data.legal_name, identifier=identifier),
     )
-    await _insert_client(session, client)
-    await _audit(
-        session,
-        principal,
-        requester,
-        "client.created",
-        client,
-        {"siren": client.siren, "siret": client.siret},
+    await _insert_client(
+        session, principal, requester, client, {"siren": client.siren, "siret": client.siret}
     )
-    await webhooks_service.publish(session, firm_id, "client.created", _event(client))
     return client
 
 
-async def _insert_client(session: AsyncSession, client: Client) -> None:
+async def _insert_client(
+    session: AsyncSession,
+    principal: Principal,
+    requester: ClientInfo,
+    client: Client,
+    audit_data: dict[str, Any],
+) -> None:
+    """Add `client` (a clear 409 if another request added its SIREN meanwhile), audit it and
+    announce it to the firm's webhooks."""
     try:
         async with session.begin_nested():
             await repository.add(session, client)
-    except IntegrityError as error:  # another request added the same SIREN meanwhile
+    except IntegrityError as error:
         existing = await repository.get_by_siren(session, client.firm_id, client.siren)
         if existing is None:
             raise
         raise _already_client(existing) from error
+    await _audit(session, principal, requester, "client.created", client, audit_data)
+    await webhooks_service.publish(session, client.firm_id, "client.created", _event(client))
 
 
 def _already_client(existing: Client) -> ClientAlreadyExists:
@@ -315,16 +318,13 @@ async def add_firm_itself(
         created_by_user_id=principal.user_id,
         **values,
     )
-    await _insert_client(session, client)
-    await _audit(
+    await _insert_client(
         session,
         principal,
         requester,
-        "client.created",
         client,
         {"siren": client.siren, "firm_itself": True, "company_workspace_id": space.id},
     )
-    await webhooks_service.publish(session, firm_id, "client.created", _event(client))
     return client
 
 
