@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useId, type ReactNode } from "react";
 import { componentsText } from "./text";
+import { useModalDialog } from "./use-modal-dialog";
 
 /**
  * A confirmation before a destructive action, on the native modal <dialog>: the browser traps
@@ -26,25 +27,15 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
+  const { dialogRef, onDialogClose } = useModalDialog(open, onCancel);
   const titleId = useId();
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   return (
     <dialog
       ref={dialogRef}
       className="dialog"
       aria-labelledby={titleId}
-      // Escape closes the native dialog by itself: keep React's state in step.
-      onClose={() => {
-        if (open) onCancel();
-      }}
+      onClose={onDialogClose}
     >
       <h2 id={titleId}>{title}</h2>
       <div className="dialog__body">{children}</div>

@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useId, type ReactNode } from "react";
+import { useModalDialog } from "./use-modal-dialog";
 
 /**
  * A modal form or message on the native <dialog> (focus trapped, page behind inert, Escape
@@ -20,16 +21,9 @@ export function ModalDialog({
   onClose: () => void;
   children: ReactNode;
 }) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
+  const { dialogRef, onDialogClose } = useModalDialog(open, onClose);
   const titleId = useId();
   const descriptionId = useId();
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   return (
     <dialog
@@ -37,9 +31,7 @@ export function ModalDialog({
       className={wide ? "dialog dialog--wide" : "dialog"}
       aria-labelledby={titleId}
       aria-describedby={description ? descriptionId : undefined}
-      onClose={() => {
-        if (open) onClose();
-      }}
+      onClose={onDialogClose}
     >
       <h2 id={titleId}>{title}</h2>
       {description && (

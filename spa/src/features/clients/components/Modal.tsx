@@ -1,9 +1,11 @@
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useId, type ReactNode } from "react";
+import { useModalDialog } from "@/components/use-modal-dialog";
 import { clientsText } from "../text";
 
 /**
  * A form in a native modal <dialog> (focus trapped, page behind inert, Escape closes, focus
- * returns to the opener), like the shared ConfirmDialog but holding any content.
+ * returns to the opener), like the shared ModalDialog but with a « Fermer » button beside the
+ * title.
  */
 export function Modal({
   open,
@@ -18,24 +20,15 @@ export function Modal({
   wide?: boolean;
   children: ReactNode;
 }) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
+  const { dialogRef, onDialogClose } = useModalDialog(open, onClose);
   const titleId = useId();
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   return (
     <dialog
       ref={dialogRef}
       className={wide ? "dialog dialog--wide" : "dialog"}
       aria-labelledby={titleId}
-      onClose={() => {
-        if (open) onClose();
-      }}
+      onClose={onDialogClose}
     >
       <div className="dialog__header">
         <h2 id={titleId}>{title}</h2>
