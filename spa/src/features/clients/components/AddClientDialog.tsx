@@ -4,9 +4,11 @@ import { ApiProblem } from "@/lib/problem";
 import { useCreateClient } from "../api/create-client";
 import { useCompanySearch, type Company } from "../api/search-companies";
 import type { components } from "@/api/schema";
+import { contactBody, emptyContact } from "../contact";
 import { normaliseQuery } from "../list-filters";
 import { clientsText } from "../text";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
+import { ContactFields } from "./ContactFields";
 import { Modal } from "./Modal";
 
 type ClientOut = components["schemas"]["ClientOut"];
@@ -50,7 +52,7 @@ function AddClientForm({ onCreated, onCancel }: { onCreated: (client: ClientOut)
   const search = useCompanySearch(query);
   const [chosenKey, setChosenKey] = useState<string | null>(null);
   const [legalName, setLegalName] = useState("");
-  const [contact, setContact] = useState({ first: "", last: "", email: "" });
+  const [contact, setContact] = useState(emptyContact);
   const [missingChoice, setMissingChoice] = useState(false);
   const create = useCreateClient();
 
@@ -70,9 +72,7 @@ function AddClientForm({ onCreated, onCancel }: { onCreated: (client: ClientOut)
       {
         identifier,
         legal_name: chosen.non_diffusible && legalName.trim() ? legalName.trim() : null,
-        contact_first_name: contact.first.trim() || null,
-        contact_last_name: contact.last.trim() || null,
-        contact_email: contact.email.trim() || null,
+        ...contactBody(contact),
       },
       { onSuccess: onCreated },
     );
@@ -182,45 +182,7 @@ function AddClientForm({ onCreated, onCancel }: { onCreated: (client: ClientOut)
       <fieldset className="form__group">
         <legend>{clientsText.contactHeading}</legend>
         <p className="field__help">{clientsText.contactHelp}</p>
-        <div className="form__row">
-          <div className="field">
-            <label htmlFor={`${ids}-first`}>{clientsText.contactFirstName}</label>
-            <input
-              id={`${ids}-first`}
-              autoComplete="off"
-              maxLength={100}
-              value={contact.first}
-              onChange={(event) => setContact({ ...contact, first: event.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${ids}-last`}>{clientsText.contactLastName}</label>
-            <input
-              id={`${ids}-last`}
-              autoComplete="off"
-              maxLength={100}
-              value={contact.last}
-              onChange={(event) => setContact({ ...contact, last: event.target.value })}
-            />
-          </div>
-        </div>
-        <div className="field">
-          <label htmlFor={`${ids}-email`}>{clientsText.contactEmail}</label>
-          <input
-            id={`${ids}-email`}
-            type="email"
-            autoComplete="off"
-            value={contact.email}
-            aria-invalid={emailError ? true : undefined}
-            aria-describedby={emailError ? `${ids}-email-error` : undefined}
-            onChange={(event) => setContact({ ...contact, email: event.target.value })}
-          />
-          {emailError && (
-            <p id={`${ids}-email-error`} className="field__error">
-              {emailError}
-            </p>
-          )}
-        </div>
+        <ContactFields contact={contact} onChange={setContact} emailError={emailError} autoComplete="off" />
       </fieldset>
 
       {problem && !emailError && <ProblemMessage problem={problem} />}

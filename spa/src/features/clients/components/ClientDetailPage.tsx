@@ -20,10 +20,12 @@ import { memberName, useAccountants } from "../api/list-accountants";
 import { usePlans } from "../api/list-plans";
 import { useSetSubscription, useSubscription } from "../api/subscription";
 import { useUpdateClientContact } from "../api/update-client-contact";
+import { contactBody, type ContactDraft } from "../contact";
 import { ClientPermission } from "../permissions";
 import { clientsText } from "../text";
 import { ClientStatusBadge, PaStatusBadge } from "./Badges";
 import { CertificationCheckbox } from "./Certification";
+import { ContactFields } from "./ContactFields";
 import { emptySubscription, SubscriptionFields, type SubscriptionDraft } from "./SubscriptionFields";
 
 type Tab = keyof typeof clientsText.tabs;
@@ -214,9 +216,8 @@ function ContactFacts({ client }: { client: ClientDetail }) {
 }
 
 function ContactForm({ client }: { client: ClientDetail }) {
-  const ids = useId();
   const update = useUpdateClientContact();
-  const [draft, setDraft] = useState({
+  const [draft, setDraft] = useState<ContactDraft>({
     first: client.contact_first_name ?? "",
     last: client.contact_last_name ?? "",
     email: client.contact_email ?? "",
@@ -227,11 +228,7 @@ function ContactForm({ client }: { client: ClientDetail }) {
     event.preventDefault();
     update.mutate({
       clientId: client.id,
-      body: {
-        contact_first_name: draft.first.trim() || null,
-        contact_last_name: draft.last.trim() || null,
-        contact_email: draft.email.trim() || null,
-      },
+      body: contactBody(draft),
     });
   };
   return (
@@ -239,42 +236,7 @@ function ContactForm({ client }: { client: ClientDetail }) {
       <h3 id="client-contact">{clientsText.contactHeading}</h3>
       <p className="field__help">{clientsText.contactHelp}</p>
       <form className="form" onSubmit={submit} noValidate>
-        <div className="form__row">
-          <div className="field">
-            <label htmlFor={`${ids}-first`}>{clientsText.contactFirstName}</label>
-            <input
-              id={`${ids}-first`}
-              maxLength={100}
-              value={draft.first}
-              onChange={(event) => setDraft({ ...draft, first: event.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${ids}-last`}>{clientsText.contactLastName}</label>
-            <input
-              id={`${ids}-last`}
-              maxLength={100}
-              value={draft.last}
-              onChange={(event) => setDraft({ ...draft, last: event.target.value })}
-            />
-          </div>
-        </div>
-        <div className="field">
-          <label htmlFor={`${ids}-email`}>{clientsText.contactEmail}</label>
-          <input
-            id={`${ids}-email`}
-            type="email"
-            value={draft.email}
-            aria-invalid={emailError ? true : undefined}
-            aria-describedby={emailError ? `${ids}-email-error` : undefined}
-            onChange={(event) => setDraft({ ...draft, email: event.target.value })}
-          />
-          {emailError && (
-            <p id={`${ids}-email-error`} className="field__error">
-              {emailError}
-            </p>
-          )}
-        </div>
+        <ContactFields contact={draft} onChange={setDraft} emailError={emailError} />
         {problem && !emailError && <ProblemMessage problem={problem} />}
         <div className="form__actions">
           <button type="submit" className="button button--primary" disabled={update.isPending}>
