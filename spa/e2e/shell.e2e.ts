@@ -11,10 +11,11 @@ let browser: Browser;
 let signedIn: Awaited<ReturnType<BrowserContext["storageState"]>>;
 let context: BrowserContext;
 let page: Page;
+let companion: CliCompanion;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  const companion = await CliCompanion.enroll(inject("comptoir"), inject("enrollmentLinks").shell);
+  companion = await CliCompanion.enroll(inject("comptoir"), inject("enrollmentLinks").shell);
   const loginContext = await browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris" });
   await companion.logIn(await loginContext.newPage(), baseUrl);
   signedIn = await loginContext.storageState();
@@ -132,5 +133,43 @@ describe("application shell", () => {
       const response = await page.request.get(`${baseUrl}${icon.src}`);
       expect(response.ok(), icon.src).toBe(true);
     }
+  });
+});
+
+describe("two tabs of one browser", () => {
+  it("refresh an expired session in turn, and both stay signed in", async () => {
+    // A session of its own: the refresh token family rotated here is no other test's.
+    const tabs = await browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris" });
+    const first = await tabs.newPage();
+    await companion.logIn(first, baseUrl);
+    const second = await tabs.newPage();
+    // The access cookie lives minutes: drop it, as if the tabs came back after a pause.
+    const cookies = await tabs.cookies();
+    expect(cookies.map((cookie) => cookie.name)).toContain("__Host-comptoir_access");
+    await tabs.clearCookies();
+    await tabs.addCookies(cookies.filter((cookie) => cookie.name !== "__Host-comptoir_access"));
+
+    // Both tabs find the session expired at once and refresh it: the API rotates the refresh
+    // token and ends the session if one comes back, so the tabs must take turns. A slow
+    // network (each refresh held 1 s) makes their refreshes overlap if they do not.
+    const refreshes: string[] = [];
+    await tabs.route("**/api/v1/auth/token/refresh", async (route) => {
+      refreshes.push(route.request().url());
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await route.continue();
+    });
+    await Promise.all([first.goto(`${baseUrl}/statut`), second.goto(`${baseUrl}/statut`)]);
+
+    for (const tab of [first, second]) {
+      await tab.getByRole("heading", { level: 1, name: "État du service" }).waitFor();
+      expect(new URL(tab.url()).pathname).toBe("/statut");
+    }
+    // One tab refreshed; the other saw the new cookies once its turn came, and only retried.
+    expect(refreshes).toHaveLength(1);
+    await first.reload();
+    await first.getByRole("heading", { level: 1, name: "État du service" }).waitFor();
+    await second.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Clients", exact: true }).click();
+    await second.getByRole("heading", { level: 1, name: "Clients" }).waitFor();
+    await tabs.close();
   });
 });

@@ -27,6 +27,36 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
+/** A stand-in for the browser's Web Locks: callers of one lock run one after another. */
+function fakeLocks() {
+  let tail: Promise<unknown> = Promise.resolve();
+  const requested: string[] = [];
+  return {
+    requested,
+    request<T>(name: string, task: () => Promise<T>): Promise<T> {
+      requested.push(name);
+      const run = tail.then(task);
+      tail = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
+
+/** The session has expired: the first call to each URL is a 401, later ones succeed. */
+function expiredOnce(requests: Request[], onRefresh: () => void) {
+  return vi.fn(async (request: Request) => {
+    requests.push(request);
+    if (request.url.endsWith("/auth/token/refresh")) {
+      onRefresh();
+      return answer(200, {}, "application/json");
+    }
+    const first = requests.filter((seen) => seen.url === request.url).length === 1;
+    return first
+      ? answer(401, { title: "Session expirée", status: 401, code: "invalid-token" })
+      : new Response(null, { status: 204 });
+  });
+}
+
 describe("api client", () => {
   it("sends the CSRF cookie back as a header on unsafe methods only", async () => {
     vi.stubGlobal("document", { cookie: "theme=dark; comptoir_csrf=abc%3D123" });
@@ -120,6 +150,59 @@ describe("api client", () => {
     ]);
     expect(requests[1]?.headers.get(CSRF_HEADER)).toBe("ancien");
     expect(requests[2]?.headers.get(CSRF_HEADER)).toBe("nouveau");
+  });
+
+  it("refreshes while holding the browser-wide lock, so that tabs take turns", async () => {
+    const cookies = { cookie: "comptoir_csrf=ancien" };
+    const locks = fakeLocks();
+    vi.stubGlobal("document", cookies);
+    vi.stubGlobal("navigator", { locks });
+    const requests: Request[] = [];
+    vi.stubGlobal("fetch", expiredOnce(requests, () => (cookies.cookie = "comptoir_csrf=nouveau")));
+
+    await api.DELETE("/api/v1/me/sessions/{session_id}", { params: { path: { session_id: "s-1" } } });
+
+    expect(locks.requested).toEqual(["comptoir-session-refresh"]);
+    expect(requests.map((request) => new URL(request.url).pathname)).toEqual([
+      "/api/v1/me/sessions/s-1",
+      "/api/v1/auth/token/refresh",
+      "/api/v1/me/sessions/s-1",
+    ]);
+  });
+
+  it("does not refresh again when another tab refreshed while this one waited its turn", async () => {
+    const cookies = { cookie: "comptoir_csrf=ancien" };
+    const locks = fakeLocks();
+    vi.stubGlobal("document", cookies);
+    vi.stubGlobal("navigator", { locks });
+    // Another tab holds the lock and is refreshing: its answer replaces the CSRF cookie.
+    let finishOtherTab = () => {};
+    const otherTab = locks.request("comptoir-session-refresh", async () => {
+      await new Promise<void>((resolve) => (finishOtherTab = resolve));
+      cookies.cookie = "comptoir_csrf=nouveau";
+    });
+    const requests: Request[] = [];
+    vi.stubGlobal(
+      "fetch",
+      expiredOnce(requests, () => {
+        throw new Error("this tab must not spend the refresh token another tab already used");
+      }),
+    );
+
+    const pending = api.DELETE("/api/v1/me/sessions/{session_id}", {
+      params: { path: { session_id: "s-1" } },
+    });
+    await vi.waitFor(() => expect(requests).toHaveLength(1));
+    finishOtherTab();
+    await otherTab;
+    const result = await pending;
+
+    expect(result.response.status).toBe(204);
+    expect(requests.map((request) => new URL(request.url).pathname)).toEqual([
+      "/api/v1/me/sessions/s-1",
+      "/api/v1/me/sessions/s-1",
+    ]);
+    expect(requests[1]?.headers.get(CSRF_HEADER)).toBe("nouveau");
   });
 
   it("announces the end of the session when the refresh fails too", async () => {

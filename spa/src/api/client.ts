@@ -65,24 +65,40 @@ export function onSessionEnded(listener: () => void): () => void {
 // Every call that failed while a refresh is in flight waits for that same refresh: the API
 // rotates the refresh token on each use and revokes the whole family when an old one comes
 // back (RFC 9700 §4.14), so two refreshes racing with the same cookie would end the session.
+// The other tabs of the browser share the cookies: there, the Web Locks API makes the
+// refreshes take turns, so that each sends the refresh cookie the previous one set.
+const REFRESH_LOCK = "comptoir-session-refresh";
 let refreshInFlight: Promise<boolean> | null = null;
 
-function refreshBrowserSession(pageUrl: string): Promise<boolean> {
-  refreshInFlight ??= (async () => {
-    try {
-      const request = new Request(new URL(REFRESH_PATH, pageUrl), {
-        method: "POST",
-        credentials: "include",
-      });
-      setCsrfHeader(request);
-      const response = await globalThis.fetch(request);
-      return response.ok;
-    } catch {
-      return false;
-    } finally {
-      refreshInFlight = null;
+/** Runs `task` while holding the browser-wide refresh lock (alone where there is none). */
+async function oneTabAtATime<T>(task: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+  return locks ? await locks.request(REFRESH_LOCK, task) : await task();
+}
+
+/**
+ * Refreshes the browser session; `csrfSent` is the CSRF cookie the failed call carried. Every
+ * refresh replaces that cookie: if it changed by the time this tab holds the lock, another
+ * tab refreshed meanwhile, and the call only has to be retried.
+ */
+function refreshBrowserSession(pageUrl: string, csrfSent: string | null): Promise<boolean> {
+  refreshInFlight ??= oneTabAtATime(async () => {
+    const current = readCookie(CSRF_COOKIE);
+    if (current !== null && current !== csrfSent) {
+      return true;
     }
-  })();
+    const request = new Request(new URL(REFRESH_PATH, pageUrl), {
+      method: "POST",
+      credentials: "include",
+    });
+    setCsrfHeader(request);
+    const response = await globalThis.fetch(request);
+    return response.ok;
+  })
+    .catch(() => false)
+    .finally(() => {
+      refreshInFlight = null;
+    });
   return refreshInFlight;
 }
 
@@ -97,11 +113,12 @@ async function fetchWithSessionRefresh(request: Request): Promise<Response> {
     return globalThis.fetch(request);
   }
   const retry = request.clone();
+  const csrfSent = readCookie(CSRF_COOKIE);
   const response = await globalThis.fetch(request);
   if (response.status !== 401) {
     return response;
   }
-  if (!(await refreshBrowserSession(request.url))) {
+  if (!(await refreshBrowserSession(request.url, csrfSent))) {
     for (const listener of sessionEndedListeners) {
       listener();
     }
