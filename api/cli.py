@@ -7,7 +7,7 @@
     comptoir worker     deliver the outbox (mail, …) in a dedicated process
 
 Domains add their own commands through `COMMAND_GROUPS` (`comptoir device …`, `comptoir sirene …`,
-`comptoir clients remind`).
+`comptoir clients remind`, `comptoir outbox dead|retry`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from api.companies import cli as companies_cli
 from api.core.settings import PROJECT_ROOT, get_settings
 from api.devices import cli as devices_cli
 from api.firms import cli as firms_cli
+from api.outbox import cli as outbox_cli
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
 
@@ -37,6 +38,7 @@ COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParse
     companies_cli.register,
     devices_cli.register,
     firms_cli.register,
+    outbox_cli.register,
 ]
 
 

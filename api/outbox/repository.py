@@ -113,3 +113,34 @@ async def insert_many(
             index_elements=["dedupe_key"]
         )
         await session.execute(statement, rows[start : start + 1000])
+
+
+async def with_status(
+    session: AsyncSession, status: OutboxStatus, *, limit: int
+) -> Sequence[OutboxMessage]:
+    """The newest `limit` messages in `status` (an operator looking at what failed)."""
+    result = await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == status)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id)
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def requeue_dead(
+    session: AsyncSession, *, ids: Sequence[uuid.UUID] | None, now: datetime
+) -> list[uuid.UUID]:
+    """Give dead messages (those of `ids`, or all of them) a new round of attempts, due now.
+    Their last error stays until the next attempt replaces it."""
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.DEAD)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, claim_token=None)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    if ids is not None:
+        statement = statement.where(OutboxMessage.id.in_(list(ids)))
+    result = await session.execute(statement)
+    return list(result.scalars())

@@ -189,3 +189,18 @@ async def enqueue_many(
 ) -> None:
     """`enqueue` for many messages of one kind (a bulk request), in batched inserts."""
     await repository.insert_many(session, kind=kind, messages=messages, now=utcnow())
+
+
+async def dead_messages(session: AsyncSession, *, limit: int) -> Sequence[OutboxMessage]:
+    """The messages given up on, newest first, each with its last error."""
+    return await repository.with_status(session, OutboxStatus.DEAD, limit=limit)
+
+
+async def requeue(session: AsyncSession, ids: Sequence[uuid.UUID] | None) -> list[uuid.UUID]:
+    """Put dead messages (those of `ids`, or all) back in the queue with a full round of
+    attempts, once the cause is fixed (a mail server back, a webhook URL corrected). A message
+    that was sent, or is still pending, is never touched: nothing is delivered twice by this."""
+    requeued = await repository.requeue_dead(session, ids=ids, now=utcnow())
+    for message_id in requeued:
+        logger.info("outbox message %s requeued by an operator", message_id)
+    return requeued

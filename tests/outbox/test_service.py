@@ -109,6 +109,35 @@ async def test_failures_back_off_exponentially_then_the_message_is_dead(
     assert [(a.number, a.final) for a in recorder.attempts] == [(1, False), (2, False), (3, True)]
 
 
+async def test_a_dead_message_requeued_by_an_operator_gets_a_full_new_round(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    settings = settings.model_copy(update={"outbox_max_attempts": 1})
+    await outbox.enqueue(session, "test", {"n": 1})
+    await outbox.enqueue(session, "test", {"n": 2})
+    await session.commit()
+    handlers = {"test": OutboxHandler(Recorder(failures=1).deliver)}
+    report = await outbox.deliver_due(sessionmaker, handlers, settings)
+    assert (report.sent, report.dead) == (1, 1)
+    dead = await outbox.dead_messages(session, limit=10)
+    assert [message.payload for message in dead] == [{"n": 1}]
+    assert dead[0].last_error == "ConnectionRefusedError: peer down"
+    sent = next(message for message in await _messages(session) if message.payload == {"n": 2})
+
+    # Naming the sent message too changes nothing for it: it is never delivered twice.
+    requeued = await outbox.requeue(session, [dead[0].id, sent.id])
+    await session.commit()
+    assert requeued == [dead[0].id]
+    recorder = Recorder()
+    report = await outbox.deliver_due(
+        sessionmaker, {"test": OutboxHandler(recorder.deliver)}, settings
+    )
+    assert report.sent == 1
+    assert recorder.delivered == [{"n": 1}]
+    assert await outbox.dead_messages(session, limit=10) == []
+    assert await outbox.requeue(session, None) == []
+
+
 async def test_a_claimed_message_is_not_claimed_again_before_its_lease_ends(
     session: AsyncSession, settings: Settings
 ) -> None:
