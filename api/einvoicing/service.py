@@ -77,7 +77,7 @@ from api.models.client import Client, PaStatus
 from api.models.pa_designation import EinvoicingBulkJob, MandateCertification, PaDesignation
 from api.models.user import User
 from api.outbox import service as outbox
-from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload
+from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload, RetryLater
 from api.webhooks import service as webhooks_service
 
 logger = logging.getLogger("comptoir.einvoicing")
@@ -121,8 +121,9 @@ class BulkJobNotFound(NotFound):
     title = "Activation groupée introuvable"
 
 
-class DirectoryUnavailable(Exception):
-    """Raised to the outbox so it retries the same request later (same idempotency key)."""
+class DirectoryUnavailable(RetryLater):
+    """Raised to the outbox so it retries the same request later (same idempotency key), not
+    before the directory's `Retry-After` when it gave one."""
 
 
 def today() -> date:
@@ -586,7 +587,9 @@ def directory_delivery(
             await settle(session, designation_id, request, outcome, attempt)
             await session.commit()
         if isinstance(outcome, TransientFailure) and not attempt.final:
-            raise DirectoryUnavailable(outcome.detail)
+            seconds = outcome.retry_after_seconds
+            after = timedelta(seconds=seconds) if seconds is not None else None
+            raise DirectoryUnavailable(outcome.detail, after=after)
 
     return OutboxHandler(deliver=deliver)
 

@@ -38,6 +38,16 @@ def _keep_everything(payload: Payload) -> Payload:
     return payload
 
 
+class RetryLater(Exception):
+    """Raised by a handler whose peer said when to come back (HTTP `Retry-After`): the next
+    attempt waits that long, unless the usual backoff is longer, and never more than
+    `outbox_retry_max_seconds` (a peer's odd answer cannot park a message for days)."""
+
+    def __init__(self, reason: str, *, after: timedelta | None = None) -> None:
+        super().__init__(reason)
+        self.after = after
+
+
 @dataclass(frozen=True, slots=True)
 class DeliveryAttempt:
     """Which attempt this is: a handler that logs attempts (webhooks) marks the last one."""
@@ -147,6 +157,9 @@ async def _attempt(
             )
             return {"status": OutboxStatus.DEAD, "last_error": reason}
         delay = retry_delay(settings, message.attempts)
+        if isinstance(error, RetryLater) and error.after is not None:
+            asked = min(error.after, timedelta(seconds=settings.outbox_retry_max_seconds))
+            delay = max(delay, asked)
         logger.warning(
             "outbox message %s (%s) attempt %d failed, retry in %ds: %s",
             message.id,

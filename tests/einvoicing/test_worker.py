@@ -22,7 +22,9 @@ from api.adapters.directory import (
     Registered,
     RegisterLine,
 )
+from api.core.models import utcnow
 from api.core.settings import Settings
+from api.einvoicing.service import DIRECTORY_KIND
 from api.models.audit_event import AuditEvent
 from api.models.outbox_message import OutboxMessage, OutboxStatus
 from tests.adapters.test_directory import (
@@ -158,6 +160,34 @@ async def test_5xx_then_success_registers_once(
     designation = await _designation(client, firm, client_id)
     assert (designation["pa_status"], designation["attempts"]) == ("registered", 3)
     assert peer.posts() == 3
+    assert len(peer.lines_of(SIREN)) == 1
+    await directory.aclose()
+
+
+async def test_the_directory_retry_after_is_waited_for(
+    client: httpx.AsyncClient,
+    firm: Firm,
+    peer: DirectoryServer,
+    settings: Settings,
+    session: AsyncSession,
+    run_worker: Worker,
+) -> None:
+    directory = AfnorDirectory(afnor_settings(settings, peer.url))
+    peer.fail_next(Fault(status=429, headers={"Retry-After": "1800"}))
+    client_id = await _activate(client, firm)
+
+    await run_worker(directory)  # the pass runs 3 hours from now
+
+    message = await session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.kind == DIRECTORY_KIND)
+        .execution_options(populate_existing=True)
+    )
+    assert message is not None
+    # The usual backoff after a first failure is at most 30 s; the directory asked for 30 min.
+    assert message.next_attempt_at > utcnow() + timedelta(hours=3, minutes=25)
+    await run_worker(directory)
+    assert (await _designation(client, firm, client_id))["pa_status"] == "registered"
     assert len(peer.lines_of(SIREN)) == 1
     await directory.aclose()
 

@@ -14,7 +14,7 @@ from api.core.settings import Settings
 from api.models.outbox_message import OutboxMessage, OutboxStatus
 from api.outbox import repository
 from api.outbox import service as outbox
-from api.outbox.service import DeliveryAttempt, OutboxHandler
+from api.outbox.service import DeliveryAttempt, OutboxHandler, RetryLater
 
 
 class Recorder:
@@ -136,6 +136,33 @@ async def test_a_dead_message_requeued_by_an_operator_gets_a_full_new_round(
     assert recorder.delivered == [{"n": 1}]
     assert await outbox.dead_messages(session, limit=10) == []
     assert await outbox.requeue(session, None) == []
+
+
+async def test_a_peer_saying_when_to_come_back_is_waited_for_within_the_cap(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    settings = settings.model_copy(
+        update={"outbox_retry_base_seconds": 60, "outbox_retry_max_seconds": 3600}
+    )
+    asked: list[timedelta] = []
+
+    async def busy_peer(_payload: dict[str, Any], _attempt: DeliveryAttempt) -> None:
+        raise RetryLater("429 Too Many Requests", after=asked[-1])
+
+    handlers = {"test": OutboxHandler(busy_peer)}
+    delays = []
+    for after in (timedelta(minutes=10), timedelta(days=10)):
+        asked.append(after)
+        await outbox.enqueue(session, "test", {"after": str(after)})
+        await session.commit()
+        now = utcnow()
+        assert (await outbox.deliver_due(sessionmaker, handlers, settings, now=now)).retried >= 1
+        (message,) = [m for m in await _messages(session) if m.payload == {"after": str(after)}]
+        delays.append(message.next_attempt_at - now)
+        await session.delete(message)
+        await session.commit()
+    # 10 minutes beat the backoff (at most 60 s); 10 days are capped at the hour.
+    assert delays == [timedelta(minutes=10), timedelta(hours=1)]
 
 
 async def test_a_claimed_message_is_not_claimed_again_before_its_lease_ends(
