@@ -77,6 +77,9 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         public_url="https://testserver",
         spa_dist=data_dir / "no-spa",
         log_level="WARNING",
+        # Every session of a test shares the test's one connection (savepoints): the outbox
+        # settles its deliveries one at a time there (tests/outbox runs them side by side).
+        outbox_concurrency=1,
     )
 
 

@@ -324,6 +324,13 @@ class Settings(BaseSettings):
     )
     outbox_poll_seconds: float = Field(default=2.0, gt=0, le=300)
     outbox_batch_size: int = Field(default=20, ge=1, le=500)
+    outbox_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Messages of a batch delivered at once (a slow receiver then holds up only "
+        "its own message); kinds that must keep their order go one after another.",
+    )
     outbox_max_attempts: int = Field(
         default=10, ge=1, description="Attempts before a message is marked dead."
     )

@@ -591,7 +591,7 @@ def directory_delivery(
             after = timedelta(seconds=seconds) if seconds is not None else None
             raise DirectoryUnavailable(outcome.detail, after=after)
 
-    return OutboxHandler(deliver=deliver)
+    return OutboxHandler(deliver=deliver, ordered=True)
 
 
 async def settle(

@@ -65,6 +65,10 @@ class OutboxHandler:
     # What of the payload the row keeps once delivered: a mail body carries a single-use
     # link, which has no business staying readable in the database after it left.
     retained_after_delivery: Callable[[Payload], Payload] = _keep_everything
+    # True: the messages of this kind are delivered one after another, in queue order (calls
+    # to the national directory for one client must not cross). False: each message on its
+    # own, alongside the others (mails, webhooks: a receiver that hangs holds up only itself).
+    ordered: bool = False
 
 
 async def enqueue(
@@ -118,18 +122,59 @@ async def deliver_due(
             claim_token=claim_token,
         )
         await session.commit()
-    sent = retried = dead = 0
+    slots = asyncio.Semaphore(settings.outbox_concurrency)
+
+    async def deliver_lane(messages: list[OutboxMessage]) -> list[OutboxStatus]:
+        async with slots:
+            return [
+                await _deliver_one(sessionmaker, m, handlers, settings, now, claim_token)
+                for m in messages
+            ]
+
+    results = await asyncio.gather(
+        *(deliver_lane(messages) for messages in _lanes(claimed, handlers).values()),
+        return_exceptions=True,  # every attempt settles before a failure is raised
+    )
+    statuses: list[OutboxStatus] = []
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+        statuses.extend(result)
+    return PassReport(
+        sent=statuses.count(OutboxStatus.SENT),
+        retried=statuses.count(OutboxStatus.PENDING),
+        dead=statuses.count(OutboxStatus.DEAD),
+    )
+
+
+def _lanes(
+    claimed: Sequence[OutboxMessage], handlers: Mapping[str, OutboxHandler]
+) -> dict[str, list[OutboxMessage]]:
+    """The batch split into lanes delivered side by side: one per message, except the kinds
+    that keep their order, which share one lane (in the claim's order)."""
+    lanes: dict[str, list[OutboxMessage]] = {}
     for message in claimed:
-        outcome = await _attempt(message, handlers.get(message.kind), settings, now)
-        async with sessionmaker() as session:
-            if not await repository.settle(session, message, claim_token, outcome):
-                logger.warning("outbox message %s was taken over by another worker", message.id)
-            await session.commit()
-        status = outcome.get("status", OutboxStatus.PENDING)
-        sent += status == OutboxStatus.SENT
-        dead += status == OutboxStatus.DEAD
-        retried += status == OutboxStatus.PENDING
-    return PassReport(sent, retried, dead)
+        handler = handlers.get(message.kind)
+        lane = message.kind if handler is not None and handler.ordered else str(message.id)
+        lanes.setdefault(lane, []).append(message)
+    return lanes
+
+
+async def _deliver_one(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    message: OutboxMessage,
+    handlers: Mapping[str, OutboxHandler],
+    settings: Settings,
+    now: datetime,
+    claim_token: str,
+) -> OutboxStatus:
+    outcome = await _attempt(message, handlers.get(message.kind), settings, now)
+    async with sessionmaker() as session:
+        if not await repository.settle(session, message, claim_token, outcome):
+            logger.warning("outbox message %s was taken over by another worker", message.id)
+        await session.commit()
+    status: OutboxStatus = outcome.get("status", OutboxStatus.PENDING)
+    return status
 
 
 async def _attempt(

@@ -3,18 +3,26 @@ backoff on failure, dead after the configured attempts, never claimed twice."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.core.db import create_engine, create_sessionmaker
 from api.core.models import utcnow
 from api.core.settings import Settings
+from api.migrate import upgrade_to_head
 from api.models.outbox_message import OutboxMessage, OutboxStatus
 from api.outbox import repository
 from api.outbox import service as outbox
 from api.outbox.service import DeliveryAttempt, OutboxHandler, RetryLater
+from tests.conftest import SuiteEnvironment
+from tests.live import committed_database
 
 
 class Recorder:
@@ -163,6 +171,69 @@ async def test_a_peer_saying_when_to_come_back_is_waited_for_within_the_cap(
         await session.commit()
     # 10 minutes beat the backoff (at most 60 s); 10 days are capped at the hour.
     assert delays == [timedelta(minutes=10), timedelta(hours=1)]
+
+
+class InFlight:
+    """A handler that counts the deliveries running at once, each waiting a moment for the
+    others to start, and notes the order in which they begin."""
+
+    def __init__(self) -> None:
+        self.running = self.most = 0
+        self.started: list[int] = []
+
+    async def deliver(self, payload: dict[str, Any], _attempt: DeliveryAttempt) -> None:
+        self.started.append(payload["n"])
+        self.running += 1
+        self.most = max(self.most, self.running)
+        await asyncio.sleep(0.05)
+        self.running -= 1
+
+
+@pytest.fixture
+def own_database(tmp_path: Path) -> Iterator[str]:
+    yield from committed_database(SuiteEnvironment().database_url, tmp_path)
+
+
+@pytest.fixture
+async def own_sessionmaker(
+    own_database: str, tmp_path: Path
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on a database of their own, each on its own connection, as in production
+    (the other tests share one connection, on which deliveries settle one at a time)."""
+    engine = create_engine(
+        Settings(database_url=own_database, data_dir=tmp_path, log_level="WARNING")
+    )
+    async with engine.begin() as connection:
+        await connection.run_sync(upgrade_to_head)
+    try:
+        yield create_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+
+
+async def test_a_batch_is_delivered_side_by_side_except_the_kinds_that_keep_their_order(
+    own_sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    settings = settings.model_copy(update={"outbox_concurrency": 3})
+    mails, directory = InFlight(), InFlight()
+    handlers = {
+        "mail": OutboxHandler(mails.deliver),
+        "directory": OutboxHandler(directory.deliver, ordered=True),
+    }
+    for kind in ("mail", "directory"):
+        async with own_sessionmaker() as session:
+            for n in range(5):
+                await outbox.enqueue(session, kind, {"n": n})
+            await session.commit()
+        assert (await outbox.deliver_due(own_sessionmaker, handlers, settings)).sent == 5
+
+    # A slow receiver holds up only its own message (at most `outbox_concurrency` at once)...
+    assert mails.most == 3
+    # ...while an ordered kind goes one message after another, in queue order.
+    assert directory.most == 1
+    assert directory.started == [0, 1, 2, 3, 4]
+    async with own_sessionmaker() as session:
+        assert {message.status for message in await _messages(session)} == {OutboxStatus.SENT}
 
 
 async def test_a_claimed_message_is_not_claimed_again_before_its_lease_ends(
