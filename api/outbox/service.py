@@ -5,8 +5,10 @@ delivered afterwards by a worker (transactional outbox).
     deliver_due(sessionmaker, handlers, settings)      one worker pass; `run_worker` loops it
 
 Each kind of message has one `OutboxHandler`, registered in `api/worker.py`. A handler that
-raises is retried with exponential backoff and jitter, up to `outbox_max_attempts`, after which
-the message is `dead` (kept, with its last error, for an operator to look at).
+raises is retried with exponential backoff and jitter (or when its peer said, `RetryLater`), up
+to `outbox_max_attempts`, after which the message is `dead`, kept with its last error for an
+operator: `comptoir outbox dead`, then `comptoir outbox retry`. The messages of a pass are
+delivered side by side (`outbox_concurrency`), except the kinds whose handler keeps their order.
 """
 
 from __future__ import annotations
