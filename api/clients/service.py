@@ -818,12 +818,18 @@ def _row(
     number: int,
     outcome: ClientImportOutcome,
     code: str | None = None,
+    *,
+    read: str | None = None,
     **fields: Any,
 ) -> dict[str, Any]:
+    """One report row; `read` is the cell's text the reason is about, shown back so the
+    user sees what to correct without opening the file."""
     row = _BLANK_ROW | fields | {"import_id": import_id, "row": number, "outcome": outcome.value}
     if code:
         row["reason_code"] = code
         row["reason"] = _REASONS[code]
+        if read and read.strip():
+            row["reason"] = f"{_REASONS[code]} Lu : « {read.strip()[:60]} »."[:200]
     return row
 
 
@@ -935,7 +941,8 @@ async def _analyse_batch(
         number, values = sheet_row.number, sheet_row.values
         identifier = _check_identifier(values.get("identifier", ""))
         if isinstance(identifier, str):
-            report.append(_row(import_id, number, _INVALID, identifier))
+            read = values.get("identifier", "")
+            report.append(_row(import_id, number, _INVALID, identifier, read=read))
             continue
         email = _check_email(values.get("contact_email", ""))
         collaborator_emails = [
@@ -944,13 +951,30 @@ async def _analyse_batch(
             if part.strip()
         ]
         if email is False:
+            read = values.get("contact_email", "")
             report.append(
-                _row(import_id, number, _INVALID, "invalid-email", siren=identifier.siren)
+                _row(
+                    import_id,
+                    number,
+                    _INVALID,
+                    "invalid-email",
+                    read=read,
+                    siren=identifier.siren,
+                )
             )
             continue
-        if any(address not in accountants for address in collaborator_emails):
+        unknown = [address for address in collaborator_emails if address not in accountants]
+        if unknown:
+            read = ", ".join(unknown)
             report.append(
-                _row(import_id, number, _INVALID, "unknown-collaborator", siren=identifier.siren)
+                _row(
+                    import_id,
+                    number,
+                    _INVALID,
+                    "unknown-collaborator",
+                    read=read,
+                    siren=identifier.siren,
+                )
             )
             continue
         sheet_values: dict[str, Any] = {

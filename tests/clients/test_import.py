@@ -147,6 +147,28 @@ async def test_headers_match_whatever_the_case_accents_and_spacing(
     assert [(row["row"], row["outcome"]) for row in report["rows"]] == [(2, "created")]
 
 
+async def test_an_invalid_cell_is_shown_back_in_its_reason(
+    client: httpx.AsyncClient, firm: Firm
+) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["SIREN ou SIRET", "E-mail du contact", "Collaborateurs (e-mails)"])
+    sheet.append(["610 869 076", "", ""])
+    sheet.append(["61086907", "", ""])
+    sheet.append(["610869075", "marie@@exemple", ""])
+    sheet.append(["624000170", "", "lina@exemple.fr; nadia@exemple.fr"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = (await upload(client, firm, buffer.getvalue())).json()
+    assert [row["reason"] for row in report["rows"]] == [
+        "SIREN invalide : sa clé de contrôle est fausse. Lu : « 610 869 076 ».",
+        "Un SIREN compte 9 chiffres et un SIRET 14. Lu : « 61086907 ».",
+        "Adresse e-mail du contact invalide. Lu : « marie@@exemple ».",
+        "Collaborateur inconnu ou qui n'est pas Comptable actif du cabinet. "
+        "Lu : « lina@exemple.fr, nadia@exemple.fr ».",
+    ]
+
+
 async def _all_rows(
     client: httpx.AsyncClient, firm: Firm, import_id: str, **params: str | int
 ) -> tuple[list[dict[str, Any]], int]:
