@@ -98,7 +98,7 @@ function DocumentsWorkspace({ space }: { space: "firm" | "company" }) {
       )}
       {remove.error instanceof ApiProblem && <ProblemMessage problem={remove.error} />}
 
-      <search className="filters doc-filters" aria-label={documentsText.filtersHeading}>
+      <search className="filters" aria-label={documentsText.filtersHeading}>
         <div className="field filters__search">
           <label htmlFor={field("q")}>{documentsText.searchLabel}</label>
           <input
