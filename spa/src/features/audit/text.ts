@@ -11,6 +11,7 @@ export const auditText = {
   allTargets: "Tous les objets",
   from: "Du",
   to: "Au",
+  periodReversed: "La fin de la période précède son début.",
   reset: "Effacer les filtres",
   caption: "Événements du journal d'audit, du plus récent au plus ancien",
   date: "Date et heure",

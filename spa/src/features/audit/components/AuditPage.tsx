@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 import { activityLabel } from "@/components/ActivityList";
 import { DataTable } from "@/components/DataTable";
+import { DateField } from "@/components/DateField";
 import { LoadMore } from "@/components/LoadMore";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { formatDateTime } from "@/lib/format";
@@ -106,32 +107,17 @@ function Filters({ filters, onChange }: { filters: AuditFilters; onChange: (filt
           ))}
         </select>
       </div>
-      <div className="field">
-        <label className="field__label" htmlFor={`${id}-from`}>
-          {text.from}
-        </label>
-        <input
-          id={`${id}-from`}
-          className="field__input"
-          type="date"
-          value={filters.fromDay}
-          max={filters.toDay || undefined}
-          onChange={set("fromDay")}
-        />
-      </div>
-      <div className="field">
-        <label className="field__label" htmlFor={`${id}-to`}>
-          {text.to}
-        </label>
-        <input
-          id={`${id}-to`}
-          className="field__input"
-          type="date"
-          value={filters.toDay}
-          min={filters.fromDay || undefined}
-          onChange={set("toDay")}
-        />
-      </div>
+      <DateField
+        label={text.from}
+        value={filters.fromDay || undefined}
+        onChange={(day) => onChange({ ...filters, fromDay: day ?? "" })}
+      />
+      <DateField
+        label={text.to}
+        value={filters.toDay || undefined}
+        error={filters.fromDay && filters.toDay && filters.fromDay > filters.toDay ? text.periodReversed : undefined}
+        onChange={(day) => onChange({ ...filters, toDay: day ?? "" })}
+      />
       <div className="filters__reset">
         <button
           type="button"
