@@ -39,6 +39,7 @@ export const extensionsText = {
     scopesHidden: "Les portées qui dépassent vos propres droits ne sont pas proposées.",
     expiry: "Date d'expiration (facultative)",
     expiryHint: "Sans date, la clé reste valable jusqu'à sa révocation.",
+    expiryPast: "Cette date est déjà passée : choisissez une date à venir.",
     submit: "Créer la clé",
     submitting: "Création…",
     createdTitle: "Clé d'API créée",

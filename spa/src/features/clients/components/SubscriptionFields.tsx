@@ -1,3 +1,4 @@
+import { DateField } from "@/components/DateField";
 import { useId } from "react";
 import { formatAmount } from "@/lib/format";
 import type { ApiProblem } from "@/lib/problem";
@@ -88,16 +89,11 @@ export function SubscriptionFields({
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor={`${ids}-start`}>{clientsText.startDate}</label>
-          <input
-            id={`${ids}-start`}
-            type="date"
-            required
-            value={draft.start_date}
-            onChange={(event) => onChange({ ...draft, start_date: event.target.value })}
-          />
-        </div>
+        <DateField
+          label={clientsText.startDate}
+          value={draft.start_date || undefined}
+          onChange={(day) => onChange({ ...draft, start_date: day ?? "" })}
+        />
       </div>
     </>
   );

@@ -1,3 +1,4 @@
+import { DateField } from "@/components/DateField";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { DataTable } from "@/components/DataTable";
@@ -159,11 +160,12 @@ function CreateApiKeyForm({ create, onCancel }: { create: ReturnType<typeof useC
   const [checked, setChecked] = useState(false);
   const problem = create.error instanceof ApiProblem ? create.error : null;
   const [today] = useState(() => new Date().toISOString().slice(0, 10));
+  const expiryPast = expiry !== "" && expiry < today;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setChecked(true);
-    if (!name.trim() || scopes.length === 0) return;
+    if (!name.trim() || scopes.length === 0 || expiryPast) return;
     create.mutate({
       name: name.trim(),
       scopes,
@@ -193,14 +195,12 @@ function CreateApiKeyForm({ create, onCancel }: { create: ReturnType<typeof useC
         hint={offered.length < ALL_SCOPES.length ? text.scopesHidden : undefined}
         error={checked && scopes.length === 0 ? text.scopesRequired : problem?.fieldError("/body/scopes")}
       />
-      <TextField
+      <DateField
         label={text.expiry}
         hint={text.expiryHint}
-        type="date"
-        min={today}
-        value={expiry}
-        onChange={setExpiry}
-        error={problem?.fieldError("/body/expires_at")}
+        value={expiry || undefined}
+        onChange={(day) => setExpiry(day ?? "")}
+        error={expiryPast ? text.expiryPast : problem?.fieldError("/body/expires_at")}
       />
       {problem && problem.errors.length === 0 && <ProblemMessage problem={problem} />}
       <div className="dialog__actions">
