@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from api.core.settings import PROJECT_ROOT
+from api.core.settings import PROJECT_ROOT, process_environment
 from tests.conftest import fresh_postgres_database
 
 
@@ -31,6 +31,24 @@ def committed_database(server_url: str, folder: Path) -> Iterator[str]:
         yield f"sqlite+aiosqlite:///{folder / f'live-{uuid.uuid4().hex[:8]}.db'}"
         return
     yield from fresh_postgres_database(server_url)
+
+
+def comptoir_on_files(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the `comptoir` CLI on the embedded defaults in `data_dir` (a SQLite file there);
+    the caller judges its exit code and output."""
+    environment = process_environment() | {
+        "COMPTOIR_DATA_DIR": str(data_dir),
+        "COMPTOIR_DATABASE_URL": "",
+        "COMPTOIR_LOG_LEVEL": "WARNING",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def comptoir(env: dict[str, str], *args: str) -> str:

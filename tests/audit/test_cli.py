@@ -3,8 +3,6 @@ intact trail, 1 naming the first broken row once one row is edited behind the ap
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -13,28 +11,13 @@ from sqlalchemy import update
 from api.audit import service as audit
 from api.audit.service import SYSTEM
 from api.core.db import create_engine, create_sessionmaker
-from api.core.settings import Settings, process_environment
+from api.core.settings import Settings
 from api.models.audit_event import AuditEvent
-
-
-def _comptoir(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = process_environment() | {
-        "COMPTOIR_DATA_DIR": str(data_dir),
-        "COMPTOIR_DATABASE_URL": "",
-        "COMPTOIR_LOG_LEVEL": "WARNING",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.live import comptoir_on_files
 
 
 async def test_verify_reports_the_tampered_row(tmp_path: Path) -> None:
-    assert _comptoir(tmp_path, "migrate").returncode == 0
+    assert comptoir_on_files(tmp_path, "migrate").returncode == 0
     settings = Settings(data_dir=tmp_path, database_url="")
     engine = create_engine(settings)
     try:
@@ -46,7 +29,7 @@ async def test_verify_reports_the_tampered_row(tmp_path: Path) -> None:
             ]
             await session.commit()
 
-        intact = _comptoir(tmp_path, "audit", "verify")
+        intact = comptoir_on_files(tmp_path, "audit", "verify")
         assert intact.returncode == 0, intact.stdout + intact.stderr
         assert "intègre" in intact.stdout
 
@@ -60,7 +43,7 @@ async def test_verify_reports_the_tampered_row(tmp_path: Path) -> None:
     finally:
         await engine.dispose()
 
-    tampered = _comptoir(tmp_path, "audit", "verify")
+    tampered = comptoir_on_files(tmp_path, "audit", "verify")
     assert tampered.returncode == 1
     assert "ALTÉRÉ" in tampered.stdout
     assert f"id={events[1].id}" in tampered.stdout

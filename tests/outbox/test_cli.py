@@ -3,37 +3,21 @@ database file."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
 
 from api.core.db import create_engine, create_sessionmaker
 from api.core.models import utcnow
-from api.core.settings import Settings, process_environment
+from api.core.settings import Settings
 from api.models.outbox_message import OutboxMessage, OutboxStatus
-
-
-def _comptoir(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = process_environment() | {
-        "COMPTOIR_DATA_DIR": str(data_dir),
-        "COMPTOIR_DATABASE_URL": "",
-        "COMPTOIR_LOG_LEVEL": "WARNING",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.live import comptoir_on_files
 
 
 async def test_an_operator_lists_dead_messages_and_puts_them_back(tmp_path: Path) -> None:
-    assert _comptoir(tmp_path, "migrate").returncode == 0
-    assert _comptoir(tmp_path, "outbox", "dead").stdout.strip() == "Aucun message abandonné."
+    assert comptoir_on_files(tmp_path, "migrate").returncode == 0
+    nothing = comptoir_on_files(tmp_path, "outbox", "dead")
+    assert nothing.stdout.strip() == "Aucun message abandonné."
     engine = create_engine(Settings(data_dir=tmp_path, database_url=""))
     now = utcnow()
     dead, sent = (
@@ -56,13 +40,13 @@ async def test_an_operator_lists_dead_messages_and_puts_them_back(tmp_path: Path
             session.add_all([dead, sent])
             await session.commit()
 
-        listed = _comptoir(tmp_path, "outbox", "dead")
+        listed = comptoir_on_files(tmp_path, "outbox", "dead")
         assert listed.returncode == 0, listed.stderr
         assert str(dead.id) in listed.stdout
         assert "smtp.cabinet.fr:587 injoignable" in listed.stdout
         assert str(sent.id) not in listed.stdout
 
-        retried = _comptoir(tmp_path, "outbox", "retry", str(dead.id), str(sent.id))
+        retried = comptoir_on_files(tmp_path, "outbox", "retry", str(dead.id), str(sent.id))
         # The sent message is named as left alone: the operator sees the command did not
         # do all it was asked.
         assert retried.returncode == 1, retried.stderr
@@ -74,6 +58,7 @@ async def test_an_operator_lists_dead_messages_and_puts_them_back(tmp_path: Path
         assert rows[dead.id].status == OutboxStatus.PENDING
         assert rows[dead.id].attempts == 0
         assert rows[sent.id].status == OutboxStatus.SENT
-        assert _comptoir(tmp_path, "outbox", "retry", "--all").stdout.startswith("0 message(s)")
+        again = comptoir_on_files(tmp_path, "outbox", "retry", "--all")
+        assert again.stdout.startswith("0 message(s)")
     finally:
         await engine.dispose()
