@@ -57,7 +57,7 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                environment = BenchEnvironment()  # type: ignore[call-arg]
+                environment = BenchEnvironment()
                 _firm_id = environment.firm_id
                 url = environment.database_url.replace("+asyncpg", "")
                 _pool = await asyncpg.create_pool(url, min_size=10, max_size=20)

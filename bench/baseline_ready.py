@@ -25,7 +25,7 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                url = BenchEnvironment().database_url.replace("+asyncpg", "")  # type: ignore[call-arg]
+                url = BenchEnvironment().database_url.replace("+asyncpg", "")
                 _pool = await asyncpg.create_pool(url, min_size=10, max_size=20)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":

@@ -6,8 +6,9 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
-from sqlalchemy import insert, text, update
+from sqlalchemy import Table, insert, text, update
 from stdnum.fr import siren as siren_number
 
 from api.adapters.company_registry.base import search_name, search_words, vat_number_from_siren
@@ -93,7 +94,7 @@ async def seed_firm(settings: Settings, clients: int) -> SeededFirm:
                 }
             )
         for start in range(0, len(rows), 2000):
-            await session.execute(insert(Client.__table__), rows[start : start + 2000])
+            await session.execute(insert(cast(Table, Client.__table__)), rows[start : start + 2000])
         subscriptions = [
             {
                 "client_id": row["id"],
@@ -107,9 +108,8 @@ async def seed_firm(settings: Settings, clients: int) -> SeededFirm:
             for row in rows[::3]
         ]
         for start in range(0, len(subscriptions), 2000):
-            await session.execute(
-                insert(ClientSubscription.__table__), subscriptions[start : start + 2000]
-            )
+            batch = subscriptions[start : start + 2000]
+            await session.execute(insert(cast(Table, ClientSubscription.__table__)), batch)
         issued = await auth_service.start_session(
             session,
             settings,
