@@ -6,7 +6,7 @@ import argparse
 import asyncio
 
 from api.audit import service
-from api.core.db import create_engine, create_sessionmaker
+from api.core.db import run_in_transaction
 from api.core.settings import get_settings
 
 
@@ -17,12 +17,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 async def _run() -> service.ChainReport:
-    engine = create_engine(get_settings())
-    try:
-        async with create_sessionmaker(engine)() as session:
-            return await service.verify(session)
-    finally:
-        await engine.dispose()
+    return await run_in_transaction(get_settings(), service.verify)
 
 
 def _verify(_args: argparse.Namespace) -> int:

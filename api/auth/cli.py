@@ -6,7 +6,7 @@ import argparse
 import asyncio
 
 from api.auth.tokens import KeyRing
-from api.core.db import create_engine, create_sessionmaker
+from api.core.db import run_in_transaction
 from api.core.settings import get_settings
 
 
@@ -20,12 +20,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 async def _run() -> str:
     settings = get_settings()
-    engine = create_engine(settings)
-    try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            return await KeyRing(settings).rotate(session)
-    finally:
-        await engine.dispose()
+    return await run_in_transaction(settings, KeyRing(settings).rotate)
 
 
 def _rotate(_args: argparse.Namespace) -> int:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import event
@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
 
 from api.core.errors import AppError
 from api.core.settings import Settings
+
+T = TypeVar("T")
 
 # Execution option marking the connections of writing sessions (see `_make_sqlite_transactional`).
 WRITER_OPTION = "comptoir_writer"
@@ -91,6 +93,17 @@ def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSes
     endpoint issues one or two SELECTs, so it loses nothing and saves two round trips.
     """
     return create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+
+
+async def run_in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """For a command line: `work` in one session and one transaction, committed when it
+    returns, on an engine of its own closed afterwards."""
+    engine = create_engine(settings)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            return await work(session)
+    finally:
+        await engine.dispose()
 
 
 class ConnectionGate:

@@ -8,7 +8,7 @@ import sys
 
 from pydantic import ValidationError
 
-from api.core.db import create_engine, create_sessionmaker
+from api.core.db import run_in_transaction
 from api.core.errors import AppError
 from api.core.settings import get_settings
 from api.firms import service
@@ -29,12 +29,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 async def _create_firm(data: FirmCreate) -> service.CreatedFirm:
     settings = get_settings()
-    engine = create_engine(settings)
-    try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            return await service.create_firm(session, settings, data)
-    finally:
-        await engine.dispose()
+    return await run_in_transaction(
+        settings, lambda session: service.create_firm(session, settings, data)
+    )
 
 
 def _create(args: argparse.Namespace) -> int:

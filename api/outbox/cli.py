@@ -6,16 +6,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from api.core.db import create_engine, create_sessionmaker
+from api.core.db import run_in_transaction
 from api.core.settings import get_settings
 from api.outbox import service
-
-T = TypeVar("T")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,20 +25,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     retry.set_defaults(handler=_retry)
 
 
-async def _in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    engine = create_engine(get_settings())
-    try:
-        async with create_sessionmaker(engine)() as session:
-            result = await work(session)
-            await session.commit()
-            return result
-    finally:
-        await engine.dispose()
-
-
 def _dead(args: argparse.Namespace) -> int:
     messages = asyncio.run(
-        _in_session(lambda session: service.dead_messages(session, limit=args.limit))
+        run_in_transaction(
+            get_settings(), lambda session: service.dead_messages(session, limit=args.limit)
+        )
     )
     if not messages:
         print("Aucun message abandonné.")
@@ -60,7 +45,9 @@ def _dead(args: argparse.Namespace) -> int:
 
 def _retry(args: argparse.Namespace) -> int:
     ids = None if args.all else list(args.ids)  # argparse requires one of the two
-    requeued = asyncio.run(_in_session(lambda session: service.requeue(session, ids)))
+    requeued = asyncio.run(
+        run_in_transaction(get_settings(), lambda session: service.requeue(session, ids))
+    )
     missing = [] if ids is None else sorted(set(map(str, ids)) - set(map(str, requeued)))
     print(f"{len(requeued)} message(s) remis dans la file d'envoi.")
     if missing:
