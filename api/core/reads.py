@@ -21,6 +21,7 @@ keeps the repositories writing SQLAlchemy Core and removes that layer where noth
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.util import greenlet_spawn
 
 Processor = Callable[[Any], Any]
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
@@ -111,20 +113,25 @@ def _autocommit_engine(session: AsyncSession) -> AsyncEngine | None:
 
 
 async def _fetch_borrowed(engine: AsyncEngine, plan: _Plan, values: list[Any]) -> list[Any]:
-    """Run `plan` on a connection borrowed from the pool for this statement only."""
+    """Run `plan` on a connection borrowed from the pool for this statement only.
+
+    The connection goes back through `greenlet_spawn`, as `AsyncEngine.raw_connection` took
+    it: when the pool is full (its overflow shrinking after a burst) or the connection is
+    invalidated, giving it back closes it, and closing an asyncpg connection awaits; outside
+    SQLAlchemy's greenlet that raised `MissingGreenlet` and leaked the connection."""
     pooled = await engine.raw_connection()
     driver: Any = pooled.driver_connection  # the asyncpg connection
     try:
         records: list[Any] = await driver.fetch(plan.sql, *values)
     except asyncpg.PostgresError:
-        pooled.close()  # the server refused the statement: the connection is sound
+        await greenlet_spawn(pooled.close)  # the server refused the statement: it is sound
         raise
     except BaseException:
         # Cancelled mid-statement or the link broke: the connection's state is unknown,
         # so it is closed rather than handed to the next request.
-        pooled.invalidate()
+        await asyncio.shield(greenlet_spawn(pooled.invalidate))
         raise
-    pooled.close()
+    await greenlet_spawn(pooled.close)
     return records
 
 

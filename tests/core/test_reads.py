@@ -6,6 +6,7 @@ read-only endpoints run (on PostgreSQL the driver path is taken there; on SQLite
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -27,7 +28,7 @@ from sqlalchemy import (
     select,
     tuple_,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 
 from api.core import reads
 from api.core.authz import Role
@@ -301,3 +302,30 @@ async def test_a_statement_cancelled_midway_does_not_return_its_connection(
         read_session, select(func.count().label("n")).select_from(shared_things)
     )
     assert rows == [{"n": len(ROWS)}]
+
+
+async def test_connections_given_back_to_a_full_pool_are_closed_cleanly(
+    settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A burst larger than the pool: the overflow connections are closed as they come back
+    (the pool's queue is full). That close awaits the driver; done outside SQLAlchemy's
+    greenlet it logged `QueueFull` then `MissingGreenlet` and leaked the connection."""
+    if not settings.resolved_database_url.startswith("postgresql"):
+        pytest.skip("connections are borrowed on PostgreSQL only")
+    small = create_async_engine(settings.resolved_database_url, pool_size=2, max_overflow=30)
+    try:
+        session_of = create_read_sessionmaker(small)
+        statement = select(func.pg_sleep(0.05), bindparam("n", type_=Integer).label("n"))
+
+        async def one(n: int) -> Any:
+            async with session_of() as session:
+                return (await reads.fetch_one(session, statement, {"n": n}) or {})["n"]
+
+        with caplog.at_level(logging.WARNING):
+            answers = await asyncio.gather(*(one(n) for n in range(32)))
+        assert answers == list(range(32))
+        assert [r.getMessage() for r in caplog.records if r.name.startswith("sqlalchemy")] == []
+        pool: Any = small.pool
+        assert (pool.checkedout(), pool.checkedin(), pool.overflow()) == (0, 2, 0)
+    finally:
+        await small.dispose()
