@@ -29,7 +29,8 @@ from api.core.errors import (
 )
 from api.core.request_context import RequestIdMiddleware, configure_logging
 from api.core.settings import Settings, get_settings
-from api.routers import api_router
+from api.core.standard_api import install_standard_error_surfaces
+from api.routers import api_router, root_routers
 from api.worker import embedded_worker
 
 
@@ -97,10 +98,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.key_ring = KeyRing(settings)
     install_error_handlers(app)
+    install_standard_error_surfaces()
     # Added last = outermost: the request id wraps the crash barrier.
     app.add_middleware(CrashBarrierMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(api_router)
+    for router in root_routers:
+        app.include_router(router)
     _document_problems(app)
     if settings.spa_dist.is_dir():
         _serve_spa(app, settings.spa_dist)
@@ -148,6 +152,10 @@ def _document_problems(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+# Top-level paths that belong to the API, never to the SPA's client-side routes.
+API_ROOTS = frozenset({"api", "oauth2", "afnor-flow", "afnor-directory"})
+
+
 def _serve_spa(app: FastAPI, dist: Path) -> None:
     """Serve the built SPA: real files as they are, any other page path gets index.html
     (client-side routing). /api paths never fall through to the SPA."""
@@ -156,7 +164,7 @@ def _serve_spa(app: FastAPI, dist: Path) -> None:
 
     @app.get("/{path:path}", include_in_schema=False)
     async def spa(path: str) -> FileResponse:
-        if path.startswith("api/") or path == "api":
+        if path.split("/", 1)[0] in API_ROOTS:
             raise NotFound()
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):

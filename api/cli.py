@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from api.api_keys import cli as api_keys_cli
 from api.audit import cli as audit_cli
 from api.auth import cli as auth_cli
 from api.clients import cli as clients_cli
@@ -32,6 +33,7 @@ OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
 
 # Each entry registers a sub-command group on the parser; domains append theirs here.
 COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
+    api_keys_cli.register,
     audit_cli.register,
     auth_cli.register,
     clients_cli.register,

@@ -14,6 +14,7 @@ from api.einvoicing.router import router as einvoicing_router
 from api.health.router import router as health_router
 from api.me.router import router as me_router
 from api.members.router import router as members_router
+from api.oauth2.router import router as oauth2_router
 from api.registration.router import router as registration_router
 from api.webhooks.router import router as webhooks_router
 
@@ -36,3 +37,7 @@ api_router.include_router(companies_router)
 api_router.include_router(members_router, responses=KEY_RATE_LIMITED)
 api_router.include_router(audit_router)
 api_router.include_router(einvoicing_router, responses=KEY_RATE_LIMITED)
+
+# Mounted at the root, beside /api/v1: the OAuth2 token endpoint of software, then the AFNOR
+# standard APIs, whose paths and error bodies follow their annexes (api/core/standard_api.py).
+root_routers = [oauth2_router]

@@ -3,11 +3,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models.api_key import ApiKey
-from api.models.membership import Membership
+from api.models.membership import Membership, MembershipStatus
+from api.models.user import User
+from api.models.workspace import Workspace, WorkspaceKind
 
 
 async def by_secret_hash(
@@ -43,3 +45,21 @@ async def get_in_workspace(
     return await session.scalar(
         select(ApiKey).where(ApiKey.id == key_id, ApiKey.workspace_id == workspace_id)
     )
+
+
+async def creator_for_cli(
+    session: AsyncSession, siren: str, email: str | None
+) -> tuple[Workspace, Membership] | None:
+    """The workspace of a SIREN (the firm first, else the company space) and the active member
+    who will own a key minted from the command line: `email`'s, else the earliest member."""
+    statement = (
+        select(Workspace, Membership)
+        .join(Membership, Membership.workspace_id == Workspace.id)
+        .join(User, User.id == Membership.user_id)
+        .where(Workspace.siren == siren, Membership.status == MembershipStatus.ACTIVE)
+        .order_by((Workspace.kind != WorkspaceKind.FIRM), Membership.created_at)
+    )
+    if email is not None:
+        statement = statement.where(func.lower(User.email) == email.lower())
+    row = (await session.execute(statement.limit(1))).first()
+    return None if row is None else (row[0], row[1])

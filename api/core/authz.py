@@ -48,6 +48,11 @@ class Permission(StrEnum):
     DOCUMENTS_WRITE = "documents:write"
     # Documents of every client of the firm, not only the assigned ones.
     DOCUMENTS_ALL_CLIENTS = "documents:all_clients"
+    # The standard e-invoicing APIs for software (docs/flows.md): deposit and read flows of an
+    # organisation the caller acts for, read the directory.
+    FLOWS_READ = "flows:read"
+    FLOWS_WRITE = "flows:write"
+    DIRECTORY_READ = "directory:read"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -68,13 +73,29 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CLIENTS_ALL,
             Permission.CLIENTS_MANAGE,
             Permission.EINVOICING_MANAGE,
+            Permission.DIRECTORY_READ,
         }
     ),
     # A Comptable reads the clients assigned to them (repositories scope it) and their documents.
     Role.ACCOUNTANT: frozenset(
-        {Permission.CLIENTS_READ, Permission.DOCUMENTS_READ, Permission.DOCUMENTS_WRITE}
+        {
+            Permission.CLIENTS_READ,
+            Permission.DOCUMENTS_READ,
+            Permission.DOCUMENTS_WRITE,
+            Permission.FLOWS_READ,
+            Permission.FLOWS_WRITE,
+            Permission.DIRECTORY_READ,
+        }
     ),
-    Role.COMPANY_USER: frozenset({Permission.DOCUMENTS_READ, Permission.DOCUMENTS_WRITE}),
+    Role.COMPANY_USER: frozenset(
+        {
+            Permission.DOCUMENTS_READ,
+            Permission.DOCUMENTS_WRITE,
+            Permission.FLOWS_READ,
+            Permission.FLOWS_WRITE,
+            Permission.DIRECTORY_READ,
+        }
+    ),
 }
 
 
@@ -87,6 +108,10 @@ class Scope(StrEnum):
     DOCUMENTS_READ = "documents:read"
     DOCUMENTS_WRITE = "documents:write"
     MEMBERS_READ = "members:read"
+    # OAuth2 client credentials on the standard APIs (/afnor-flow, /afnor-directory).
+    FLOWS_READ = "flows:read"
+    FLOWS_WRITE = "flows:write"
+    DIRECTORY_READ = "directory:read"
 
 
 # Visibility permissions widen what a key sees to what its creator sees (all the firm's clients
@@ -107,7 +132,16 @@ SCOPE_PERMISSIONS: dict[Scope, frozenset[Permission]] = {
         {Permission.DOCUMENTS_READ, Permission.DOCUMENTS_WRITE, Permission.DOCUMENTS_ALL_CLIENTS}
     ),
     Scope.MEMBERS_READ: frozenset({Permission.MEMBERS_READ}),
+    # A firm's key acts for the clients its creator sees (all, or a Comptable's assigned ones).
+    Scope.FLOWS_READ: frozenset({Permission.FLOWS_READ, Permission.CLIENTS_ALL}),
+    Scope.FLOWS_WRITE: frozenset(
+        {Permission.FLOWS_READ, Permission.FLOWS_WRITE, Permission.CLIENTS_ALL}
+    ),
+    Scope.DIRECTORY_READ: frozenset({Permission.DIRECTORY_READ}),
 }
+
+# The scopes a software token may carry on the standard APIs.
+SOFTWARE_SCOPES = frozenset({Scope.FLOWS_READ, Scope.FLOWS_WRITE, Scope.DIRECTORY_READ})
 
 
 def permissions_of_scopes(scopes: frozenset[Scope]) -> frozenset[Permission]:

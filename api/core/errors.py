@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -118,6 +118,29 @@ class TooManyRequests(AppError):
         )
 
 
+class ErrorRenderer(Protocol):
+    def __call__(
+        self,
+        request: Request,
+        *,
+        status: int,
+        code: str,
+        title: str,
+        detail: str | None,
+        errors: Sequence[FieldError] | None,
+        headers: Mapping[str, str] | None,
+    ) -> JSONResponse: ...
+
+
+# Surfaces whose clients parse another error body (the AFNOR standard APIs answer the annex's
+# `Error`): path prefix → renderer. Every error of a request under the prefix goes through it.
+_SURFACE_RENDERERS: dict[str, ErrorRenderer] = {}
+
+
+def register_error_surface(path_prefix: str, renderer: ErrorRenderer) -> None:
+    _SURFACE_RENDERERS[path_prefix] = renderer
+
+
 def problem_response(
     request: Request,
     *,
@@ -129,6 +152,18 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
+    path = request.url.path
+    for prefix, renderer in _SURFACE_RENDERERS.items():
+        if path.startswith(prefix):
+            return renderer(
+                request,
+                status=status,
+                code=code,
+                title=title,
+                detail=detail,
+                errors=errors,
+                headers=headers,
+            )
     problem = Problem(
         type=problem_type(code),
         title=title,

@@ -98,6 +98,12 @@ class Settings(BaseSettings):
 
     # Passwordless login (docs/auth.md)
     access_token_ttl_seconds: int = Field(default=600, ge=30, le=3600)
+    software_token_ttl_seconds: int = Field(
+        default=900,
+        ge=30,
+        le=3600,
+        description="Lifetime of the bearer tokens /oauth2/token issues to software.",
+    )
     session_ttl_days: int = Field(default=30, ge=1, le=365)
     login_challenge_ttl_seconds: int = Field(default=120, ge=30, le=600)
     login_poll_interval_seconds: int = Field(default=2, ge=1, le=30)

@@ -42,6 +42,7 @@ from api.models.sirene import (
     SireneEstablishment,
     SireneUnit,
 )
+from api.models.software_token import SoftwareAccessToken
 from api.models.user import User
 from api.models.webhook import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from api.models.workspace import Workspace, WorkspaceKind
@@ -93,6 +94,7 @@ __all__ = [
     "SigningKey",
     "SireneEstablishment",
     "SireneUnit",
+    "SoftwareAccessToken",
     "SsoAuthorization",
     "SubscriptionStatus",
     "User",

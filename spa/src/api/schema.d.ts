@@ -1546,6 +1546,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oauth2/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue Token
+         * @description OAuth2 client credentials (RFC 6749 §4.4): an API key's id and secret (HTTP Basic or
+         *     form fields) for a short-lived bearer token of the standard APIs.
+         */
+        post: operations["oauth2:issue_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3250,7 +3271,7 @@ export interface components {
          * Permission
          * @enum {string}
          */
-        Permission: "workspace:manage" | "members:read" | "members:manage" | "extensions:manage" | "audit:read" | "clients:read" | "clients:all" | "clients:manage" | "einvoicing:manage" | "documents:read" | "documents:write" | "documents:all_clients";
+        Permission: "workspace:manage" | "members:read" | "members:manage" | "extensions:manage" | "audit:read" | "clients:read" | "clients:all" | "clients:manage" | "einvoicing:manage" | "documents:read" | "documents:write" | "documents:all_clients" | "flows:read" | "flows:write" | "directory:read";
         /** PlanOut */
         PlanOut: {
             /** Code */
@@ -3459,7 +3480,7 @@ export interface components {
          * @description What an API key may do. Each scope grants exactly these permissions.
          * @enum {string}
          */
-        Scope: "clients:read" | "clients:write" | "einvoicing:write" | "documents:read" | "documents:write" | "members:read";
+        Scope: "clients:read" | "clients:write" | "einvoicing:write" | "documents:read" | "documents:write" | "members:read" | "flows:read" | "flows:write" | "directory:read";
         /** SessionOut */
         SessionOut: {
             /**
@@ -3588,6 +3609,20 @@ export interface components {
             /** History */
             history: components["schemas"]["SubscriptionChangeOut"][];
         };
+        /**
+         * TokenError
+         * @description RFC 6749 §5.2.
+         */
+        TokenError: {
+            /**
+             * Error
+             * @description invalid_request, invalid_client, invalid_grant, unauthorized_client, unsupported_grant_type or invalid_scope.
+             * @example invalid_client
+             */
+            error: string;
+            /** Error Description */
+            error_description?: string | null;
+        };
         /** TokenPair */
         TokenPair: {
             /**
@@ -3607,6 +3642,29 @@ export interface components {
              * Format: uuid
              */
             session_id: string;
+        };
+        /**
+         * TokenResponse
+         * @description RFC 6749 §5.1.
+         */
+        TokenResponse: {
+            /** Access Token */
+            access_token: string;
+            /**
+             * Token Type
+             * @example Bearer
+             */
+            token_type: string;
+            /**
+             * Expires In
+             * @description Seconds until the token expires.
+             */
+            expires_in: number;
+            /**
+             * Scope
+             * @description The granted scopes, space-separated.
+             */
+            scope: string;
         };
         /** TypeCounts */
         TypeCounts: {
@@ -8901,6 +8959,57 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "oauth2:issue_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    grant_type: "client_credentials";
+                    /** @description Space-separated: flows:read flows:write directory:read (default: every one the key holds). */
+                    scope?: string;
+                    /** @description client_secret_post: the API key's id. */
+                    client_id?: string;
+                    /** @description client_secret_post: the API key's secret. */
+                    client_secret?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description RFC 6749 §5.2 error. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenError"];
+                };
+            };
+            /** @description invalid_client. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenError"];
                 };
             };
         };

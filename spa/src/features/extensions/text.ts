@@ -55,6 +55,9 @@ export const extensionsText = {
     "documents:read": "Lire les documents",
     "documents:write": "Déposer des documents",
     "members:read": "Lire la liste des utilisateurs",
+    "flows:read": "Lire les flux de factures (API Flow Service)",
+    "flows:write": "Déposer des flux de factures (API Flow Service)",
+    "directory:read": "Consulter l'annuaire (API Directory Service)",
   } satisfies Record<ApiKeyScope, string>,
   secret: {
     warningTitle: "Copiez-la maintenant : elle ne sera plus jamais affichée.",

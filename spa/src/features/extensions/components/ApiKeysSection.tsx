@@ -28,6 +28,9 @@ const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly string[]> = {
   "documents:read": ["documents:read"],
   "documents:write": ["documents:read", "documents:write"],
   "members:read": ["members:read"],
+  "flows:read": ["flows:read"],
+  "flows:write": ["flows:read", "flows:write"],
+  "directory:read": ["directory:read"],
 };
 const ALL_SCOPES = Object.keys(SCOPE_PERMISSIONS) as ApiKeyScope[];
 

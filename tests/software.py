@@ -1,0 +1,157 @@
+"""The world of software calling the standard APIs: a firm with a certified client and an
+uncertified one, a rival firm with its own certified client, their API keys, and company keys
+for two company spaces. Keys are made the way users make them (the HTTP API for a firm's owner,
+`comptoir api-keys create` for a company)."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.api_keys.cli import create_key
+from api.core.authz import Role, Scope
+from api.core.settings import Settings
+from api.models.client import Client
+from api.models.membership import Membership, MembershipStatus
+from api.models.user import User
+from api.models.workspace import Workspace, WorkspaceKind
+from tests.clients.conftest import log_in
+from tests.companies.conftest import load_sirene_sample
+from tests.einvoicing.conftest import certified
+from tests.helpers import create_firm
+
+# Active companies of the shared SIRENE sample.
+CERTIFIED_SIREN = "610869075"
+UNCERTIFIED_SIREN = "624000170"
+RIVAL_CLIENT_SIREN = "414617811"
+
+SOFTWARE_SCOPES = [Scope.FLOWS_READ, Scope.FLOWS_WRITE, Scope.DIRECTORY_READ]
+
+
+@dataclass
+class Key:
+    client_id: str
+    secret: str
+
+    def basic(self) -> dict[str, str]:
+        raw = f"{self.client_id}:{self.secret}".encode()
+        return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
+
+
+@dataclass
+class SoftwareWorld:
+    firm_key: Key
+    rival_key: Key
+    company_key: Key  # the certified client's own company space
+    rival_company_key: Key  # the rival firm's client's company space
+    certified_client_id: str
+    uncertified_client_id: str
+    rival_client_id: str
+    firm_siren: str
+
+
+async def _firm_with_clients(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    settings: Settings,
+    name: str,
+    certified_siren: str,
+    uncertified_siren: str | None,
+) -> tuple[Key, str, str | None, str]:
+    created = await create_firm(session, settings, name=name)
+    owner = await log_in(client, created.enrollment.url)
+    ids: list[str] = []
+    for siren in [certified_siren, uncertified_siren]:
+        if siren is None:
+            continue
+        added = await client.post("/api/v1/clients", json={"identifier": siren}, headers=owner)
+        assert added.status_code == 201, added.text
+        ids.append(added.json()["id"])
+    activated = await client.post(
+        f"/api/v1/clients/{ids[0]}/einvoicing/activation", json=certified(), headers=owner
+    )
+    assert activated.status_code == 202, activated.text
+    minted = await client.post(
+        "/api/v1/api-keys",
+        headers=owner,
+        json={"name": "Logiciel de facturation", "scopes": [s.value for s in SOFTWARE_SCOPES]},
+    )
+    assert minted.status_code == 201, minted.text
+    key = Key(minted.json()["id"], minted.json()["secret"])
+    assert created.firm.siren is not None
+    return key, ids[0], ids[1] if len(ids) > 1 else None, created.firm.siren
+
+
+async def company_space(session: AsyncSession, client_id: str, siren: str) -> Key:
+    """The client's company space with one active user, and a key minted from the CLI."""
+    workspace = Workspace(
+        id=uuid.uuid4(), kind=WorkspaceKind.COMPANY, name="Entreprise", siren=siren
+    )
+    user = User(
+        id=uuid.uuid4(),
+        email=f"compta.{uuid.uuid4().hex[:6]}@entreprise.fr",
+        first_name="Léa",
+        last_name="Petit",
+    )
+    session.add_all([workspace, user])
+    await session.flush()
+    session.add(
+        Membership(
+            workspace_id=workspace.id,
+            user_id=user.id,
+            roles=frozenset({Role.COMPANY_USER}),
+            status=MembershipStatus.ACTIVE,
+        )
+    )
+    await session.flush()
+    await session.execute(
+        update(Client)
+        .where(Client.id == uuid.UUID(client_id))
+        .values(company_workspace_id=workspace.id)
+    )
+    created = await create_key(
+        session, siren, "ERP de l'entreprise", frozenset(SOFTWARE_SCOPES), user.email
+    )
+    await session.commit()
+    return Key(created.key_id, created.secret)
+
+
+async def software_world(
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings
+) -> SoftwareWorld:
+    await load_sirene_sample(session)
+    await session.commit()
+    firm_key, certified_id, uncertified_id, firm_siren = await _firm_with_clients(
+        client, session, settings, "Cabinet Martin", CERTIFIED_SIREN, UNCERTIFIED_SIREN
+    )
+    rival_key, rival_client_id, _, _ = await _firm_with_clients(
+        client, session, settings, "Cabinet Rival", RIVAL_CLIENT_SIREN, None
+    )
+    assert uncertified_id is not None
+    return SoftwareWorld(
+        firm_key=firm_key,
+        rival_key=rival_key,
+        company_key=await company_space(session, certified_id, CERTIFIED_SIREN),
+        rival_company_key=await company_space(session, rival_client_id, RIVAL_CLIENT_SIREN),
+        certified_client_id=certified_id,
+        uncertified_client_id=uncertified_id,
+        rival_client_id=rival_client_id,
+        firm_siren=firm_siren,
+    )
+
+
+async def token_for(
+    client: httpx.AsyncClient, key: Key, scope: str = "flows:read flows:write directory:read"
+) -> dict[str, str]:
+    response = await client.post(
+        "/oauth2/token",
+        data={"grant_type": "client_credentials", "scope": scope},
+        headers=key.basic(),
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
