@@ -32,9 +32,14 @@ class MailMessage:
     subject: str
     text: str
     html: str
+    # Stable for every attempt at this one mail (the outbox message id): its Message-ID, so a
+    # mail sent again after a worker crash is recognised as the same one by the receiving side.
+    key: str | None = None
 
     def as_payload(self) -> dict[str, Any]:
-        return asdict(self)
+        payload = asdict(self)
+        del payload["key"]
+        return payload
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> MailMessage:
@@ -58,7 +63,11 @@ def build_email(message: MailMessage, sender: str) -> EmailMessage:
     email["To"] = message.to
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
-    email["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
+    domain = parseaddr(sender)[1].rpartition("@")[2] or None
+    if message.key is not None and domain is not None:
+        email["Message-ID"] = f"<{message.key}@{domain}>"
+    else:
+        email["Message-ID"] = make_msgid(domain=domain)
     email.set_content(message.text)
     email.add_alternative(message.html, subtype="html")
     return email

@@ -345,10 +345,10 @@ class Settings(BaseSettings):
     )
     outbox_retry_max_seconds: float = Field(default=3600.0, gt=0)
     outbox_lease_seconds: int = Field(
-        default=300,
-        ge=10,
-        description="How long a claimed message is reserved for its worker; a worker that "
-        "dies mid-delivery hands it back after this delay.",
+        default=60,
+        ge=3,
+        description="How long a claimed message is reserved for its worker, renewed while it "
+        "is being delivered; a worker that dies mid-delivery hands it back after this delay.",
     )
     # Client invitations (issue 6): `comptoir clients remind` and the reminders endpoint.
     client_invitation_reminder_days: int = Field(

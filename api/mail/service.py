@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.adapters.mail import MailMessage, MailSender
@@ -22,7 +24,8 @@ def _summary(payload: Payload) -> Payload:
 
 
 def delivery(sender: MailSender) -> OutboxHandler:
-    async def deliver(payload: Payload, _attempt: DeliveryAttempt) -> None:
-        await sender.send(MailMessage.from_payload(payload))
+    async def deliver(payload: Payload, attempt: DeliveryAttempt) -> None:
+        message = MailMessage.from_payload(payload)
+        await sender.send(replace(message, key=f"comptoir.{attempt.message_id}"))
 
     return OutboxHandler(deliver=deliver, retained_after_delivery=_summary)

@@ -22,8 +22,10 @@ class OutboxMessage(IdMixin, Base):
     request sends nothing, and an unreachable peer loses nothing.
 
     A worker claims a due message by pushing `next_attempt_at` one lease ahead and stamping its
-    `claim_token`; a worker that dies mid-delivery thus hands the message back when the lease
-    ends (delivery is at least once: handlers must tolerate a rare duplicate)."""
+    `claim_token`, and keeps pushing it while the delivery runs; a worker that dies
+    mid-delivery thus hands the message back when the lease ends. Only then can a message be
+    sent twice, and every attempt carries the same id (the mail's Message-ID, the webhook's
+    `webhook-id`) so the receiving side can recognise it."""
 
     __tablename__ = "outbox_messages"
     __table_args__ = (Index("ix_outbox_messages_status_next_attempt", "status", "next_attempt_at"),)

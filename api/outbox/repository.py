@@ -40,20 +40,28 @@ async def insert(
 async def claim_due(
     session: AsyncSession, *, now: datetime, limit: int, lease: timedelta, claim_token: str
 ) -> Sequence[OutboxMessage]:
-    """Reserve up to `limit` due messages for this worker (one statement, so concurrent
-    workers never claim the same row: PostgreSQL skips rows another worker has locked, SQLite
-    has one writer) and return them."""
-    due = (
+    """Reserve up to `limit` due messages for this worker and return them.
+
+    Two statements in the caller's transaction: the ids are chosen first (PostgreSQL locks
+    them and skips rows another worker has locked; a SQLite writer holds the only write
+    lock), then exactly those rows are stamped. Never one `UPDATE … WHERE id IN (SELECT …
+    LIMIT … FOR UPDATE SKIP LOCKED)`: PostgreSQL may run that subquery again for each row
+    it updates, and since the rows it already moved no longer match, each run picks the next
+    ones: `limit` was ignored and a single pass claimed the whole queue."""
+    due = await session.scalars(
         select(OutboxMessage.id)
         .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    ids = list(due)
+    if not ids:
+        return []
     await session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.id.in_(due.scalar_subquery()),
+            OutboxMessage.id.in_(ids),
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
         )
@@ -67,10 +75,41 @@ async def claim_due(
     result = await session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.claim_token == claim_token)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.created_at)
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
         .execution_options(populate_existing=True)
     )
     return result.all()
+
+
+async def extend_claim(session: AsyncSession, *, claim_token: str, until: datetime) -> int:
+    """Push the lease of the messages this worker still holds (not yet settled) to `until`:
+    a delivery slower than the lease stays this worker's, and is not claimed again by
+    another one while it is under way. Returns how many messages are still held."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.claim_token == claim_token,
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(next_attempt_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0))
+
+
+async def release_claim(
+    session: AsyncSession, message_ids: Sequence[uuid.UUID], claim_token: str, *, now: datetime
+) -> None:
+    """Hand back messages claimed but not attempted (the worker is stopping): due at once for
+    any other worker, their attempt not counted."""
+    if not message_ids:
+        return
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.claim_token == claim_token)
+        .values(claim_token=None, next_attempt_at=now, attempts=OutboxMessage.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def settle(

@@ -18,8 +18,9 @@ import contextlib
 import logging
 import random
 import secrets
+import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -112,31 +113,45 @@ async def deliver_due(
     now: datetime | None = None,
 ) -> PassReport:
     """One pass: claim the due messages, deliver each outside any transaction, record each
-    outcome. Several workers (processes, machines) may run passes at the same time."""
+    outcome. Several workers (processes, machines) may run passes at the same time.
+
+    The claim is renewed while the pass runs (`_claim_kept`), so a slow receiver never lets
+    the lease lapse under a live worker: another worker takes a message over only when this
+    one died. A pass that is cancelled (the process stopping) hands back at once the messages
+    it had not started."""
     now = now or utcnow()
     claim_token = secrets.token_hex(16)
+    lease = timedelta(seconds=settings.outbox_lease_seconds)
     async with sessionmaker() as session:
         claimed = await repository.claim_due(
-            session,
-            now=now,
-            limit=settings.outbox_batch_size,
-            lease=timedelta(seconds=settings.outbox_lease_seconds),
-            claim_token=claim_token,
+            session, now=now, limit=settings.outbox_batch_size, lease=lease, claim_token=claim_token
         )
         await session.commit()
+    if not claimed:
+        return PassReport()
     slots = asyncio.Semaphore(settings.outbox_concurrency)
+    started: set[uuid.UUID] = set()
 
     async def deliver_lane(messages: list[OutboxMessage]) -> list[OutboxStatus]:
         async with slots:
-            return [
-                await _deliver_one(sessionmaker, m, handlers, settings, now, claim_token)
-                for m in messages
-            ]
+            statuses = []
+            for message in messages:
+                started.add(message.id)
+                statuses.append(
+                    await _deliver_one(sessionmaker, message, handlers, settings, now, claim_token)
+                )
+            return statuses
 
-    results = await asyncio.gather(
-        *(deliver_lane(messages) for messages in _lanes(claimed, handlers).values()),
-        return_exceptions=True,  # every attempt settles before a failure is raised
-    )
+    async with _claim_kept(sessionmaker, claim_token, now, lease):
+        try:
+            results = await asyncio.gather(
+                *(deliver_lane(messages) for messages in _lanes(claimed, handlers).values()),
+                return_exceptions=True,  # every attempt settles before a failure is raised
+            )
+        except asyncio.CancelledError:
+            waiting = [message.id for message in claimed if message.id not in started]
+            await asyncio.shield(_release(sessionmaker, waiting, claim_token))
+            raise
     statuses: list[OutboxStatus] = []
     for result in results:
         if isinstance(result, BaseException):
@@ -147,6 +162,50 @@ async def deliver_due(
         retried=statuses.count(OutboxStatus.PENDING),
         dead=statuses.count(OutboxStatus.DEAD),
     )
+
+
+@contextlib.asynccontextmanager
+async def _claim_kept(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    claim_token: str,
+    now: datetime,
+    lease: timedelta,
+) -> AsyncIterator[None]:
+    """Renew the claim every third of the lease while the block runs. Time is counted from
+    the pass's `now` (a test may run a pass in the future)."""
+    clock = time.monotonic()
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(lease.total_seconds() / 3)
+            until = now + timedelta(seconds=time.monotonic() - clock) + lease
+            try:
+                async with sessionmaker() as session:
+                    await repository.extend_claim(session, claim_token=claim_token, until=until)
+                    await session.commit()
+            except Exception as error:  # the database is away: try again next time
+                logger.warning("outbox lease not renewed: %s", error)
+
+    renewing = asyncio.create_task(renew(), name="comptoir-outbox-lease")
+    try:
+        yield
+    finally:
+        renewing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewing
+
+
+async def _release(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    message_ids: list[uuid.UUID],
+    claim_token: str,
+) -> None:
+    try:
+        async with sessionmaker() as session:
+            await repository.release_claim(session, message_ids, claim_token, now=utcnow())
+            await session.commit()
+    except Exception as error:  # they come back when the lease ends
+        logger.warning("outbox claim not handed back: %s", error)
 
 
 def _lanes(

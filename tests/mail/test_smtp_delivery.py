@@ -19,6 +19,7 @@ from api.core.settings import Settings
 from api.mail import service as mail
 from api.models.outbox_message import OutboxMessage, OutboxStatus
 from api.outbox import service as outbox
+from api.outbox.service import DeliveryAttempt
 from api.worker import outbox_handlers
 from tests.helpers import create_firm, logged_in_owner
 from tests.peers.smtp_server import LocalSmtpServer
@@ -129,6 +130,32 @@ async def test_an_smtp_outage_loses_nothing(
         server.stop()
     (delivered,) = server.inbox
     assert delivered.message["Subject"] == "Sujet"
+
+
+async def test_every_attempt_at_one_mail_carries_the_same_message_id(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    smtp_server: LocalSmtpServer,
+) -> None:
+    """A worker that died after sending but before recording it sends the mail again: the
+    receiving side sees the same Message-ID (the outbox message's id) and can drop it."""
+    smtp = _smtp_settings(settings, smtp_server)
+    await mail.queue(session, MailMessage("a@example.fr", "Un", "texte", "<p>html</p>"))
+    await mail.queue(session, MailMessage("b@example.fr", "Deux", "texte", "<p>html</p>"))
+    await session.commit()
+    rows = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.created_at)))
+    handler = outbox_handlers(smtp, sessionmaker)[mail.MAIL_KIND]
+    await handler.deliver(rows[0].payload, DeliveryAttempt(rows[0].id, 1, final=False))
+    await handler.deliver(rows[0].payload, DeliveryAttempt(rows[0].id, 2, final=False))
+    await handler.deliver(rows[1].payload, DeliveryAttempt(rows[1].id, 1, final=False))
+
+    ids = [delivered.message["Message-ID"] for delivered in smtp_server.inbox]
+    assert ids == [
+        f"<comptoir.{rows[0].id}@comptoir.test>",
+        f"<comptoir.{rows[0].id}@comptoir.test>",
+        f"<comptoir.{rows[1].id}@comptoir.test>",
+    ]
 
 
 async def test_starttls_and_authentication(tmp_path: Path) -> None:
