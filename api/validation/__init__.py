@@ -1,0 +1,47 @@
+"""Validation of e-invoices (CII, UBL, Factur-X) and lifecycle messages (CDAR) against the XML
+schemas and the pinned EN 16931 and French (BR-FR) rules; CDAR status messages.
+
+A module of its own: it imports no other domain. The flows worker calls
+`Engine().validate(content, declared_syntax=...)` in a thread and stores the `Report`.
+"""
+
+from api.validation.engine import Engine, shared_engine
+from api.validation.rules import RULES_RELEASE
+from api.validation.status_message import (
+    PPF,
+    LifecycleStatus,
+    PartyRole,
+    StatusParty,
+    StatusReason,
+    build_status_message,
+    rejection_reasons,
+)
+from api.validation.types import (
+    Finding,
+    InvoiceFacts,
+    RefusalCode,
+    Refused,
+    Report,
+    Stage,
+    Syntax,
+)
+
+__all__ = [
+    "PPF",
+    "RULES_RELEASE",
+    "Engine",
+    "Finding",
+    "InvoiceFacts",
+    "LifecycleStatus",
+    "PartyRole",
+    "RefusalCode",
+    "Refused",
+    "Report",
+    "Stage",
+    "StatusParty",
+    "StatusReason",
+    "Syntax",
+    "build_status_message",
+    "shared_engine",
+    "rejection_reasons",
+]

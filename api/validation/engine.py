@@ -1,0 +1,158 @@
+"""The validation engine: intake, XML Schema, then the pinned Schematron rules run by saxonche.
+
+One `Engine` per process. Thread-safety, as measured (bench/validation.py and the decision
+record): the `PySaxonProcessor` and the compiled stylesheets are shared by every thread; the
+stylesheets are compiled once (lazily, under a lock, ~0.5 s each); each thread runs its own
+`clone()` of an executable, because an executable carries per-run state (parameters, the
+context item); lxml `XMLSchema` objects keep an `error_log`, so each thread compiles its own.
+saxonche releases the GIL while transforming, so two worker threads validate two flows at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from api.validation import facts as invoice_facts
+from api.validation.intake import DEFAULT_MAX_BYTES, read
+from api.validation.rules import (
+    ALL_RULE_FILES,
+    RULES_DIR,
+    RULES_RELEASE,
+    RuleFile,
+    SchemaFile,
+    findings_from_svrl,
+    rule_files_for,
+    schema_for,
+)
+from api.validation.types import Finding, Report, Stage, Syntax
+
+_processor_lock = threading.Lock()
+_processor: Any = None
+
+
+def saxon_processor() -> Any:
+    """The process's one `PySaxonProcessor` (SaxonC HE, no licence)."""
+    global _processor
+    with _processor_lock:
+        if _processor is None:
+            from saxonche import PySaxonProcessor  # imported late: it starts a GraalVM isolate
+
+            _processor = PySaxonProcessor(license=False)
+        return _processor
+
+
+class Engine:
+    """Validates invoices (CII, UBL, Factur-X) and lifecycle messages (CDAR)."""
+
+    def __init__(self, *, max_bytes: int = DEFAULT_MAX_BYTES, rules_dir: Path = RULES_DIR) -> None:
+        self.max_bytes = max_bytes
+        self.rules_dir = rules_dir
+        self.rules_release = RULES_RELEASE
+        self._compile_lock = threading.Lock()
+        self._compiled: dict[str, Any] = {}  # rule file name → PyXsltExecutable (never run)
+        self._local = threading.local()
+
+    def validate(
+        self,
+        content: bytes,
+        *,
+        declared_syntax: Syntax | None = None,
+        filename: str | None = None,
+    ) -> Report:
+        """Validate one file. Synchronous and CPU-bound: call it from a thread, not the loop.
+
+        Raises `Refused` (before any rule ran) for an empty, oversize, non-XML/PDF file, a DTD,
+        malformed XML, an unknown document, or a syntax other than `declared_syntax`.
+        `filename` is only used in messages; the syntax is always read from the content."""
+        del filename  # the content decides; kept in the signature for the callers' logs
+        parsed = read(content, declared_syntax=declared_syntax, max_bytes=self.max_bytes)
+        facts = invoice_facts.extract(parsed.syntax, parsed.tree)
+        root_name = etree.QName(parsed.tree.getroot()).localname
+        schema = schema_for(parsed.syntax, root_name)
+        findings = self._schema_findings(schema, parsed.tree)
+        rule_files = rule_files_for(parsed.syntax, facts.profile)
+        node = saxon_processor().parse_xml(xml_text=parsed.text)
+        for rule_file in rule_files:
+            svrl = self._executable(rule_file).transform_to_string(xdm_node=node)
+            findings.extend(findings_from_svrl(svrl, rule_file.name))
+        return Report(
+            syntax=parsed.syntax,
+            profile=facts.profile,
+            rules_release=self.rules_release,
+            findings=tuple(findings),
+            facts=facts,
+            xml=parsed.xml,
+            rule_sets=(schema.name, *(rule_file.name for rule_file in rule_files)),
+        )
+
+    def warm_up(self, rule_files: tuple[RuleFile, ...] = ALL_RULE_FILES) -> None:
+        """Compile the rule files now rather than on the first flow that needs them."""
+        for rule_file in rule_files:
+            self._executable(rule_file)
+
+    # --- per-thread resources ------------------------------------------------------------------
+
+    def _executable(self, rule_file: RuleFile) -> Any:
+        executables: dict[str, Any] = self._thread_state("executables")
+        executable = executables.get(rule_file.name)
+        if executable is None:
+            executable = self._compiled_executable(rule_file).clone()
+            executables[rule_file.name] = executable
+        return executable
+
+    def _compiled_executable(self, rule_file: RuleFile) -> Any:
+        with self._compile_lock:
+            compiled = self._compiled.get(rule_file.name)
+            if compiled is None:
+                xslt = saxon_processor().new_xslt30_processor()
+                compiled = xslt.compile_stylesheet(
+                    stylesheet_file=str(self.rules_dir / rule_file.path)
+                )
+                self._compiled[rule_file.name] = compiled
+            return compiled
+
+    def _schema_findings(self, schema_file: SchemaFile, tree: etree._ElementTree) -> list[Finding]:
+        schemas: dict[str, etree.XMLSchema] = self._thread_state("schemas")
+        schema = schemas.get(schema_file.name)
+        if schema is None:
+            parser = etree.XMLParser(resolve_entities=False, no_network=True)
+            schema = etree.XMLSchema(etree.parse(str(self.rules_dir / schema_file.path), parser))
+            schemas[schema_file.name] = schema
+        if schema.validate(tree):
+            return []
+        return [
+            Finding(
+                rule_id="XSD",
+                fatal=True,
+                location=f"ligne {error.line}, colonne {error.column}",
+                message=error.message,
+                stage=Stage.SCHEMA,
+                rule_set=schema_file.name,
+            )
+            for error in schema.error_log
+        ]
+
+    def _thread_state(self, name: str) -> dict[str, Any]:
+        state: dict[str, Any] | None = getattr(self._local, name, None)
+        if state is None:
+            state = {}
+            setattr(self._local, name, state)
+        return state
+
+
+_shared_lock = threading.Lock()
+_shared: Engine | None = None
+
+
+def shared_engine() -> Engine:
+    """The process's engine: the worker and the tests share one, so each rule file is compiled
+    once per process whoever validates first."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Engine()
+        return _shared

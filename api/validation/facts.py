@@ -1,0 +1,309 @@
+"""The invoice metadata a flow is stored and searched by, read from a parsed CII, UBL or CDAR.
+
+Reading never raises: a value that is missing or unreadable is `None`; the rules say why.
+French identifiers come from their ISO/IEC 6523 schemes: 0002 SIREN, 0009 SIRET, 0224 routing
+code, and 0225 for the directory address « SIREN[_SIRET[_code routage]] » or « SIREN_suffixe ».
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Final, TypeAlias
+
+from lxml import etree
+
+from api.validation.intake import CDAR_NS, CII_NS, UBL_CREDIT_NOTE_NS, UBL_INVOICE_NS
+from api.validation.types import InvoiceFacts, Syntax
+
+_RAM: Final = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+_NS: Final = {
+    "rsm": CII_NS,
+    "cdar": CDAR_NS,
+    "ram": _RAM,
+    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
+    "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
+    "inv": UBL_INVOICE_NS,
+    "cn": UBL_CREDIT_NOTE_NS,
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+}
+SCHEME_SIREN: Final = "0002"
+SCHEME_SIRET: Final = "0009"
+SCHEME_ROUTING_CODE: Final = "0224"
+SCHEME_DIRECTORY_ADDRESS: Final = "0225"
+
+_SIREN: Final = re.compile(r"\d{9}")
+_SIRET: Final = re.compile(r"\d{14}")
+
+Element: TypeAlias = etree._Element
+
+
+def extract(syntax: Syntax, tree: etree._ElementTree) -> InvoiceFacts:
+    root = tree.getroot()
+    if syntax is Syntax.UBL:
+        return _ubl(root)
+    if syntax is Syntax.CDAR:
+        return _cdar(root)
+    return _cii(root)
+
+
+# --- small readers -------------------------------------------------------------------------
+
+
+def _first(node: Element, path: str) -> Element | None:
+    found = node.xpath(path, namespaces=_NS)
+    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+        return found[0]
+    return None
+
+
+def _all(node: Element, path: str) -> list[Element]:
+    found = node.xpath(path, namespaces=_NS)
+    return (
+        [item for item in found if isinstance(item, etree._Element)]
+        if isinstance(found, list)
+        else []
+    )
+
+
+def _text(node: Element | None, path: str | None = None) -> str | None:
+    element = node if path is None or node is None else _first(node, path)
+    if element is None or element.text is None:
+        return None
+    value = " ".join(element.text.split())
+    return value[:512] or None
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _amount_in(elements: list[Element], currency: str | None) -> Decimal | None:
+    """BT-110 and BT-111 share an element name, told apart by `currencyID`."""
+    for element in elements:
+        if currency is None or element.get("currencyID") in (None, currency):
+            return _decimal(_text(element))
+    return _decimal(_text(elements[0])) if elements else None
+
+
+def _date_102(value: str | None) -> date | None:
+    if value is None or not re.fullmatch(r"\d{8}", value):
+        return None
+    try:
+        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:
+        return None
+
+
+def _iso_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+class _Party:
+    """Identifiers gathered from a party, whatever element carried them."""
+
+    def __init__(self) -> None:
+        self.siren: str | None = None
+        self.siret: str | None = None
+        self.routing_code: str | None = None
+
+    def add(self, scheme: str | None, value: str | None) -> None:
+        if not value:
+            return
+        compact = re.sub(r"\s", "", value)
+        if scheme == SCHEME_SIREN and _SIREN.fullmatch(compact):
+            self.siren = self.siren or compact
+        elif scheme == SCHEME_SIRET and _SIRET.fullmatch(compact):
+            self.siret = self.siret or compact
+            self.siren = self.siren or compact[:9]
+        elif scheme == SCHEME_ROUTING_CODE:
+            self.routing_code = self.routing_code or compact
+        elif scheme == SCHEME_DIRECTORY_ADDRESS:
+            self.add_directory_address(compact)
+
+    def add_directory_address(self, address: str) -> None:
+        siren, _, rest = address.partition("_")
+        if not _SIREN.fullmatch(siren):
+            return
+        self.siren = self.siren or siren
+        siret, _, routing_code = rest.partition("_")
+        if _SIRET.fullmatch(siret):
+            self.siret = self.siret or siret
+            if routing_code:
+                self.routing_code = self.routing_code or routing_code
+
+
+def _scheme_values(elements: list[Element]) -> list[tuple[str | None, str | None]]:
+    return [(element.get("schemeID"), _text(element)) for element in elements]
+
+
+# --- UN/CEFACT CII (alone or in a Factur-X) --------------------------------------------------
+
+
+def _cii_party(party: Element | None) -> tuple[str | None, _Party, str | None, str | None]:
+    ids = _Party()
+    if party is None:
+        return None, ids, None, None
+    for scheme, value in _scheme_values(
+        _all(party, "ram:SpecifiedLegalOrganization/ram:ID | ram:GlobalID | ram:ID")
+    ):
+        ids.add(scheme, value)
+    address = _first(party, "ram:URIUniversalCommunication/ram:URIID")
+    if address is not None:
+        ids.add(address.get("schemeID"), _text(address))
+    vat = _text(party, "ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']")
+    return _text(party, "ram:Name"), ids, vat, _text(address)
+
+
+def _cii(root: Element) -> InvoiceFacts:
+    agreement = _first(root, "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement")
+    settlement = _first(root, "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement")
+    currency = _text(settlement, "ram:InvoiceCurrencyCode")
+    totals = (
+        None
+        if settlement is None
+        else _first(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
+    )
+    seller_name, seller, seller_vat, seller_address = _cii_party(
+        None if agreement is None else _first(agreement, "ram:SellerTradeParty")
+    )
+    buyer_name, buyer, buyer_vat, buyer_address = _cii_party(
+        None if agreement is None else _first(agreement, "ram:BuyerTradeParty")
+    )
+    return InvoiceFacts(
+        number=_text(root, "rsm:ExchangedDocument/ram:ID"),
+        type_code=_text(root, "rsm:ExchangedDocument/ram:TypeCode"),
+        issue_date=_date_102(
+            _text(root, "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString")
+        ),
+        currency=currency,
+        total_without_vat=_decimal(_text(totals, "ram:TaxBasisTotalAmount")),
+        total_with_vat=_decimal(_text(totals, "ram:GrandTotalAmount")),
+        total_vat=None
+        if totals is None
+        else _amount_in(_all(totals, "ram:TaxTotalAmount"), currency),
+        due_date=_date_102(
+            _text(
+                settlement,
+                "ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString",
+            )
+        ),
+        seller_name=seller_name,
+        seller_siren=seller.siren,
+        seller_siret=seller.siret,
+        seller_vat_number=seller_vat,
+        seller_electronic_address=seller_address,
+        buyer_name=buyer_name,
+        buyer_siren=buyer.siren,
+        buyer_siret=buyer.siret,
+        buyer_routing_code=buyer.routing_code,
+        buyer_vat_number=buyer_vat,
+        buyer_electronic_address=buyer_address,
+        profile=_text(
+            root,
+            "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID",
+        ),
+        business_process=_text(
+            root,
+            "rsm:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter"
+            "/ram:ID",
+        ),
+    )
+
+
+# --- OASIS UBL -----------------------------------------------------------------------------
+
+
+def _ubl_party(party: Element | None) -> tuple[str | None, _Party, str | None, str | None]:
+    ids = _Party()
+    if party is None:
+        return None, ids, None, None
+    for scheme, value in _scheme_values(
+        _all(party, "cac:PartyLegalEntity/cbc:CompanyID | cac:PartyIdentification/cbc:ID")
+    ):
+        ids.add(scheme, value)
+    endpoint = _first(party, "cbc:EndpointID")
+    if endpoint is not None:
+        ids.add(endpoint.get("schemeID"), _text(endpoint))
+    vat = _text(party, "cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']/cbc:CompanyID")
+    name = _text(party, "cac:PartyLegalEntity/cbc:RegistrationName") or _text(
+        party, "cac:PartyName/cbc:Name"
+    )
+    return name, ids, vat, _text(endpoint)
+
+
+def _ubl(root: Element) -> InvoiceFacts:
+    currency = _text(root, "cbc:DocumentCurrencyCode")
+    totals = _first(root, "cac:LegalMonetaryTotal")
+    seller_name, seller, seller_vat, seller_address = _ubl_party(
+        _first(root, "cac:AccountingSupplierParty/cac:Party")
+    )
+    buyer_name, buyer, buyer_vat, buyer_address = _ubl_party(
+        _first(root, "cac:AccountingCustomerParty/cac:Party")
+    )
+    return InvoiceFacts(
+        number=_text(root, "cbc:ID"),
+        type_code=_text(root, "cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode"),
+        issue_date=_iso_date(_text(root, "cbc:IssueDate")),
+        currency=currency,
+        total_without_vat=_decimal(_text(totals, "cbc:TaxExclusiveAmount")),
+        total_with_vat=_decimal(_text(totals, "cbc:TaxInclusiveAmount")),
+        total_vat=_amount_in(_all(root, "cac:TaxTotal/cbc:TaxAmount"), currency),
+        due_date=_iso_date(
+            _text(root, "cbc:DueDate") or _text(root, "cac:PaymentMeans/cbc:PaymentDueDate")
+        ),
+        seller_name=seller_name,
+        seller_siren=seller.siren,
+        seller_siret=seller.siret,
+        seller_vat_number=seller_vat,
+        seller_electronic_address=seller_address,
+        buyer_name=buyer_name,
+        buyer_siren=buyer.siren,
+        buyer_siret=buyer.siret,
+        buyer_routing_code=buyer.routing_code,
+        buyer_vat_number=buyer_vat,
+        buyer_electronic_address=buyer_address,
+        profile=_text(root, "cbc:CustomizationID"),
+        business_process=_text(root, "cbc:ProfileID"),
+    )
+
+
+# --- CDAR (lifecycle message): the facts of the invoice it is about --------------------------
+
+
+def _cdar(root: Element) -> InvoiceFacts:
+    referenced = _first(root, "cdar:AcknowledgementDocument/ram:ReferenceReferencedDocument")
+    issuer = _Party()
+    if referenced is not None:
+        for scheme, value in _scheme_values(_all(referenced, "ram:IssuerTradeParty/ram:GlobalID")):
+            issuer.add(scheme, value)
+    return InvoiceFacts(
+        number=_text(referenced, "ram:IssuerAssignedID"),
+        type_code=_text(referenced, "ram:TypeCode"),
+        issue_date=_date_102(_text(referenced, "ram:FormattedIssueDateTime/qdt:DateTimeString")),
+        seller_siren=issuer.siren,
+        seller_siret=issuer.siret,
+        status_code=_text(referenced, "ram:ProcessConditionCode"),
+        profile=_text(
+            root,
+            "cdar:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID",
+        ),
+        business_process=_text(
+            root,
+            "cdar:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter"
+            "/ram:ID",
+        ),
+    )
