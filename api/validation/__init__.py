@@ -42,6 +42,6 @@ __all__ = [
     "StatusReason",
     "Syntax",
     "build_status_message",
-    "shared_engine",
     "rejection_reasons",
+    "shared_engine",
 ]
