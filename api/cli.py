@@ -27,6 +27,7 @@ from api.companies import cli as companies_cli
 from api.core.settings import PROJECT_ROOT, get_settings
 from api.devices import cli as devices_cli
 from api.firms import cli as firms_cli
+from api.help import cli as help_cli
 from api.outbox import cli as outbox_cli
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
@@ -40,6 +41,7 @@ COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParse
     companies_cli.register,
     devices_cli.register,
     firms_cli.register,
+    help_cli.register,
     outbox_cli.register,
 ]
 

@@ -357,6 +357,18 @@ class Settings(BaseSettings):
     client_invitation_max_reminders: int = Field(
         default=3, ge=0, le=20, description="Reminders after which a client is no longer reminded."
     )
+    # The help centre's contact block and support requests (api/help)
+    support_email: str = Field(
+        default="support@comptoir.localhost",
+        description="Where support requests are mailed; shown in « Assistance ».",
+    )
+    support_phone: str = Field(default="01 23 45 67 89", description="Support phone number.")
+    support_hours: str = Field(
+        default="du lundi au vendredi, de 9 h à 18 h", description="Support opening hours."
+    )
+    support_response_time: str = Field(
+        default="sous un jour ouvré", description="Promised response time of the support."
+    )
 
     @property
     def resolved_database_url(self) -> str:

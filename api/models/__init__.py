@@ -24,6 +24,7 @@ from api.models.directory_line import DirectoryLineRecord
 from api.models.document import Document, DocumentSource, DocumentType
 from api.models.enrollment_token import EnrollmentPurpose, EnrollmentToken
 from api.models.folder import Folder
+from api.models.help import HelpArticleFeedback, HelpTourProgress, SupportRequest
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
 from api.models.membership import Membership, MembershipStatus
 from api.models.outbox_message import OutboxMessage, OutboxStatus
@@ -77,6 +78,8 @@ __all__ = [
     "EnrollmentToken",
     "FirmRegistration",
     "Folder",
+    "HelpArticleFeedback",
+    "HelpTourProgress",
     "IdentityVerification",
     "LoginChallenge",
     "MandateCertification",
@@ -97,6 +100,7 @@ __all__ = [
     "SoftwareAccessToken",
     "SsoAuthorization",
     "SubscriptionStatus",
+    "SupportRequest",
     "User",
     "WebhookAttempt",
     "WebhookDelivery",

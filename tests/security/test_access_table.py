@@ -548,6 +548,49 @@ TABLE += [
 ]
 
 
+# --- the help centre: public articles and search; feedback, tours and support per person ---
+def _help(_world: World) -> dict[str, str]:
+    return {
+        "slug": "ajouter-un-client",
+        "tour_id": "import-clients",
+        "request_id": str(uuid.uuid4()),
+    }
+
+
+TABLE += [
+    Row("GET", "/api/v1/help", everyone(200)),
+    Row("GET", "/api/v1/help/articles", everyone(200)),
+    Row("GET", "/api/v1/help/articles/{slug}", everyone(200), path_values=_help),
+    Row("GET", "/api/v1/help/search", everyone(422)),  # no question
+    Row("GET", "/api/v1/help/contact", everyone(200)),
+    Row("GET", "/api/v1/help/articles/{slug}/feedback", signed_in(200), path_values=_help),
+    Row(
+        "PUT",
+        "/api/v1/help/articles/{slug}/feedback",
+        signed_in(200),
+        lambda _w: {"helpful": True},
+        path_values=_help,
+    ),
+    Row("GET", "/api/v1/help/tours/progress", signed_in(200)),
+    Row(
+        "PUT",
+        "/api/v1/help/tours/{tour_id}/progress",
+        signed_in(200),
+        lambda _w: {"step": 1},
+        path_values=_help,
+    ),
+    Row(
+        "POST",
+        "/api/v1/help/support-requests",
+        signed_in(201),
+        lambda _w: {"subject": "Question", "message": "Où trouver le mandat du client ?"},
+    ),
+    Row("GET", "/api/v1/help/support-requests", signed_in(200)),
+    # Someone else's request, like an unknown one, does not exist (tests/help/test_router.py).
+    Row("GET", "/api/v1/help/support-requests/{request_id}", signed_in(404), path_values=_help),
+]
+
+
 def app_routes() -> set[tuple[str, str]]:
     app = create_app()
     routes = set()
