@@ -1546,6 +1546,216 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/help": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Help Index
+         * @description The panel's first view: the articles and tours of this screen, and the contact.
+         */
+        get: operations["help:help_index"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Articles
+         * @description Every article of the knowledge base, by category then title.
+         */
+        get: operations["help:list_articles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help/articles/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Article
+         * @description One article, rendered, with its related articles.
+         */
+        get: operations["help:get_article"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search Articles
+         * @description French full-text search: accents and case ignored, stemming, the word being typed as a
+         *     prefix, one typo forgiven; ranked, with highlighted title and excerpt.
+         */
+        get: operations["help:search_articles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Support Contact
+         * @description How to reach the support team (from the configuration).
+         */
+        get: operations["help:support_contact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help/articles/{slug}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get My Feedback
+         * @description Your answer to « Cet article vous a-t-il aidé ? », if you gave one.
+         */
+        get: operations["help:get_my_feedback"];
+        /**
+         * Give Feedback
+         * @description « Cet article vous a-t-il aidé ? »: one answer per person and article, the last kept.
+         */
+        put: operations["help:give_feedback"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help/tours/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tour Progress
+         * @description Where you are in each guided tour you started.
+         */
+        get: operations["help:list_tour_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help/tours/{tour_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save Tour Progress
+         * @description Remember the next step of a tour, or that it was finished.
+         */
+        put: operations["help:save_tour_progress"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help/support-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Support Requests
+         * @description The requests you sent from this workspace, newest first.
+         */
+        get: operations["help:list_support_requests"];
+        put?: never;
+        /**
+         * Create Support Request
+         * @description « Contacter le support »: stored, audited, mailed to the support team with its context
+         *     (screen, workspace, request id, browser) and acknowledged to you by mail.
+         */
+        post: operations["help:create_support_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/help/support-requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Support Request
+         * @description One of your requests; anyone else's is 404.
+         */
+        get: operations["help:get_support_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/oauth2/token": {
         parameters: {
             query?: never;
@@ -1749,6 +1959,55 @@ export interface components {
             last_used_at: string | null;
             /** Last Used Ip */
             last_used_ip: string | null;
+        };
+        /** Article */
+        Article: {
+            /**
+             * Slug
+             * @example ajouter-un-client
+             */
+            slug: string;
+            /** Title */
+            title: string;
+            /** Category */
+            category: string;
+            /** Summary */
+            summary: string;
+            /**
+             * Screens
+             * @description The SPA routes the article is about.
+             */
+            screens: string[];
+            /** Keywords */
+            keywords: string[];
+            /**
+             * Html
+             * @description The article rendered from its Markdown (no raw HTML).
+             */
+            html: string;
+            /** Related */
+            related: components["schemas"]["ArticleSummary"][];
+            /** Headings */
+            headings: string[];
+        };
+        /** ArticleSummary */
+        ArticleSummary: {
+            /**
+             * Slug
+             * @example ajouter-un-client
+             */
+            slug: string;
+            /** Title */
+            title: string;
+            /** Category */
+            category: string;
+            /** Summary */
+            summary: string;
+            /**
+             * Screens
+             * @description The SPA routes the article is about.
+             */
+            screens: string[];
         };
         /** AssigneeOut */
         AssigneeOut: {
@@ -2789,6 +3048,30 @@ export interface components {
              */
             expires_at: string;
         };
+        /** FeedbackIn */
+        FeedbackIn: {
+            /** Helpful */
+            helpful: boolean;
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+        };
+        /** FeedbackOut */
+        FeedbackOut: {
+            /** Article Slug */
+            article_slug: string;
+            /** Helpful */
+            helpful: boolean;
+            /** Comment */
+            comment: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** FolderCreate */
         FolderCreate: {
             /**
@@ -2845,6 +3128,32 @@ export interface components {
             status: "ok";
             /** Version */
             version: string;
+        };
+        /**
+         * HelpIndex
+         * @description What the « Assistance » panel shows before any search.
+         */
+        HelpIndex: {
+            contact: components["schemas"]["SupportContact"];
+            /**
+             * Articles
+             * @description For the screen asked, or all.
+             */
+            articles: components["schemas"]["ArticleSummary"][];
+            /** Tours */
+            tours: components["schemas"]["TourOut"][];
+            /** Categories */
+            categories: string[];
+        };
+        /** HelpSegment */
+        HelpSegment: {
+            /** Text */
+            text: string;
+            /**
+             * Highlight
+             * @description A word of the question (shown highlighted).
+             */
+            highlight: boolean;
         };
         /** HistoryEntry */
         HistoryEntry: {
@@ -3481,6 +3790,23 @@ export interface components {
          * @enum {string}
          */
         Scope: "clients:read" | "clients:write" | "einvoicing:write" | "documents:read" | "documents:write" | "members:read" | "flows:read" | "flows:write" | "directory:read";
+        /** SearchHit */
+        SearchHit: {
+            article: components["schemas"]["ArticleSummary"];
+            /** Score */
+            score: number;
+            /** Title */
+            title: components["schemas"]["HelpSegment"][];
+            /** Excerpt */
+            excerpt: components["schemas"]["HelpSegment"][];
+        };
+        /** SearchResults */
+        SearchResults: {
+            /** Query */
+            query: string;
+            /** Hits */
+            hits: components["schemas"]["SearchHit"][];
+        };
         /** SessionOut */
         SessionOut: {
             /**
@@ -3609,6 +3935,73 @@ export interface components {
             /** History */
             history: components["schemas"]["SubscriptionChangeOut"][];
         };
+        /** SupportContact */
+        SupportContact: {
+            /** Email */
+            email: string;
+            /** Phone */
+            phone: string;
+            /** Hours */
+            hours: string;
+            /** Response Time */
+            response_time: string;
+        };
+        /** SupportRequestIn */
+        SupportRequestIn: {
+            /** Subject */
+            subject: string;
+            /** Message */
+            message: string;
+            /**
+             * Screen
+             * @description The page the user was on.
+             * @default
+             */
+            screen: string;
+            /**
+             * Request Id
+             * @description X-Request-ID of the last failed call, if any.
+             * @default
+             */
+            request_id: string;
+            /**
+             * Email
+             * @description Where to answer; the account's address when empty.
+             */
+            email?: string | null;
+        };
+        /** SupportRequestOut */
+        SupportRequestOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Reference
+             * @example AS-7K2P9Q
+             */
+            reference: string;
+            /** Workspace Id */
+            workspace_id: string | null;
+            /** Email */
+            email: string;
+            /** Subject */
+            subject: string;
+            /** Message */
+            message: string;
+            /** Screen */
+            screen: string;
+            /** Request Id */
+            request_id: string;
+            /** User Agent */
+            user_agent: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /**
          * TokenError
          * @description RFC 6749 §5.2.
@@ -3665,6 +4058,62 @@ export interface components {
              * @description The granted scopes, space-separated.
              */
             scope: string;
+        };
+        /** TourOut */
+        TourOut: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            /** Summary */
+            summary: string;
+            /** Screens */
+            screens: string[];
+            /** Article */
+            article: string;
+            /** Steps */
+            steps: components["schemas"]["TourStepOut"][];
+        };
+        /** TourProgressIn */
+        TourProgressIn: {
+            /**
+             * Step
+             * @description The next step to show (0-based).
+             */
+            step: number;
+            /**
+             * Completed
+             * @default false
+             */
+            completed: boolean;
+        };
+        /** TourProgressOut */
+        TourProgressOut: {
+            /** Tour Id */
+            tour_id: string;
+            /** Step */
+            step: number;
+            /** Completed */
+            completed: boolean;
+            /** Updated At */
+            updated_at: string | null;
+        };
+        /** TourStepOut */
+        TourStepOut: {
+            /** Title */
+            title: string;
+            /** Body */
+            body: string;
+            /**
+             * Route
+             * @description The page the step happens on; null: where you are.
+             */
+            route: string | null;
+            /**
+             * Target
+             * @description Visible text of what the step points at.
+             */
+            target: string | null;
         };
         /** TypeCounts */
         TypeCounts: {
@@ -8954,6 +9403,464 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help:help_index": {
+        parameters: {
+            query?: {
+                /** @description The SPA page address (`/clients/…`): its articles only. */
+                screen?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpIndex"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help:list_articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleSummary"][];
+                };
+            };
+        };
+    };
+    "help:get_article": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help:search_articles": {
+        parameters: {
+            query: {
+                /** @description The question. */
+                q: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help:support_contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportContact"];
+                };
+            };
+        };
+    };
+    "help:get_my_feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackOut"] | null;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help:give_feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help:list_tour_progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TourProgressOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help:save_tour_progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tour_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TourProgressIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TourProgressOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help:list_support_requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportRequestOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help:create_support_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupportRequestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportRequestOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "help:get_support_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportRequestOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

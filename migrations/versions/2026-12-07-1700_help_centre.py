@@ -3,7 +3,7 @@
 The articles are shipped Markdown files (api/help/articles/), never rows.
 
 Revision ID: 20261207_help_centre
-Revises: 20261127_access_notify
+Revises: 20261207_software_tokens
 Create Date: 2026-12-07 15:19:30.773226
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_help_centre"
-down_revision: str | None = "20261127_access_notify"
+down_revision: str | None = "20261207_software_tokens"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
