@@ -30,7 +30,7 @@ from api.core.errors import (
 from api.core.request_context import RequestIdMiddleware, configure_logging
 from api.core.settings import Settings, get_settings
 from api.core.standard_api import install_standard_error_surfaces
-from api.routers import api_router, root_routers
+from api.routers import api_router, root_routers, standard_routers
 from api.worker import embedded_worker
 
 
@@ -105,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     for router in root_routers:
         app.include_router(router)
+    for router in standard_routers:
+        app.include_router(router, include_in_schema=False)
     _document_problems(app)
     if settings.spa_dist.is_dir():
         _serve_spa(app, settings.spa_dist)
@@ -135,6 +137,7 @@ async def _close_adapters(state: Any) -> None:
         getattr(state, "company_registry", None),
         getattr(state, "identity_provider_http", None),
         getattr(state, "blob_storage", None),
+        getattr(state, "flow_storage", None),
         documents.storage if documents is not None else None,
     ):
         if adapter is not None and hasattr(adapter, "aclose"):

@@ -11,6 +11,7 @@ from api.core.errors import problem_responses
 from api.devices.router import router as devices_router
 from api.documents.router import router as documents_router
 from api.einvoicing.router import router as einvoicing_router
+from api.flows.router import router as flow_service_router
 from api.health.router import router as health_router
 from api.help.router import router as help_router
 from api.me.router import router as me_router
@@ -43,3 +44,5 @@ api_router.include_router(help_router)
 # Mounted at the root, beside /api/v1: the OAuth2 token endpoint of software, then the AFNOR
 # standard APIs, whose paths and error bodies follow their annexes (api/core/standard_api.py).
 root_routers = [oauth2_router]
+# Documented by their own OpenAPI documents (/afnor-flow/v1/openapi.json), not in ours.
+standard_routers = [flow_service_router]

@@ -17,13 +17,18 @@ from collections.abc import AsyncIterator
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.adapters.blob_storage import create_blob_storage
 from api.adapters.directory import build_directory
 from api.adapters.mail import mail_sender
 from api.core.settings import Settings
 from api.einvoicing import service as einvoicing_service
+from api.flows import delivery as flow_webhooks
+from api.flows import service as flows_service
+from api.flows.pipeline import FlowPipeline, validation_handler
 from api.mail import service as mail_service
 from api.outbox import service as outbox
 from api.outbox.service import OutboxHandler
+from api.validation import shared_engine
 from api.webhooks import service as webhooks_service
 
 logger = logging.getLogger("comptoir.worker")
@@ -40,6 +45,10 @@ def outbox_handlers(
         einvoicing_service.DIRECTORY_KIND: einvoicing_service.directory_delivery(
             build_directory(settings, sessionmaker), sessionmaker
         ),
+        flows_service.VALIDATE_KIND: validation_handler(
+            FlowPipeline(sessionmaker, create_blob_storage(settings), settings, shared_engine())
+        ),
+        flows_service.WEBHOOK_KIND: flow_webhooks.webhook_handler(sessionmaker, settings),
     }
 
 

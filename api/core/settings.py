@@ -142,6 +142,11 @@ class Settings(BaseSettings):
         description="Largest PDF/XML analysed for e-invoice metadata; bigger ones are stored "
         "unanalysed and flagged.",
     )
+    flow_max_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        ge=1,
+        description="Largest flow accepted by the Flow Service (the annex allows up to 100 MB).",
+    )
     s3_endpoint_url: str = Field(
         default="",
         description="Base URL of the S3-compatible service, e.g. https://s3.fr-par.scw.cloud.",

@@ -8,9 +8,12 @@ service, a validation failure, an unknown route or a crash, is rendered in that 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
-from fastapi import Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from api.core.errors import FieldError, register_error_surface
@@ -71,3 +74,41 @@ def render_annex_error(
 def install_standard_error_surfaces() -> None:
     register_error_surface(FLOW_SERVICE_PREFIX + "/", render_annex_error)
     register_error_surface(DIRECTORY_SERVICE_PREFIX + "/", render_annex_error)
+
+
+def served_openapi(request: Request, router: APIRouter, annex: Path, prefix: str) -> dict[str, Any]:
+    """The OpenAPI document of one standard API as we serve it: its routes (relative to
+    `prefix`, like the annex's paths), the annex's security schemes, our base URL. Built once
+    per app."""
+    cache: dict[str, dict[str, Any]] = request.app.state.__dict__.setdefault(
+        "_standard_openapi", {}
+    )
+    if prefix not in cache:
+        source = json.loads(annex.read_text(encoding="utf-8"))
+        documented = FastAPI(
+            title=source["info"]["title"],
+            version=source["info"]["version"],
+            description=source["info"].get("description"),
+            openapi_url=None,
+            docs_url=None,
+            redoc_url=None,
+        )
+        documented.include_router(router)
+        document = documented.openapi()
+        document["paths"] = {
+            path.removeprefix(prefix): operations
+            for path, operations in document["paths"].items()
+            if path.startswith(prefix + "/")
+        }
+        base = str(request.base_url).rstrip("/") + prefix
+        document["servers"] = [{"url": base}]
+        components = document.setdefault("components", {})
+        components["securitySchemes"] = source["components"]["securitySchemes"]
+        for scheme in components["securitySchemes"].values():
+            if scheme.get("type") == "oauth2":
+                scheme["flows"]["clientCredentials"]["tokenUrl"] = (
+                    str(request.base_url).rstrip("/") + OAUTH2_PREFIX + "/token"
+                )
+        document["security"] = source.get("security", [])
+        cache[prefix] = document
+    return cache[prefix]

@@ -23,6 +23,7 @@ from api.models.device import Device
 from api.models.directory_line import DirectoryLineRecord
 from api.models.document import Document, DocumentSource, DocumentType
 from api.models.enrollment_token import EnrollmentPurpose, EnrollmentToken
+from api.models.flow import AckStatus, Flow, FlowDirection, FlowWebhook, PpfStatusCopy
 from api.models.folder import Folder
 from api.models.help import HelpArticleFeedback, HelpTourProgress, SupportRequest
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
@@ -49,6 +50,7 @@ from api.models.webhook import DeliveryStatus, WebhookAttempt, WebhookDelivery, 
 from api.models.workspace import Workspace, WorkspaceKind
 
 __all__ = [
+    "AckStatus",
     "ApiKey",
     "AuditChainHead",
     "AuditEvent",
@@ -77,6 +79,9 @@ __all__ = [
     "EnrollmentPurpose",
     "EnrollmentToken",
     "FirmRegistration",
+    "Flow",
+    "FlowDirection",
+    "FlowWebhook",
     "Folder",
     "HelpArticleFeedback",
     "HelpTourProgress",
@@ -90,6 +95,7 @@ __all__ = [
     "PaDesignation",
     "PaStatus",
     "Payer",
+    "PpfStatusCopy",
     "RateLimitWindow",
     "RefreshToken",
     "RegistrationStatus",

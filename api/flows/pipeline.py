@@ -1,0 +1,385 @@
+"""What the worker does with a deposited flow, off the request path: validate it, then run the
+steps in order inside one transaction. Routing (the next issue) is one more step at the end.
+
+    validate            the engine (XSD, EN 16931, BR-FR or CDAR rules) in a thread
+    record_validation   acknowledgement Ok | Error with details, lifecycle 200 | 213, metadata
+    issue_status        the CDAR message (200 Déposée / 213 Rejetée) kept as an `In` flow for
+                        the depositor, and its copy for the PPF queued (`ppf_status_copies`)
+    link_document       the invoice is a document of the client (« Documents clients »)
+    announce            the Flow Service webhooks of every flow the steps touched
+
+Idempotent: a flow is processed once (its acknowledgement leaves `Pending` in the same
+transaction as every step), the document is filed under an idempotency key derived from the
+flow, and a redelivered outbox message finds the flow already acknowledged and stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.adapters.blob_storage import BlobStorage
+from api.core.models import utcnow
+from api.core.settings import Settings
+from api.documents.service import DeclaredDocument, DocumentService
+from api.flows import repository, schemas
+from api.flows.service import announce
+from api.models.client import Client
+from api.models.document import DocumentSource, DocumentType
+from api.models.flow import AckStatus, Flow, FlowDirection, PpfStatusCopy
+from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload
+from api.validation import (
+    Engine,
+    LifecycleStatus,
+    PartyRole,
+    Refused,
+    Report,
+    StatusParty,
+    Syntax,
+    build_status_message,
+    rejection_reasons,
+)
+
+logger = logging.getLogger("comptoir.flows")
+
+# A document needs a person as uploader; flows the platform files on its own have none.
+PLATFORM_USER = uuid.UUID(int=0)
+# Invoice type codes of self-billing (UNTDID 1001): the buyer issues the invoice.
+SELF_BILLED = frozenset({"389", "501", "500", "471", "473", "261", "502"})
+MAX_DETAILS = 200
+
+
+@dataclass
+class FlowContext:
+    """One flow through the steps: its row (locked), what the engine said, and what the steps
+    produced for the next ones."""
+
+    session: AsyncSession
+    settings: Settings
+    storage: BlobStorage
+    flow: Flow
+    content: bytes
+    report: Report | None
+    refused: Refused | None
+    document_id: uuid.UUID | None = None
+    touched: list[Flow] = field(default_factory=list)
+
+
+Step = Callable[[FlowContext], Awaitable[None]]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _profile(guideline: str | None, declared: str) -> str:
+    """The annex's FlowProfile from the invoice's guideline (BT-24)."""
+    if not guideline:
+        return declared
+    lowered = guideline.lower()
+    if "extended-ctc-fr" in lowered:
+        return schemas.FlowProfile.EXTENDED_CTC_FR.value
+    if "basic" in lowered:
+        return schemas.FlowProfile.BASIC.value
+    if "en16931" in lowered:
+        return schemas.FlowProfile.CIUS.value
+    return declared
+
+
+def _flow_type(flow: Flow, report: Report, organization_siren: str | None) -> str:
+    facts = report.facts
+    if report.syntax == Syntax.CDAR:
+        issued_by_us = facts is not None and facts.seller_siren == organization_siren
+        return (
+            schemas.FlowType.CUSTOMER_INVOICE_LC
+            if issued_by_us
+            else schemas.FlowType.SUPPLIER_INVOICE_LC
+        ).value
+    self_billed = facts is not None and facts.type_code in SELF_BILLED
+    if flow.direction == FlowDirection.OUT:
+        kind = (
+            schemas.FlowType.SUPPLIER_INVOICE if self_billed else schemas.FlowType.CUSTOMER_INVOICE
+        )
+    else:
+        kind = (
+            schemas.FlowType.CUSTOMER_INVOICE if self_billed else schemas.FlowType.SUPPLIER_INVOICE
+        )
+    return kind.value
+
+
+async def record_validation(context: FlowContext) -> None:
+    flow, report, refused = context.flow, context.report, context.refused
+    flow.updated_at = utcnow()
+    if report is None:
+        assert refused is not None
+        flow.ack_status = AckStatus.ERROR
+        flow.ack_details = [
+            {
+                "level": "Error",
+                "item": flow.name,
+                "reasonCode": refused.reason_code,
+                "reasonMessage": refused.message,
+            }
+        ]
+        return
+    facts = report.facts
+    flow.rules_release = report.rules_release
+    flow.findings = [
+        {
+            "rule_id": finding.rule_id,
+            "fatal": finding.fatal,
+            "location": finding.location,
+            "message": finding.message,
+            "stage": finding.stage.value,
+            "rule_set": finding.rule_set,
+        }
+        for finding in report.findings
+    ]
+    if report.syntax is not None:
+        flow.syntax = report.syntax.value
+    flow.profile = _profile(report.profile, flow.profile)
+    if facts is not None:
+        flow.facts = {name: _plain(getattr(facts, name)) for name in facts.__dataclass_fields__}
+        flow.invoice_number = (facts.number or "")[:200] or None
+        flow.invoice_type_code = facts.type_code
+        flow.issue_date = facts.issue_date
+        flow.sender_siren = facts.seller_siren
+        flow.sender_siret = facts.seller_siret
+        flow.recipient_siren = facts.buyer_siren
+        flow.recipient_siret = facts.buyer_siret
+        flow.recipient_routing_code = facts.buyer_routing_code
+    client = await context.session.get(Client, flow.client_id)
+    flow.flow_type = _flow_type(flow, report, client.siren if client is not None else None)
+    if report.valid:
+        flow.ack_status = AckStatus.OK
+        # Seller and buyer both identified by a SIREN: a French B2B invoice.
+        if (
+            flow.processing_rule == schemas.ProcessingRule.UNDEFINED
+            and report.syntax != Syntax.CDAR
+            and facts is not None
+            and facts.seller_siren
+            and facts.buyer_siren
+        ):
+            flow.processing_rule = schemas.ProcessingRule.B2B.value
+    else:
+        flow.ack_status = AckStatus.ERROR
+    details = [
+        {
+            "level": "Error" if finding.fatal else "Warning",
+            "item": finding.location or flow.name,
+            "reasonCode": "InvalidSchema" if finding.rule_id == "XSD" else finding.rule_id,
+            "reasonMessage": finding.message,
+        }
+        for finding in sorted(report.findings, key=lambda finding: not finding.fatal)
+    ]
+    flow.ack_details = details[:MAX_DETAILS] or None
+    if report.syntax != Syntax.CDAR:
+        status = LifecycleStatus.DEPOSEE if report.valid else LifecycleStatus.REJETEE
+        flow.lifecycle_status = int(status.value)
+    elif facts is not None and facts.status_code and facts.status_code.isdigit():
+        flow.lifecycle_status = int(facts.status_code)
+    if report.syntax == Syntax.FACTURX and report.xml:
+        blob = await context.storage.put(_chunks(report.xml), max_size=len(report.xml) + 1)
+        flow.converted_blob_key = blob.key
+
+
+async def _chunks(content: bytes) -> AsyncIterator[bytes]:
+    yield content
+
+
+def _platform(settings: Settings) -> StatusParty:
+    return StatusParty(
+        role=PartyRole.PLATFORM,
+        name=settings.platform_name,
+        platform_id=settings.platform_registration_number or settings.directory_platform_id,
+    )
+
+
+async def issue_status(context: FlowContext) -> None:
+    """The 200 / 213 message about an invoice, for the depositor (an `In` flow of theirs) and
+    its copy for the PPF. An invoice without a number (BT-1) cannot be named by a message: its
+    acknowledgement says why it was rejected."""
+    flow, report = context.flow, context.report
+    if report is None or report.syntax in (None, Syntax.CDAR) or report.facts is None:
+        return
+    if not report.facts.number:
+        return
+    facts = report.facts
+    status = LifecycleStatus.DEPOSEE if report.valid else LifecycleStatus.REJETEE
+    reasons = rejection_reasons(report) if not report.valid else ()
+    recipients = [
+        StatusParty(role=PartyRole.SELLER, name=facts.seller_name, siren=facts.seller_siren),
+    ]
+    platform = _platform(context.settings)
+    now = utcnow()
+    messages = [
+        build_status_message(
+            status=status,
+            invoice=facts,
+            platform=platform,
+            recipients=recipients,
+            status_at=flow.submitted_at,
+            reasons=reasons,
+            for_ppf=for_ppf,
+            issued_at=now,
+        )
+        for for_ppf in (False, True)
+    ]
+    message = messages[0]
+    blob = await context.storage.put(_chunks(message), max_size=len(message) + 1)
+    status_flow = Flow(
+        id=uuid.uuid4(),
+        firm_id=flow.firm_id,
+        client_id=flow.client_id,
+        direction=FlowDirection.IN,
+        flow_type=(
+            schemas.FlowType.CUSTOMER_INVOICE_LC
+            if flow.flow_type == schemas.FlowType.CUSTOMER_INVOICE
+            else schemas.FlowType.SUPPLIER_INVOICE_LC
+        ).value,
+        syntax=Syntax.CDAR.value,
+        profile=schemas.FlowProfile.UNDEFINED.value,
+        processing_rule=flow.processing_rule,
+        processing_rule_source="Computed",
+        name=f"{facts.number}-CDV-{status.value}.xml"[:255],
+        sha256=hashlib.sha256(message).hexdigest(),
+        size=blob.size,
+        media_type="application/xml",
+        blob_key=blob.key,
+        submitted_at=now,
+        updated_at=now,
+        ack_status=AckStatus.OK,
+        lifecycle_status=int(status.value),
+        invoice_number=flow.invoice_number,
+        invoice_type_code=flow.invoice_type_code,
+        issue_date=flow.issue_date,
+        sender_siren=flow.sender_siren,
+        recipient_siren=flow.recipient_siren,
+        related_flow_id=flow.id,
+    )
+    context.session.add(status_flow)
+    await context.session.flush()
+    context.session.add(
+        PpfStatusCopy(
+            status_flow_id=status_flow.id,
+            invoice_flow_id=flow.id,
+            status_code=int(status.value),
+            message=messages[1].decode("utf-8"),
+            created_at=now,
+        )
+    )
+    context.touched.append(status_flow)
+
+
+async def link_document(context: FlowContext) -> None:
+    if context.document_id is not None:
+        context.flow.document_id = context.document_id
+
+
+async def announce_changes(context: FlowContext) -> None:
+    for flow in [context.flow, *context.touched]:
+        await announce(context.session, flow)
+
+
+DEFAULT_STEPS: tuple[Step, ...] = (record_validation, issue_status, link_document, announce_changes)
+
+
+class FlowPipeline:
+    """Processes one deposited flow (module docstring). Built once per worker."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        storage: BlobStorage,
+        settings: Settings,
+        engine: Engine,
+        steps: Sequence[Step] = DEFAULT_STEPS,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.storage = storage
+        self.settings = settings
+        self.engine = engine
+        self.steps = tuple(steps)
+        self.documents = DocumentService(storage, settings)
+
+    async def _content(self, blob_key: str) -> bytes:
+        return b"".join([chunk async for chunk in self.storage.read(blob_key)])
+
+    async def process(self, flow_id: uuid.UUID) -> Flow | None:
+        async with self.sessionmaker() as session:
+            flow = await repository.get(session, flow_id)
+            if flow is None or flow.ack_status != AckStatus.PENDING:
+                return flow
+            blob_key, syntax, name = flow.blob_key, flow.syntax, flow.name
+        content = await self._content(blob_key)
+        report: Report | None = None
+        refused: Refused | None = None
+        try:
+            report = await asyncio.to_thread(
+                self.engine.validate, content, declared_syntax=Syntax(syntax), filename=name
+            )
+        except Refused as error:
+            refused = error
+        document_id = None
+        if report is not None and report.syntax not in (None, Syntax.CDAR):
+            document_id = await self._file_document(flow, content, report)
+        async with self.sessionmaker() as session, session.begin():
+            locked = await repository.get_for_update(session, flow_id)
+            if locked is None or locked.ack_status != AckStatus.PENDING:
+                return locked
+            context = FlowContext(
+                session=session,
+                settings=self.settings,
+                storage=self.storage,
+                flow=locked,
+                content=content,
+                report=report,
+                refused=refused,
+                document_id=document_id,
+            )
+            for step in self.steps:
+                await step(context)
+            return locked
+
+    async def _file_document(self, flow: Flow, content: bytes, report: Report) -> uuid.UUID:
+        """The invoice as a document of its client, in its own transaction, once: a retry
+        finds the document by its idempotency key."""
+        facts = report.facts
+        title = f"Facture {facts.number}" if facts is not None and facts.number else flow.name
+        async with self.sessionmaker() as session:
+            stored = await self.documents.store(
+                session,
+                _chunks(content),
+                DeclaredDocument(
+                    workspace_id=flow.firm_id,
+                    client_id=flow.client_id,
+                    uploaded_by=flow.deposited_by or PLATFORM_USER,
+                    source=DocumentSource.INTEGRATION,
+                    type=DocumentType.INVOICE,
+                    original_filename=flow.name,
+                    title=title[:255],
+                    idempotency_key=f"flow:{flow.id}",
+                ),
+            )
+            await session.commit()
+            return stored.document.id
+
+
+def validation_handler(pipeline: FlowPipeline) -> OutboxHandler:
+    async def deliver(payload: Payload, _attempt: DeliveryAttempt) -> None:
+        await pipeline.process(uuid.UUID(payload["flow_id"]))
+
+    return OutboxHandler(deliver=deliver)

@@ -1,0 +1,451 @@
+"""Flow rules: the deposit of a flow, its search and download, and the Flow Service webhooks,
+for the organisation a call acts for (`api.oauth2`). What happens to a flow after its deposit
+(validation, status messages, the document, the webhooks) is the worker's (`pipeline`).
+
+A deposit answers at once: the file is checked only for what makes it no flow at all (empty,
+oversize, not XML/PDF, a DTD, malformed, another syntax than declared, a wrong SHA-256), which
+is refused with nothing stored; everything else is stored `Pending` and queued.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.adapters.blob_storage import BlobStorage
+from api.core.errors import AppError, FieldError, NotFound
+from api.core.models import utcnow
+from api.core.pagination import decode_cursor, encode_cursor
+from api.core.settings import Settings
+from api.core.ssrf import UnsafeUrl, check_public_url
+from api.flows import repository, schemas
+from api.flows.repository import FlowCriteria
+from api.models.flow import AckStatus, Flow, FlowDirection, FlowWebhook
+from api.oauth2.service import Organization, SoftwareCaller
+from api.outbox import service as outbox
+from api.validation import Refused, Syntax
+from api.validation.intake import read as screen
+
+VALIDATE_KIND = "flows.validate"
+WEBHOOK_KIND = "flows.webhook"
+
+# --- errors (the annex's error codes: api.core.standard_api renders them) -----------------
+
+
+class FlowRefused(AppError):
+    status = 422
+    code = "UNPROCESSABLE_ENTITY"
+    title = "Flux refusé"
+
+
+class ChecksumMismatch(FlowRefused):
+    code = "CHECKSUM_MISMATCH"
+    title = "Empreinte SHA-256 différente de celle du fichier reçu"
+
+
+class InvalidSchema(FlowRefused):
+    code = "INVALID_SCHEMA"
+    title = "Fichier XML invalide"
+
+
+class FlowTypeError(FlowRefused):
+    code = "FLOW_TYPE_ERROR"
+    title = "Type de flux non conforme"
+
+
+class EmptyFlow(FlowRefused):
+    code = "EMPTY_FLOW"
+    title = "Flux vide"
+
+
+class FileSizeExceeded(AppError):
+    status = 413
+    code = "FILE_SIZE_EXCEEDED"
+    title = "Fichier trop volumineux"
+
+
+class InvalidFlowRequest(AppError):
+    status = 400
+    code = "INVALID_REQUEST"
+    title = "Requête de dépôt invalide"
+
+
+class FlowNotFound(NotFound):
+    code = "MISSING_RESOURCE"
+    title = "Flux introuvable"
+
+
+class FileNotAvailable(NotFound):
+    code = "MISSING_RESOURCE"
+    title = "Fichier non disponible pour ce flux"
+
+
+class WebhookNotFound(NotFound):
+    code = "MISSING_RESOURCE"
+    title = "Webhook introuvable"
+
+
+class CallbackRefused(AppError):
+    status = 400
+    code = "INVALID_CALLBACK_URL"
+    title = "Adresse de rappel refusée"
+
+
+class InvalidSearchCursor(AppError):
+    status = 400
+    code = "INVALID_CURSOR"
+    title = "Curseur de pagination invalide"
+
+
+_REFUSALS: dict[str, type[AppError]] = {
+    "EmptyFlow": EmptyFlow,
+    "FileSizeExceeded": FileSizeExceeded,
+    "InvalidSchema": InvalidSchema,
+    "FlowTypeError": FlowTypeError,
+}
+
+
+def _refusal_error(refused: Refused) -> AppError:
+    error = _REFUSALS.get(refused.reason_code, FlowTypeError)
+    return error(refused.message, extra={"reasonCode": refused.reason_code})
+
+
+# --- deposit ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Deposited:
+    flow: Flow
+    created: bool  # False: the same file was already deposited by this sender
+
+
+def parse_flow_info(raw: str | None) -> schemas.FlowInfo:
+    if raw is None:
+        raise InvalidFlowRequest(
+            "La partie « flowInfo » est obligatoire.",
+            errors=[
+                FieldError(pointer="/body/flowInfo", detail="Champ obligatoire.", code="missing")
+            ],
+        )
+    try:
+        return schemas.FlowInfo.model_validate_json(raw)
+    except ValidationError as error:
+        raise InvalidFlowRequest(
+            "flowInfo ne respecte pas le schéma FlowInfo.",
+            errors=[
+                FieldError(
+                    pointer="/body/flowInfo/" + "/".join(str(part) for part in issue["loc"]),
+                    detail=issue["msg"],
+                    code=issue["type"],
+                )
+                for issue in error.errors()
+            ],
+        ) from None
+
+
+async def _one_chunk(content: bytes) -> AsyncIterator[bytes]:
+    yield content
+
+
+async def deposit(
+    session: AsyncSession,
+    storage: BlobStorage,
+    settings: Settings,
+    caller: SoftwareCaller,
+    organization: Organization,
+    info: schemas.FlowInfo,
+    content: bytes,
+) -> Deposited:
+    """Check, store and queue a deposited file (module docstring); the same file deposited
+    again by the same organisation answers its first flow."""
+    digest = hashlib.sha256(content).hexdigest()
+    if info.sha256 is not None and info.sha256 != digest:
+        raise ChecksumMismatch(
+            f"Le sha256 déclaré ({info.sha256}) n'est pas celui du fichier reçu ({digest}).",
+            extra={"reasonCode": "ChecksumMismatch"},
+        )
+    if info.flowSyntax == schemas.FlowSyntax.FRR:
+        raise FlowTypeError("Les flux d'e-reporting (FRR) ne sont pas encore acceptés.")
+    try:
+        # Parsing a Factur-X PDF takes a few milliseconds of CPU: off the event loop.
+        parsed = await asyncio.to_thread(
+            screen,
+            content,
+            declared_syntax=Syntax(info.flowSyntax),
+            max_bytes=settings.flow_max_bytes,
+        )
+    except Refused as refused:
+        raise _refusal_error(refused) from None
+    existing = await repository.same_file(
+        session, organization.client_id, FlowDirection.OUT, digest
+    )
+    if existing is not None:
+        return Deposited(existing, created=False)
+    blob = await storage.put(_one_chunk(content), max_size=settings.flow_max_bytes)
+    now = utcnow()
+    flow = Flow(
+        id=uuid.uuid4(),
+        firm_id=organization.firm_id,
+        client_id=organization.client_id,
+        direction=FlowDirection.OUT,
+        flow_type=schemas.FlowType.UNDEFINED.value,
+        syntax=parsed.syntax.value,
+        profile=(info.flowProfile or schemas.FlowProfile.UNDEFINED),
+        processing_rule=(info.processingRule or schemas.ProcessingRule.UNDEFINED),
+        processing_rule_source="Input" if info.processingRule else "Computed",
+        name=info.name,
+        tracking_id=info.trackingId,
+        sha256=digest,
+        size=blob.size,
+        media_type="application/pdf" if parsed.syntax == Syntax.FACTURX else "application/xml",
+        blob_key=blob.key,
+        submitted_at=now,
+        updated_at=now,
+        ack_status=AckStatus.PENDING,
+        api_key_id=caller.principal.api_key_id,
+        deposited_by=caller.principal.user_id,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(flow)
+            await session.flush()
+    except IntegrityError:
+        # The same file deposited twice at the same instant: the first one wins.
+        winner = await repository.same_file(
+            session, organization.client_id, FlowDirection.OUT, digest
+        )
+        if winner is None:
+            raise
+        return Deposited(winner, created=False)
+    await outbox.enqueue(
+        session, VALIDATE_KIND, {"flow_id": str(flow.id)}, dedupe_key=f"{VALIDATE_KIND}:{flow.id}"
+    )
+    await announce(session, flow)
+    return Deposited(flow, created=True)
+
+
+# --- the annex's view of a flow --------------------------------------------------------------
+
+
+def ack_details(flow: Flow) -> list[schemas.AcknowledgementDetail] | None:
+    if not flow.ack_details:
+        return None
+    return [schemas.AcknowledgementDetail.model_validate(detail) for detail in flow.ack_details]
+
+
+def as_annex(flow: Flow) -> schemas.Flow:
+    return schemas.Flow(
+        trackingId=flow.tracking_id,
+        name=flow.name,
+        processingRule=schemas.ProcessingRule(flow.processing_rule),
+        flowSyntax=schemas.FlowSyntax(flow.syntax),
+        flowProfile=schemas.FlowProfile(flow.profile),
+        flowId=str(flow.id),
+        submittedAt=flow.submitted_at,
+        updatedAt=flow.updated_at,
+        flowType=schemas.FlowType(flow.flow_type),
+        processingRuleSource=flow.processing_rule_source,
+        flowDirection=schemas.FlowDirection(flow.direction.value),
+        acknowledgement=schemas.Acknowledgement(
+            status=schemas.FlowAckStatus(flow.ack_status.value), details=ack_details(flow)
+        ),
+    )
+
+
+def as_full_info(flow: Flow) -> schemas.FullFlowInfo:
+    return schemas.FullFlowInfo(
+        flowId=str(flow.id),
+        submittedAt=flow.submitted_at,
+        trackingId=flow.tracking_id,
+        name=flow.name,
+        processingRule=schemas.ProcessingRule(flow.processing_rule),
+        flowSyntax=schemas.FlowSyntax(flow.syntax),
+        flowProfile=schemas.FlowProfile(flow.profile),
+        sha256=flow.sha256,
+    )
+
+
+def annex_body(flow: Flow) -> str:
+    """The JSON a webhook posts: the Flow object, as the annex's callback says."""
+    return as_annex(flow).model_dump_json(exclude_none=True)
+
+
+# --- search and download ---------------------------------------------------------------------
+
+
+def _flow_uuid(flow_id: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(flow_id)
+    except ValueError:
+        raise FlowNotFound() from None
+
+
+async def get_flow(session: AsyncSession, organization: Organization, flow_id: str) -> Flow:
+    flow = await repository.get_of_client(session, organization.client_id, _flow_uuid(flow_id))
+    if flow is None:
+        raise FlowNotFound("Aucun flux de cette organisation ne porte cet identifiant.")
+    return flow
+
+
+async def search(
+    session: AsyncSession, organization: Organization, params: schemas.SearchFlowParams
+) -> schemas.SearchFlowContent:
+    where = params.where
+    after = None
+    if params.cursor:
+        try:
+            stamp, last_id = decode_cursor(params.cursor, 2)
+            after = (datetime.fromisoformat(stamp), uuid.UUID(last_id))
+        except (AppError, ValueError, TypeError):
+            raise InvalidSearchCursor("Reprenez la recherche sans curseur.") from None
+    criteria = FlowCriteria(
+        updated_after=where.updatedAfter,
+        updated_before=where.updatedBefore,
+        processing_rules=[str(rule) for rule in where.processingRule or []],
+        flow_types=[str(kind) for kind in where.flowType or []],
+        directions=[str(direction) for direction in where.flowDirection or []],
+        tracking_id=where.trackingId,
+        ack_status=str(where.ackStatus) if where.ackStatus else None,
+    )
+    found = await repository.search(
+        session, [organization.client_id], criteria, after=after, limit=params.limit + 1
+    )
+    page = list(found[: params.limit])
+    next_cursor = None
+    if len(found) > params.limit:
+        last = page[-1]
+        next_cursor = encode_cursor([last.updated_at.isoformat(), str(last.id)])
+    return schemas.SearchFlowContent(
+        limit=params.limit,
+        nextCursor=next_cursor,
+        filters=where,
+        results=[as_annex(flow) for flow in page],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FlowFile:
+    blob_key: str
+    media_type: str
+    filename: str
+
+
+def file_of(flow: Flow, doc_type: schemas.DocType) -> FlowFile | None:
+    """The stored file `docType` names: the original; the invoice XML of a Factur-X
+    (Converted); the PDF of a Factur-X as its readable view. None: the readable view of an XML
+    flow, rendered by `api.flows.readable`."""
+    stem = flow.name.rsplit(".", 1)[0] if "." in flow.name else flow.name
+    if doc_type == schemas.DocType.ORIGINAL:
+        return FlowFile(flow.blob_key, flow.media_type, flow.name)
+    if doc_type == schemas.DocType.CONVERTED:
+        if flow.converted_blob_key is None:
+            raise FileNotAvailable("Ce flux n'a pas de version convertie.")
+        return FlowFile(flow.converted_blob_key, "application/xml", f"{stem}.xml")
+    if flow.syntax == Syntax.FACTURX.value:
+        return FlowFile(flow.blob_key, "application/pdf", flow.name)
+    return None
+
+
+# --- webhooks --------------------------------------------------------------------------------
+
+
+async def _check_callback(settings: Settings, url: str) -> None:
+    if not url.startswith(("https://", "http://")):
+        raise CallbackRefused("callbackUrl doit être une URL http(s).")
+    try:
+        await check_public_url(url, allow_private=settings.webhook_allow_private_targets)
+    except UnsafeUrl as exc:
+        raise CallbackRefused(str(exc)) from exc
+
+
+def as_webhook(webhook: FlowWebhook) -> schemas.Webhook:
+    return schemas.Webhook(
+        webhookId=webhook.id,
+        signingKey=webhook.signing_key,
+        createdAt=webhook.created_at,
+        callbackUrl=webhook.callback_url,
+        flowTypes=[schemas.FlowType(kind) for kind in webhook.flow_types]
+        if webhook.flow_types
+        else None,
+        flowDirection=schemas.FlowDirection(webhook.flow_direction)
+        if webhook.flow_direction
+        else None,
+        ackStatus=schemas.FlowAckStatus(webhook.ack_status) if webhook.ack_status else None,
+    )
+
+
+async def create_webhook(
+    session: AsyncSession,
+    settings: Settings,
+    caller: SoftwareCaller,
+    organization: Organization,
+    params: schemas.WebhookParams,
+) -> FlowWebhook:
+    await _check_callback(settings, params.callbackUrl)
+    assert caller.principal.workspace_id is not None
+    webhook = FlowWebhook(
+        id=uuid.uuid4(),
+        workspace_id=caller.principal.workspace_id,
+        client_id=organization.client_id,
+        api_key_id=caller.principal.api_key_id,
+        callback_url=params.callbackUrl,
+        flow_types=[str(kind) for kind in params.flowTypes] if params.flowTypes else None,
+        flow_direction=str(params.flowDirection) if params.flowDirection else None,
+        ack_status=str(params.ackStatus) if params.ackStatus else None,
+        # 256 bits from the system's CSPRNG: enough, as the annex says.
+        signing_key=base64.b64encode(secrets.token_bytes(32)).decode("ascii"),
+        created_at=utcnow(),
+    )
+    session.add(webhook)
+    await session.flush()
+    return webhook
+
+
+async def list_webhooks(
+    session: AsyncSession, caller: SoftwareCaller, organization: Organization
+) -> Sequence[FlowWebhook]:
+    assert caller.principal.workspace_id is not None
+    return await repository.webhooks_of(
+        session, caller.principal.workspace_id, organization.client_id
+    )
+
+
+async def delete_webhook(
+    session: AsyncSession, caller: SoftwareCaller, organization: Organization, webhook_id: str
+) -> None:
+    assert caller.principal.workspace_id is not None
+    try:
+        wanted = uuid.UUID(webhook_id)
+    except ValueError:
+        raise WebhookNotFound() from None
+    webhook = await repository.webhook_of(
+        session, caller.principal.workspace_id, organization.client_id, wanted
+    )
+    if webhook is None:
+        raise WebhookNotFound()
+    await session.delete(webhook)
+    await session.flush()
+
+
+async def announce(session: AsyncSession, flow: Flow) -> None:
+    """Queue the flow's current state for every webhook whose filters it matches, in the
+    caller's transaction. The body is frozen now: a later change sends its own event."""
+    body = annex_body(flow)
+    for webhook in await repository.subscribers(session, flow):
+        await outbox.enqueue(
+            session,
+            WEBHOOK_KIND,
+            {"webhook_id": str(webhook.id), "body": body},
+            dedupe_key=f"{WEBHOOK_KIND}:{webhook.id}:{flow.id}:{flow.ack_status.value}:"
+            f"{flow.updated_at.isoformat()}",
+        )
