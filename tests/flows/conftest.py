@@ -3,6 +3,7 @@ annex's multipart, and the worker's pass over the flows queue with the real engi
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from datetime import timedelta
@@ -75,7 +76,7 @@ async def deposit_file(
     return await deposit(
         client,
         headers,
-        path.read_bytes(),
+        await asyncio.to_thread(path.read_bytes),
         {"name": path.name, "flowSyntax": syntax_of(path)} | info,
         filename=path.name,
     )
@@ -97,9 +98,7 @@ def run_flows_worker(
         pipeline = FlowPipeline(sessionmaker, storage, settings, shared_engine())
         handlers = {flows_service.VALIDATE_KIND: validation_handler(pipeline)}
         if webhooks:
-            handlers[flows_service.WEBHOOK_KIND] = delivery.webhook_handler(
-                sessionmaker, settings
-            )
+            handlers[flows_service.WEBHOOK_KIND] = delivery.webhook_handler(sessionmaker, settings)
         chosen = settings.model_copy(update={"outbox_batch_size": 500})
         reports = []
         for _ in range(passes):

@@ -93,7 +93,9 @@ async def test_the_same_file_twice_is_one_flow(
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
-<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100">&xxe;</rsm:CrossIndustryInvoice>"""
+<rsm:CrossIndustryInvoice
+ xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100">&xxe;
+</rsm:CrossIndustryInvoice>"""
 
 
 async def test_refused_files_get_the_annex_error_and_nothing_is_stored(
