@@ -1,7 +1,7 @@
 """flows: the flow store of the Flow Service, its webhooks, and the status copies queued for the PPF
 
 Revision ID: 20261207_flows
-Revises: 20261207_software_tokens
+Revises: 20261207_help_centre
 Create Date: 2026-12-07 15:24:20.430297
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_flows"
-down_revision: str | None = "20261207_software_tokens"
+down_revision: str | None = "20261207_help_centre"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
