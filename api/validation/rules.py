@@ -8,6 +8,7 @@ they come from and how to upgrade them (docs/decisions/0004-validation-engine.md
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -22,6 +23,20 @@ RULES_RELEASE: Final = "1.4.0.01"
 _SVRL: Final = "http://purl.oclc.org/dsdl/svrl"
 _SVRL_NS: Final = {"svrl": _SVRL}
 EXTENDED_PROFILE_MARK: Final = "extended-ctc-fr"
+
+# The prefixes of the standard's documents, to shorten SVRL locations for people.
+_PREFIXES: Final = {
+    "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100": "rsm",
+    "urn:un:unece:uncefact:data:standard:CrossDomainAcknowledgementAndResponse:100": "rsm",
+    "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100": "ram",
+    "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100": "udt",
+    "urn:un:unece:uncefact:data:standard:QualifiedDataType:100": "qdt",
+    "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2": "ubl",
+    "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2": "cn",
+    "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2": "cac",
+    "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2": "cbc",
+}
+_QUALIFIED_STEP: Final = re.compile(r"\*:([\w.-]+)\[namespace-uri\(\)='([^']*)'\](\[1\](?=/|$))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,13 +133,26 @@ def findings_from_svrl(svrl: str, rule_set: str) -> list[Finding]:
             Finding(
                 rule_id=element.get("id") or _rule_id_from_message(message) or rule_set,
                 fatal=severity in ("fatal", "error"),
-                location=element.get("location") or "",
+                location=short_location(element.get("location") or ""),
                 message=message,
                 stage=Stage.RULES,
                 rule_set=rule_set,
             )
         )
     return findings
+
+
+def short_location(location: str) -> str:
+    """`/*:Invoice[namespace-uri()='urn:…:Invoice-2'][1]/*:ID[namespace-uri()='…'][1]` →
+    `/ubl:Invoice/cbc:ID`: prefixes of the standard, positions kept only when not the first."""
+
+    def step(match: re.Match[str]) -> str:
+        prefix = _PREFIXES.get(match.group(2))
+        if prefix is None:
+            return match.group(0)
+        return f"{prefix}:{match.group(1)}"
+
+    return _QUALIFIED_STEP.sub(step, location)
 
 
 def _rule_id_from_message(message: str) -> str | None:

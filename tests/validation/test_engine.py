@@ -181,3 +181,26 @@ def test_two_threads_validating_at_once_get_the_sequential_results(
     with ThreadPoolExecutor(max_workers=2) as pool:
         threaded = list(pool.map(lambda c: validation_engine.validate(c).findings, contents * 2))
     assert threaded == sequential * 2
+
+
+def test_locations_are_short_xpaths_with_the_standard_prefixes(validation_engine: Engine) -> None:
+    require_shared(EINVOICES)
+    report = validation_engine.validate((EINVOICES / "ubl/ubl-tc434-example3.xml").read_bytes())
+    seller_siren = next(f for f in report.findings if f.rule_id == "BR-FR-10_BT-30")
+    assert seller_siren.location == (
+        "/ubl:Invoice/cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity"
+    )
+    assert seller_siren.message.startswith("[BR-FR-10/BT-30] : Le SIREN du vendeur")
+
+
+def test_an_unknown_namespace_keeps_its_qualified_step() -> None:
+    from api.validation.rules import short_location
+
+    location = (
+        "/*:Invoice[namespace-uri()='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'][1]"
+        "/*:InvoiceLine[namespace-uri()='urn:oasis:names:specification:ubl:schema:xsd:"
+        "CommonAggregateComponents-2'][3]/*:Ext[namespace-uri()='urn:example'][1]"
+    )
+    assert short_location(location) == (
+        "/ubl:Invoice/cac:InvoiceLine[3]/*:Ext[namespace-uri()='urn:example'][1]"
+    )
