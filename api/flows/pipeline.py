@@ -220,11 +220,27 @@ async def issue_status(context: FlowContext) -> None:
     facts = report.facts
     status = LifecycleStatus.DEPOSEE if report.valid else LifecycleStatus.REJETEE
     reasons = rejection_reasons(report) if not report.valid else ()
+    client = await context.session.get(Client, flow.client_id)
+    depositor_siren = client.siren if client is not None else None
+    # The status goes to the seller's address for statuses (BT-34), else to the depositor's
+    # SIREN: the CDAR rules require an electronic address for every recipient.
     recipients = [
-        StatusParty(role=PartyRole.SELLER, name=facts.seller_name, siren=facts.seller_siren),
+        StatusParty(
+            role=PartyRole.SELLER,
+            name=facts.seller_name or (client.legal_name if client is not None else None),
+            siren=facts.seller_siren or depositor_siren,
+            electronic_address=facts.seller_electronic_address
+            or facts.seller_siren
+            or depositor_siren,
+        ),
     ]
     platform = _platform(context.settings)
     now = utcnow()
+    # One message per flow: the same invoice deposited as a PDF and as an XML in the same
+    # second gets two messages, told apart by the flow they answer.
+    message_id = (
+        f"{facts.number}_{status.value}_{flow.submitted_at:%Y%m%d%H%M%S}_{flow.id.hex[:12]}"
+    )
     messages = [
         build_status_message(
             status=status,
@@ -235,6 +251,7 @@ async def issue_status(context: FlowContext) -> None:
             reasons=reasons,
             for_ppf=for_ppf,
             issued_at=now,
+            message_id=message_id,
         )
         for for_ppf in (False, True)
     ]

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.adapters.blob_storage import create_blob_storage
@@ -87,13 +88,14 @@ Worker = Callable[..., Any]
 
 @pytest.fixture
 def run_flows_worker(
-    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+    sessionmaker: async_sessionmaker[AsyncSession], app: FastAPI
 ) -> Callable[..., Any]:
     """`await run_flows_worker()`: outbox passes delivering the validation jobs (and the
     webhooks, when `webhooks=True`), each pass a few hours after the previous one."""
     moment = [utcnow()]
 
     async def run(passes: int = 1, webhooks: bool = False) -> list[PassReport]:
+        settings: Settings = app.state.settings
         storage = create_blob_storage(settings)
         pipeline = FlowPipeline(sessionmaker, storage, settings, shared_engine())
         handlers = {flows_service.VALIDATE_KIND: validation_handler(pipeline)}
