@@ -60,9 +60,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.reader_sessionmaker = create_sessionmaker(engine, writer=False)
-        if not settings.is_sqlite:
-            # SQLite has no round trip to save, and resetting its isolation level on checkin
-            # would undo the driver set-up `create_engine` does for savepoints.
+        if settings.is_sqlite:
+            # Read-only endpoints in deferred transactions: under WAL they read a snapshot
+            # while a writer holds the lock, instead of queueing behind every write.
+            app.state.read_sessionmaker = app.state.reader_sessionmaker
+            app.state.read_sessions_deferred = True
+            app.state.write_gate = ConnectionGate(1, timeout=settings.database_busy_timeout_seconds)
+        else:
+            # (Not on SQLite: resetting its isolation level on checkin would undo the driver
+            # set-up `create_engine` does for savepoints.)
             app.state.read_sessionmaker = create_read_sessionmaker(engine)
             app.state.connection_gate = ConnectionGate(settings.database_pool_size)
         # What start-up built (modules, routes, the ORM mappers) lives as long as the process:

@@ -26,7 +26,7 @@ from api.auth import repository
 from api.auth.access_cache import AccessCache
 from api.auth.tokens import InvalidAccessToken, KeyRing
 from api.core.authz import Permission, Principal, PrincipalKind, permissions_of
-from api.core.db import DbSession
+from api.core.db import DbSession, write_soon, writes_after_response
 from api.core.errors import AppError, NotFound, Unauthorized
 from api.core.models import utcnow
 from api.core.request_context import Client
@@ -96,7 +96,15 @@ async def current_principal(
     if context is None or not _session_alive(context, claims.user_id, now):
         raise SessionEnded()
     if now - context.last_used_at > LAST_USED_RESOLUTION:
-        await repository.touch_session(session, claims.session_id, now)
+        if writes_after_response(request):
+            session_id = claims.session_id
+            write_soon(
+                request,
+                lambda writer: repository.touch_session(writer, session_id, now),
+                what="session-last-used",
+            )
+        else:
+            await repository.touch_session(session, claims.session_id, now)
         cache: AccessCache | None = getattr(request.app.state, "access_cache", None)
         if cache is not None:
             cache.put(claims.session_id, replace(context, last_used_at=now), cache.generation)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
@@ -23,10 +24,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from api.core.errors import AppError
+from api.core.errors import AppError, DatabaseUnavailable
 from api.core.settings import Settings
 
 T = TypeVar("T")
+logger = logging.getLogger("comptoir.db")
 
 # Execution option marking the connections of writing sessions (see `_make_sqlite_transactional`).
 WRITER_OPTION = "comptoir_writer"
@@ -38,7 +40,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
         if url.database and url.database != ":memory:":
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, echo=settings.database_echo)
-        _make_sqlite_transactional(engine)
+        _make_sqlite_transactional(
+            engine, busy_timeout_ms=int(settings.database_busy_timeout_seconds * 1000)
+        )
         return engine
     return create_async_engine(
         url,
@@ -49,7 +53,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     )
 
 
-def _make_sqlite_transactional(engine: AsyncEngine) -> None:
+def _make_sqlite_transactional(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
     """Give SQLite real transactions and savepoints, and enforce foreign keys.
 
     Python's sqlite3 driver opens transactions lazily and breaks SAVEPOINT; SQLAlchemy's
@@ -60,9 +64,10 @@ def _make_sqlite_transactional(engine: AsyncEngine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # The busy timeout first: switching to WAL needs a lock another connection may hold.
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -114,13 +119,29 @@ class ConnectionGate:
     `asyncio.Semaphore` is FIFO (a new caller never overtakes a queued one), so requests
     queue here, in arrival order, before they touch the pool. It admits `pool_size` sessions:
     the overflow stays free for the short side sessions a request may open (the registry).
+
+    On SQLite it admits one writer at a time (`timeout`: then the request is a 503): writers
+    queue here in order instead of polling for the file's write lock in the driver's threads
+    (SQLite's busy handler sleeps up to 100 ms between tries and serves no one in order, so
+    under a few concurrent writers some waited past `busy_timeout` and failed).
     """
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, *, timeout: float | None = None) -> None:
         self._semaphore = asyncio.Semaphore(capacity)
+        self._timeout = timeout
 
     async def __aenter__(self) -> None:
-        await self._semaphore.acquire()
+        if self._timeout is None:
+            await self._semaphore.acquire()
+            return
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._semaphore.acquire()
+        except TimeoutError:
+            raise DatabaseUnavailable(
+                "La base de données est occupée ; réessayez dans un instant.",
+                retry_after_seconds=1,
+            ) from None
 
     async def __aexit__(self, *_exc: object) -> None:
         self._semaphore.release()
@@ -128,9 +149,41 @@ class ConnectionGate:
 
 async def read_only(request: Request) -> None:
     """Route dependency (`dependencies=[ReadOnly]`): the endpoint only reads, so its unit of
-    work runs without a transaction. Declared on the route, it runs before the session opens.
-    Writes that still happen (the session heartbeat) are committed statement by statement."""
+    work runs without a transaction on PostgreSQL, and in a deferred one on SQLite (WAL: it
+    reads its snapshot and never waits for the writer). Declared on the route, it runs before
+    the session opens. Writes that still happen (the session heartbeat) are committed
+    statement by statement on PostgreSQL, and after the response on SQLite
+    (`writes_after_response`): a deferred SQLite transaction cannot take the write lock once
+    another writer committed."""
     request.state.read_only = True
+
+
+def writes_after_response(request: Request) -> bool:
+    """True when the request's session cannot write (a SQLite read-only endpoint): its small
+    bookkeeping writes (the session's last use) go to `write_soon` instead."""
+    return bool(getattr(request.state, "writes_after_response", False))
+
+
+_background_writes: set[asyncio.Task[None]] = set()
+
+
+def write_soon(
+    request: Request, work: Callable[[AsyncSession], Awaitable[None]], *, what: str
+) -> None:
+    """Run `work` in a writer session of its own, in the background: bookkeeping that must not
+    hold up a read, and that may be lost (logged) if the database is busy."""
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+
+    async def write() -> None:
+        try:
+            async with sessionmaker() as session, session.begin():
+                await work(session)
+        except Exception as error:
+            logger.info("%s not recorded: %s", what, error)
+
+    task = asyncio.create_task(write(), name=f"comptoir-{what}")
+    _background_writes.add(task)
+    task.add_done_callback(_background_writes.discard)
 
 
 ReadOnly = Depends(read_only)
@@ -159,8 +212,13 @@ async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
     sessionmaker: async_sessionmaker[AsyncSession] = state.sessionmaker
     if getattr(request.state, "read_only", False):
         # Tests bind the app to one rolled-back connection and set no read sessionmaker.
-        sessionmaker = getattr(state, "read_sessionmaker", sessionmaker)
+        read_sessionmaker = getattr(state, "read_sessionmaker", None)
+        if read_sessionmaker is not None:
+            sessionmaker = read_sessionmaker
+            request.state.writes_after_response = getattr(state, "read_sessions_deferred", False)
     gate: ConnectionGate | None = getattr(state, "connection_gate", None)
+    if sessionmaker is state.sessionmaker:
+        gate = getattr(state, "write_gate", gate)
     if getattr(request.state, "streamed_body", False):
         gate = None
     async with gate or contextlib.nullcontext(), sessionmaker() as session:

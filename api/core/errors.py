@@ -7,10 +7,14 @@ stable `code`, a French `title`, and never a stack trace or SQL.
 
 from __future__ import annotations
 
+import errno
 import logging
-from collections.abc import Mapping, Sequence
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Protocol
 
+import asyncpg
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -139,6 +143,76 @@ _SURFACE_RENDERERS: dict[str, ErrorRenderer] = {}
 
 def register_error_surface(path_prefix: str, renderer: ErrorRenderer) -> None:
     _SURFACE_RENDERERS[path_prefix] = renderer
+
+
+class DatabaseUnavailable(AppError):
+    status = 503
+    code = "database-unavailable"
+    title = "Service momentanément indisponible"
+    default_detail = "La base de données ne répond pas pour l'instant ; réessayez dans un instant."
+
+    def __init__(self, detail: str | None = None, *, retry_after_seconds: int = 5) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after_seconds)})
+
+
+# Driver errors that say the database cannot serve now, not that the request is wrong: the
+# server stopped or restarting (SQLSTATE classes 08 and 57), out of connections (53), a link
+# that broke, SQLite's write lock still held when `busy_timeout` ran out.
+_POSTGRES_OUTAGES = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.InterfaceError,
+)
+_CONNECTION_ERRNOS = frozenset(
+    {errno.ECONNREFUSED, errno.ECONNRESET, errno.ECONNABORTED, errno.EPIPE, errno.ETIMEDOUT}
+)
+_SQLITE_BUSY = ("database is locked", "database is busy", "database table is locked")
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        if isinstance(current, BaseExceptionGroup):
+            pending.extend(current.exceptions)
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                pending.append(linked)
+        original = getattr(current, "orig", None)
+        if isinstance(original, BaseException):
+            pending.append(original)
+
+
+def database_outage(error: BaseException) -> DatabaseUnavailable | None:
+    """The 503 to answer if `error` means the database cannot serve now, else None."""
+    for cause in _causes(error):
+        if isinstance(cause, DatabaseUnavailable):
+            return cause
+        if isinstance(cause, sqlalchemy.exc.TimeoutError):  # no pooled connection in time
+            return DatabaseUnavailable(retry_after_seconds=2)
+        if isinstance(cause, sqlalchemy.exc.DBAPIError) and cause.connection_invalidated:
+            return DatabaseUnavailable()
+        if isinstance(cause, sqlite3.OperationalError) and any(
+            busy in str(cause) for busy in _SQLITE_BUSY
+        ):
+            return DatabaseUnavailable(
+                "La base de données est occupée ; réessayez dans un instant.",
+                retry_after_seconds=1,
+            )
+        if isinstance(cause, _POSTGRES_OUTAGES):
+            return DatabaseUnavailable()
+        if isinstance(cause, ConnectionError | TimeoutError) or (
+            isinstance(cause, OSError) and cause.errno in _CONNECTION_ERRNOS
+        ):
+            return DatabaseUnavailable()
+    return None
 
 
 def problem_response(
@@ -312,7 +386,21 @@ class CrashBarrierMiddleware:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except Exception:
+        except Exception as error:
+            outage = database_outage(error)
+            if outage is not None:
+                # Expected in an outage, and on every request meanwhile: one line, no traceback.
+                logger.warning(
+                    "database unavailable on %s %s: %s",
+                    scope["method"],
+                    scope["path"],
+                    one_line(error),
+                )
+                if response_started:
+                    raise
+                response = await _app_error_handler(Request(scope), outage)
+                await response(scope, receive, send)
+                return
             logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
             if response_started:
                 raise
@@ -325,6 +413,14 @@ class CrashBarrierMiddleware:
                 "communiquez l'identifiant de requête au support si elle persiste.",
             )
             await response(scope, receive, send)
+
+
+def one_line(error: BaseException) -> str:
+    """`error` as one log line: the driver's own message, without the SQL or a traceback."""
+    original = getattr(error, "orig", None)
+    root = original if isinstance(original, BaseException) else error
+    text = f"{type(root).__name__}: {root}".splitlines()
+    return text[0][:300] if text else type(root).__name__
 
 
 def install_error_handlers(app: FastAPI) -> None:

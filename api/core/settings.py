@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1)
     database_max_overflow: int = Field(default=10, ge=0)
     database_echo: bool = False
+    database_busy_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=120,
+        description="SQLite only: how long a write waits for the write lock before the "
+        "request is answered 503 (busy, with Retry-After).",
+    )
     session_check_cache: bool = Field(
         default=True,
         description="PostgreSQL only: remember session checks while the database notifies "

@@ -1,13 +1,7 @@
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.core.errors import AppError
-
-
-class DatabaseUnavailable(AppError):
-    status = 503
-    code = "database-unavailable"
-    title = "Base de données injoignable"
+from api.core.errors import DatabaseUnavailable
 
 
 async def check_database(session: AsyncSession) -> None:
@@ -15,6 +9,5 @@ async def check_database(session: AsyncSession) -> None:
         await session.execute(text("SELECT 1"))
     except Exception as exc:  # any driver error means "not ready"; the cause goes to the log
         raise DatabaseUnavailable(
-            "Le service démarre ou la base de données est indisponible.",
-            headers={"Retry-After": "5"},
+            "Le service démarre ou la base de données est indisponible."
         ) from exc

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.core.errors import database_outage, one_line
 from api.core.models import utcnow
 from api.core.settings import Settings
 from api.models.outbox_message import OutboxMessage, OutboxStatus
@@ -294,8 +295,11 @@ async def run_worker(
     while not stop.is_set():
         try:
             report = await deliver_due(sessionmaker, handlers, settings)
-        except Exception:
-            logger.exception("outbox pass failed")
+        except Exception as error:
+            if database_outage(error) is None:
+                logger.exception("outbox pass failed")
+            else:  # the database is away or busy: the next pass tries again
+                logger.warning("outbox pass skipped, database unavailable: %s", one_line(error))
             report = PassReport()
         if report.attempted >= settings.outbox_batch_size:
             continue
