@@ -31,9 +31,10 @@ from api.adapters.company_registry import SireneRegistry
 from api.adapters.company_registry.base import search_name
 from api.auth.repository import session_context
 from api.clients import service, spreadsheet
+from api.core.actor import Actor
 from api.core.authz import Principal, PrincipalKind, permissions_of
 from api.core.db import create_engine, create_sessionmaker
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
 from api.models.auth_session import AuthSession
 from api.models.sirene import SireneEstablishment, SireneUnit
@@ -141,14 +142,14 @@ async def _measure(database: str, path: Path, firm_id: uuid.UUID) -> dict[str, A
         permissions=permissions_of(membership.roles),
     )
     registry = SireneRegistry(sessionmaker)
-    requester = ClientInfo(ip="127.0.0.1", user_agent="bench")
+    actor = Actor(principal=principal, origin=RequestOrigin(ip="127.0.0.1", user_agent="bench"))
 
     baseline = current_rss_mb()
     started = time.perf_counter()
     async with sessionmaker() as session:
         with path.open("rb") as upload:
             analysed = await service.analyse_import(
-                session, registry, settings, principal, requester, upload, "bench.xlsx"
+                session, registry, settings, actor, upload, "bench.xlsx"
             )
         first_page = await service.import_rows(session, analysed)
         await session.commit()
@@ -157,7 +158,7 @@ async def _measure(database: str, path: Path, firm_id: uuid.UUID) -> dict[str, A
 
     started = time.perf_counter()
     async with sessionmaker() as session:
-        confirmed = await service.confirm_import(session, principal, requester, analysed.id)
+        confirmed = await service.confirm_import(session, actor, analysed.id)
         await service.import_rows(session, confirmed.client_import)
         await session.commit()
     confirm = time.perf_counter() - started

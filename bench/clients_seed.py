@@ -16,7 +16,7 @@ from api.auth import service as auth_service
 from api.auth.tokens import KeyRing
 from api.core.db import create_engine, create_sessionmaker
 from api.core.models import utcnow
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
 from api.firms import service as firms_service
 from api.firms.schemas import FirmCreate
@@ -114,7 +114,7 @@ async def seed_firm(settings: Settings, clients: int) -> SeededFirm:
             session,
             settings,
             KeyRing(settings),
-            ClientInfo(ip="127.0.0.1", user_agent="bench"),
+            RequestOrigin(ip="127.0.0.1", user_agent="bench"),
             user_id=created.owner.id,
             kind=SessionKind.BEARER,
         )

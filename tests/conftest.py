@@ -136,6 +136,17 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-un
         yield client
 
 
+# Fixtures that start a real server process: every test using one, even through another
+# fixture, is `slow` (`-m "not slow"` is the quick run).
+SERVER_FIXTURES = frozenset({"oidc_provider", "s3_server", "smtp_server"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     url = SuiteEnvironment().database_url
     return f"comptoir database: {make_url(url).get_backend_name() if url else 'sqlite'}"

@@ -7,21 +7,23 @@ from fastapi import APIRouter, Depends, status
 
 from api.api_keys import service
 from api.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
-from api.auth.dependencies import require
-from api.core.authz import Permission, Principal
+from api.auth.dependencies import acting
+from api.core.actor import Actor
+from api.core.authz import Permission
 from api.core.db import DbSession
 from api.core.errors import problem_responses
-from api.core.request_context import Client
 
 router = APIRouter(prefix="/api-keys", tags=["api_keys"])
 
-ExtensionsManager = Annotated[Principal, Depends(require(Permission.EXTENSIONS_MANAGE))]
+ExtensionsManager = Annotated[Actor, Depends(acting(Permission.EXTENSIONS_MANAGE))]
 
 
 @router.get("", response_model=list[ApiKeyOut], responses=problem_responses(401, 404))
-async def list_api_keys(session: DbSession, principal: ExtensionsManager) -> list[ApiKeyOut]:
+async def list_api_keys(session: DbSession, actor: ExtensionsManager) -> list[ApiKeyOut]:
     """The workspace's API keys (without their secrets)."""
-    return [ApiKeyOut.model_validate(key) for key in await service.list_keys(session, principal)]
+    return [
+        ApiKeyOut.model_validate(key) for key in await service.list_keys(session, actor.principal)
+    ]
 
 
 @router.post(
@@ -31,13 +33,12 @@ async def list_api_keys(session: DbSession, principal: ExtensionsManager) -> lis
     responses=problem_responses(401, 404, 422),
 )
 async def create_api_key(
-    body: ApiKeyCreate, session: DbSession, principal: ExtensionsManager, client: Client
+    body: ApiKeyCreate, session: DbSession, actor: ExtensionsManager
 ) -> ApiKeyCreated:
     """Mint a scoped key; its secret is in this response only."""
     minted = await service.mint(
         session,
-        principal,
-        client,
+        actor,
         name=body.name,
         scopes=frozenset(body.scopes),
         expires_at=body.expires_at,
@@ -48,7 +49,7 @@ async def create_api_key(
 
 @router.delete("/{key_id}", response_model=ApiKeyOut, responses=problem_responses(401, 404))
 async def revoke_api_key(
-    key_id: uuid.UUID, session: DbSession, principal: ExtensionsManager, client: Client
+    key_id: uuid.UUID, session: DbSession, actor: ExtensionsManager
 ) -> ApiKeyOut:
     """Revoke a key: its next call gets a 401."""
-    return ApiKeyOut.model_validate(await service.revoke(session, principal, client, key_id))
+    return ApiKeyOut.model_validate(await service.revoke(session, actor, key_id))

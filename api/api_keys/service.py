@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.api_keys import repository
 from api.audit import service as audit
-from api.audit.service import Actor
+from api.core.actor import Actor
 from api.core.authz import (
     Principal,
     PrincipalKind,
@@ -28,7 +28,7 @@ from api.core.authz import (
 from api.core.crypto import hash_token, new_token
 from api.core.errors import AppError, NotFound, Unauthorized
 from api.core.models import utcnow
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
 from api.models.api_key import ApiKey
 from api.models.membership import MembershipStatus
@@ -68,18 +68,19 @@ def is_api_key(token: str) -> bool:
 
 async def mint(
     session: AsyncSession,
-    principal: Principal,
-    client: ClientInfo,
+    actor: Actor,
     *,
     name: str,
     scopes: frozenset[Scope],
     expires_at: datetime | None,
 ) -> MintedKey:
-    assert principal.workspace_id is not None
-    assert principal.user_id is not None
-    if not can_mint_scopes(principal, scopes):
+    assert actor.principal.workspace_id is not None
+    assert actor.principal.user_id is not None
+    if not can_mint_scopes(actor.principal, scopes):
         missing = sorted(
-            scope.value for scope in scopes if not can_mint_scopes(principal, frozenset({scope}))
+            scope.value
+            for scope in scopes
+            if not can_mint_scopes(actor.principal, frozenset({scope}))
         )
         raise ScopesBeyondCreator(
             "Une clé ne peut pas avoir plus de droits que son créateur : "
@@ -88,12 +89,12 @@ async def mint(
     secret = new_token(API_KEY_PREFIX)
     key = ApiKey(
         id=uuid.uuid4(),
-        workspace_id=principal.workspace_id,
+        workspace_id=actor.principal.workspace_id,
         name=name,
         prefix=secret[: len(API_KEY_PREFIX) + 6],
         secret_hash=hash_token(secret),
         scopes=sorted(scope.value for scope in scopes),
-        created_by_user_id=principal.user_id,
+        created_by_user_id=actor.principal.user_id,
         created_at=utcnow(),
         expires_at=expires_at,
     )
@@ -102,9 +103,8 @@ async def mint(
     await audit.record(
         session,
         "api_key.created",
-        actor=Actor.of(principal),
-        client=client,
-        workspace_id=principal.workspace_id,
+        actor=actor,
+        workspace_id=actor.principal.workspace_id,
         target_type="api_key",
         target_id=key.id,
         data={"name": name, "scopes": key.scopes, "expires_at": expires_at},
@@ -117,11 +117,9 @@ async def list_keys(session: AsyncSession, principal: Principal) -> list[ApiKey]
     return list(await repository.of_workspace(session, principal.workspace_id))
 
 
-async def revoke(
-    session: AsyncSession, principal: Principal, client: ClientInfo, key_id: uuid.UUID
-) -> ApiKey:
-    assert principal.workspace_id is not None
-    key = await repository.get_in_workspace(session, principal.workspace_id, key_id)
+async def revoke(session: AsyncSession, actor: Actor, key_id: uuid.UUID) -> ApiKey:
+    assert actor.principal.workspace_id is not None
+    key = await repository.get_in_workspace(session, actor.principal.workspace_id, key_id)
     if key is None:
         raise ApiKeyNotFound()
     if key.revoked_at is None:
@@ -129,9 +127,8 @@ async def revoke(
         await audit.record(
             session,
             "api_key.revoked",
-            actor=Actor.of(principal),
-            client=client,
-            workspace_id=principal.workspace_id,
+            actor=actor,
+            workspace_id=actor.principal.workspace_id,
             target_type="api_key",
             target_id=key.id,
             data={"name": key.name},
@@ -140,7 +137,7 @@ async def revoke(
 
 
 async def authenticate(
-    session: AsyncSession, settings: Settings, client: ClientInfo, secret: str
+    session: AsyncSession, settings: Settings, origin: RequestOrigin, secret: str
 ) -> Principal:
     """The service principal of a presented key, or 401. Rate-limited per key."""
     found = await repository.by_secret_hash(session, hash_token(secret))
@@ -163,7 +160,7 @@ async def authenticate(
     )
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
         key.last_used_at = now
-        key.last_used_ip = client.ip
+        key.last_used_ip = origin.ip
     scopes = frozenset(Scope(scope) for scope in key.scopes)
     return Principal(
         kind=PrincipalKind.API_KEY,

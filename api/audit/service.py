@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import repository
+from api.core.actor import Actor
 from api.core.authz import Principal, PrincipalKind
 from api.core.models import utcnow
 from api.core.pagination import InvalidCursor, decode_cursor, encode_cursor
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.models.audit_event import AuditChainHead, AuditEvent
 from api.models.user import User
 
@@ -28,8 +29,9 @@ PLATFORM_CHAIN = "platform"
 
 
 @dataclass(frozen=True, slots=True)
-class Actor:
-    """Who did it. Anonymous steps (a browser creating a login challenge) have no user."""
+class Author:
+    """Who did it, as the trail records it. Anonymous steps (a browser creating a login
+    challenge) have no user."""
 
     kind: str
     user_id: uuid.UUID | None = None
@@ -37,7 +39,7 @@ class Actor:
     api_key_id: uuid.UUID | None = None
 
     @classmethod
-    def of(cls, principal: Principal) -> Actor:
+    def of(cls, principal: Principal) -> Author:
         return cls(
             kind=principal.kind.value,
             user_id=principal.user_id,
@@ -46,12 +48,12 @@ class Actor:
         )
 
 
-ANONYMOUS = Actor(kind="anonymous")
-SYSTEM = Actor(kind="system")
+ANONYMOUS = Author(kind="anonymous")
+SYSTEM = Author(kind="system")
 
 
-def device_actor(user_id: uuid.UUID, device_id: uuid.UUID) -> Actor:
-    return Actor(kind=PrincipalKind.DEVICE.value, user_id=user_id, device_id=device_id)
+def device_author(user_id: uuid.UUID, device_id: uuid.UUID) -> Author:
+    return Author(kind=PrincipalKind.DEVICE.value, user_id=user_id, device_id=device_id)
 
 
 def _text(value: Any) -> str | None:
@@ -88,8 +90,8 @@ class _Entry:
     """What one event says, before it takes its place in a chain."""
 
     action: str
-    actor: Actor
-    client: ClientInfo | None
+    author: Author
+    origin: RequestOrigin | None
     workspace_id: uuid.UUID | None
     target_type: str | None
     target_id: object | None
@@ -105,15 +107,15 @@ def _chained(head: AuditChainHead, entry: _Entry, *, occurred_at: datetime) -> A
         chain=head.chain,
         sequence=head.sequence + 1,
         workspace_id=entry.workspace_id,
-        actor_kind=entry.actor.kind,
-        actor_user_id=entry.actor.user_id,
-        actor_device_id=entry.actor.device_id,
-        actor_api_key_id=entry.actor.api_key_id,
+        actor_kind=entry.author.kind,
+        actor_user_id=entry.author.user_id,
+        actor_device_id=entry.author.device_id,
+        actor_api_key_id=entry.author.api_key_id,
         action=entry.action,
         target_type=entry.target_type,
         target_id=_text(entry.target_id),
-        ip=entry.client.ip if entry.client else None,
-        user_agent=entry.client.user_agent if entry.client else None,
+        ip=entry.origin.ip if entry.origin else None,
+        user_agent=entry.origin.user_agent if entry.origin else None,
         occurred_at=occurred_at,
         data=json.loads(json.dumps(entry.data, default=str)),
         prev_hash=head.hash,
@@ -129,7 +131,30 @@ async def record(
     action: str,
     *,
     actor: Actor,
-    client: ClientInfo | None = None,
+    workspace_id: uuid.UUID | None = None,
+    target_type: str | None = None,
+    target_id: object | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """What a request's actor did (its principal, from its origin)."""
+    return await record_as(
+        session,
+        action,
+        author=Author.of(actor.principal),
+        origin=actor.origin,
+        workspace_id=workspace_id,
+        target_type=target_type,
+        target_id=target_id,
+        data=data,
+    )
+
+
+async def record_as(
+    session: AsyncSession,
+    action: str,
+    *,
+    author: Author,
+    origin: RequestOrigin | None = None,
     workspace_id: uuid.UUID | None = None,
     target_type: str | None = None,
     target_id: object | None = None,
@@ -140,7 +165,7 @@ async def record(
     head = await repository.lock_chain_head(session, chain)
     event = _chained(
         head,
-        _Entry(action, actor, client, workspace_id, target_type, target_id, data or {}),
+        _Entry(action, author, origin, workspace_id, target_type, target_id, data or {}),
         occurred_at=utcnow(),
     )
     session.add(event)
@@ -239,7 +264,6 @@ async def record_many(
     action: str,
     *,
     actor: Actor,
-    client: ClientInfo | None,
     workspace_id: uuid.UUID,
     target_type: str,
     targets: Sequence[tuple[object, dict[str, Any]]],
@@ -254,7 +278,15 @@ async def record_many(
     events = [
         _chained(
             head,
-            _Entry(action, actor, client, workspace_id, target_type, target_id, data),
+            _Entry(
+                action,
+                Author.of(actor.principal),
+                actor.origin,
+                workspace_id,
+                target_type,
+                target_id,
+                data,
+            ),
             occurred_at=occurred_at,
         )
         for target_id, data in targets

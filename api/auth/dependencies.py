@@ -3,6 +3,8 @@
     Authenticated   any valid session (user, device) or API key
     Person          a user or device session, never an API key
     require(P...)   a session acting in a workspace with every permission P, else 404
+    acting(P...)    the same, as an `Actor` (principal + where the request comes from), for
+                    the writes that are audited; `AuthenticatedActor`, `PersonActor` likewise
 
 Browser sessions carry the access token in an HttpOnly `__Host-` cookie; unsafe methods must
 then repeat the CSRF cookie's value in `X-CSRF-Token` (double submit; SameSite=Strict is the
@@ -25,11 +27,12 @@ from api.api_keys import service as api_keys_service
 from api.auth import repository
 from api.auth.access_cache import AccessCache
 from api.auth.tokens import InvalidAccessToken, KeyRing
+from api.core.actor import Actor
 from api.core.authz import Permission, Principal, PrincipalKind, permissions_of
 from api.core.db import DbSession, write_soon, writes_after_response
 from api.core.errors import AppError, NotFound, Unauthorized
 from api.core.models import utcnow
-from api.core.request_context import Client
+from api.core.request_context import Origin, RequestOrigin, request_origin
 from api.models.auth_session import SessionKind
 from api.models.membership import MembershipStatus
 
@@ -79,14 +82,14 @@ def check_csrf(request: Request) -> None:
 
 
 async def current_principal(
-    request: Request, session: DbSession, keys: Keys, client: Client
+    request: Request, session: DbSession, keys: Keys, origin: Origin
 ) -> Principal:
     token, from_cookie = _credentials(request)
     if not token:
         raise Unauthorized("Connectez-vous pour continuer.")
     if not from_cookie and api_keys_service.is_api_key(token):
         return await api_keys_service.authenticate(
-            session, request.app.state.settings, client, token
+            session, request.app.state.settings, origin, token
         )
     if from_cookie and request.method not in SAFE_METHODS:
         check_csrf(request)
@@ -172,3 +175,26 @@ def require(*permissions: Permission) -> Callable[[Principal], Awaitable[Princip
         return principal
 
     return dependency
+
+
+def acting(*permissions: Permission) -> Callable[[Principal, RequestOrigin], Awaitable[Actor]]:
+    """`require(*permissions)` as the request's `Actor`: the principal and its origin."""
+    return _actor_of(require(*permissions))
+
+
+def _actor_of(
+    principal_dependency: Callable[..., Awaitable[Principal]],
+) -> Callable[[Principal, RequestOrigin], Awaitable[Actor]]:
+    # Defaults, not `Annotated[...]`: the annotations are strings (PEP 563) that FastAPI resolves
+    # in the module's globals, where `principal_dependency` does not exist.
+    async def dependency(
+        principal: Principal = Depends(principal_dependency),
+        origin: RequestOrigin = Depends(request_origin),
+    ) -> Actor:
+        return Actor(principal=principal, origin=origin)
+
+    return dependency
+
+
+AuthenticatedActor = Annotated[Actor, Depends(_actor_of(current_principal))]
+PersonActor = Annotated[Actor, Depends(_actor_of(person))]

@@ -10,8 +10,9 @@ from api.auth.dependencies import (
     CSRF_COOKIE,
     REFRESH_COOKIE,
     Authenticated,
+    AuthenticatedActor,
     Keys,
-    Person,
+    PersonActor,
     check_csrf,
 )
 from api.auth.schemas import (
@@ -31,7 +32,7 @@ from api.auth.schemas import (
 from api.core.crypto import new_token
 from api.core.db import DbSession
 from api.core.errors import problem_responses
-from api.core.request_context import Client
+from api.core.request_context import Origin
 from api.core.settings import Settings, app_settings
 from api.core.user_agent import describe
 from api.models.auth_session import SessionKind
@@ -104,11 +105,11 @@ def _token_pair(settings: Settings, issued: service.IssuedSession) -> TokenPair:
     responses=problem_responses(422, 429),
 )
 async def create_login_challenge(
-    body: LoginChallengeCreate, request: Request, session: DbSession, client: Client
+    body: LoginChallengeCreate, request: Request, session: DbSession, origin: Origin
 ) -> LoginChallengeCreated:
     """Start a QR login for this browser (its ephemeral public key in, the QR code out)."""
     settings = app_settings(request)
-    created = await service.create_challenge(session, settings, client, body.browser_key.as_dict())
+    created = await service.create_challenge(session, settings, origin, body.browser_key.as_dict())
     challenge = created.challenge
     return LoginChallengeCreated(
         challenge_id=challenge.id,
@@ -176,15 +177,13 @@ async def decide_login_challenge(
     body: LoginDecision,
     request: Request,
     session: DbSession,
-    principal: Authenticated,
-    client: Client,
+    actor: AuthenticatedActor,
 ) -> LoginChallengeStatus:
     """Approve or deny a QR login from an enrolled device (device session + signature)."""
     challenge = await service.decide(
         session,
         app_settings(request),
-        principal,
-        client,
+        actor,
         challenge_id,
         decision=body.decision,
         device_id=body.device_id,
@@ -206,13 +205,13 @@ async def redeem_login_challenge(
     response: Response,
     session: DbSession,
     keys: Keys,
-    client: Client,
+    origin: Origin,
 ) -> TokenPair | SessionStarted:
     """Exchange an approved QR login for a session (signature by the browser key)."""
     settings = app_settings(request)
     kind = SessionKind.BROWSER if body.mode == "cookie" else SessionKind.BEARER
     issued = await service.redeem(
-        session, settings, keys, client, challenge_id, signature=body.signature, kind=kind
+        session, settings, keys, origin, challenge_id, signature=body.signature, kind=kind
     )
     if kind == SessionKind.BEARER:
         return _token_pair(settings, issued)
@@ -231,11 +230,11 @@ async def redeem_login_challenge(
     responses=problem_responses(429),
 )
 async def create_device_nonce(
-    request: Request, session: DbSession, client: Client
+    request: Request, session: DbSession, origin: Origin
 ) -> DeviceNonceOut:
     """A fresh single-use nonce for a device to sign."""
     settings = app_settings(request)
-    nonce = await service.new_device_nonce(session, settings, client)
+    nonce = await service.new_device_nonce(session, settings, origin)
     return DeviceNonceOut(
         nonce=nonce.nonce, expires_at=nonce.expires_at, audience=settings.token_audience
     )
@@ -248,7 +247,7 @@ async def create_device_nonce(
     responses=problem_responses(401),
 )
 async def create_device_session(
-    body: DeviceSessionCreate, request: Request, session: DbSession, keys: Keys, client: Client
+    body: DeviceSessionCreate, request: Request, session: DbSession, keys: Keys, origin: Origin
 ) -> TokenPair:
     """Open the app's own session with its device key (no QR, no password)."""
     settings = app_settings(request)
@@ -256,7 +255,7 @@ async def create_device_session(
         session,
         settings,
         keys,
-        client,
+        origin,
         device_id=body.device_id,
         nonce=body.nonce,
         issued_at=body.issued_at,
@@ -276,19 +275,19 @@ async def refresh_tokens(
     response: Response,
     session: DbSession,
     keys: Keys,
-    client: Client,
+    origin: Origin,
     body: RefreshRequest | None = None,
 ) -> TokenPair | SessionStarted:
     """Rotate the refresh token (body in bearer mode, cookie in browser mode)."""
     settings = app_settings(request)
     if body is not None and body.refresh_token:
-        issued = await service.refresh(session, settings, keys, client, body.refresh_token)
+        issued = await service.refresh(session, settings, keys, origin, body.refresh_token)
         return _token_pair(settings, issued)
     check_csrf(request)
     cookie = request.cookies.get(REFRESH_COOKIE)
     if not cookie:
         raise service.InvalidRefreshToken()
-    issued = await service.refresh(session, settings, keys, client, cookie)
+    issued = await service.refresh(session, settings, keys, origin, cookie)
     _set_session_cookies(response, settings, issued)
     return SessionStarted(
         session_id=issued.session.id,
@@ -300,10 +299,10 @@ async def refresh_tokens(
 @router.post(
     "/logout", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 403)
 )
-async def logout(session: DbSession, principal: Person, client: Client) -> Response:
+async def logout(session: DbSession, actor: PersonActor) -> Response:
     """End the current session and clear the browser's cookies."""
-    assert principal.session_id is not None
-    await service.revoke_session(session, principal, client, principal.session_id, "logout")
+    assert actor.principal.session_id is not None
+    await service.revoke_session(session, actor, actor.principal.session_id, "logout")
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     _clear_session_cookies(response)
     return response

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.audit import service as audit
-from api.audit.service import ANONYMOUS, Actor, device_actor
+from api.audit.service import ANONYMOUS, Author, device_author
 from api.auth import repository
 from api.auth.protocol import (
     Decision,
@@ -27,6 +27,7 @@ from api.auth.protocol import (
     redeem_message,
 )
 from api.auth.tokens import KeyRing
+from api.core.actor import Actor
 from api.core.authz import Principal, PrincipalKind
 from api.core.crypto import (
     InvalidPublicKey,
@@ -39,7 +40,7 @@ from api.core.crypto import (
 from api.core.errors import AppError, Conflict, NotFound, TooManyRequests, Unauthorized
 from api.core.models import utcnow
 from api.core.qr import svg_data_uri
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
 from api.models.auth_session import AuthSession, RefreshToken, SessionKind
 from api.models.device import Device
@@ -178,12 +179,12 @@ def qr_url(settings: Settings, challenge_id: str) -> str:
 
 
 async def create_challenge(
-    session: AsyncSession, settings: Settings, client: ClientInfo, browser_key: dict[str, Any]
+    session: AsyncSession, settings: Settings, origin: RequestOrigin, browser_key: dict[str, Any]
 ) -> CreatedChallenge:
     await rate_limits.enforce(
         session,
         Limit("login-challenge", settings.rate_limit_challenges_per_ip_per_minute, 60),
-        client.ip or "unknown",
+        origin.ip or "unknown",
         "Trop de demandes de connexion depuis cette adresse. Patientez une minute.",
     )
     try:
@@ -198,19 +199,19 @@ async def create_challenge(
         server_nonce=new_token(nbytes=24),
         match_code=f"{secrets.randbelow(90) + 10}",
         status=ChallengeStatus.PENDING,
-        requester_ip=client.ip,
-        requester_user_agent=client.user_agent,
+        requester_ip=origin.ip,
+        requester_user_agent=origin.user_agent,
         poll_interval_seconds=settings.login_poll_interval_seconds,
         created_at=now,
         expires_at=now + timedelta(seconds=settings.login_challenge_ttl_seconds),
     )
     session.add(challenge)
     await session.flush()
-    await audit.record(
+    await audit.record_as(
         session,
         "auth.challenge.created",
-        actor=ANONYMOUS,
-        client=client,
+        author=ANONYMOUS,
+        origin=origin,
         target_type="login_challenge",
         target_id=challenge.id[:12],
     )
@@ -308,8 +309,7 @@ def _require_device(principal: Principal) -> None:
 async def decide(
     session: AsyncSession,
     settings: Settings,
-    principal: Principal,
-    client: ClientInfo,
+    actor: Actor,
     challenge_id: str,
     *,
     decision: Decision,
@@ -318,27 +318,27 @@ async def decide(
     signature: str,
 ) -> LoginChallenge:
     """Approve or deny a QR login with a signature by the device that holds the session."""
-    _require_device(principal)
-    assert principal.user_id is not None
+    _require_device(actor.principal)
+    assert actor.principal.user_id is not None
     await rate_limits.enforce(
         session,
         Limit("login-approval", settings.rate_limit_approvals_per_user_per_minute, 60),
-        str(principal.user_id),
+        str(actor.principal.user_id),
         "Trop de réponses à des demandes de connexion. Patientez une minute.",
     )
-    actor = device_actor(principal.user_id, principal.device_id)  # type: ignore[arg-type]
+    author = device_author(actor.principal.user_id, actor.principal.device_id)  # type: ignore[arg-type]
     device = await session.get(Device, device_id)
     if (
         device is None
-        or device.id != principal.device_id
-        or device.user_id != principal.user_id
+        or device.id != actor.principal.device_id
+        or device.user_id != actor.principal.user_id
         or device.revoked_at is not None
     ):
-        await audit.record(
+        await audit.record_as(
             session,
             "auth.challenge.decision_refused",
-            actor=actor,
-            client=client,
+            author=author,
+            origin=actor.origin,
             target_type="login_challenge",
             target_id=challenge_id[:12],
             data={"reason": "device", "claimed_device_id": str(device_id)},
@@ -358,11 +358,11 @@ async def decide(
         issued_at=issued_at,
     )
     if not verify_es256(device.public_jwk, message, signature):
-        await audit.record(
+        await audit.record_as(
             session,
             "auth.challenge.decision_refused",
-            actor=actor,
-            client=client,
+            author=author,
+            origin=actor.origin,
             target_type="login_challenge",
             target_id=challenge.id[:12],
             data={"reason": "signature"},
@@ -385,11 +385,11 @@ async def decide(
     if not moved:
         raise ChallengeAlreadyDecided()
     device.last_used_at = now
-    await audit.record(
+    await audit.record_as(
         session,
         "auth.challenge.approved" if approved else "auth.challenge.denied",
-        actor=actor,
-        client=client,
+        author=author,
+        origin=actor.origin,
         target_type="login_challenge",
         target_id=challenge.id[:12],
         data={
@@ -406,7 +406,7 @@ async def redeem(
     session: AsyncSession,
     settings: Settings,
     keys: KeyRing,
-    client: ClientInfo,
+    origin: RequestOrigin,
     challenge_id: str,
     *,
     signature: str,
@@ -418,11 +418,11 @@ async def redeem(
         raise ChallengeNotFound()
     now = utcnow()
     if challenge.status == ChallengeStatus.REDEEMED:
-        await audit.record(
+        await audit.record_as(
             session,
             "auth.challenge.replayed",
-            actor=ANONYMOUS,
-            client=client,
+            author=ANONYMOUS,
+            origin=origin,
             target_type="login_challenge",
             target_id=challenge.id[:12],
         )
@@ -439,11 +439,11 @@ async def redeem(
         server_nonce=challenge.server_nonce,
     )
     if not verify_es256(challenge.browser_jwk, message, signature):
-        await audit.record(
+        await audit.record_as(
             session,
             "auth.challenge.redeem_refused",
-            actor=ANONYMOUS,
-            client=client,
+            author=ANONYMOUS,
+            origin=origin,
             target_type="login_challenge",
             target_id=challenge.id[:12],
             data={"reason": "signature"},
@@ -463,16 +463,16 @@ async def redeem(
         session,
         settings,
         keys,
-        client,
+        origin,
         user_id=challenge.user_id,
         kind=kind,
         approved_by_device_id=challenge.device_id,
     )
-    await audit.record(
+    await audit.record_as(
         session,
         "auth.challenge.redeemed",
-        actor=Actor(kind=PrincipalKind.USER.value, user_id=challenge.user_id),
-        client=client,
+        author=Author(kind=PrincipalKind.USER.value, user_id=challenge.user_id),
+        origin=origin,
         workspace_id=issued.session.workspace_id,
         target_type="session",
         target_id=issued.session.id,
@@ -485,12 +485,12 @@ async def redeem(
 
 
 async def new_device_nonce(
-    session: AsyncSession, settings: Settings, client: ClientInfo
+    session: AsyncSession, settings: Settings, origin: RequestOrigin
 ) -> DeviceNonce:
     await rate_limits.enforce(
         session,
         Limit("device-nonce", settings.rate_limit_device_sessions_per_ip_per_minute, 60),
-        client.ip or "unknown",
+        origin.ip or "unknown",
         "Trop de demandes depuis cette adresse. Patientez une minute.",
     )
     now = utcnow()
@@ -508,7 +508,7 @@ async def open_device_session(
     session: AsyncSession,
     settings: Settings,
     keys: KeyRing,
-    client: ClientInfo,
+    origin: RequestOrigin,
     *,
     device_id: uuid.UUID,
     nonce: str,
@@ -528,11 +528,11 @@ async def open_device_session(
         audience=settings.token_audience, device_id=str(device.id), nonce=nonce, issued_at=issued_at
     )
     if not verify_es256(device.public_jwk, message, signature):
-        await audit.record(
+        await audit.record_as(
             session,
             "auth.device_session.refused",
-            actor=device_actor(device.user_id, device.id),
-            client=client,
+            author=device_author(device.user_id, device.id),
+            origin=origin,
             target_type="device",
             target_id=device.id,
         )
@@ -544,17 +544,17 @@ async def open_device_session(
         session,
         settings,
         keys,
-        client,
+        origin,
         user_id=device.user_id,
         kind=SessionKind.DEVICE,
         device_id=device.id,
         workspace_id=workspace_id,
     )
-    await audit.record(
+    await audit.record_as(
         session,
         "auth.device_session.created",
-        actor=device_actor(device.user_id, device.id),
-        client=client,
+        author=device_author(device.user_id, device.id),
+        origin=origin,
         target_type="session",
         target_id=issued.session.id,
     )
@@ -588,7 +588,7 @@ async def start_session(
     session: AsyncSession,
     settings: Settings,
     keys: KeyRing,
-    client: ClientInfo,
+    origin: RequestOrigin,
     *,
     user_id: uuid.UUID,
     kind: SessionKind,
@@ -605,8 +605,8 @@ async def start_session(
         approved_by_device_id=approved_by_device_id,
         workspace_id=await _default_workspace(session, user_id, workspace_id),
         kind=kind,
-        ip=client.ip,
-        user_agent=client.user_agent,
+        ip=origin.ip,
+        user_agent=origin.user_agent,
         created_at=now,
         last_used_at=now,
         expires_at=now + timedelta(days=settings.session_ttl_days),
@@ -622,7 +622,11 @@ async def start_session(
 
 
 async def refresh(
-    session: AsyncSession, settings: Settings, keys: KeyRing, client: ClientInfo, refresh_token: str
+    session: AsyncSession,
+    settings: Settings,
+    keys: KeyRing,
+    origin: RequestOrigin,
+    refresh_token: str,
 ) -> IssuedSession:
     """Rotate the refresh token (RFC 9700 §4.14.2). A token presented twice means it leaked:
     the whole session (its token family) is revoked."""
@@ -638,11 +642,11 @@ async def refresh(
         await repository.revoke_sessions(
             session, now=now, reason="refresh_token_reuse", session_id=auth_session.id
         )
-        await audit.record(
+        await audit.record_as(
             session,
             "auth.refresh.reuse_detected",
-            actor=Actor(kind=PrincipalKind.USER.value, user_id=user.id),
-            client=client,
+            author=Author(kind=PrincipalKind.USER.value, user_id=user.id),
+            origin=origin,
             workspace_id=auth_session.workspace_id,
             target_type="session",
             target_id=auth_session.id,
@@ -667,23 +671,21 @@ async def refresh(
 
 async def revoke_session(
     session: AsyncSession,
-    principal: Principal,
-    client: ClientInfo,
+    actor: Actor,
     session_id: uuid.UUID,
     reason: str,
 ) -> None:
     """End one of the caller's own sessions (logout, or "log out that other browser")."""
-    assert principal.user_id is not None
-    sessions = await repository.live_sessions_of(session, principal.user_id, utcnow())
+    assert actor.principal.user_id is not None
+    sessions = await repository.live_sessions_of(session, actor.principal.user_id, utcnow())
     if session_id not in {s.id for s in sessions}:
         raise SessionNotFound()
     await repository.revoke_sessions(session, now=utcnow(), reason=reason, session_id=session_id)
     await audit.record(
         session,
         "auth.session.revoked",
-        actor=Actor.of(principal),
-        client=client,
-        workspace_id=principal.workspace_id,
+        actor=actor,
+        workspace_id=actor.principal.workspace_id,
         target_type="session",
         target_id=session_id,
         data={"reason": reason},

@@ -10,7 +10,7 @@ from api.audit.service import SYSTEM
 from api.clients import invitations
 from api.clients.schemas import InvitationResult
 from api.core.db import create_engine, create_sessionmaker
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.core.settings import get_settings
 
 
@@ -37,7 +37,7 @@ async def remind_all(
     """Every due client, one transaction per batch; returns (sent, failures)."""
     settings = get_settings()
     engine = create_engine(settings)
-    requester = ClientInfo(ip=None, user_agent="comptoir clients remind")
+    requester = RequestOrigin(ip=None, user_agent="comptoir clients remind")
     sent = 0
     failures: list[InvitationResult] = []
     try:
@@ -49,7 +49,7 @@ async def remind_all(
                     session,
                     settings,
                     requester,
-                    actor=SYSTEM,
+                    author=SYSTEM,
                     firm_id=firm_id,
                     older_than_days=days,
                     max_reminders=max_reminders,

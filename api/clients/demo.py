@@ -13,9 +13,10 @@ from api.audit.service import SYSTEM
 from api.clients import repository, service
 from api.clients.schemas import ClientCreate
 from api.companies.demo import DEMO_DATA
+from api.core.actor import Actor
 from api.core.authz import FIRM_ROLES, Principal, PrincipalKind, permissions_of
 from api.core.db import create_sessionmaker
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
 from api.firms import service as firms_service
 from api.firms.demo import DEMO_FIRM
@@ -56,15 +57,14 @@ async def seed_demo_clients(session: AsyncSession, _settings: Settings) -> list[
     # The registry reads through its own sessions, on the same database.
     assert session.bind is not None
     registry = SireneRegistry(create_sessionmaker(session.bind, writer=False))
-    seeder = ClientInfo(ip=None, user_agent=f"comptoir demo ({SYSTEM.kind})")
+    seeder = RequestOrigin(ip=None, user_agent=f"comptoir demo ({SYSTEM.kind})")
     added = 0
     for index, siren in enumerate(_demo_sirens(DEMO_CLIENTS)):
         first, last = CONTACTS[index % len(CONTACTS)]
         await service.add_client(
             session,
             registry,
-            principal,
-            seeder,
+            Actor(principal=principal, origin=seeder),
             ClientCreate(
                 identifier=siren,
                 contact_first_name=first,

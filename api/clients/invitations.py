@@ -25,14 +25,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
-from api.audit.service import Actor, device_actor
+from api.audit.service import Author, device_author
 from api.clients import messages, repository
 from api.clients import service as clients_service
 from api.clients.schemas import InvitationResult
-from api.core.authz import Principal, Role
+from api.core.actor import Actor
+from api.core.authz import Role
 from api.core.errors import AppError, Conflict, UnprocessableEntity
 from api.core.models import utcnow
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
 from api.devices import service as devices_service
 from api.mail import service as mail
@@ -69,29 +70,27 @@ class ContactAccountClosed(Conflict):
 async def invite(
     session: AsyncSession,
     settings: Settings,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client_id: uuid.UUID,
 ) -> Client:
     """Send the client's invitation (or a new link, the previous one dying)."""
-    client = await repository.get_readable_for_update(session, principal, client_id)
+    client = await repository.get_readable_for_update(session, actor.principal, client_id)
     if client is None:
         raise clients_service.ClientNotFound()
-    await _send(session, settings, Actor.of(principal), requester, client)
+    await _send(session, settings, Author.of(actor.principal), actor.origin, client)
     return client
 
 
 async def bulk_invite(
     session: AsyncSession,
     settings: Settings,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client_ids: Sequence[uuid.UUID],
 ) -> list[InvitationResult]:
     """Invite many clients: one result per client, one failure never stops the others."""
     results = []
     for client_id in dict.fromkeys(client_ids):
-        client = await repository.get_readable_for_update(session, principal, client_id)
+        client = await repository.get_readable_for_update(session, actor.principal, client_id)
         if client is None:
             results.append(
                 InvitationResult(
@@ -102,7 +101,9 @@ async def bulk_invite(
                 )
             )
             continue
-        results.append(await _send_alone(session, settings, Actor.of(principal), requester, client))
+        results.append(
+            await _send_alone(session, settings, Author.of(actor.principal), actor.origin, client)
+        )
     return results
 
 
@@ -115,20 +116,19 @@ class Reminders:
 async def remind_firm(
     session: AsyncSession,
     settings: Settings,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     *,
     older_than_days: int | None,
     max_reminders: int | None,
 ) -> Reminders:
     """Remind the caller's firm's invited clients (see `remind`)."""
-    assert principal.workspace_id is not None  # `require(...)` guarantees it
+    assert actor.principal.workspace_id is not None  # `require(...)` guarantees it
     return await remind(
         session,
         settings,
-        requester,
-        actor=Actor.of(principal),
-        firm_id=principal.workspace_id,
+        actor.origin,
+        author=Author.of(actor.principal),
+        firm_id=actor.principal.workspace_id,
         older_than_days=older_than_days,
         max_reminders=max_reminders,
     )
@@ -137,9 +137,9 @@ async def remind_firm(
 async def remind(
     session: AsyncSession,
     settings: Settings,
-    requester: ClientInfo,
+    origin: RequestOrigin,
     *,
-    actor: Actor,
+    author: Author,
     firm_id: uuid.UUID | None,
     older_than_days: int | None = None,
     max_reminders: int | None = None,
@@ -160,7 +160,7 @@ async def remind(
         skip=skip,
     )
     results = [
-        await _send_alone(session, settings, actor, requester, client) for client in due[:limit]
+        await _send_alone(session, settings, author, origin, client) for client in due[:limit]
     ]
     return Reminders(results, more=len(due) > limit)
 
@@ -168,15 +168,15 @@ async def remind(
 async def _send_alone(
     session: AsyncSession,
     settings: Settings,
-    actor: Actor,
-    requester: ClientInfo,
+    author: Author,
+    origin: RequestOrigin,
     client: Client,
 ) -> InvitationResult:
     """`_send` in its own savepoint: its failure undoes only its own writes."""
     client_id = client.id
     try:
         async with session.begin_nested():
-            reinvited = await _send(session, settings, actor, requester, client)
+            reinvited = await _send(session, settings, author, origin, client)
     except AppError as error:
         return InvitationResult(id=client_id, ok=False, error=error.code, detail=str(error))
     except IntegrityError:  # the same contact created by a concurrent request
@@ -197,8 +197,8 @@ async def _send_alone(
 async def _send(
     session: AsyncSession,
     settings: Settings,
-    actor: Actor,
-    requester: ClientInfo,
+    author: Author,
+    origin: RequestOrigin,
     client: Client,
 ) -> bool:
     """Mail the contact a fresh link into the company's space; True when it replaces an
@@ -272,11 +272,11 @@ async def _send(
     client.invitation_reminders = client.invitation_reminders + 1 if reinvited else 0
     client.invited_user_id = user.id
     await session.flush()
-    await audit.record(
+    await audit.record_as(
         session,
         "client.invitation_resent" if reinvited else "client.invited",
-        actor=actor,
-        client=requester,
+        author=author,
+        origin=origin,
         workspace_id=client.firm_id,
         target_type="client",
         target_id=client.id,
@@ -306,11 +306,9 @@ class NoInvitationPending(Conflict):
     title = "Aucune invitation en attente pour ce client"
 
 
-async def withdraw(
-    session: AsyncSession, principal: Principal, requester: ClientInfo, client_id: uuid.UUID
-) -> Client:
+async def withdraw(session: AsyncSession, actor: Actor, client_id: uuid.UUID) -> Client:
     """Cancel the pending invitation: its link dies, the client is back to "not sent"."""
-    client = await repository.get_readable_for_update(session, principal, client_id)
+    client = await repository.get_readable_for_update(session, actor.principal, client_id)
     if client is None:
         raise clients_service.ClientNotFound()
     if client.status != ClientStatus.INVITED or client.invited_user_id is None:
@@ -319,8 +317,7 @@ async def withdraw(
     await audit.record(
         session,
         "client.invitation_withdrawn",
-        actor=Actor.of(principal),
-        client=requester,
+        actor=actor,
         workspace_id=client.firm_id,
         target_type="client",
         target_id=client.id,
@@ -372,7 +369,7 @@ async def _company_space(session: AsyncSession, client: Client) -> Workspace:
 
 async def activate_on_enrollment(
     session: AsyncSession,
-    requester: ClientInfo,
+    origin: RequestOrigin,
     *,
     user_id: uuid.UUID,
     device_id: uuid.UUID,
@@ -386,11 +383,11 @@ async def activate_on_enrollment(
     client.status = ClientStatus.ACTIVE
     client.activated_at = utcnow()
     await session.flush()
-    await audit.record(
+    await audit.record_as(
         session,
         "client.activated",
-        actor=device_actor(user_id, device_id),
-        client=requester,
+        author=device_author(user_id, device_id),
+        origin=origin,
         workspace_id=client.firm_id,
         target_type="client",
         target_id=client.id,

@@ -12,7 +12,7 @@ from typing import Annotated, Any, BinaryIO
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from api.auth.dependencies import require
+from api.auth.dependencies import acting, require
 from api.clients import invitations, service
 from api.clients.schemas import (
     AssigneeOut,
@@ -43,11 +43,11 @@ from api.clients.schemas import (
 )
 from api.clients.spreadsheet import XLSX_MEDIA_TYPE, SpreadsheetTooLarge
 from api.companies.dependencies import CompanyRegistryDep
+from api.core.actor import Actor
 from api.core.authz import Permission, Principal
 from api.core.db import DbSession, ReadOnly
 from api.core.errors import problem_responses
 from api.core.pagination import PageCursor
-from api.core.request_context import Client as Requester
 from api.core.responses import PlainJSONResponse
 from api.core.settings import app_settings
 from api.models.client import (
@@ -58,7 +58,7 @@ from api.models.client import (
 router = APIRouter(prefix="/clients", tags=["clients"])
 
 ClientsRead = Annotated[Principal, Depends(require(Permission.CLIENTS_READ))]
-ClientsWrite = Annotated[Principal, Depends(require(Permission.CLIENTS_MANAGE))]
+ClientsWrite = Annotated[Actor, Depends(acting(Permission.CLIENTS_MANAGE))]
 
 _XLSX_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
@@ -130,7 +130,7 @@ async def list_plans(request: Request, _principal: ClientsRead) -> list[PlanOut]
     response_class=Response,
     responses=_XLSX_RESPONSE | problem_responses(401, 404),
 )
-async def import_template(_principal: ClientsWrite) -> Response:
+async def import_template(_actor: ClientsWrite) -> Response:
     """The Excel template of the client import (French headers, instructions, validation)."""
     return _xlsx(service.import_template(), "modele-import-clients.xlsx")
 
@@ -196,8 +196,7 @@ async def _spooled_body(request: Request, limit: int) -> AsyncIterator[BinaryIO]
 async def upload_import(
     request: Request,
     session: DbSession,
-    principal: ClientsWrite,
-    requester: Requester,
+    actor: ClientsWrite,
     registry: CompanyRegistryDep,
     file_name: Annotated[str | None, Query(max_length=255)] = None,
 ) -> ImportReport:
@@ -206,7 +205,7 @@ async def upload_import(
     settings = app_settings(request)
     async with _spooled_body(request, settings.client_import_max_bytes) as upload:
         client_import = await service.analyse_import(
-            session, registry, settings, principal, requester, upload, file_name
+            session, registry, settings, actor, upload, file_name
         )
     return _report(client_import, await service.import_rows(session, client_import))
 
@@ -220,7 +219,7 @@ async def upload_import(
 async def get_import(
     import_id: uuid.UUID,
     session: DbSession,
-    principal: ClientsWrite,
+    actor: ClientsWrite,
     cursor: PageCursor = None,
     limit: ImportPageLimit = service.IMPORT_PAGE_SIZE,
     outcome: Annotated[
@@ -228,7 +227,7 @@ async def get_import(
     ] = None,
 ) -> ImportReport:
     """An import's report, a page of rows at a time (in sheet order)."""
-    client_import = await service.get_import(session, principal, import_id)
+    client_import = await service.get_import(session, actor.principal, import_id)
     page = await service.import_rows(
         session,
         client_import,
@@ -245,10 +244,10 @@ async def get_import(
     responses=problem_responses(401, 404, 409, 410),
 )
 async def confirm_import(
-    import_id: uuid.UUID, session: DbSession, principal: ClientsWrite, requester: Requester
+    import_id: uuid.UUID, session: DbSession, actor: ClientsWrite
 ) -> ImportConfirmation:
     """Create the clients the dry run announced (rows already clients are skipped)."""
-    confirmed = await service.confirm_import(session, principal, requester, import_id)
+    confirmed = await service.confirm_import(session, actor, import_id)
     page = await service.import_rows(session, confirmed.client_import)
     return ImportConfirmation(
         id=confirmed.client_import.id,
@@ -263,13 +262,9 @@ async def confirm_import(
 @router.post(
     "/bulk/assignments", response_model=BulkResult, responses=problem_responses(401, 404, 422)
 )
-async def bulk_assign(
-    body: BulkAssignment, session: DbSession, principal: ClientsWrite, requester: Requester
-) -> BulkResult:
+async def bulk_assign(body: BulkAssignment, session: DbSession, actor: ClientsWrite) -> BulkResult:
     """Assign (or unassign) Comptables to many clients; one result per client."""
-    results = await service.bulk_assign(
-        session, principal, requester, body.client_ids, body.user_ids, body.action
-    )
+    results = await service.bulk_assign(session, actor, body.client_ids, body.user_ids, body.action)
     return BulkResult(results=results)
 
 
@@ -280,13 +275,12 @@ async def bulk_set_subscription(
     body: BulkSubscription,
     request: Request,
     session: DbSession,
-    principal: ClientsWrite,
-    requester: Requester,
+    actor: ClientsWrite,
 ) -> BulkResult:
     """Set the same subscription on many clients; one result per client."""
     data = SubscriptionIn.model_validate(body.model_dump(exclude={"client_ids"}))
     results = await service.bulk_set_subscription(
-        session, app_settings(request), principal, requester, body.client_ids, data
+        session, app_settings(request), actor, body.client_ids, data
     )
     return BulkResult(results=results)
 
@@ -298,13 +292,10 @@ async def invite_clients(
     body: ClientInvitations,
     request: Request,
     session: DbSession,
-    principal: ClientsWrite,
-    requester: Requester,
+    actor: ClientsWrite,
 ) -> InvitationResults:
     """Invite the contacts of many clients ("Inviter"); one result per client."""
-    results = await invitations.bulk_invite(
-        session, app_settings(request), principal, requester, body.client_ids
-    )
+    results = await invitations.bulk_invite(session, app_settings(request), actor, body.client_ids)
     return InvitationResults(results=results)
 
 
@@ -317,15 +308,13 @@ async def remind_invited_clients(
     body: ReminderRequest,
     request: Request,
     session: DbSession,
-    principal: ClientsWrite,
-    requester: Requester,
+    actor: ClientsWrite,
 ) -> ReminderResults:
     """Send a new link to the clients invited N days ago or more and still not active."""
     reminders = await invitations.remind_firm(
         session,
         app_settings(request),
-        principal,
-        requester,
+        actor,
         older_than_days=body.older_than_days,
         max_reminders=body.max_reminders,
     )
@@ -341,12 +330,11 @@ async def remind_invited_clients(
 async def create_client(
     body: ClientCreate,
     session: DbSession,
-    principal: ClientsWrite,
-    requester: Requester,
+    actor: ClientsWrite,
     registry: CompanyRegistryDep,
 ) -> ClientOut:
     """Add a client by SIREN or SIRET; its identity comes from the company registry."""
-    client = await service.add_client(session, registry, principal, requester, body)
+    client = await service.add_client(session, registry, actor, body)
     return ClientOut.model_validate(client)
 
 
@@ -357,10 +345,10 @@ async def create_client(
     responses=problem_responses(401, 404, 409, 422),
 )
 async def add_firm_itself(
-    session: DbSession, principal: ClientsWrite, requester: Requester, registry: CompanyRegistryDep
+    session: DbSession, actor: ClientsWrite, registry: CompanyRegistryDep
 ) -> ClientOut:
     """Add the firm itself as a client, creating its own company space."""
-    client = await service.add_firm_itself(session, registry, principal, requester)
+    client = await service.add_firm_itself(session, registry, actor)
     return ClientOut.model_validate(client)
 
 
@@ -409,12 +397,11 @@ async def update_client_contact(
     client_id: uuid.UUID,
     body: ContactUpdate,
     session: DbSession,
-    principal: ClientsWrite,
-    requester: Requester,
+    actor: ClientsWrite,
 ) -> ClientDetail:
     """Change the client's contact (the person the invitation goes to)."""
-    await service.update_contact(session, principal, requester, client_id, body)
-    return await _detail(session, client_id, principal)
+    await service.update_contact(session, actor, client_id, body)
+    return await _detail(session, client_id, actor.principal)
 
 
 @router.post(
@@ -426,13 +413,12 @@ async def invite_client(
     client_id: uuid.UUID,
     request: Request,
     session: DbSession,
-    principal: ClientsWrite,
-    requester: Requester,
+    actor: ClientsWrite,
 ) -> ClientDetail:
     """Invite the client's contact: a mail with a single-use activation link (a new link,
     the previous one dying, when an invitation was already sent)."""
-    await invitations.invite(session, app_settings(request), principal, requester, client_id)
-    return await _detail(session, client_id, principal)
+    await invitations.invite(session, app_settings(request), actor, client_id)
+    return await _detail(session, client_id, actor.principal)
 
 
 @router.delete(
@@ -441,11 +427,11 @@ async def invite_client(
     responses=problem_responses(401, 404, 409),
 )
 async def withdraw_invitation(
-    client_id: uuid.UUID, session: DbSession, principal: ClientsWrite, requester: Requester
+    client_id: uuid.UUID, session: DbSession, actor: ClientsWrite
 ) -> ClientDetail:
     """Cancel the client's pending invitation: its link stops working."""
-    await invitations.withdraw(session, principal, requester, client_id)
-    return await _detail(session, client_id, principal)
+    await invitations.withdraw(session, actor, client_id)
+    return await _detail(session, client_id, actor.principal)
 
 
 @router.get(
@@ -470,11 +456,10 @@ async def assign(
     client_id: uuid.UUID,
     user_id: uuid.UUID,
     session: DbSession,
-    principal: ClientsWrite,
-    requester: Requester,
+    actor: ClientsWrite,
 ) -> Response:
     """Assign a Comptable to the client (idempotent)."""
-    await service.assign(session, principal, requester, client_id, user_id)
+    await service.assign(session, actor, client_id, user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -487,11 +472,10 @@ async def unassign(
     client_id: uuid.UUID,
     user_id: uuid.UUID,
     session: DbSession,
-    principal: ClientsWrite,
-    requester: Requester,
+    actor: ClientsWrite,
 ) -> Response:
     """Remove a Comptable from the client."""
-    await service.unassign(session, principal, requester, client_id, user_id)
+    await service.unassign(session, actor, client_id, user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -521,11 +505,10 @@ async def set_subscription(
     body: SubscriptionIn,
     request: Request,
     session: DbSession,
-    principal: ClientsWrite,
-    requester: Requester,
+    actor: ClientsWrite,
 ) -> SubscriptionOut:
     """Set the client's plan, payer, status and start date (kept in the history)."""
     subscription = await service.set_subscription(
-        session, app_settings(request), principal, requester, client_id, body
+        session, app_settings(request), actor, client_id, body
     )
     return SubscriptionOut.model_validate(subscription)

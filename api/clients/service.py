@@ -24,16 +24,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.adapters.company_registry import Company, CompanyRegistry
 from api.adapters.company_registry.base import search_name, search_words
 from api.audit import service as audit
-from api.audit.service import Actor
 from api.clients import invitations, repository, spreadsheet
 from api.clients.repository import ClientFilters
 from api.clients.schemas import BulkItemResult, ClientCreate, ContactUpdate, SubscriptionIn
 from api.companies.service import validate_siren, validate_siret
+from api.core.actor import Actor
 from api.core.authz import Principal, Role
 from api.core.errors import AppError, Conflict, FieldError, NotFound, UnprocessableEntity
 from api.core.models import utcnow
 from api.core.pagination import decode_cursor, encode_cursor
-from api.core.request_context import ClientInfo
 from api.core.settings import ClientPlan, Settings
 from api.models.client import (
     Client,
@@ -183,12 +182,11 @@ def _is_closed(company: Company) -> bool:
 async def add_client(
     session: AsyncSession,
     registry: CompanyRegistry,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     data: ClientCreate,
 ) -> Client:
     """Add a company as a client (Invité), its identity filled from the registry."""
-    firm_id = _firm_id(principal)
+    firm_id = _firm_id(actor.principal)
     identifier = parse_identifier(data.identifier)
     existing = await repository.get_by_siren(session, firm_id, identifier.siren)
     if existing is not None:
@@ -215,19 +213,16 @@ async def add_client(
         contact_first_name=data.contact_first_name,
         contact_last_name=data.contact_last_name,
         contact_email=str(data.contact_email) if data.contact_email else None,
-        created_by_user_id=principal.user_id,
+        created_by_user_id=actor.principal.user_id,
         **client_values(company, fallback_name=data.legal_name, identifier=identifier),
     )
-    await _insert_client(
-        session, principal, requester, client, {"siren": client.siren, "siret": client.siret}
-    )
+    await _insert_client(session, actor, client, {"siren": client.siren, "siret": client.siret})
     return client
 
 
 async def _insert_client(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client: Client,
     audit_data: dict[str, Any],
 ) -> None:
@@ -241,7 +236,7 @@ async def _insert_client(
         if existing is None:
             raise
         raise _already_client(existing) from error
-    await _audit(session, principal, requester, "client.created", client, audit_data)
+    await _audit(session, actor, "client.created", client, audit_data)
     await webhooks_service.publish(session, client.firm_id, "client.created", _event(client))
 
 
@@ -252,12 +247,10 @@ def _already_client(existing: Client) -> ClientAlreadyExists:
     )
 
 
-async def add_firm_itself(
-    session: AsyncSession, registry: CompanyRegistry, principal: Principal, requester: ClientInfo
-) -> Client:
+async def add_firm_itself(session: AsyncSession, registry: CompanyRegistry, actor: Actor) -> Client:
     """The firm becomes its own client: a company space in its name, active at once, with
     the caller as its first user."""
-    firm_id = _firm_id(principal)
+    firm_id = _firm_id(actor.principal)
     firm = await repository.get_workspace(session, firm_id)
     if firm is None or not firm.siren:
         raise FirmWithoutSiren("Renseignez le SIREN du cabinet avant de l'ajouter comme client.")
@@ -293,7 +286,11 @@ async def add_firm_itself(
     )
     session.add(space)
     await session.flush()
-    user = await repository.get_user(session, principal.user_id) if principal.user_id else None
+    user = (
+        await repository.get_user(session, actor.principal.user_id)
+        if actor.principal.user_id
+        else None
+    )
     if user is not None:
         session.add(
             Membership(
@@ -315,13 +312,12 @@ async def add_firm_itself(
         contact_first_name=user.first_name if user else None,
         contact_last_name=user.last_name if user else None,
         contact_email=user.email if user else None,
-        created_by_user_id=principal.user_id,
+        created_by_user_id=actor.principal.user_id,
         **values,
     )
     await _insert_client(
         session,
-        principal,
-        requester,
+        actor,
         client,
         {"siren": client.siren, "firm_itself": True, "company_workspace_id": space.id},
     )
@@ -330,8 +326,7 @@ async def add_firm_itself(
 
 async def _audit(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     action: str,
     client: Client,
     data: dict[str, Any],
@@ -340,8 +335,7 @@ async def _audit(
     await audit.record(
         session,
         action,
-        actor=Actor.of(principal),
-        client=requester,
+        actor=actor,
         workspace_id=client.firm_id,
         target_type="client",
         target_id=client.id,
@@ -372,12 +366,11 @@ async def get_client(session: AsyncSession, principal: Principal, client_id: uui
 
 async def update_contact(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client_id: uuid.UUID,
     data: ContactUpdate,
 ) -> Client:
-    client = await get_client(session, principal, client_id)
+    client = await get_client(session, actor.principal, client_id)
     changes = data.model_dump(exclude_unset=True)
     previous_email = (client.contact_email or "").lower()
     for field, value in changes.items():
@@ -386,9 +379,7 @@ async def update_contact(
     if "contact_email" in changes and (client.contact_email or "").lower() != previous_email:
         # The link sent to the previous contact must not open the company's space.
         await invitations.forget_invitation(session, client)
-    await _audit(
-        session, principal, requester, "client.contact_updated", client, {"fields": sorted(changes)}
-    )
+    await _audit(session, actor, "client.contact_updated", client, {"fields": sorted(changes)})
     return client
 
 
@@ -550,21 +541,19 @@ async def assignees(
 
 async def assign(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client_id: uuid.UUID,
     user_id: uuid.UUID,
 ) -> None:
     """Assign a Comptable to a client (idempotent)."""
-    client = await get_client(session, principal, client_id)
+    client = await get_client(session, actor.principal, client_id)
     await _accountants(session, client.firm_id, [user_id])
-    await _assign(session, principal, requester, client, user_id)
+    await _assign(session, actor, client, user_id)
 
 
 async def _assign(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client: Client,
     user_id: uuid.UUID,
 ) -> None:
@@ -575,60 +564,57 @@ async def _assign(
             firm_id=client.firm_id,
             client_id=client.id,
             user_id=user_id,
-            created_by_user_id=principal.user_id,
+            created_by_user_id=actor.principal.user_id,
         )
     )
     await session.flush()
-    await _audit(session, principal, requester, "client.assigned", client, {"user_id": user_id})
+    await _audit(session, actor, "client.assigned", client, {"user_id": user_id})
 
 
 async def unassign(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client_id: uuid.UUID,
     user_id: uuid.UUID,
 ) -> None:
-    client = await get_client(session, principal, client_id)
-    if not await _unassign(session, principal, requester, client, user_id):
+    client = await get_client(session, actor.principal, client_id)
+    if not await _unassign(session, actor, client, user_id):
         raise NotFound("Ce collaborateur n'est pas affecté à ce client.")
 
 
 async def _unassign(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client: Client,
     user_id: uuid.UUID,
 ) -> bool:
     """End one assignment (audited); False when there was none."""
     if not await repository.remove_assignment(session, client.id, user_id):
         return False
-    await _audit(session, principal, requester, "client.unassigned", client, {"user_id": user_id})
+    await _audit(session, actor, "client.unassigned", client, {"user_id": user_id})
     return True
 
 
 async def bulk_assign(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client_ids: Sequence[uuid.UUID],
     user_ids: Sequence[uuid.UUID],
     action: str,
 ) -> list[BulkItemResult]:
     """Assign (or unassign) the same Comptables to many clients: one result per client."""
-    firm_id = _firm_id(principal)
+    firm_id = _firm_id(actor.principal)
     if action == "assign":
         await _accountants(session, firm_id, user_ids)
 
     async def one(client: Client) -> None:
         for user_id in user_ids:
             if action == "assign":
-                await _assign(session, principal, requester, client, user_id)
+                await _assign(session, actor, client, user_id)
             else:
-                await _unassign(session, principal, requester, client, user_id)
+                await _unassign(session, actor, client, user_id)
 
-    return await _for_each_client(session, principal, client_ids, one)
+    return await _for_each_client(session, actor.principal, client_ids, one)
 
 
 async def _for_each_client(
@@ -689,20 +675,18 @@ def _check_plan(settings: Settings, plan_code: str) -> None:
 async def set_subscription(
     session: AsyncSession,
     settings: Settings,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client_id: uuid.UUID,
     data: SubscriptionIn,
 ) -> ClientSubscription:
-    client = await get_client(session, principal, client_id)
+    client = await get_client(session, actor.principal, client_id)
     _check_plan(settings, data.plan_code)
-    return await _set_subscription(session, principal, requester, client, data)
+    return await _set_subscription(session, actor, client, data)
 
 
 async def _set_subscription(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client: Client,
     data: SubscriptionIn,
 ) -> ClientSubscription:
@@ -724,7 +708,7 @@ async def _set_subscription(
     subscription.status = data.status
     subscription.start_date = data.start_date
     subscription.updated_at = now
-    subscription.updated_by_user_id = principal.user_id
+    subscription.updated_by_user_id = actor.principal.user_id
     session.add(
         ClientSubscriptionChange(
             client_id=client.id,
@@ -733,14 +717,13 @@ async def _set_subscription(
             status=data.status,
             start_date=data.start_date,
             changed_at=now,
-            changed_by_user_id=principal.user_id,
+            changed_by_user_id=actor.principal.user_id,
         )
     )
     await session.flush()
     await _audit(
         session,
-        principal,
-        requester,
+        actor,
         "client.subscription_changed",
         client,
         {"from": previous, "to": data.model_dump()},
@@ -751,17 +734,16 @@ async def _set_subscription(
 async def bulk_set_subscription(
     session: AsyncSession,
     settings: Settings,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client_ids: Sequence[uuid.UUID],
     data: SubscriptionIn,
 ) -> list[BulkItemResult]:
     _check_plan(settings, data.plan_code)
 
     async def one(client: Client) -> None:
-        await _set_subscription(session, principal, requester, client, data)
+        await _set_subscription(session, actor, client, data)
 
-    return await _for_each_client(session, principal, client_ids, one)
+    return await _for_each_client(session, actor.principal, client_ids, one)
 
 
 async def subscription_of(
@@ -860,8 +842,7 @@ async def analyse_import(
     session: AsyncSession,
     registry: CompanyRegistry,
     settings: Settings,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     upload: BinaryIO,
     file_name: str | None,
 ) -> ClientImport:
@@ -870,7 +851,7 @@ async def analyse_import(
 
     `upload` is the spooled file: the sheet is read row by row and analysed by batches, each
     batch's report written at once, so memory does not grow with the file."""
-    firm_id = _firm_id(principal)
+    firm_id = _firm_id(actor.principal)
     spreadsheet.check_archive(
         upload,
         max_unzipped_bytes=settings.client_import_max_unzipped_bytes,
@@ -886,7 +867,7 @@ async def analyse_import(
         client_import = ClientImport(
             id=uuid.uuid4(),
             firm_id=firm_id,
-            created_by_user_id=principal.user_id,
+            created_by_user_id=actor.principal.user_id,
             file_name=(file_name or "")[:255] or None,
             status=ClientImportStatus.ANALYSED,
             created_at=now,
@@ -914,8 +895,7 @@ async def analyse_import(
     await audit.record(
         session,
         "clients.import_analysed",
-        actor=Actor.of(principal),
-        client=requester,
+        actor=actor,
         workspace_id=firm_id,
         target_type="client_import",
         target_id=client_import.id,
@@ -1073,15 +1053,14 @@ class ImportConfirmed:
 
 async def confirm_import(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     import_id: uuid.UUID,
 ) -> ImportConfirmed:
     """Create the clients of the analysed rows, a batch of stored rows at a time. Each row
     is one INSERT that the database skips when the SIREN became a client meanwhile, so a row
     is created entirely or not at all, and confirming or re-importing never creates a client
     twice. A skipped row is reported from then on as `duplicate` (already a client)."""
-    firm_id = _firm_id(principal)
+    firm_id = _firm_id(actor.principal)
     client_import = await repository.get_import(session, firm_id, import_id, for_update=True)
     if client_import is None:
         raise ImportNotFound()
@@ -1107,7 +1086,7 @@ async def confirm_import(
                     "pa_status": PaStatus.NOT_REGISTERED.value,
                     "is_firm_itself": False,
                     "created_at": now,
-                    "created_by_user_id": principal.user_id,
+                    "created_by_user_id": actor.principal.user_id,
                 }
                 for row in rows
             ],
@@ -1121,7 +1100,7 @@ async def confirm_import(
                     "client_id": created[row["siren"]],
                     "user_id": uuid.UUID(user_id),
                     "created_at": now,
-                    "created_by_user_id": principal.user_id,
+                    "created_by_user_id": actor.principal.user_id,
                 }
                 for row in rows
                 if row["siren"] in created
@@ -1148,8 +1127,7 @@ async def confirm_import(
     await audit.record(
         session,
         "clients.imported",
-        actor=Actor.of(principal),
-        client=requester,
+        actor=actor,
         workspace_id=firm_id,
         target_type="client_import",
         target_id=client_import.id,

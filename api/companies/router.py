@@ -6,16 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from api.auth.dependencies import require
+from api.auth.dependencies import acting
 from api.companies import service
 from api.companies.dependencies import CompanyRegistryDep
 from api.companies.schemas import CompanyOut, CompanySearchOut
-from api.core.authz import Permission, Principal
+from api.core.actor import Actor
+from api.core.authz import Permission
 from api.core.errors import problem_responses
 
 router = APIRouter(prefix="/companies", tags=["companies"])
 
-ClientsWrite = Annotated[Principal, Depends(require(Permission.CLIENTS_MANAGE))]
+ClientsWrite = Annotated[Actor, Depends(acting(Permission.CLIENTS_MANAGE))]
 
 
 @router.get(
@@ -23,7 +24,7 @@ ClientsWrite = Annotated[Principal, Depends(require(Permission.CLIENTS_MANAGE))]
 )
 async def search(
     registry: CompanyRegistryDep,
-    _principal: ClientsWrite,
+    _actor: ClientsWrite,
     q: Annotated[str, Query(min_length=1, max_length=100, description="SIREN, SIRET or name.")],
     limit: Annotated[int, Query(ge=1, le=service.MAX_LIMIT)] = service.DEFAULT_LIMIT,
 ) -> CompanySearchOut:

@@ -74,19 +74,20 @@ def configure_logging(level: str) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class ClientInfo:
-    """Where a request comes from, as recorded in audit events and shown on login approval."""
+class RequestOrigin:
+    """Where a request comes from (the caller's IP and user agent), as recorded in audit events
+    and shown on login approval. Not a client of the firm: see `api.models.client.Client`."""
 
     ip: str | None
     user_agent: str | None
 
 
-async def client_info(request: Request) -> ClientInfo:
+async def request_origin(request: Request) -> RequestOrigin:
     user_agent = request.headers.get("user-agent")
-    return ClientInfo(
+    return RequestOrigin(
         ip=request.client.host if request.client else None,
         user_agent=user_agent[:400] if user_agent else None,
     )
 
 
-Client = Annotated[ClientInfo, Depends(client_info)]
+Origin = Annotated[RequestOrigin, Depends(request_origin)]

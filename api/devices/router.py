@@ -5,7 +5,7 @@ from fastapi import APIRouter, Request, status
 from api.core.db import DbSession
 from api.core.errors import problem_responses
 from api.core.qr import png_data_uri, svg_data_uri
-from api.core.request_context import Client
+from api.core.request_context import Origin
 from api.core.settings import Settings
 from api.devices import service
 from api.devices.schemas import DeviceEnroll, DeviceOut, EnrollmentInspect, EnrollmentPreviewOut
@@ -19,11 +19,11 @@ router = APIRouter(prefix="/devices", tags=["devices"])
     response_model=DeviceOut,
     responses=problem_responses(404, 409, 410, 422),
 )
-async def enroll_device(body: DeviceEnroll, session: DbSession, client: Client) -> DeviceOut:
+async def enroll_device(body: DeviceEnroll, session: DbSession, origin: Origin) -> DeviceOut:
     """Enroll a device's public key with a single-use enrollment token."""
     device = await service.enroll(
         session,
-        client,
+        origin,
         token=body.enrollment_token,
         public_key=body.public_key.as_dict(),
         name=body.name,

@@ -11,14 +11,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
-from api.audit.service import Actor, device_actor
+from api.audit.service import device_author
 from api.auth import service as auth_service
 from api.clients import invitations as client_invitations
+from api.core.actor import Actor
 from api.core.authz import Principal
 from api.core.crypto import InvalidPublicKey, hash_token, jwk_thumbprint, new_token, public_jwk
 from api.core.errors import AppError, Conflict, NotFound
 from api.core.models import utcnow
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
 from api.devices import repository
 from api.members import service as members_service
@@ -133,7 +134,7 @@ async def inspect(session: AsyncSession, token: str) -> EnrollmentPreview:
 
 async def enroll(
     session: AsyncSession,
-    client: ClientInfo,
+    origin: RequestOrigin,
     *,
     token: str,
     public_key: dict[str, Any],
@@ -172,13 +173,13 @@ async def enroll(
     if record.workspace_id is not None:
         await members_service.activate_on_enrollment(session, user.id, record.workspace_id)
         await client_invitations.activate_on_enrollment(
-            session, client, user_id=user.id, device_id=device.id, workspace_id=record.workspace_id
+            session, origin, user_id=user.id, device_id=device.id, workspace_id=record.workspace_id
         )
-    await audit.record(
+    await audit.record_as(
         session,
         "device.enrolled",
-        actor=device_actor(user.id, device.id),
-        client=client,
+        author=device_author(user.id, device.id),
+        origin=origin,
         workspace_id=record.workspace_id,
         target_type="device",
         target_id=device.id,
@@ -192,22 +193,19 @@ async def list_devices(session: AsyncSession, principal: Principal) -> list[Devi
     return list(await repository.devices_of(session, principal.user_id))
 
 
-async def revoke(
-    session: AsyncSession, principal: Principal, client: ClientInfo, device_id: uuid.UUID
-) -> None:
+async def revoke(session: AsyncSession, actor: Actor, device_id: uuid.UUID) -> None:
     """Revoke one of the caller's devices: it can no longer approve logins, and the sessions
     it opened for itself end at their next request."""
     device = await session.get(Device, device_id)
-    if device is None or device.user_id != principal.user_id or device.revoked_at is not None:
+    if device is None or device.user_id != actor.principal.user_id or device.revoked_at is not None:
         raise DeviceNotFound()
     device.revoked_at = utcnow()
     await auth_service.revoke_device_sessions(session, device.id, "device_revoked")
     await audit.record(
         session,
         "device.revoked",
-        actor=Actor.of(principal),
-        client=client,
-        workspace_id=principal.workspace_id,
+        actor=actor,
+        workspace_id=actor.principal.workspace_id,
         target_type="device",
         target_id=device.id,
     )

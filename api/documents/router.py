@@ -15,11 +15,11 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from api.adapters.blob_storage import BlobStorage, create_blob_storage
-from api.auth.dependencies import require
+from api.auth.dependencies import acting, require
+from api.core.actor import Actor
 from api.core.authz import Permission, Principal
 from api.core.db import DbSession, ReadOnly, StreamedBody
 from api.core.errors import AppError, problem_responses
-from api.core.request_context import Client as Requester
 from api.core.responses import PlainJSONResponse
 from api.documents import service
 from api.documents.repository import DocumentFilters
@@ -39,7 +39,7 @@ from api.models.document import DocumentType
 router = APIRouter(tags=["documents"])
 
 DocumentsRead = Annotated[Principal, Depends(require(Permission.DOCUMENTS_READ))]
-DocumentsWrite = Annotated[Principal, Depends(require(Permission.DOCUMENTS_WRITE))]
+DocumentsWrite = Annotated[Actor, Depends(acting(Permission.DOCUMENTS_WRITE))]
 
 
 def get_document_service(request: Request) -> DocumentService:
@@ -90,8 +90,7 @@ async def upload_document(
     request: Request,
     response: Response,
     session: DbSession,
-    principal: DocumentsWrite,
-    requester: Requester,
+    actor: DocumentsWrite,
     documents: Documents,
     client_id: Annotated[
         uuid.UUID | None,
@@ -129,8 +128,7 @@ async def upload_document(
     ingested = await service.upload(
         session,
         documents,
-        principal,
-        requester,
+        actor,
         chunks,
         UploadRequest(
             client_id=client_id,
@@ -199,12 +197,11 @@ async def update_document(
     document_id: uuid.UUID,
     body: DocumentUpdate,
     session: DbSession,
-    principal: DocumentsWrite,
-    requester: Requester,
+    actor: DocumentsWrite,
 ) -> DocumentOut:
     """Change a document's type, title, folder, date or accounting period."""
     changes = service.DocumentChanges(fields=frozenset(body.model_fields_set), **body.model_dump())
-    document = await service.update_document(session, principal, requester, document_id, changes)
+    document = await service.update_document(session, actor, document_id, changes)
     return DocumentOut.model_validate(document)
 
 
@@ -214,10 +211,10 @@ async def update_document(
     responses=problem_responses(401, 404),
 )
 async def delete_document(
-    document_id: uuid.UUID, session: DbSession, principal: DocumentsWrite, requester: Requester
+    document_id: uuid.UUID, session: DbSession, actor: DocumentsWrite
 ) -> Response:
     """Delete a document (kept for retention, hidden everywhere; audited)."""
-    await service.delete_document(session, principal, requester, document_id)
+    await service.delete_document(session, actor, document_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -343,13 +340,9 @@ async def list_folders(
     response_model=FolderOut,
     responses=problem_responses(401, 404, 409, 422),
 )
-async def create_folder(
-    body: FolderCreate, session: DbSession, principal: DocumentsWrite, requester: Requester
-) -> FolderOut:
+async def create_folder(body: FolderCreate, session: DbSession, actor: DocumentsWrite) -> FolderOut:
     """Create a folder in a client's sharing space (names unique per parent)."""
-    folder = await service.create_folder(
-        session, principal, requester, body.client_id, body.name, body.parent_id
-    )
+    folder = await service.create_folder(session, actor, body.client_id, body.name, body.parent_id)
     return FolderOut.model_validate(folder)
 
 
@@ -362,14 +355,12 @@ async def update_folder(
     folder_id: uuid.UUID,
     body: FolderUpdate,
     session: DbSession,
-    principal: DocumentsWrite,
-    requester: Requester,
+    actor: DocumentsWrite,
 ) -> FolderOut:
     """Rename a folder and/or move it (`parent_id`, null for the top level)."""
     folder = await service.update_folder(
         session,
-        principal,
-        requester,
+        actor,
         folder_id,
         fields=frozenset(body.model_fields_set),
         name=body.name,
@@ -384,8 +375,8 @@ async def update_folder(
     responses=problem_responses(401, 404, 409),
 )
 async def delete_folder(
-    folder_id: uuid.UUID, session: DbSession, principal: DocumentsWrite, requester: Requester
+    folder_id: uuid.UUID, session: DbSession, actor: DocumentsWrite
 ) -> Response:
     """Delete an empty folder (no sub-folder, no document)."""
-    await service.delete_folder(session, principal, requester, folder_id)
+    await service.delete_folder(session, actor, folder_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

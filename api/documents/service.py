@@ -24,13 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.adapters.blob_storage import BlobStorage, BlobTooLarge, StoredBlob
 from api.adapters.company_registry.base import search_name
 from api.audit import service as audit
-from api.audit.service import Actor
+from api.core.actor import Actor
 from api.core.authz import Principal, PrincipalKind
 from api.core.db import release_connection
 from api.core.errors import AppError, Conflict, NotFound, UnprocessableEntity
 from api.core.models import utcnow
 from api.core.pagination import decode_cursor, encode_cursor
-from api.core.request_context import ClientInfo
 from api.core.settings import Settings
 from api.documents import repository
 from api.documents.einvoice import (
@@ -419,25 +418,24 @@ async def _target_client(
 async def upload(
     session: AsyncSession,
     documents: DocumentService,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     chunks: AsyncIterable[bytes],
     request: UploadRequest,
 ) -> Ingested:
     """Store an upload for a client the principal may see; a new document is audited and
     announced (`document.created`), an idempotent replay is not."""
-    assert principal.user_id is not None
-    client = await _target_client(session, principal, request.client_id)
+    assert actor.principal.user_id is not None
+    client = await _target_client(session, actor.principal, request.client_id)
     if request.folder_id is not None:
-        await _readable_folder(session, principal, request.folder_id)
+        await _readable_folder(session, actor.principal, request.folder_id)
     ingested = await documents.store(
         session,
         chunks,
         DeclaredDocument(
             workspace_id=client.firm_id,
             client_id=client.id,
-            uploaded_by=principal.user_id,
-            source=source_of(principal),
+            uploaded_by=actor.principal.user_id,
+            source=source_of(actor.principal),
             type=request.type,
             original_filename=request.original_filename,
             title=request.title,
@@ -452,8 +450,7 @@ async def upload(
         document = ingested.document
         await _audit(
             session,
-            principal,
-            requester,
+            actor,
             "document.uploaded",
             document,
             {
@@ -490,8 +487,7 @@ def webhook_payload(document: Document) -> dict[str, object]:
 
 async def _audit(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     action: str,
     document: Document,
     data: dict[str, Any] | None = None,
@@ -499,8 +495,7 @@ async def _audit(
     await audit.record(
         session,
         action,
-        actor=Actor.of(principal),
-        client=requester,
+        actor=actor,
         workspace_id=document.workspace_id,
         target_type="document",
         target_id=document.id,
@@ -532,15 +527,14 @@ class DocumentChanges:
 
 async def update_document(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     document_id: uuid.UUID,
     changes: DocumentChanges,
 ) -> Document:
-    document = await get_document(session, principal, document_id)
+    document = await get_document(session, actor.principal, document_id)
     before: dict[str, Any] = {}
     if "folder_id" in changes.fields and changes.folder_id is not None:
-        folder = await _readable_folder(session, principal, changes.folder_id)
+        folder = await _readable_folder(session, actor.principal, changes.folder_id)
         if folder.client_id != document.client_id:
             raise FolderNotFound()
     period_start = (
@@ -565,8 +559,7 @@ async def update_document(
         await session.flush()
         await _audit(
             session,
-            principal,
-            requester,
+            actor,
             "document.updated",
             document,
             {"changed": sorted(before), "before": before},
@@ -574,17 +567,14 @@ async def update_document(
     return document
 
 
-async def delete_document(
-    session: AsyncSession, principal: Principal, requester: ClientInfo, document_id: uuid.UUID
-) -> None:
+async def delete_document(session: AsyncSession, actor: Actor, document_id: uuid.UUID) -> None:
     """Soft delete: the row and its blob stay (retention), every list stops showing it."""
-    document = await get_document(session, principal, document_id)
+    document = await get_document(session, actor.principal, document_id)
     document.deleted_at = utcnow()
     await session.flush()
     await _audit(
         session,
-        principal,
-        requester,
+        actor,
         "document.deleted",
         document,
         {"title": document.title, "sha256": document.sha256},
@@ -694,8 +684,7 @@ async def _flush_folder(session: AsyncSession, folder: Folder) -> None:
 
 async def _folder_audit(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     action: str,
     folder: Folder,
     firm_id: uuid.UUID,
@@ -704,8 +693,7 @@ async def _folder_audit(
     await audit.record(
         session,
         action,
-        actor=Actor.of(principal),
-        client=requester,
+        actor=actor,
         workspace_id=firm_id,
         target_type="folder",
         target_id=folder.id,
@@ -721,15 +709,14 @@ async def _folder_client(session: AsyncSession, principal: Principal, folder: Fo
 
 async def create_folder(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client_id: uuid.UUID | None,
     name: str,
     parent_id: uuid.UUID | None,
 ) -> Folder:
-    client = await _target_client(session, principal, client_id)
+    client = await _target_client(session, actor.principal, client_id)
     if parent_id is not None:
-        parent = await _readable_folder(session, principal, parent_id)
+        parent = await _readable_folder(session, actor.principal, parent_id)
         if parent.client_id != client.id:
             raise FolderNotFound()
     name = _folder_name(name)
@@ -738,8 +725,7 @@ async def create_folder(
     await _flush_folder(session, folder)
     await _folder_audit(
         session,
-        principal,
-        requester,
+        actor,
         "folder.created",
         folder,
         client.firm_id,
@@ -750,8 +736,7 @@ async def create_folder(
 
 async def update_folder(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     folder_id: uuid.UUID,
     *,
     fields: frozenset[str],
@@ -759,12 +744,12 @@ async def update_folder(
     parent_id: uuid.UUID | None,
 ) -> Folder:
     """Rename (`name`) and/or move (`parent_id`, null for the top level) inside one client."""
-    folder = await _readable_folder(session, principal, folder_id)
-    client = await _folder_client(session, principal, folder)
+    folder = await _readable_folder(session, actor.principal, folder_id)
+    client = await _folder_client(session, actor.principal, folder)
     new_name = _folder_name(name) if "name" in fields and name is not None else folder.name
     new_parent = parent_id if "parent_id" in fields else folder.parent_id
     if new_parent is not None and new_parent != folder.parent_id:
-        parent = await _readable_folder(session, principal, new_parent)
+        parent = await _readable_folder(session, actor.principal, new_parent)
         if parent.client_id != folder.client_id:
             raise FolderNotFound()
         if folder.id in await repository.ancestors(session, parent.id):
@@ -781,19 +766,17 @@ async def update_folder(
     folder.name, folder.parent_id = new_name, new_parent
     await _flush_folder(session, folder)
     action = "folder.moved" if "moved_to" in changes else "folder.renamed"
-    await _folder_audit(session, principal, requester, action, folder, client.firm_id, changes)
+    await _folder_audit(session, actor, action, folder, client.firm_id, changes)
     return folder
 
 
-async def delete_folder(
-    session: AsyncSession, principal: Principal, requester: ClientInfo, folder_id: uuid.UUID
-) -> None:
+async def delete_folder(session: AsyncSession, actor: Actor, folder_id: uuid.UUID) -> None:
     """Only an empty folder goes: no sub-folder, no live document."""
-    folder = await _readable_folder(session, principal, folder_id)
-    client = await _folder_client(session, principal, folder)
+    folder = await _readable_folder(session, actor.principal, folder_id)
+    client = await _folder_client(session, actor.principal, folder)
     await repository.detach_deleted_documents(session, folder.id)
     if not await repository.folder_is_empty(session, folder.id):
         raise FolderNotEmpty("Déplacez ou supprimez d'abord son contenu.")
     await session.delete(folder)
     await session.flush()
-    await _folder_audit(session, principal, requester, "folder.deleted", folder, client.firm_id, {})
+    await _folder_audit(session, actor, "folder.deleted", folder, client.firm_id, {})

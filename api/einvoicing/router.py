@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from api.auth.dependencies import require
+from api.auth.dependencies import acting
 from api.companies.dependencies import CompanyRegistryDep
-from api.core.authz import Permission, Principal
+from api.core.actor import Actor
+from api.core.authz import Permission
 from api.core.db import DbSession, ReadOnly
 from api.core.errors import problem_responses
-from api.core.request_context import Client as Requester
 from api.core.settings import app_settings
 from api.einvoicing import service
 from api.einvoicing.schemas import (
@@ -36,7 +36,7 @@ from api.models.pa_designation import EinvoicingBulkJob, PaDesignation
 router = APIRouter(tags=["einvoicing"])
 
 EinvoicingManage = Annotated[
-    Principal, Depends(require(Permission.CLIENTS_READ, Permission.EINVOICING_MANAGE))
+    Actor, Depends(acting(Permission.CLIENTS_READ, Permission.EINVOICING_MANAGE))
 ]
 
 _PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -65,7 +65,7 @@ def _state(client: Client, designation: PaDesignation | None) -> EinvoicingState
     response_model=CertificationOut,
     responses=problem_responses(401, 404),
 )
-async def get_certification(_principal: EinvoicingManage) -> CertificationOut:
+async def get_certification(_actor: EinvoicingManage) -> CertificationOut:
     """The certification sentence to show before activation, and its version."""
     certification = service.current_certification()
     return CertificationOut(version=certification.version, text=certification.text)
@@ -76,7 +76,7 @@ async def get_certification(_principal: EinvoicingManage) -> CertificationOut:
     response_class=Response,
     responses=_PDF_RESPONSE | problem_responses(401, 404),
 )
-async def blank_mandate_template(request: Request, _principal: EinvoicingManage) -> Response:
+async def blank_mandate_template(request: Request, _actor: EinvoicingManage) -> Response:
     """The blank mandate template (PDF, French), to fill by hand."""
     return _pdf(service.blank_mandate_template(app_settings(request)), "mandat-vierge.pdf")
 
@@ -88,10 +88,12 @@ async def blank_mandate_template(request: Request, _principal: EinvoicingManage)
     dependencies=[ReadOnly],
 )
 async def client_mandate_template(
-    client_id: uuid.UUID, request: Request, session: DbSession, principal: EinvoicingManage
+    client_id: uuid.UUID, request: Request, session: DbSession, actor: EinvoicingManage
 ) -> Response:
     """The client's mandate template, prefilled (PDF, French, signature blocks)."""
-    content = await service.mandate_template(session, app_settings(request), principal, client_id)
+    content = await service.mandate_template(
+        session, app_settings(request), actor.principal, client_id
+    )
     return _pdf(content, f"mandat-{client_id}.pdf")
 
 
@@ -102,10 +104,10 @@ async def client_mandate_template(
     dependencies=[ReadOnly],
 )
 async def get_einvoicing(
-    client_id: uuid.UUID, session: DbSession, principal: EinvoicingManage
+    client_id: uuid.UUID, session: DbSession, actor: EinvoicingManage
 ) -> EinvoicingState:
     """The client's PA designation status and its latest designation."""
-    client, designation = await service.state_of(session, principal, client_id)
+    client, designation = await service.state_of(session, actor.principal, client_id)
     return _state(client, designation)
 
 
@@ -119,14 +121,11 @@ async def activate(
     client_id: uuid.UUID,
     body: ActivationIn,
     session: DbSession,
-    principal: EinvoicingManage,
-    requester: Requester,
+    actor: EinvoicingManage,
     registry: CompanyRegistryDep,
 ) -> EinvoicingState:
     """Activate e-invoicing: certify the signed mandate; the directory registration follows."""
-    client, designation = await service.activate(
-        session, registry, principal, requester, client_id, body
-    )
+    client, designation = await service.activate(session, registry, actor, client_id, body)
     return _state(client, designation)
 
 
@@ -140,13 +139,10 @@ async def deregister(
     client_id: uuid.UUID,
     body: DeregistrationIn,
     session: DbSession,
-    principal: EinvoicingManage,
-    requester: Requester,
+    actor: EinvoicingManage,
 ) -> EinvoicingState:
     """End the client's directory registration on `date_to` (today by default)."""
-    client, designation = await service.deregister(
-        session, principal, requester, client_id, body.date_to
-    )
+    client, designation = await service.deregister(session, actor, client_id, body.date_to)
     return _state(client, designation)
 
 
@@ -159,13 +155,13 @@ async def deregister(
 async def einvoicing_history(
     client_id: uuid.UUID,
     session: DbSession,
-    principal: EinvoicingManage,
+    actor: EinvoicingManage,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> HistoryPage:
     """The client's e-invoicing history (every state change), newest first."""
     rows, next_cursor = await service.history(
-        session, principal, client_id, cursor=cursor, limit=limit
+        session, actor.principal, client_id, cursor=cursor, limit=limit
     )
     items = [
         HistoryEntry(
@@ -218,12 +214,11 @@ def _job(
 async def bulk_activate(
     body: BulkActivationIn,
     session: DbSession,
-    principal: EinvoicingManage,
-    requester: Requester,
+    actor: EinvoicingManage,
     registry: CompanyRegistryDep,
 ) -> BulkActivationOut:
     """Activate many clients (ids or the list's filter); one result per client."""
-    job, results = await service.activate_many(session, registry, principal, requester, body)
+    job, results = await service.activate_many(session, registry, actor, body)
     activated = sum(1 for result in results if result.ok)
     progress = {PaStatus.PENDING.value: activated}
     return BulkActivationOut(job=_job(job, progress, []), results=results)
@@ -236,8 +231,8 @@ async def bulk_activate(
     dependencies=[ReadOnly],
 )
 async def get_bulk_activation(
-    job_id: uuid.UUID, session: DbSession, principal: EinvoicingManage
+    job_id: uuid.UUID, session: DbSession, actor: EinvoicingManage
 ) -> BulkJobOut:
     """A bulk activation's progress: counts by status while the worker registers."""
-    job, progress, errors = await service.bulk_job(session, principal, job_id)
+    job, progress, errors = await service.bulk_job(session, actor.principal, job_id)
     return _job(job, progress, list(errors))

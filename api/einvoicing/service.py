@@ -46,13 +46,13 @@ from api.adapters.directory import (
     directory_request_from_json,
 )
 from api.audit import service as audit
-from api.audit.service import SYSTEM, Actor, AuditFilters
+from api.audit.service import SYSTEM, AuditFilters
 from api.clients import service as clients_service
+from api.core.actor import Actor
 from api.core.authz import Principal
 from api.core.errors import AppError, FieldError, NotFound, UnprocessableEntity
 from api.core.errors import Conflict as ConflictError
 from api.core.models import utcnow
-from api.core.request_context import ClientInfo
 from api.core.settings import Settings
 from api.einvoicing import repository
 from api.einvoicing.certification import (
@@ -196,24 +196,23 @@ class Activation:
 
 async def _certify(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     certification: Certification,
     client_count: int,
 ) -> MandateCertification:
-    assert principal.workspace_id is not None  # `require(...)` guarantees it
+    assert actor.principal.workspace_id is not None  # `require(...)` guarantees it
     evidence = MandateCertification(
         id=uuid.uuid4(),
-        firm_id=principal.workspace_id,
+        firm_id=actor.principal.workspace_id,
         text_version=certification.version,
         text=certification.text,
-        actor_kind=principal.kind.value,
-        user_id=principal.user_id,
-        roles=sorted(role.value for role in principal.roles),
-        device_id=principal.device_id,
-        api_key_id=principal.api_key_id,
-        ip=requester.ip,
-        user_agent=requester.user_agent,
+        actor_kind=actor.principal.kind.value,
+        user_id=actor.principal.user_id,
+        roles=sorted(role.value for role in actor.principal.roles),
+        device_id=actor.principal.device_id,
+        api_key_id=actor.principal.api_key_id,
+        ip=actor.origin.ip,
+        user_agent=actor.origin.user_agent,
         certified_at=utcnow(),
         client_count=client_count,
     )
@@ -222,9 +221,8 @@ async def _certify(
     await audit.record(
         session,
         "einvoicing.mandate_certified",
-        actor=Actor.of(principal),
-        client=requester,
-        workspace_id=principal.workspace_id,
+        actor=actor,
+        workspace_id=actor.principal.workspace_id,
         target_type="mandate_certification",
         target_id=evidence.id,
         data={"text_version": certification.version, "client_count": client_count},
@@ -246,8 +244,7 @@ async def _closed_sirens(registry: CompanyRegistry, clients: Sequence[Client]) -
 async def _activate_clients(
     session: AsyncSession,
     registry: CompanyRegistry,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     clients: Sequence[Client],
     activation: Activation,
 ) -> dict[uuid.UUID, ActivationItemResult]:
@@ -303,8 +300,7 @@ async def _activate_clients(
         await audit.record_many(
             session,
             "einvoicing.activation_requested",
-            actor=Actor.of(principal),
-            client=requester,
+            actor=actor,
             workspace_id=designations[0]["firm_id"],
             target_type="client",
             targets=[
@@ -373,21 +369,18 @@ async def _enqueue(
 async def activate(
     session: AsyncSession,
     registry: CompanyRegistry,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client_id: uuid.UUID,
     data: ActivationIn,
 ) -> tuple[Client, PaDesignation]:
     """Activate e-invoicing for one client: 202-style, the worker registers it."""
     certification = check_certification(data)
-    client = await clients_service.get_client(session, principal, client_id)
+    client = await clients_service.get_client(session, actor.principal, client_id)
     if client.pa_status in (PaStatus.PENDING, PaStatus.REGISTERED):
         raise _already_active(client)
-    evidence = await _certify(session, principal, requester, certification, 1)
+    evidence = await _certify(session, actor, certification, 1)
     activation = Activation(evidence, data.date_from or today(), data.signed_mandate_sha256)
-    result = (
-        await _activate_clients(session, registry, principal, requester, [client], activation)
-    )[client.id]
+    result = (await _activate_clients(session, registry, actor, [client], activation))[client.id]
     if result.outcome == "company_closed":
         raise CompanyClosed(_REFUSALS["company_closed"])
     if result.designation_id is None:
@@ -408,23 +401,22 @@ def _already_active(client: Client) -> EinvoicingAlreadyActive:
 async def activate_many(
     session: AsyncSession,
     registry: CompanyRegistry,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     data: BulkActivationIn,
 ) -> tuple[EinvoicingBulkJob, list[ActivationItemResult]]:
     """Activate many clients (ids, or the list's filter) in one request: one result per
     client; the registrations continue in the worker, the job shows their progress."""
     certification = check_certification(data)
-    assert principal.workspace_id is not None
-    client_ids = data.client_ids or await _selected_ids(session, principal, data)
+    assert actor.principal.workspace_id is not None
+    client_ids = data.client_ids or await _selected_ids(session, actor.principal, data)
     wanted = list(dict.fromkeys(client_ids))
-    clients = await clients_service.readable_clients(session, principal, wanted)
-    evidence = await _certify(session, principal, requester, certification, len(clients))
+    clients = await clients_service.readable_clients(session, actor.principal, wanted)
+    evidence = await _certify(session, actor, certification, len(clients))
     job = EinvoicingBulkJob(
         id=uuid.uuid4(),
-        firm_id=principal.workspace_id,
+        firm_id=actor.principal.workspace_id,
         certification_id=evidence.id,
-        created_by_user_id=principal.user_id,
+        created_by_user_id=actor.principal.user_id,
         created_at=utcnow(),
         requested=len(wanted),
         refused={},
@@ -433,7 +425,7 @@ async def activate_many(
     await session.flush()
     activation = Activation(evidence, data.date_from or today(), bulk_job_id=job.id)
     by_client = await _activate_clients(
-        session, registry, principal, requester, list(clients.values()), activation
+        session, registry, actor, list(clients.values()), activation
     )
     results = [
         by_client.get(client_id) or _refusal(client_id, "client_not_found") for client_id in wanted
@@ -516,14 +508,13 @@ async def history(
 
 async def deregister(
     session: AsyncSession,
-    principal: Principal,
-    requester: ClientInfo,
+    actor: Actor,
     client_id: uuid.UUID,
     date_to: date | None,
 ) -> tuple[Client, PaDesignation]:
     """End the client's directory line on `date_to` (today by default), through the worker.
     The client stays `registered` until the directory confirms, then `deregistered`."""
-    client = await clients_service.get_client(session, principal, client_id)
+    client = await clients_service.get_client(session, actor.principal, client_id)
     designation = await repository.latest_designation(session, client.id)
     if (
         client.pa_status != PaStatus.REGISTERED
@@ -554,8 +545,7 @@ async def deregister(
     await audit.record(
         session,
         "einvoicing.deregistration_requested",
-        actor=Actor.of(principal),
-        client=requester,
+        actor=actor,
         workspace_id=client.firm_id,
         target_type="client",
         target_id=client.id,
@@ -679,10 +669,10 @@ async def _settle_end(
     designation.end_requested_on = None
     designation.error_code, designation.error_detail = "deregistration_failed", detail
     await session.flush()
-    await audit.record(
+    await audit.record_as(
         session,
         "einvoicing.deregistration_failed",
-        actor=SYSTEM,
+        author=SYSTEM,
         workspace_id=client.firm_id,
         target_type="client",
         target_id=client.id,
@@ -737,10 +727,10 @@ async def _announce(
         "error_code": designation.error_code,
         "error_detail": designation.error_detail,
     }
-    await audit.record(
+    await audit.record_as(
         session,
         action,
-        actor=SYSTEM,
+        author=SYSTEM,
         workspace_id=client.firm_id,
         target_type="client",
         target_id=client.id,

@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stdnum.fr import siren as siren_number
 
 from api.audit import service as audit
-from api.audit.service import SYSTEM, Actor
+from api.audit.service import SYSTEM, Author
 from api.core.authz import FIRM_ROLES
 from api.core.errors import Conflict, UnprocessableEntity
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
 from api.devices import service as devices_service
 from api.devices.service import IssuedEnrollment
@@ -49,7 +49,7 @@ class CreatedFirm:
 
 
 async def create_firm(
-    session: AsyncSession, settings: Settings, data: FirmCreate, actor: Actor = SYSTEM
+    session: AsyncSession, settings: Settings, data: FirmCreate, author: Author = SYSTEM
 ) -> CreatedFirm:
     """Create the firm workspace and its owner (every firm role), and the owner's single-use
     device enrollment link. The owner becomes active once their device is enrolled."""
@@ -80,7 +80,7 @@ async def create_firm(
         workspace_id=firm.id,
         purpose=EnrollmentPurpose.FIRM_OWNER,
     )
-    await _record_created(session, firm, owner, actor)
+    await _record_created(session, firm, owner, author)
     return CreatedFirm(firm, owner, enrollment)
 
 
@@ -101,8 +101,8 @@ async def create_firm_for_verified_owner(
     details: FirmDetails,
     owner: User,
     *,
-    actor: Actor,
-    client: ClientInfo | None = None,
+    author: Author,
+    origin: RequestOrigin | None = None,
 ) -> Workspace:
     """The end of SSO registration: the owner's identity is verified and their device already
     enrolled, so they are an active member with every firm role at once."""
@@ -116,7 +116,7 @@ async def create_firm_for_verified_owner(
         )
     )
     await session.flush()
-    await _record_created(session, firm, owner, actor, client)
+    await _record_created(session, firm, owner, author, origin)
     return firm
 
 
@@ -157,14 +157,14 @@ async def _record_created(
     session: AsyncSession,
     firm: Workspace,
     owner: User,
-    actor: Actor,
-    client: ClientInfo | None = None,
+    author: Author,
+    origin: RequestOrigin | None = None,
 ) -> None:
-    await audit.record(
+    await audit.record_as(
         session,
         "firm.created",
-        actor=actor,
-        client=client,
+        author=author,
+        origin=origin,
         workspace_id=firm.id,
         target_type="workspace",
         target_id=firm.id,

@@ -6,10 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from api.auth import service as auth_service
-from api.auth.dependencies import Authenticated, Person
+from api.auth.dependencies import Authenticated, Person, PersonActor
 from api.core.db import DbSession
 from api.core.errors import problem_responses
-from api.core.request_context import Client
 from api.devices import service as devices_service
 from api.devices.schemas import DeviceOut
 from api.me import service
@@ -43,10 +42,10 @@ async def get_me(session: DbSession, principal: Authenticated) -> Me:
     "/workspace", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 404)
 )
 async def switch_workspace(
-    body: WorkspaceSwitch, session: DbSession, principal: Person, client: Client
+    body: WorkspaceSwitch, session: DbSession, actor: PersonActor
 ) -> Response:
     """Switch the session to another workspace the user belongs to."""
-    await service.switch_workspace(session, principal, client, body.workspace_id)
+    await service.switch_workspace(session, actor, body.workspace_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -74,11 +73,9 @@ async def list_sessions(session: DbSession, principal: Person) -> list[SessionOu
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 404),
 )
-async def revoke_session(
-    session_id: uuid.UUID, session: DbSession, principal: Person, client: Client
-) -> Response:
+async def revoke_session(session_id: uuid.UUID, session: DbSession, actor: PersonActor) -> Response:
     """End one of the caller's sessions."""
-    await auth_service.revoke_session(session, principal, client, session_id, "revoked_by_user")
+    await auth_service.revoke_session(session, actor, session_id, "revoked_by_user")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -94,11 +91,9 @@ async def list_devices(session: DbSession, principal: Person) -> list[DeviceOut]
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 404),
 )
-async def revoke_device(
-    device_id: uuid.UUID, session: DbSession, principal: Person, client: Client
-) -> Response:
+async def revoke_device(device_id: uuid.UUID, session: DbSession, actor: PersonActor) -> Response:
     """Revoke one of the caller's devices and the sessions it opened."""
-    await devices_service.revoke(session, principal, client, device_id)
+    await devices_service.revoke(session, actor, device_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

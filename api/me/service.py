@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
-from api.audit.service import Actor
 from api.auth import service as auth_service
+from api.core.actor import Actor
 from api.core.authz import Principal
 from api.core.errors import NotFound
-from api.core.request_context import ClientInfo
 from api.models.audit_event import AuditEvent
 from api.models.auth_session import AuthSession
 from api.models.membership import Membership
@@ -38,26 +37,23 @@ async def account(session: AsyncSession, principal: Principal) -> Account:
     return Account(user, list(await auth_service.active_memberships(session, principal.user_id)))
 
 
-async def switch_workspace(
-    session: AsyncSession, principal: Principal, client: ClientInfo, workspace_id: uuid.UUID
-) -> None:
+async def switch_workspace(session: AsyncSession, actor: Actor, workspace_id: uuid.UUID) -> None:
     """Act in another workspace the user is an active member of (the session remembers it)."""
-    assert principal.user_id is not None
-    assert principal.session_id is not None
-    memberships = await auth_service.active_memberships(session, principal.user_id)
+    assert actor.principal.user_id is not None
+    assert actor.principal.session_id is not None
+    memberships = await auth_service.active_memberships(session, actor.principal.user_id)
     if workspace_id not in {workspace.id for _, workspace in memberships}:
         raise WorkspaceNotFound()
-    auth_session = await session.get(AuthSession, principal.session_id)
+    auth_session = await session.get(AuthSession, actor.principal.session_id)
     assert auth_session is not None
     auth_session.workspace_id = workspace_id
     await audit.record(
         session,
         "auth.session.workspace_switched",
-        actor=Actor.of(principal),
-        client=client,
+        actor=actor,
         workspace_id=workspace_id,
         target_type="session",
-        target_id=principal.session_id,
+        target_id=actor.principal.session_id,
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.core.actor import Actor
 from api.core.authz import Principal, PrincipalKind, permissions_of
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
 from api.members import repository, service
 from api.members.schemas import FirmRoleName, MemberInvite
@@ -33,7 +34,7 @@ async def invite_demo_collaborators(session: AsyncSession, settings: Settings) -
         roles=owner.roles,
         permissions=permissions_of(owner.roles),
     )
-    client = ClientInfo(ip=None, user_agent="comptoir demo")
+    origin = RequestOrigin(ip=None, user_agent="comptoir demo")
     invited = []
     for first_name, last_name, email, role in DEMO_COLLABORATORS:
         user = await repository.user_by_email(session, email)
@@ -42,8 +43,7 @@ async def invite_demo_collaborators(session: AsyncSession, settings: Settings) -
         await service.invite(
             session,
             settings,
-            principal,
-            client,
+            Actor(principal=principal, origin=origin),
             MemberInvite(first_name=first_name, last_name=last_name, email=email, roles=[role]),
         )
         invited.append(f"{first_name} {last_name}")

@@ -5,13 +5,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from api.auth.dependencies import require
+from api.auth.dependencies import acting, require
+from api.core.actor import Actor
 from api.core.authz import Permission, Principal, Role
 from api.core.db import DbSession
 from api.core.errors import problem_responses
 from api.core.models import utcnow
 from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
-from api.core.request_context import Client
 from api.core.settings import AppSettings
 from api.members import service
 from api.members.schemas import (
@@ -26,7 +26,7 @@ from api.models.membership import MembershipStatus
 router = APIRouter(prefix="/members", tags=["members"])
 
 MembersRead = Annotated[Principal, Depends(require(Permission.MEMBERS_READ))]
-MembersManage = Annotated[Principal, Depends(require(Permission.MEMBERS_MANAGE))]
+MembersManage = Annotated[Actor, Depends(acting(Permission.MEMBERS_MANAGE))]
 
 
 def _out(member: service.Member) -> MemberOut:
@@ -79,11 +79,10 @@ async def invite(
     body: MemberInvite,
     session: DbSession,
     settings: AppSettings,
-    principal: MembersManage,
-    client: Client,
+    actor: MembersManage,
 ) -> MemberOut:
     """Invite a collaborator by e-mail, with one or more roles (single-use link)."""
-    return _out(await service.invite(session, settings, principal, client, body))
+    return _out(await service.invite(session, settings, actor, body))
 
 
 @router.get("/{member_id}", response_model=MemberOut, responses=problem_responses(401, 404))
@@ -101,11 +100,10 @@ async def resend_invitation(
     member_id: uuid.UUID,
     session: DbSession,
     settings: AppSettings,
-    principal: MembersManage,
-    client: Client,
+    actor: MembersManage,
 ) -> MemberOut:
     """Mail a new invitation link; the previous one stops working."""
-    return _out(await service.resend_invitation(session, settings, principal, client, member_id))
+    return _out(await service.resend_invitation(session, settings, actor, member_id))
 
 
 @router.delete(
@@ -114,10 +112,10 @@ async def resend_invitation(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def revoke_invitation(
-    member_id: uuid.UUID, session: DbSession, principal: MembersManage, client: Client
+    member_id: uuid.UUID, session: DbSession, actor: MembersManage
 ) -> Response:
     """Withdraw a pending invitation: its link stops working."""
-    await service.revoke_invitation(session, principal, client, member_id)
+    await service.revoke_invitation(session, actor, member_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -130,12 +128,11 @@ async def change_roles(
     member_id: uuid.UUID,
     body: RolesUpdate,
     session: DbSession,
-    principal: MembersManage,
-    client: Client,
+    actor: MembersManage,
 ) -> MemberOut:
     """Replace the user's roles (cumulative; effective at their next request)."""
     roles = frozenset(Role(role) for role in body.roles)
-    return _out(await service.change_roles(session, principal, client, member_id, roles))
+    return _out(await service.change_roles(session, actor, member_id, roles))
 
 
 @router.post(
@@ -143,11 +140,9 @@ async def change_roles(
     response_model=MemberOut,
     responses=problem_responses(401, 403, 404, 409),
 )
-async def deactivate(
-    member_id: uuid.UUID, session: DbSession, principal: MembersManage, client: Client
-) -> MemberOut:
+async def deactivate(member_id: uuid.UUID, session: DbSession, actor: MembersManage) -> MemberOut:
     """Suspend the user's access to the workspace; their sessions here end now."""
-    return _out(await service.deactivate(session, principal, client, member_id))
+    return _out(await service.deactivate(session, actor, member_id))
 
 
 @router.post(
@@ -155,11 +150,9 @@ async def deactivate(
     response_model=MemberOut,
     responses=problem_responses(401, 403, 404, 409),
 )
-async def reactivate(
-    member_id: uuid.UUID, session: DbSession, principal: MembersManage, client: Client
-) -> MemberOut:
+async def reactivate(member_id: uuid.UUID, session: DbSession, actor: MembersManage) -> MemberOut:
     """Give a deactivated user their access back."""
-    return _out(await service.reactivate(session, principal, client, member_id))
+    return _out(await service.reactivate(session, actor, member_id))
 
 
 @router.delete(
@@ -167,9 +160,7 @@ async def reactivate(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403, 404, 409),
 )
-async def remove(
-    member_id: uuid.UUID, session: DbSession, principal: MembersManage, client: Client
-) -> Response:
+async def remove(member_id: uuid.UUID, session: DbSession, actor: MembersManage) -> Response:
     """Remove the user from the workspace (their account remains for other workspaces)."""
-    await service.remove(session, principal, client, member_id)
+    await service.remove(session, actor, member_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
-from api.audit.service import Actor
+from api.audit.service import Author
 from api.auth import service as auth_service
+from api.core.actor import Actor
 from api.core.authz import Principal, PrincipalKind, Role, can_grant_roles
 from api.core.errors import Conflict, Forbidden, NotFound
 from api.core.pagination import InvalidCursor, decode_cursor, encode_cursor
-from api.core.request_context import ClientInfo
 from api.core.settings import Settings
 from api.devices import service as devices_service
 from api.mail import service as mail
@@ -188,8 +188,7 @@ async def _keep_an_administrator(
 async def _record(
     session: AsyncSession,
     action: str,
-    principal: Principal,
-    client: ClientInfo,
+    actor: Actor,
     membership: Membership,
     user: User,
     **data: object,
@@ -197,8 +196,7 @@ async def _record(
     await audit.record(
         session,
         action,
-        actor=Actor.of(principal),
-        client=client,
+        actor=actor,
         workspace_id=membership.workspace_id,
         target_type="member",
         target_id=membership.id,
@@ -246,14 +244,13 @@ async def _send_invitation(
 async def invite(
     session: AsyncSession,
     settings: Settings,
-    principal: Principal,
-    client: ClientInfo,
+    actor: Actor,
     data: MemberInvite,
 ) -> Member:
     """Invite a collaborator: an invited membership, a single-use enrollment link, its mail."""
-    workspace_id = _workspace_of(principal)
+    workspace_id = _workspace_of(actor.principal)
     roles = frozenset(Role(role) for role in data.roles)
-    if not can_grant_roles(principal, roles):
+    if not can_grant_roles(actor.principal, roles):
         raise OwnerReserved()
     await repository.lock_workspace(session, workspace_id)
     email = str(data.email).lower()
@@ -278,10 +275,10 @@ async def invite(
     )
     session.add(membership)
     await session.flush()
-    link = await _send_invitation(session, settings, principal, membership, user, reminder=False)
-    await _record(
-        session, "member.invited", principal, client, membership, user, roles=sorted(roles)
+    link = await _send_invitation(
+        session, settings, actor.principal, membership, user, reminder=False
     )
+    await _record(session, "member.invited", actor, membership, user, roles=sorted(roles))
     await webhooks_service.publish(
         session,
         workspace_id,
@@ -301,43 +298,41 @@ _STATUS_FR = {
 async def resend_invitation(
     session: AsyncSession,
     settings: Settings,
-    principal: Principal,
-    client: ClientInfo,
+    actor: Actor,
     membership_id: uuid.UUID,
 ) -> Member:
     """A new link by mail; the previous one stops working."""
-    membership, user = await _member_to_change(session, principal, membership_id)
+    membership, user = await _member_to_change(session, actor.principal, membership_id)
     if membership.status != MembershipStatus.INVITED:
         raise InvitationNotPending()
-    link = await _send_invitation(session, settings, principal, membership, user, reminder=True)
-    await _record(session, "member.invitation_resent", principal, client, membership, user)
+    link = await _send_invitation(
+        session, settings, actor.principal, membership, user, reminder=True
+    )
+    await _record(session, "member.invitation_resent", actor, membership, user)
     return Member(membership, user, link)
 
 
-async def revoke_invitation(
-    session: AsyncSession, principal: Principal, client: ClientInfo, membership_id: uuid.UUID
-) -> None:
+async def revoke_invitation(session: AsyncSession, actor: Actor, membership_id: uuid.UUID) -> None:
     """Withdraw an invitation: the link dies and the invited member leaves the list."""
-    membership, user = await _member_to_change(session, principal, membership_id)
+    membership, user = await _member_to_change(session, actor.principal, membership_id)
     if membership.status != MembershipStatus.INVITED:
         raise InvitationNotPending()
     await devices_service.revoke_enrollments(
         session, user_id=user.id, workspace_id=membership.workspace_id
     )
-    await _record(session, "member.invitation_revoked", principal, client, membership, user)
+    await _record(session, "member.invitation_revoked", actor, membership, user)
     await session.delete(membership)
     await session.flush()
 
 
 async def change_roles(
     session: AsyncSession,
-    principal: Principal,
-    client: ClientInfo,
+    actor: Actor,
     membership_id: uuid.UUID,
     roles: frozenset[Role],
 ) -> Member:
-    membership, user = await _member_to_change(session, principal, membership_id)
-    if not can_grant_roles(principal, roles):
+    membership, user = await _member_to_change(session, actor.principal, membership_id)
+    if not can_grant_roles(actor.principal, roles):
         raise OwnerReserved()
     before = membership.roles
     if roles != before:
@@ -349,22 +344,19 @@ async def change_roles(
         await _record(
             session,
             "member.roles_changed",
-            principal,
-            client,
+            actor,
             membership,
             user,
             before=sorted(before),
             after=sorted(roles),
         )
-    return await get_member(session, principal, membership.id)
+    return await get_member(session, actor.principal, membership.id)
 
 
-async def deactivate(
-    session: AsyncSession, principal: Principal, client: ClientInfo, membership_id: uuid.UUID
-) -> Member:
+async def deactivate(session: AsyncSession, actor: Actor, membership_id: uuid.UUID) -> Member:
     """The member keeps their place and roles but can no longer act in this workspace; their
     sessions here end now."""
-    membership, user = await _member_to_change(session, principal, membership_id)
+    membership, user = await _member_to_change(session, actor.principal, membership_id)
     if membership.status != MembershipStatus.ACTIVE:
         raise MemberNotActive()
     await _keep_an_administrator(session, membership, still_counts=False)
@@ -373,28 +365,24 @@ async def deactivate(
         session, user.id, membership.workspace_id, "member_deactivated"
     )
     await session.flush()
-    await _record(session, "member.deactivated", principal, client, membership, user)
+    await _record(session, "member.deactivated", actor, membership, user)
     return Member(membership, user, None)
 
 
-async def reactivate(
-    session: AsyncSession, principal: Principal, client: ClientInfo, membership_id: uuid.UUID
-) -> Member:
-    membership, user = await _member_to_change(session, principal, membership_id)
+async def reactivate(session: AsyncSession, actor: Actor, membership_id: uuid.UUID) -> Member:
+    membership, user = await _member_to_change(session, actor.principal, membership_id)
     if membership.status != MembershipStatus.DEACTIVATED:
         raise MemberNotDeactivated()
     membership.status = MembershipStatus.ACTIVE
     await session.flush()
-    await _record(session, "member.reactivated", principal, client, membership, user)
+    await _record(session, "member.reactivated", actor, membership, user)
     return Member(membership, user, None)
 
 
-async def remove(
-    session: AsyncSession, principal: Principal, client: ClientInfo, membership_id: uuid.UUID
-) -> None:
+async def remove(session: AsyncSession, actor: Actor, membership_id: uuid.UUID) -> None:
     """Take the member out of the workspace (the person's account and devices remain, for
     their other workspaces); their links and sessions here end."""
-    membership, user = await _member_to_change(session, principal, membership_id)
+    membership, user = await _member_to_change(session, actor.principal, membership_id)
     await _keep_an_administrator(session, membership, still_counts=False)
     await devices_service.revoke_enrollments(
         session, user_id=user.id, workspace_id=membership.workspace_id
@@ -405,8 +393,7 @@ async def remove(
     await _record(
         session,
         "member.removed",
-        principal,
-        client,
+        actor,
         membership,
         user,
         roles=sorted(membership.roles),
@@ -424,11 +411,11 @@ async def activate_on_enrollment(
     if membership is not None and membership.status == MembershipStatus.INVITED:
         membership.status = MembershipStatus.ACTIVE
         await session.flush()
-        await audit.record(
+        await audit.record_as(
             session,
             # Not under "member.": those are the administrators' actions on members.
             "membership.activated",
-            actor=Actor(kind=PrincipalKind.USER.value, user_id=user_id),
+            author=Author(kind=PrincipalKind.USER.value, user_id=user_id),
             workspace_id=workspace_id,
             target_type="membership",
             target_id=membership.id,

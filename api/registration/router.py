@@ -8,12 +8,12 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
-from api.auth.dependencies import Authenticated
+from api.auth.dependencies import AuthenticatedActor
 from api.companies.dependencies import CompanyRegistryDep
 from api.core.db import DbSession
 from api.core.errors import AppError, problem_responses
 from api.core.qr import png_data_uri, svg_data_uri
-from api.core.request_context import Client
+from api.core.request_context import Origin
 from api.core.settings import app_settings
 from api.registration import service
 from api.registration.dependencies import (
@@ -71,10 +71,10 @@ def _registration_out(view: service.RegistrationView) -> RegistrationOut:
     responses=problem_responses(403, 429, 502, 503),
 )
 async def start_sso(
-    request: Request, session: DbSession, client: Client, provider: IdentityProviderDep
+    request: Request, session: DbSession, origin: Origin, provider: IdentityProviderDep
 ) -> RedirectResponse:
     """Start firm registration: redirect the browser to the profession's SSO."""
-    url = await service.start_sso(session, app_settings(request), provider, client)
+    url = await service.start_sso(session, app_settings(request), provider, origin)
     return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
 
 
@@ -114,7 +114,7 @@ browser_router = APIRouter(route_class=BrowserFacingRoute)
 async def sso_callback(
     request: Request,
     session: DbSession,
-    client: Client,
+    origin: Origin,
     provider: IdentityProviderDep,
     registry: CompanyRegistryDep,
 ) -> RedirectResponse:
@@ -122,7 +122,7 @@ async def sso_callback(
     registration and redirects to its page, `/inscription#<registration secret>`."""
     callback = dict(request.query_params.items())
     url = await service.finish_sso(
-        session, app_settings(request), provider, registry, client, callback
+        session, app_settings(request), provider, registry, origin, callback
     )
     return RedirectResponse(url, status_code=status.HTTP_302_FOUND)
 
@@ -140,8 +140,7 @@ async def verify_identity(
     body: IdentityDocumentIn,
     request: Request,
     session: DbSession,
-    principal: Authenticated,
-    client: Client,
+    actor: AuthenticatedActor,
     verifier: IdentityVerifierDep,
     blobs: BlobStorageDep,
 ) -> IdentityVerifiedOut:
@@ -152,8 +151,7 @@ async def verify_identity(
         app_settings(request),
         verifier,
         blobs,
-        principal,
-        client,
+        actor,
         mrz_lines=body.mrz_lines,
         document_image=body.document_image,
     )
@@ -206,11 +204,11 @@ async def set_siren(
     body: SirenIn,
     request: Request,
     session: DbSession,
-    client: Client,
+    origin: Origin,
     registry: CompanyRegistryDep,
 ) -> RegistrationOut:
     """Give the firm's SIREN when the SSO did not provide it."""
     view = await service.set_siren(
-        session, app_settings(request), registry, client, body.secret, body.siren
+        session, app_settings(request), registry, origin, body.secret, body.siren
     )
     return _registration_out(view)

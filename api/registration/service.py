@@ -34,12 +34,13 @@ from api.adapters.identity_provider import (
     SsoIdentity,
 )
 from api.audit import service as audit
-from api.audit.service import ANONYMOUS, Actor, device_actor
+from api.audit.service import ANONYMOUS, Author, device_author
+from api.core.actor import Actor
 from api.core.authz import Principal, PrincipalKind
 from api.core.crypto import hash_token, new_token, open_sealed, seal_with_secret
 from api.core.errors import AppError, Conflict, NotFound, UnprocessableEntity
 from api.core.models import utcnow
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
 from api.devices import service as devices_service
 from api.documents.sniffing import sniff
@@ -170,14 +171,14 @@ def registration_page_url(settings: Settings, secret: str) -> str:
 
 
 async def start_sso(
-    session: AsyncSession, settings: Settings, provider: IdentityProvider, client: ClientInfo
+    session: AsyncSession, settings: Settings, provider: IdentityProvider, origin: RequestOrigin
 ) -> str:
     """Begin an SSO login: keep its state/nonce/PKCE verifier in the database and return the
     provider URL to redirect the browser to."""
     await rate_limits.enforce(
         session,
         Limit("registration-sso-start", settings.rate_limit_sso_starts_per_ip_per_minute, 60),
-        client.ip or "unknown",
+        origin.ip or "unknown",
         "Trop de demandes de connexion depuis cette adresse. Patientez une minute.",
     )
     request = await provider.start_authorization()
@@ -190,17 +191,17 @@ async def start_sso(
         redirect_uri=pending.redirect_uri,
         nonce=pending.nonce,
         code_verifier=pending.code_verifier,
-        requester_ip=client.ip,
+        requester_ip=origin.ip,
         created_at=now,
         expires_at=now + timedelta(seconds=settings.sso_authorization_ttl_seconds),
     )
     session.add(authorization)
     await session.flush()
-    await audit.record(
+    await audit.record_as(
         session,
         "registration.sso_started",
-        actor=ANONYMOUS,
-        client=client,
+        author=ANONYMOUS,
+        origin=origin,
         target_type="sso_authorization",
         target_id=authorization.id,
         data={"issuer": pending.issuer},
@@ -213,7 +214,7 @@ async def finish_sso(
     settings: Settings,
     provider: IdentityProvider,
     registry: CompanyRegistry,
-    client: ClientInfo,
+    origin: RequestOrigin,
     callback: Mapping[str, str],
 ) -> str:
     """Complete the SSO login and open a registration; returns the SPA page URL carrying the
@@ -236,11 +237,11 @@ async def finish_sso(
         )
     except SsoError as refusal:
         # SsoError keeps its changes: the consumed state and this event are committed.
-        await audit.record(
+        await audit.record_as(
             session,
             "registration.sso_refused",
-            actor=ANONYMOUS,
-            client=client,
+            author=ANONYMOUS,
+            origin=origin,
             data={"code": refusal.code, "detail": refusal.detail},
         )
         raise
@@ -282,11 +283,11 @@ async def finish_sso(
         _describe_firm(registration, company_details)
     session.add(registration)
     await session.flush()
-    await audit.record(
+    await audit.record_as(
         session,
         "registration.sso_completed",
-        actor=Actor(kind=REGISTRANT, user_id=owner.id),
-        client=client,
+        author=Author(kind=REGISTRANT, user_id=owner.id),
+        origin=origin,
         target_type="firm_registration",
         target_id=registration.id,
         data={
@@ -359,7 +360,7 @@ async def set_siren(
     session: AsyncSession,
     settings: Settings,
     registry: CompanyRegistry,
-    client: ClientInfo,
+    origin: RequestOrigin,
     secret: str,
     siren: str,
 ) -> RegistrationView:
@@ -373,11 +374,11 @@ async def set_siren(
     _describe_firm(registration, details)
     registration.status = RegistrationStatus.AWAITING_IDENTITY
     await session.flush()
-    await audit.record(
+    await audit.record_as(
         session,
         "registration.siren_provided",
-        actor=Actor(kind=REGISTRANT, user_id=registration.user_id),
-        client=client,
+        author=Author(kind=REGISTRANT, user_id=registration.user_id),
+        origin=origin,
         target_type="firm_registration",
         target_id=registration.id,
         data={"siren": compact, "firm_name": details.name},
@@ -472,15 +473,14 @@ async def verify_identity(
     settings: Settings,
     verifier: IdentityVerifier,
     blobs: BlobStorage,
-    principal: Principal,
-    client: ClientInfo,
+    actor: Actor,
     *,
     mrz_lines: list[str],
     document_image: str | None,
 ) -> VerifiedRegistration:
     """Check the owner's identity document against the SSO identity, from the device enrolled
     with the registration's link; on success create the firm with its owner active."""
-    registration = await _registration_of_device(session, principal)
+    registration = await _registration_of_device(session, actor.principal)
     _require_open(registration)
     if registration.siren is None:
         raise RegistrationSirenMissing()
@@ -501,12 +501,12 @@ async def verify_identity(
     if image is not None:
         stored = await blobs.put(_chunks(image[0]), max_size=settings.identity_image_max_bytes)
         image_key = stored.key
-    assert principal.user_id is not None
+    assert actor.principal.user_id is not None
     evidence = IdentityVerification(
         id=uuid.uuid4(),
         registration_id=registration.id,
-        user_id=principal.user_id,
-        device_id=principal.device_id,
+        user_id=actor.principal.user_id,
+        device_id=actor.principal.device_id,
         status=result.status.value,
         reason=result.reason.value if result.reason else None,
         verifier=result.verifier,
@@ -518,14 +518,16 @@ async def verify_identity(
         image_blob_key=image_key,
         image_media_type=image[1] if image else None,
         attempt=await repository.identity_attempts(session, registration.id) + 1,
-        ip=client.ip,
-        user_agent=client.user_agent,
+        ip=actor.origin.ip,
+        user_agent=actor.origin.user_agent,
         checked_at=result.checked_at,
     )
     session.add(evidence)
     await session.flush()
-    actor = (
-        device_actor(principal.user_id, principal.device_id) if principal.device_id else ANONYMOUS
+    author = (
+        device_author(actor.principal.user_id, actor.principal.device_id)
+        if actor.principal.device_id
+        else ANONYMOUS
     )
     event = {
         "verification_id": str(evidence.id),
@@ -535,11 +537,11 @@ async def verify_identity(
     }
     if not result.verified:
         assert result.reason is not None
-        await audit.record(
+        await audit.record_as(
             session,
             "registration.identity_rejected",
-            actor=actor,
-            client=client,
+            author=author,
+            origin=actor.origin,
             target_type="firm_registration",
             target_id=registration.id,
             data=event | {"reason": result.reason.value},
@@ -548,11 +550,11 @@ async def verify_identity(
             result.message,
             extra={"reason": result.reason.value, "verification_id": str(evidence.id)},
         )
-    await audit.record(
+    await audit.record_as(
         session,
         "registration.identity_verified",
-        actor=actor,
-        client=client,
+        author=author,
+        origin=actor.origin,
         target_type="firm_registration",
         target_id=registration.id,
         data=event,
@@ -560,7 +562,7 @@ async def verify_identity(
     owner = await session.get(User, registration.user_id)
     assert owner is not None
     firm = await firms_service.create_firm_for_verified_owner(
-        session, _firm_details(registration), owner, actor=actor, client=client
+        session, _firm_details(registration), owner, author=author, origin=actor.origin
     )
     registration.status = RegistrationStatus.COMPLETED
     registration.firm_id = firm.id

@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from api.auth.dependencies import require
-from api.core.authz import Permission, Principal
+from api.auth.dependencies import acting
+from api.core.actor import Actor
+from api.core.authz import Permission
 from api.core.db import DbSession
 from api.core.errors import problem_responses
-from api.core.request_context import Client
 from api.core.settings import app_settings
 from api.webhooks import service
 from api.webhooks.schemas import (
@@ -23,7 +23,7 @@ from api.webhooks.schemas import (
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
-ExtensionsManager = Annotated[Principal, Depends(require(Permission.EXTENSIONS_MANAGE))]
+ExtensionsManager = Annotated[Actor, Depends(acting(Permission.EXTENSIONS_MANAGE))]
 
 
 def _with_secret(created: service.CreatedEndpoint) -> WebhookWithSecret:
@@ -32,9 +32,9 @@ def _with_secret(created: service.CreatedEndpoint) -> WebhookWithSecret:
 
 
 @router.get("", response_model=list[WebhookOut], responses=problem_responses(401, 404))
-async def list_webhooks(session: DbSession, principal: ExtensionsManager) -> list[WebhookOut]:
+async def list_webhooks(session: DbSession, actor: ExtensionsManager) -> list[WebhookOut]:
     """The workspace's webhook receivers."""
-    endpoints = await service.list_endpoints(session, principal)
+    endpoints = await service.list_endpoints(session, actor.principal)
     return [WebhookOut.model_validate(endpoint) for endpoint in endpoints]
 
 
@@ -48,15 +48,13 @@ async def create_webhook(
     body: WebhookCreate,
     request: Request,
     session: DbSession,
-    principal: ExtensionsManager,
-    client: Client,
+    actor: ExtensionsManager,
 ) -> WebhookWithSecret:
     """Subscribe a receiver URL to events; the signing secret is in this response only."""
     created = await service.create_endpoint(
         session,
         app_settings(request),
-        principal,
-        client,
+        actor,
         url=body.url,
         description=body.description,
         event_types=list(body.event_types),
@@ -72,15 +70,13 @@ async def update_webhook(
     body: WebhookUpdate,
     request: Request,
     session: DbSession,
-    principal: ExtensionsManager,
-    client: Client,
+    actor: ExtensionsManager,
 ) -> WebhookOut:
     """Change a receiver's URL, events or description, or pause it."""
     endpoint = await service.update_endpoint(
         session,
         app_settings(request),
-        principal,
-        client,
+        actor,
         webhook_id,
         url=body.url,
         description=body.description,
@@ -99,13 +95,10 @@ async def rotate_webhook_secret(
     webhook_id: uuid.UUID,
     request: Request,
     session: DbSession,
-    principal: ExtensionsManager,
-    client: Client,
+    actor: ExtensionsManager,
 ) -> WebhookWithSecret:
     """New signing secret; the previous one also signs during the grace period."""
-    rotated = await service.rotate_secret(
-        session, app_settings(request), principal, client, webhook_id
-    )
+    rotated = await service.rotate_secret(session, app_settings(request), actor, webhook_id)
     return _with_secret(rotated)
 
 
@@ -113,10 +106,10 @@ async def rotate_webhook_secret(
     "/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 404)
 )
 async def delete_webhook(
-    webhook_id: uuid.UUID, session: DbSession, principal: ExtensionsManager, client: Client
+    webhook_id: uuid.UUID, session: DbSession, actor: ExtensionsManager
 ) -> Response:
     """Remove a receiver and its delivery log."""
-    await service.delete_endpoint(session, principal, client, webhook_id)
+    await service.delete_endpoint(session, actor, webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -128,11 +121,11 @@ async def delete_webhook(
 async def list_webhook_deliveries(
     webhook_id: uuid.UUID,
     session: DbSession,
-    principal: ExtensionsManager,
+    actor: ExtensionsManager,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[DeliveryOut]:
     """The delivery log: each event, its status and every attempt with the response code."""
-    rows = await service.deliveries(session, principal, webhook_id, limit)
+    rows = await service.deliveries(session, actor.principal, webhook_id, limit)
     return [
         DeliveryOut(
             id=delivery.id,
@@ -161,11 +154,10 @@ async def redeliver_webhook(
     webhook_id: uuid.UUID,
     delivery_id: uuid.UUID,
     session: DbSession,
-    principal: ExtensionsManager,
-    client: Client,
+    actor: ExtensionsManager,
 ) -> DeliveryOut:
     """Queue a delivery again (manual redelivery from the log)."""
-    delivery = await service.redeliver(session, principal, client, webhook_id, delivery_id)
+    delivery = await service.redeliver(session, actor, webhook_id, delivery_id)
     return DeliveryOut(
         id=delivery.id,
         event_id=delivery.event_id,

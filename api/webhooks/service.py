@@ -18,11 +18,10 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.audit import service as audit
-from api.audit.service import Actor
+from api.core.actor import Actor
 from api.core.authz import Principal
 from api.core.errors import AppError, NotFound
 from api.core.models import utcnow
-from api.core.request_context import ClientInfo
 from api.core.settings import Settings
 from api.core.ssrf import UnsafeUrl, check_public_url
 from api.models.webhook import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -80,44 +79,41 @@ async def _check_url(settings: Settings, url: str) -> None:
 async def create_endpoint(
     session: AsyncSession,
     settings: Settings,
-    principal: Principal,
-    client: ClientInfo,
+    actor: Actor,
     *,
     url: str,
     description: str,
     event_types: list[str],
 ) -> CreatedEndpoint:
-    assert principal.workspace_id is not None
+    assert actor.principal.workspace_id is not None
     await _check_url(settings, url)
     secret = signing.new_secret()
     endpoint = WebhookEndpoint(
         id=uuid.uuid4(),
-        workspace_id=principal.workspace_id,
+        workspace_id=actor.principal.workspace_id,
         url=url,
         description=description,
         event_types=sorted(set(event_types)),
         secret=secret,
-        created_by_user_id=principal.user_id,
+        created_by_user_id=actor.principal.user_id,
         created_at=utcnow(),
     )
     session.add(endpoint)
     await session.flush()
-    await _audit(session, principal, client, "webhook.created", endpoint)
+    await _audit(session, actor, "webhook.created", endpoint)
     return CreatedEndpoint(endpoint, secret)
 
 
 async def _audit(
     session: AsyncSession,
-    principal: Principal,
-    client: ClientInfo,
+    actor: Actor,
     action: str,
     endpoint: WebhookEndpoint,
 ) -> None:
     await audit.record(
         session,
         action,
-        actor=Actor.of(principal),
-        client=client,
+        actor=actor,
         workspace_id=endpoint.workspace_id,
         target_type="webhook_endpoint",
         target_id=endpoint.id,
@@ -143,8 +139,7 @@ async def list_endpoints(session: AsyncSession, principal: Principal) -> list[We
 async def update_endpoint(
     session: AsyncSession,
     settings: Settings,
-    principal: Principal,
-    client: ClientInfo,
+    actor: Actor,
     endpoint_id: uuid.UUID,
     *,
     url: str | None,
@@ -152,7 +147,7 @@ async def update_endpoint(
     event_types: list[str] | None,
     enabled: bool | None,
 ) -> WebhookEndpoint:
-    endpoint = await _endpoint(session, principal, endpoint_id)
+    endpoint = await _endpoint(session, actor.principal, endpoint_id)
     if url is not None:
         await _check_url(settings, url)
         endpoint.url = url
@@ -163,34 +158,31 @@ async def update_endpoint(
     if enabled is not None:
         endpoint.disabled_at = None if enabled else (endpoint.disabled_at or utcnow())
     await session.flush()
-    await _audit(session, principal, client, "webhook.updated", endpoint)
+    await _audit(session, actor, "webhook.updated", endpoint)
     return endpoint
 
 
 async def rotate_secret(
     session: AsyncSession,
     settings: Settings,
-    principal: Principal,
-    client: ClientInfo,
+    actor: Actor,
     endpoint_id: uuid.UUID,
 ) -> CreatedEndpoint:
     """A new secret; the old one keeps signing too during the grace period."""
-    endpoint = await _endpoint(session, principal, endpoint_id)
+    endpoint = await _endpoint(session, actor.principal, endpoint_id)
     endpoint.previous_secret = endpoint.secret
     endpoint.previous_secret_expires_at = utcnow() + timedelta(
         hours=settings.webhook_secret_rotation_grace_hours
     )
     endpoint.secret = signing.new_secret()
     await session.flush()
-    await _audit(session, principal, client, "webhook.secret_rotated", endpoint)
+    await _audit(session, actor, "webhook.secret_rotated", endpoint)
     return CreatedEndpoint(endpoint, endpoint.secret)
 
 
-async def delete_endpoint(
-    session: AsyncSession, principal: Principal, client: ClientInfo, endpoint_id: uuid.UUID
-) -> None:
-    endpoint = await _endpoint(session, principal, endpoint_id)
-    await _audit(session, principal, client, "webhook.deleted", endpoint)
+async def delete_endpoint(session: AsyncSession, actor: Actor, endpoint_id: uuid.UUID) -> None:
+    endpoint = await _endpoint(session, actor.principal, endpoint_id)
+    await _audit(session, actor, "webhook.deleted", endpoint)
     await session.delete(endpoint)
     await session.flush()
 
@@ -240,13 +232,12 @@ async def _queue(session: AsyncSession, delivery: WebhookDelivery, attempt_round
 
 async def redeliver(
     session: AsyncSession,
-    principal: Principal,
-    client: ClientInfo,
+    actor: Actor,
     endpoint_id: uuid.UUID,
     delivery_id: uuid.UUID,
 ) -> WebhookDelivery:
     """Send a delivery again (same event id, so receivers can still deduplicate)."""
-    endpoint = await _endpoint(session, principal, endpoint_id)
+    endpoint = await _endpoint(session, actor.principal, endpoint_id)
     found = await repository.delivery_with_endpoint(session, delivery_id)
     if found is None or found[1].id != endpoint.id:
         raise DeliveryNotFound()
@@ -257,8 +248,7 @@ async def redeliver(
     await audit.record(
         session,
         "webhook.redelivered",
-        actor=Actor.of(principal),
-        client=client,
+        actor=actor,
         workspace_id=endpoint.workspace_id,
         target_type="webhook_delivery",
         target_id=delivery.id,

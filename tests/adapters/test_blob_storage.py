@@ -115,7 +115,7 @@ def local_storage(tmp_path: Path) -> LocalBlobStorage:
     return LocalBlobStorage(tmp_path / "blobs")
 
 
-@pytest.fixture(params=["local", "s3"])
+@pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.slow)])
 def storage(request: pytest.FixtureRequest) -> BlobStorage:
     name = "local_storage" if request.param == "local" else "s3_storage"
     return request.getfixturevalue(name)  # type: ignore[no-any-return]

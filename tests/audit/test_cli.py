@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 
 from api.audit import service as audit
@@ -14,6 +15,9 @@ from api.core.db import create_engine, create_sessionmaker
 from api.core.settings import Settings
 from api.models.audit_event import AuditEvent
 from tests.live import comptoir_on_files
+
+# Runs the `comptoir` CLI in processes of its own.
+pytestmark = pytest.mark.slow
 
 
 async def test_verify_reports_the_tampered_row(tmp_path: Path) -> None:

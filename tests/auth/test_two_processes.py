@@ -16,6 +16,9 @@ from tests.conftest import SuiteEnvironment
 from tests.helpers import Browser
 from tests.live import committed_database, comptoir, free_port, running_server
 
+# Starts Comptoir in processes of its own.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def shared_database(tmp_path: Path, test_environment: SuiteEnvironment) -> Iterator[str]:

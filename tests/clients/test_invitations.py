@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.audit.service import SYSTEM
 from api.clients import invitations
 from api.core.authz import Role
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
 from api.models.audit_event import AuditEvent
 from api.models.client import Client
@@ -358,7 +358,7 @@ async def test_the_remind_command_covers_every_firm(
     await age_invitation(session, client_id, days=10)
 
     reminders = await invitations.remind(
-        session, settings, ClientInfo(ip=None, user_agent="cron"), actor=SYSTEM, firm_id=None
+        session, settings, RequestOrigin(ip=None, user_agent="cron"), actor=SYSTEM, firm_id=None
     )
     await session.commit()
 

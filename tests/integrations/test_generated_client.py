@@ -26,6 +26,9 @@ from tests.conftest import SuiteEnvironment
 from tests.helpers import Browser
 from tests.live import committed_database, comptoir, free_port, running_server
 
+# Runs the `comptoir` CLI in processes of its own.
+pytestmark = pytest.mark.slow
+
 DOC = PROJECT_ROOT / "docs" / "integrations.md"
 EXAMPLE = PROJECT_ROOT / "examples" / "list_clients_and_upload.py"
 GENERATOR = PROJECT_ROOT / "scripts" / "generate-python-client"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from api.core.db import create_engine, create_sessionmaker
@@ -12,6 +13,9 @@ from api.core.models import utcnow
 from api.core.settings import Settings
 from api.models.outbox_message import OutboxMessage, OutboxStatus
 from tests.live import comptoir_on_files
+
+# Runs the `comptoir` CLI in processes of its own.
+pytestmark = pytest.mark.slow
 
 
 async def test_an_operator_lists_dead_messages_and_puts_them_back(tmp_path: Path) -> None:
