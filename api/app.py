@@ -13,8 +13,7 @@ from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 
 from api import __version__
-from api.auth.access_cache import listening_cache
-from api.auth.tokens import KeyRing
+from api.auth.access_cache import AccessCache, listening_cache
 from api.core.db import (
     ConnectionGate,
     create_engine,
@@ -30,6 +29,7 @@ from api.core.errors import (
 from api.core.request_context import RequestIdMiddleware, configure_logging
 from api.core.settings import Settings, get_settings
 from api.core.standard_api import install_standard_error_surfaces
+from api.core.state import AppState, Database, state_of
 from api.routers import api_router, root_routers, standard_routers
 from api.worker import embedded_worker
 
@@ -45,32 +45,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     The lifespan opens the database engine and, unless `COMPTOIR_OUTBOX_WORKER=off`, runs the
     outbox worker in the background (so `comptoir run` alone delivers mail). Tests skip the
-    lifespan and set
-    `app.state.sessionmaker` to one bound to their rolled-back connection.
+    lifespan and set the state's `database` to sessions bound to their rolled-back connection
+    (`Database.bound_to`).
     """
     settings = settings or get_settings()
     configure_logging(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if hasattr(app.state, "sessionmaker"):
+        state = state_of(app)
+        if state.database is not None:
             yield
             return
         engine = create_engine(settings)
-        app.state.engine = engine
-        app.state.sessionmaker = create_sessionmaker(engine)
-        app.state.reader_sessionmaker = create_sessionmaker(engine, writer=False)
         if settings.is_sqlite:
             # Read-only endpoints in deferred transactions: under WAL they read a snapshot
             # while a writer holds the lock, instead of queueing behind every write.
-            app.state.read_sessionmaker = app.state.reader_sessionmaker
-            app.state.read_sessions_deferred = True
-            app.state.write_gate = ConnectionGate(1, timeout=settings.database_busy_timeout_seconds)
+            side_readers = create_sessionmaker(engine, writer=False)
+            state.database = Database(
+                writer_sessions=create_sessionmaker(engine),
+                side_reader_sessions=side_readers,
+                read_only_sessions=side_readers,
+                read_sessions_deferred=True,
+                write_gate=ConnectionGate(1, timeout=settings.database_busy_timeout_seconds),
+                engine=engine,
+            )
         else:
             # (Not on SQLite: resetting its isolation level on checkin would undo the driver
             # set-up `create_engine` does for savepoints.)
-            app.state.read_sessionmaker = create_read_sessionmaker(engine)
-            app.state.connection_gate = ConnectionGate(settings.database_pool_size)
+            state.database = Database(
+                writer_sessions=create_sessionmaker(engine),
+                side_reader_sessions=create_sessionmaker(engine, writer=False),
+                read_only_sessions=create_read_sessionmaker(engine),
+                connection_gate=ConnectionGate(settings.database_pool_size),
+                engine=engine,
+            )
         # What start-up built (modules, routes, the ORM mappers) lives as long as the process:
         # out of the collector's way, a full collection no longer walks it mid-request (tail
         # latency). A request allocates a few thousand short-lived objects (rows, dicts): a
@@ -81,12 +90,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.set_threshold(50_000, 20, 100)
         try:
             async with (
-                _session_check_cache(app, settings),
-                embedded_worker(settings, app.state.sessionmaker),
+                _session_check_cache(state),
+                embedded_worker(settings, state.db.writer_sessions),
             ):
                 yield
         finally:
-            await _close_adapters(app.state)
+            await state.close()
             await engine.dispose()
 
     app = FastAPI(
@@ -101,8 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.key_ring = KeyRing(settings)
+    app.state.comptoir = AppState(settings=settings)
     install_error_handlers(app)
     install_standard_error_surfaces()
     # Added last = outermost: the request id wraps the crash barrier.
@@ -120,34 +128,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 @asynccontextmanager
-async def _session_check_cache(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
+async def _session_check_cache(state: AppState) -> AsyncIterator[None]:
     """On PostgreSQL, session checks are remembered while the database notifies changes
     (`api.auth.access_cache`); SQLite has no notifications: every request reads."""
+    settings = state.settings
     if settings.is_sqlite or not settings.session_check_cache:
         yield
         return
     async with listening_cache(settings.resolved_database_url) as cache:
-        app.state.access_cache = cache
-        app.state.on_write_commit = cache.clear
+        state.put(AccessCache, cache)
+        state.on_write_commit = cache.clear
         try:
             yield
         finally:
-            del app.state.access_cache, app.state.on_write_commit
-
-
-async def _close_adapters(state: Any) -> None:
-    """Close the HTTP connection pools the adapters opened lazily (remote registry, SSO
-    provider, S3 blob stores) before the engine goes."""
-    documents = getattr(state, "document_service", None)
-    for adapter in (
-        getattr(state, "company_registry", None),
-        getattr(state, "identity_provider_http", None),
-        getattr(state, "blob_storage", None),
-        getattr(state, "flow_storage", None),
-        documents.storage if documents is not None else None,
-    ):
-        if adapter is not None and hasattr(adapter, "aclose"):
-            await adapter.aclose()
+            state.discard(AccessCache)
+            state.on_write_commit = None
 
 
 def _document_problems(app: FastAPI) -> None:

@@ -31,6 +31,7 @@ from api.adapters.blob_storage import CHUNK_SIZE
 from api.app import create_app
 from api.core.db import create_engine, create_sessionmaker
 from api.core.settings import Settings
+from api.core.state import Database, state_of
 from api.models import Client
 from bench.clients_seed import seed_firm
 
@@ -73,7 +74,7 @@ async def upload_all(files: list[bytes], data_dir: Path, concurrency: int = 1) -
     async with engine.connect() as connection:
         client_id = await connection.scalar(select(Client.id))
     app = create_app(settings)
-    app.state.sessionmaker = create_sessionmaker(engine)
+    state_of(app).database = Database.bound_to(create_sessionmaker(engine))
     headers = {"Authorization": f"Bearer {seeded.access_token}"}
     transport = httpx.ASGITransport(app=app)
     pending = iter(files)

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import create_async_engine as sa_create_async_engine
 from api.app import create_app
 from api.core.db import create_engine
 from api.core.settings import Settings
+from api.core.state import Database, state_of
 from api.migrate import upgrade_to_head
 from tests.peers.oidc_provider import LocalOidcProvider
 
@@ -125,7 +126,7 @@ async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterat
 @pytest.fixture
 def app(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]):  # type: ignore[no-untyped-def]
     app = create_app(settings)
-    app.state.sessionmaker = sessionmaker
+    state_of(app).database = Database.bound_to(sessionmaker)
     return app
 
 

@@ -33,6 +33,7 @@ from api.core.db import DbSession, write_soon, writes_after_response
 from api.core.errors import AppError, NotFound, Unauthorized
 from api.core.models import utcnow
 from api.core.request_context import Origin, RequestOrigin, request_origin
+from api.core.state import request_state
 from api.models.auth_session import SessionKind
 from api.models.membership import MembershipStatus
 
@@ -57,8 +58,8 @@ class SessionEnded(Unauthorized):
 
 
 async def key_ring(request: Request) -> KeyRing:
-    ring: KeyRing = request.app.state.key_ring
-    return ring
+    state = request_state(request)
+    return state.once(KeyRing, lambda: KeyRing(state.settings))
 
 
 Keys = Annotated[KeyRing, Depends(key_ring)]
@@ -89,7 +90,7 @@ async def current_principal(
         raise Unauthorized("Connectez-vous pour continuer.")
     if not from_cookie and api_keys_service.is_api_key(token):
         return await api_keys_service.authenticate(
-            session, request.app.state.settings, origin, token
+            session, request_state(request).settings, origin, token
         )
     if from_cookie and request.method not in SAFE_METHODS:
         check_csrf(request)
@@ -108,7 +109,7 @@ async def current_principal(
             )
         else:
             await repository.touch_session(session, claims.session_id, now)
-        cache: AccessCache | None = getattr(request.app.state, "access_cache", None)
+        cache = request_state(request).get(AccessCache)
         if cache is not None:
             cache.put(claims.session_id, replace(context, last_used_at=now), cache.generation)
     return Principal(
@@ -127,7 +128,7 @@ async def _access_context(
     request: Request, session: AsyncSession, session_id: uuid.UUID
 ) -> repository.AccessContext | None:
     """The session's check, from this process's cache when it may answer (`access_cache`)."""
-    cache: AccessCache | None = getattr(request.app.state, "access_cache", None)
+    cache = request_state(request).get(AccessCache)
     if cache is None:
         return await repository.access_context(session, session_id)
     context = cache.get(session_id)

@@ -34,6 +34,7 @@ from api.core.db import DbSession
 from api.core.errors import problem_responses
 from api.core.request_context import Origin
 from api.core.settings import Settings, app_settings
+from api.core.state import request_state
 from api.core.user_agent import describe
 from api.models.auth_session import SessionKind
 
@@ -136,7 +137,7 @@ async def get_login_challenge(
     """Status of a QR login for the browser waiting on it (long polling, `slow_down` past the
     interval)."""
     state = await service.wait_for_change(
-        request.app.state.sessionmaker, app_settings(request), challenge_id, wait
+        request_state(request).db.writer_sessions, app_settings(request), challenge_id, wait
     )
     return _status(state)
 

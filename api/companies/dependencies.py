@@ -7,19 +7,21 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.adapters.company_registry import CompanyRegistry, build_company_registry
+from api.core.state import request_state
 
 
 def get_company_registry(request: Request) -> CompanyRegistry:
     """The registry chosen by `COMPTOIR_COMPANY_REGISTRY`, built once per app (it holds the
     HTTP connection pool) and reading/writing through the app's own sessions."""
-    state = request.app.state
-    registry: CompanyRegistry | None = getattr(state, "company_registry", None)
-    if registry is None:
+    state = request_state(request)
+
+    def build() -> CompanyRegistry:
         # Side reads on their own sessions: never the writer's lock the request may hold.
-        sessionmaker = getattr(state, "reader_sessionmaker", state.sessionmaker)
-        registry = build_company_registry(state.settings, sessionmaker)
-        state.company_registry = registry
-    return registry
+        registry = build_company_registry(state.settings, state.db.side_reader_sessions)
+        state.close_at_shutdown(registry)
+        return registry
+
+    return state.once(CompanyRegistry, build)
 
 
 CompanyRegistryDep = Annotated[CompanyRegistry, Depends(get_company_registry)]

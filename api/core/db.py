@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import event
@@ -26,6 +26,9 @@ from sqlalchemy.ext.asyncio import (
 
 from api.core.errors import AppError, DatabaseUnavailable
 from api.core.settings import Settings
+
+if TYPE_CHECKING:
+    from api.core.state import AppState
 
 T = TypeVar("T")
 logger = logging.getLogger("comptoir.db")
@@ -172,7 +175,7 @@ def write_soon(
 ) -> None:
     """Run `work` in a writer session of its own, in the background: bookkeeping that must not
     hold up a read, and that may be lost (logged) if the database is busy."""
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    sessionmaker = _app_state(request).db.writer_sessions
 
     async def write() -> None:
         try:
@@ -208,17 +211,15 @@ async def release_connection(session: AsyncSession) -> None:
 
 
 async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
-    state = request.app.state
-    sessionmaker: async_sessionmaker[AsyncSession] = state.sessionmaker
-    if getattr(request.state, "read_only", False):
-        # Tests bind the app to one rolled-back connection and set no read sessionmaker.
-        read_sessionmaker = getattr(state, "read_sessionmaker", None)
-        if read_sessionmaker is not None:
-            sessionmaker = read_sessionmaker
-            request.state.writes_after_response = getattr(state, "read_sessions_deferred", False)
-    gate: ConnectionGate | None = getattr(state, "connection_gate", None)
-    if sessionmaker is state.sessionmaker:
-        gate = getattr(state, "write_gate", gate)
+    database = _app_state(request).db
+    sessionmaker = database.writer_sessions
+    # Tests bind the app to one rolled-back connection and set no read-only sessions.
+    if getattr(request.state, "read_only", False) and database.read_only_sessions is not None:
+        sessionmaker = database.read_only_sessions
+        request.state.writes_after_response = database.read_sessions_deferred
+    gate = database.connection_gate
+    if sessionmaker is database.writer_sessions:
+        gate = database.write_gate or gate
     if getattr(request.state, "streamed_body", False):
         gate = None
     async with gate or contextlib.nullcontext(), sessionmaker() as session:
@@ -244,11 +245,17 @@ async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 def _written(request: Request) -> None:
-    """A write request committed: tell who asked (`app.state.on_write_commit`, e.g. the
+    """A write request committed: tell who asked (the state's `on_write_commit`, e.g. the
     session-check cache, which then forgets what it knew)."""
-    callback = getattr(request.app.state, "on_write_commit", None)
+    callback = _app_state(request).on_write_commit
     if callback is not None:
         callback()
+
+
+def _app_state(request: Request) -> AppState:
+    # `api.core.state` imports this module: read the attribute it documents, typed.
+    state: AppState = request.app.state.comptoir
+    return state
 
 
 DbSession = Annotated[AsyncSession, Depends(_unit_of_work, scope="function")]

@@ -1,7 +1,7 @@
 """Every setting of Comptoir, read once from `COMPTOIR_*` environment variables.
 
 This is the only module that reads the process environment; everything else receives a
-`Settings` object (`get_settings()` or the app's `app.state.settings`).
+`Settings` object (`get_settings()` or the app's state, `app_settings(request)`).
 """
 
 from __future__ import annotations
@@ -405,7 +405,7 @@ def process_environment() -> dict[str, str]:
 
 def app_settings(request: Request) -> Settings:
     """The settings the running app was built with (`create_app`), for routers."""
-    settings: Settings = request.app.state.settings
+    settings: Settings = request.app.state.comptoir.settings  # `api.core.state.AppState`
     return settings
 
 

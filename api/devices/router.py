@@ -7,6 +7,7 @@ from api.core.errors import problem_responses
 from api.core.qr import png_data_uri, svg_data_uri
 from api.core.request_context import Origin
 from api.core.settings import Settings
+from api.core.state import request_state
 from api.devices import service
 from api.devices.schemas import DeviceEnroll, DeviceOut, EnrollmentInspect, EnrollmentPreviewOut
 
@@ -41,7 +42,7 @@ async def inspect_enrollment(
     body: EnrollmentInspect, request: Request, session: DbSession
 ) -> EnrollmentPreviewOut:
     """What an enrollment link is for (who, which workspace, still valid?) and its QR code."""
-    settings: Settings = request.app.state.settings
+    settings: Settings = request_state(request).settings
     preview = await service.inspect(session, body.enrollment_token)
     url = service.enrollment_url(settings, service.token_from_link(body.enrollment_token))
     return EnrollmentPreviewOut(

@@ -21,6 +21,7 @@ from api.core.authz import Permission, Principal
 from api.core.db import DbSession, ReadOnly, StreamedBody
 from api.core.errors import AppError, problem_responses
 from api.core.responses import PlainJSONResponse
+from api.core.state import request_state
 from api.documents import service
 from api.documents.repository import DocumentFilters
 from api.documents.schemas import (
@@ -44,12 +45,14 @@ DocumentsWrite = Annotated[Actor, Depends(acting(Permission.DOCUMENTS_WRITE))]
 
 def get_document_service(request: Request) -> DocumentService:
     """The documents service over the configured blob store, built once per app."""
-    state = request.app.state
-    documents: DocumentService | None = getattr(state, "document_service", None)
-    if documents is None:
-        documents = DocumentService(create_blob_storage(state.settings), state.settings)
-        state.document_service = documents
-    return documents
+    state = request_state(request)
+
+    def build() -> DocumentService:
+        storage = create_blob_storage(state.settings)
+        state.close_at_shutdown(storage)
+        return DocumentService(storage, state.settings)
+
+    return state.once(DocumentService, build)
 
 
 Documents = Annotated[DocumentService, Depends(get_document_service)]

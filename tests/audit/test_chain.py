@@ -14,7 +14,9 @@ from api.models.audit_event import AuditEvent
 
 async def _record_three(session: AsyncSession, workspace_id: uuid.UUID) -> list[AuditEvent]:
     events = [
-        await audit.record(session, action, actor=SYSTEM, workspace_id=workspace_id, data={"n": n})
+        await audit.record_as(
+            session, action, author=SYSTEM, workspace_id=workspace_id, data={"n": n}
+        )
         for n, action in enumerate(["client.created", "client.invited", "client.activated"])
     ]
     await session.commit()
@@ -26,7 +28,9 @@ async def test_each_row_is_chained_to_the_previous_one_of_its_workspace(
 ) -> None:
     workspace_a, workspace_b = uuid.uuid4(), uuid.uuid4()
     first = await _record_three(session, workspace_a)
-    other = await audit.record(session, "client.created", actor=SYSTEM, workspace_id=workspace_b)
+    other = await audit.record_as(
+        session, "client.created", author=SYSTEM, workspace_id=workspace_b
+    )
     assert [e.sequence for e in first] == [1, 2, 3]
     assert first[1].prev_hash == first[0].hash
     assert first[2].prev_hash == first[1].hash

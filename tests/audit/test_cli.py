@@ -28,7 +28,7 @@ async def test_verify_reports_the_tampered_row(tmp_path: Path) -> None:
         async with create_sessionmaker(engine)() as session:
             workspace_id = uuid.uuid4()
             events = [
-                await audit.record(session, action, actor=SYSTEM, workspace_id=workspace_id)
+                await audit.record_as(session, action, author=SYSTEM, workspace_id=workspace_id)
                 for action in ("member.invited", "member.roles_changed", "member.removed")
             ]
             await session.commit()

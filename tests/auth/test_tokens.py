@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.tokens import KeyRing
 from api.core.settings import Settings
+from api.core.state import state_of
 from tests.helpers import bearer_login, create_firm, enrolled_phone
 
 
@@ -104,7 +105,7 @@ async def test_rotation_keeps_live_tokens_valid_and_publishes_both_keys(
     token, _claims, old_jwk = await _claims_and_jwks(client, session, settings)
     new_kid = await KeyRing(settings).rotate(session)
     await session.commit()
-    app.state.key_ring = KeyRing(settings)  # type: ignore[attr-defined]  # a fresh process
+    state_of(app).put(KeyRing, KeyRing(settings))  # a fresh process
     kids = [key["kid"] for key in (await client.get("/api/v1/auth/jwks")).json()["keys"]]
     assert kids == [new_kid, old_jwk["kid"]]
     assert (await _me(client, token)).status_code == 200

@@ -19,6 +19,7 @@ from api.clients import service
 from api.clients.spreadsheet import XLSX_MEDIA_TYPE
 from api.core.authz import Role
 from api.core.settings import Settings
+from api.core.state import state_of
 from api.models.client import Client, ClientAssignment, ClientImport, ClientImportRow
 from tests.clients.conftest import SAMPLE_DIR, Firm, member
 
@@ -334,7 +335,7 @@ async def test_a_body_streamed_past_the_cap_is_refused_without_a_declared_length
 async def test_a_sheet_past_the_row_cap_leaves_no_import_behind(
     client: httpx.AsyncClient, firm: Firm, session: AsyncSession, settings: Settings, app: Any
 ) -> None:
-    app.state.settings = settings.model_copy(update={"client_import_max_rows": 30})
+    state_of(app).settings = settings.model_copy(update={"client_import_max_rows": 30})
     response = await upload(client, firm, SAMPLE.read_bytes())
     assert response.status_code == 413, response.text
     assert response.json()["code"] == "spreadsheet-too-large"

@@ -358,7 +358,7 @@ async def test_the_remind_command_covers_every_firm(
     await age_invitation(session, client_id, days=10)
 
     reminders = await invitations.remind(
-        session, settings, RequestOrigin(ip=None, user_agent="cron"), actor=SYSTEM, firm_id=None
+        session, settings, RequestOrigin(ip=None, user_agent="cron"), author=SYSTEM, firm_id=None
     )
     await session.commit()
 

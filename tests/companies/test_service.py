@@ -23,6 +23,7 @@ from api.companies.service import (
     validate_siret,
 )
 from api.core.errors import AppError
+from api.core.state import state_of
 
 
 @pytest.mark.parametrize(
@@ -84,7 +85,7 @@ def test_the_dependency_builds_the_configured_registry_once(app: FastAPI) -> Non
 
 
 async def test_the_dependency_can_choose_the_public_api(app: FastAPI) -> None:
-    app.state.settings = app.state.settings.model_copy(
+    state_of(app).settings = state_of(app).settings.model_copy(
         update={
             "company_registry": "recherche_entreprises",
             "recherche_entreprises_url": "http://127.0.0.1:9",

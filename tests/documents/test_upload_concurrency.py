@@ -13,6 +13,7 @@ import httpx
 from api.app import create_app
 from api.core.db import create_engine
 from api.core.settings import Settings
+from api.core.state import state_of
 from api.migrate import upgrade_to_head
 from api.models.client import Client
 from tests.helpers import bearer, bearer_login, create_firm, enrolled_phone
@@ -30,7 +31,7 @@ async def test_a_slow_upload_does_not_hold_the_write_lock(tmp_path: Path) -> Non
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://test") as client,
     ):
-        async with app.state.sessionmaker() as session:
+        async with state_of(app).db.writer_sessions() as session:
             firm = await create_firm(session, settings, name="Cabinet Lent")
             client_id = uuid.uuid4()
             session.add(

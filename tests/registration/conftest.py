@@ -16,6 +16,7 @@ from stdnum import luhn
 
 from api.app import create_app
 from api.core.settings import Settings
+from api.core.state import Database, state_of
 from api.firms.identity_check import check_digit
 from api.models.sirene import SireneEstablishment, SireneUnit
 from tests.peers.oidc_provider import (
@@ -51,7 +52,7 @@ def registration_settings(settings: Settings, oidc_provider: LocalOidcProvider) 
 @pytest.fixture
 def app(registration_settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]):  # type: ignore[no-untyped-def]
     app = create_app(registration_settings)
-    app.state.sessionmaker = sessionmaker
+    state_of(app).database = Database.bound_to(sessionmaker)
     return app
 
 

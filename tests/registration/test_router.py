@@ -12,10 +12,11 @@ from fastapi import FastAPI
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.adapters.identity_provider import OidcRelyingParty
+from api.adapters.identity_provider import IdentityProvider, OidcRelyingParty
 from api.core.authz import FIRM_ROLES
 from api.core.crypto import hash_token
 from api.core.settings import Settings
+from api.core.state import state_of
 from api.models.audit_event import AuditEvent
 from api.models.membership import Membership, MembershipStatus
 from api.models.registration import (
@@ -160,7 +161,7 @@ async def test_expert_comptable_registers_a_firm_and_logs_in_with_the_qr(
 async def test_registration_asks_the_siren_when_the_sso_gives_none(
     app: FastAPI, client: httpx.AsyncClient, registration_settings: Settings
 ) -> None:
-    app.state.settings = registration_settings.model_copy(update={"oidc_claim_siren": ""})
+    state_of(app).settings = registration_settings.model_copy(update={"oidc_claim_siren": ""})
     secret = await register_with_sso(client)
     page = await registration(client, secret)
     assert (page["status"], page["next_step"], page["siren"]) == (
@@ -209,7 +210,7 @@ async def test_issuer_outside_the_allow_list_cannot_start_a_registration(
     session: AsyncSession,
     registration_settings: Settings,
 ) -> None:
-    app.state.settings = registration_settings.model_copy(
+    state_of(app).settings = registration_settings.model_copy(
         update={"oidc_allowed_issuers": ["https://sso.comptexpert.example"]}
     )
 
@@ -273,8 +274,9 @@ async def test_expired_id_token_is_refused(
     # The provider's id_tokens live 10 minutes; this server's clock is two hours ahead.
     two_hours_later = datetime.now(UTC) + timedelta(hours=2)
     http = httpx.AsyncClient()
-    app.state.identity_provider = OidcRelyingParty(
-        registration_settings, http, clock=lambda: two_hours_later
+    state_of(app).put(
+        IdentityProvider,
+        OidcRelyingParty(registration_settings, http, clock=lambda: two_hours_later),
     )
     try:
         refused = await callback(client, await start_sso(client))
@@ -307,7 +309,7 @@ async def test_typed_siren_already_registered_as_a_firm_is_refused(
     existing = await create_firm(session, settings)
     existing.firm.siren = OTHER_SIREN
     await session.commit()
-    app.state.settings = registration_settings.model_copy(update={"oidc_claim_siren": ""})
+    state_of(app).settings = registration_settings.model_copy(update={"oidc_claim_siren": ""})
     secret = await register_with_sso(client)
 
     refused = await client.put(
@@ -355,7 +357,7 @@ async def test_refused_document_is_kept_as_evidence_and_the_owner_may_retry(
 async def test_identity_attempts_are_rate_limited(
     app: FastAPI, client: httpx.AsyncClient, registration_settings: Settings
 ) -> None:
-    app.state.settings = registration_settings.model_copy(
+    state_of(app).settings = registration_settings.model_copy(
         update={"rate_limit_identity_attempts_per_hour": 2}
     )
     phone = await owners_phone(client, await register_with_sso(client))

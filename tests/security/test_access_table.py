@@ -28,6 +28,7 @@ from starlette.routing import Route
 from api.app import create_app
 from api.core.authz import Role
 from api.core.settings import Settings
+from api.core.state import Database, state_of
 from api.einvoicing.certification import CURRENT_CERTIFICATION
 from api.models.membership import Membership, MembershipStatus
 from api.models.outbox_message import OutboxMessage
@@ -633,7 +634,7 @@ async def world(engine: AsyncEngine, settings: Settings) -> AsyncIterator[World]
                 join_transaction_mode="create_savepoint",
             )
             app = create_app(settings)
-            app.state.sessionmaker = sessionmaker
+            state_of(app).database = Database.bound_to(sessionmaker)
             transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
             async with httpx.AsyncClient(
                 transport=transport, base_url="https://testserver"

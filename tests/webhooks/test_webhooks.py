@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.core.settings import Settings
+from api.core.state import state_of
 from api.models.webhook import DeliveryStatus, WebhookDelivery
 from api.webhooks import service, signing
 from tests.helpers import bearer_login, create_firm, enrolled_phone
@@ -30,7 +31,7 @@ def loopback_settings(app: FastAPI, settings: Settings) -> Settings:
     allowed = settings.model_copy(
         update={"webhook_allow_private_targets": True, "webhook_timeout_seconds": 10.0}
     )
-    app.state.settings = allowed
+    state_of(app).settings = allowed
     return allowed
 
 
