@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.api_keys import repository, service
+from api.core.actor import Actor
 from api.core.authz import SOFTWARE_SCOPES, Principal, PrincipalKind, Scope, permissions_of
 from api.core.db import run_in_transaction
 from api.core.errors import AppError
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.core.settings import get_settings
 
 DEFAULT_SCOPES = ",".join(sorted(scope.value for scope in SOFTWARE_SCOPES))
@@ -70,8 +71,7 @@ async def create_key(
     )
     minted = await service.mint(
         session,
-        principal,
-        ClientInfo(ip=None, user_agent="comptoir api-keys create"),
+        Actor(principal, RequestOrigin(ip=None, user_agent="comptoir api-keys create")),
         name=name,
         scopes=scopes,
         expires_at=None,

@@ -10,6 +10,7 @@ from fastapi import Request
 
 from api.core.authz import Permission
 from api.core.db import DbSession
+from api.core.state import request_state
 from api.oauth2 import service
 from api.oauth2.service import MissingSoftwareToken, Organization, SoftwareCaller
 
@@ -43,7 +44,9 @@ def acting_for(permission: Permission) -> Callable[[Request, DbSession], Awaitab
     key may act for (`service.resolve_organization`)."""
 
     async def dependency(request: Request, session: DbSession) -> Acting:
-        caller = await service.authenticate(session, request.app.state.settings, _bearer(request))
+        caller = await service.authenticate(
+            session, request_state(request).settings, _bearer(request)
+        )
         service.require_permission(caller, permission)
         organization = await service.resolve_organization(
             session, caller, request.headers.get(ORGANIZATION_HEADER)
@@ -59,7 +62,9 @@ def authenticated(
     """Dependency factory: a valid token holding `permission`, whatever organisation."""
 
     async def dependency(request: Request, session: DbSession) -> SoftwareCaller:
-        caller = await service.authenticate(session, request.app.state.settings, _bearer(request))
+        caller = await service.authenticate(
+            session, request_state(request).settings, _bearer(request)
+        )
         service.require_permission(caller, permission)
         return caller
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.core.db import DbSession
+from api.core.state import request_state
 from api.oauth2 import service
 from api.oauth2.schemas import TokenError, TokenResponse
 from api.oauth2.service import OAuthError
@@ -121,7 +122,7 @@ async def issue_token(request: Request, session: DbSession) -> JSONResponse:
             )
         issued = await service.issue_token(
             session,
-            request.app.state.settings,
+            request_state(request).settings,
             client_id=credentials[0],
             client_secret=credentials[1],
             scope=values.get("scope"),
