@@ -30,8 +30,9 @@ PLATFORM_CHAIN = "platform"
 
 @dataclass(frozen=True, slots=True)
 class Author:
-    """Who did it, as the trail records it. Anonymous steps (a browser creating a login
-    challenge) have no user."""
+    """Who did it, as the trail records it: one constructor per kind of author. Anonymous
+    steps (a browser creating a login challenge) have no user. A request's `Actor` is recorded
+    by `record`, which takes its author from the principal."""
 
     kind: str
     user_id: uuid.UUID | None = None
@@ -47,13 +48,23 @@ class Author:
             api_key_id=principal.api_key_id,
         )
 
+    @classmethod
+    def user(cls, user_id: uuid.UUID) -> Author:
+        """A person outside a session of theirs (approving a login, accepting a link)."""
+        return cls(kind=PrincipalKind.USER.value, user_id=user_id)
+
+    @classmethod
+    def device(cls, user_id: uuid.UUID, device_id: uuid.UUID) -> Author:
+        return cls(kind=PrincipalKind.DEVICE.value, user_id=user_id, device_id=device_id)
+
+    @classmethod
+    def registrant(cls, user_id: uuid.UUID) -> Author:
+        """Whoever holds a firm registration in progress (SSO callback, SIREN)."""
+        return cls(kind="registrant", user_id=user_id)
+
 
 ANONYMOUS = Author(kind="anonymous")
 SYSTEM = Author(kind="system")
-
-
-def device_author(user_id: uuid.UUID, device_id: uuid.UUID) -> Author:
-    return Author(kind=PrincipalKind.DEVICE.value, user_id=user_id, device_id=device_id)
 
 
 def _text(value: Any) -> str | None:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.audit import service as audit
-from api.audit.service import ANONYMOUS, Author, device_author
+from api.audit.service import ANONYMOUS, Author
 from api.auth import repository
 from api.auth.protocol import (
     Decision,
@@ -45,7 +45,7 @@ from api.core.settings import Settings
 from api.models.auth_session import AuthSession, RefreshToken, SessionKind
 from api.models.device import Device
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
-from api.models.membership import Membership, MembershipStatus
+from api.models.membership import Membership
 from api.models.workspace import Workspace, WorkspaceKind
 from api.rate_limits import service as rate_limits
 from api.rate_limits.service import Limit
@@ -326,7 +326,7 @@ async def decide(
         str(actor.principal.user_id),
         "Trop de réponses à des demandes de connexion. Patientez une minute.",
     )
-    author = device_author(actor.principal.user_id, actor.principal.device_id)  # type: ignore[arg-type]
+    author = Author.device(actor.principal.user_id, actor.principal.device_id)  # type: ignore[arg-type]
     device = await session.get(Device, device_id)
     if (
         device is None
@@ -471,7 +471,7 @@ async def redeem(
     await audit.record_as(
         session,
         "auth.challenge.redeemed",
-        author=Author(kind=PrincipalKind.USER.value, user_id=challenge.user_id),
+        author=Author.user(challenge.user_id),
         origin=origin,
         workspace_id=issued.session.workspace_id,
         target_type="session",
@@ -531,7 +531,7 @@ async def open_device_session(
         await audit.record_as(
             session,
             "auth.device_session.refused",
-            author=device_author(device.user_id, device.id),
+            author=Author.device(device.user_id, device.id),
             origin=origin,
             target_type="device",
             target_id=device.id,
@@ -553,7 +553,7 @@ async def open_device_session(
     await audit.record_as(
         session,
         "auth.device_session.created",
-        author=device_author(device.user_id, device.id),
+        author=Author.device(device.user_id, device.id),
         origin=origin,
         target_type="session",
         target_id=issued.session.id,
@@ -645,7 +645,7 @@ async def refresh(
         await audit.record_as(
             session,
             "auth.refresh.reuse_detected",
-            author=Author(kind=PrincipalKind.USER.value, user_id=user.id),
+            author=Author.user(user.id),
             origin=origin,
             workspace_id=auth_session.workspace_id,
             target_type="session",
@@ -701,10 +701,6 @@ async def revoke_device_sessions(session: AsyncSession, device_id: uuid.UUID, re
     await repository.revoke_sessions(session, now=utcnow(), reason=reason, device_id=device_id)
 
 
-async def revoke_user_sessions(session: AsyncSession, user_id: uuid.UUID, reason: str) -> None:
-    await repository.revoke_sessions(session, now=utcnow(), reason=reason, user_id=user_id)
-
-
 async def revoke_workspace_sessions(
     session: AsyncSession, user_id: uuid.UUID, workspace_id: uuid.UUID, reason: str
 ) -> None:
@@ -713,7 +709,3 @@ async def revoke_workspace_sessions(
     await repository.revoke_sessions(
         session, now=utcnow(), reason=reason, user_id=user_id, workspace_id=workspace_id
     )
-
-
-def membership_is_active(status: MembershipStatus | None) -> bool:
-    return status == MembershipStatus.ACTIVE

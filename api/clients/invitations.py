@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
-from api.audit.service import Author, device_author
+from api.audit.service import Author
 from api.clients import messages, repository
 from api.clients import service as clients_service
 from api.clients.schemas import InvitationResult
@@ -43,6 +43,7 @@ from api.models.membership import Membership, MembershipStatus
 from api.models.user import User
 from api.models.workspace import Workspace, WorkspaceKind
 from api.webhooks import service as webhooks_service
+from api.webhooks.events import WebhookEvent
 
 MAX_REMINDERS_PER_CALL = 500
 
@@ -290,7 +291,7 @@ async def _send(
     await webhooks_service.publish(
         session,
         client.firm_id,
-        "client.invited",
+        WebhookEvent.CLIENT_INVITED,
         _event(client)
         | {
             "contact_email": email,
@@ -386,7 +387,7 @@ async def activate_on_enrollment(
     await audit.record_as(
         session,
         "client.activated",
-        author=device_author(user_id, device_id),
+        author=Author.device(user_id, device_id),
         origin=origin,
         workspace_id=client.firm_id,
         target_type="client",
@@ -396,7 +397,7 @@ async def activate_on_enrollment(
     await webhooks_service.publish(
         session,
         client.firm_id,
-        "client.activated",
+        WebhookEvent.CLIENT_ACTIVATED,
         _event(client)
         | {
             "company_workspace_id": str(workspace_id),

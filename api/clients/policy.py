@@ -8,7 +8,3 @@ from api.core.authz import Permission, Principal
 
 def can_read_all_clients(principal: Principal) -> bool:
     return principal.has(Permission.CLIENTS_ALL)
-
-
-def can_manage_clients(principal: Principal) -> bool:
-    return principal.has(Permission.CLIENTS_MANAGE)

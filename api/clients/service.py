@@ -6,17 +6,14 @@ Services flush, never commit: the request's unit of work commits. Every change i
 
 from __future__ import annotations
 
-import base64
-import binascii
 import itertools
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, BinaryIO
 
-import orjson
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,12 +24,18 @@ from api.audit import service as audit
 from api.clients import invitations, repository, spreadsheet
 from api.clients.repository import ClientFilters
 from api.clients.schemas import BulkItemResult, ClientCreate, ContactUpdate, SubscriptionIn
-from api.companies.service import validate_siren, validate_siret
+from api.companies.service import CompanyClosed, validate_siren, validate_siret
 from api.core.actor import Actor
 from api.core.authz import Principal, Role
 from api.core.errors import AppError, Conflict, FieldError, NotFound, UnprocessableEntity
 from api.core.models import utcnow
-from api.core.pagination import decode_cursor, encode_cursor
+from api.core.pagination import (
+    InvalidCursor,
+    decode_cursor,
+    decode_sorted_cursor,
+    encode_cursor,
+    encode_sorted_cursor,
+)
 from api.core.settings import ClientPlan, Settings
 from api.models.client import (
     Client,
@@ -51,6 +54,7 @@ from api.models.client import (
 from api.models.membership import Membership, MembershipStatus
 from api.models.workspace import Workspace, WorkspaceKind
 from api.webhooks import service as webhooks_service
+from api.webhooks.events import WebhookEvent
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -73,11 +77,6 @@ class CompanyNotInRegistry(UnprocessableEntity):
     title = "Entreprise introuvable au registre"
 
 
-class CompanyClosed(UnprocessableEntity):
-    code = "company-closed"
-    title = "Entreprise fermée"
-
-
 class InvalidIdentifier(UnprocessableEntity):
     code = "invalid-identifier"
     title = "SIREN ou SIRET invalide"
@@ -91,11 +90,6 @@ class NotAnAccountant(UnprocessableEntity):
 class UnknownPlan(UnprocessableEntity):
     code = "unknown-plan"
     title = "Formule d'abonnement inconnue"
-
-
-class InvalidCursor(UnprocessableEntity):
-    code = "invalid-cursor"
-    title = "Curseur de pagination invalide"
 
 
 class FirmWithoutSiren(UnprocessableEntity):
@@ -237,7 +231,9 @@ async def _insert_client(
             raise
         raise _already_client(existing) from error
     await _audit(session, actor, "client.created", client, audit_data)
-    await webhooks_service.publish(session, client.firm_id, "client.created", _event(client))
+    await webhooks_service.publish(
+        session, client.firm_id, WebhookEvent.CLIENT_CREATED, _event(client)
+    )
 
 
 def _already_client(existing: Client) -> ClientAlreadyExists:
@@ -412,27 +408,8 @@ class ListQuery:
         )
 
 
-def _encode_cursor(sort: str, key: Any, client_id: uuid.UUID) -> str:
-    if isinstance(key, datetime):
-        key = key.isoformat()
-    raw = orjson.dumps([sort, key, str(client_id)])
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, sort: str) -> tuple[Any, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        cursor_sort, key, client_id = orjson.loads(raw)
-        if cursor_sort != sort or not isinstance(key, str):
-            raise ValueError(cursor_sort)
-        value: Any = datetime.fromisoformat(key) if sort.endswith("created_at") else key
-        return value, uuid.UUID(client_id)
-    except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError) as error:
-        detail = "Curseur illisible ou d'un autre tri : repartez de la première page."
-        raise InvalidCursor(
-            detail,
-            errors=[FieldError(pointer="/query/cursor", detail=detail, code=InvalidCursor.code)],
-        ) from error
+def _sort_key_reader(sort: str) -> Callable[[str], Any]:
+    return datetime.fromisoformat if sort.endswith("created_at") else str
 
 
 async def list_clients(
@@ -444,7 +421,9 @@ async def list_clients(
     limit: int,
 ) -> dict[str, Any]:
     """One page as plain data (`ClientPage`'s shape): the hot path skips ORM objects."""
-    after = _decode_cursor(cursor, query.sort) if cursor else None
+    after = (
+        decode_sorted_cursor(cursor, query.sort, _sort_key_reader(query.sort)) if cursor else None
+    )
     rows = await repository.list_page(
         session, principal, query.filters(), sort=query.sort, after=after, limit=limit
     )
@@ -452,7 +431,7 @@ async def list_clients(
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = _encode_cursor(query.sort, last["_sort_key"], last["id"])
+        next_cursor = encode_sorted_cursor(query.sort, last["_sort_key"], last["id"])
     now = utcnow()
     for row in rows:
         del row["_sort_key"]

@@ -11,7 +11,7 @@ from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
 from api.adapters.company_registry import Company, CompanyRegistry
-from api.core.errors import AppError, FieldError
+from api.core.errors import AppError, FieldError, UnprocessableEntity
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 25
@@ -20,10 +20,16 @@ MIN_NAME_LENGTH = 3
 _SEPARATORS = re.compile(r"[\s.\-]")
 
 
-class InvalidSiren(AppError):
-    status = 422
+class InvalidSiren(UnprocessableEntity):
     code = "invalid-siren"
     title = "SIREN invalide"
+
+
+class CompanyClosed(UnprocessableEntity):
+    """The registry says the company (or the establishment) has ceased trading."""
+
+    code = "company-closed"
+    title = "Entreprise fermée"
 
 
 class InvalidSiret(AppError):

@@ -14,7 +14,6 @@ import json
 import os
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -196,7 +195,3 @@ def decide(
         )
         _raise_for_problem(response)
         return context, response.json()
-
-
-def new_device_name() -> str:
-    return f"Compagnon {uuid.uuid4().hex[:6]}"

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
-from api.audit.service import device_author
+from api.audit.service import Author
 from api.auth import service as auth_service
 from api.clients import invitations as client_invitations
 from api.core.actor import Actor
@@ -178,7 +178,7 @@ async def enroll(
     await audit.record_as(
         session,
         "device.enrolled",
-        author=device_author(user.id, device.id),
+        author=Author.device(user.id, device.id),
         origin=origin,
         workspace_id=record.workspace_id,
         target_type="device",

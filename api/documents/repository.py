@@ -26,7 +26,7 @@ from api.core.authz import Principal, Role, can_read_all_client_documents
 from api.core.pagination import after, before
 from api.core.reads import fetch_all
 from api.models.client import Client, ClientAssignment, ClientStatus
-from api.models.document import LIVE, Document
+from api.models.document import Document
 from api.models.folder import Folder
 
 _document = Document.__table__
@@ -210,11 +210,6 @@ async def detach_deleted_documents(session: AsyncSession, folder_id: uuid.UUID) 
         .where(Document.folder_id == folder_id, Document.deleted_at.is_not(None))
         .values(folder_id=None)
     )
-
-
-async def live_documents_in(session: AsyncSession, folder_id: uuid.UUID) -> int:
-    count = await session.scalar(select(func.count()).where(Document.folder_id == folder_id, LIVE))
-    return int(count or 0)
 
 
 # --------------------------------------------------------------------------- the list

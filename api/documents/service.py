@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,7 +29,7 @@ from api.core.authz import Principal, PrincipalKind
 from api.core.db import release_connection
 from api.core.errors import AppError, Conflict, NotFound, UnprocessableEntity
 from api.core.models import utcnow
-from api.core.pagination import decode_cursor, encode_cursor
+from api.core.pagination import decode_sorted_cursor, encode_sorted_cursor
 from api.core.settings import Settings
 from api.documents import repository
 from api.documents.einvoice import (
@@ -43,6 +43,7 @@ from api.models.client import Client
 from api.models.document import Document, DocumentSource, DocumentType
 from api.models.folder import Folder
 from api.webhooks import service as webhooks_service
+from api.webhooks.events import WebhookEvent
 
 
 class DocumentTooLarge(AppError):
@@ -365,11 +366,6 @@ class FolderMoveRefused(UnprocessableEntity):
     title = "Un dossier ne peut pas être déplacé dans lui-même ou l'un de ses sous-dossiers"
 
 
-class InvalidCursor(UnprocessableEntity):
-    code = "invalid-cursor"
-    title = "Curseur de pagination invalide"
-
-
 _SOURCES = {
     PrincipalKind.USER: DocumentSource.WEB,
     PrincipalKind.DEVICE: DocumentSource.MOBILE,
@@ -462,7 +458,7 @@ async def upload(
             },
         )
         await webhooks_service.publish(
-            session, document.workspace_id, "document.created", webhook_payload(document)
+            session, document.workspace_id, WebhookEvent.DOCUMENT_CREATED, webhook_payload(document)
         )
     return ingested
 
@@ -590,19 +586,8 @@ class ListQuery:
     sort: str = "-date"
 
 
-def _encode_cursor(sort: str, key: Any, document_id: uuid.UUID) -> str:
-    return encode_cursor([sort, str(key), str(document_id)])
-
-
-def _decode_cursor(cursor: str, sort: str) -> tuple[Any, uuid.UUID]:
-    values = decode_cursor(cursor, 3)
-    try:
-        if values[0] != sort:
-            raise ValueError("cursor of another sort")
-        key: Any = date.fromisoformat(values[1]) if sort.endswith("date") else Decimal(values[1])
-        return key, uuid.UUID(values[2])
-    except (ValueError, ArithmeticError) as error:
-        raise InvalidCursor("Reprenez la liste depuis la première page.") from error
+def _sort_key_reader(sort: str) -> Callable[[str], Any]:
+    return date.fromisoformat if sort.endswith("date") else Decimal
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -614,14 +599,16 @@ async def list_documents(
 ) -> dict[str, Any]:
     """One page as plain data (`DocumentPage`'s shape); the counts per type come with the
     first page only (the tabs do not change while scrolling)."""
-    after_key = _decode_cursor(cursor, query.sort) if cursor else None
+    after_key = (
+        decode_sorted_cursor(cursor, query.sort, _sort_key_reader(query.sort)) if cursor else None
+    )
     rows = await repository.list_page(
         session, principal, query.filters, sort=query.sort, after_key=after_key, limit=limit
     )
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = _encode_cursor(query.sort, rows[-1]["_sort_key"], rows[-1]["id"])
+        next_cursor = encode_sorted_cursor(query.sort, rows[-1]["_sort_key"], rows[-1]["id"])
     for row in rows:
         del row["_sort_key"]
         for name in ("total_excl_vat", "total_vat", "total_incl_vat"):

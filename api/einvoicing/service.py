@@ -48,6 +48,7 @@ from api.adapters.directory import (
 from api.audit import service as audit
 from api.audit.service import SYSTEM, AuditFilters
 from api.clients import service as clients_service
+from api.companies.service import CompanyClosed
 from api.core.actor import Actor
 from api.core.authz import Principal
 from api.core.errors import AppError, FieldError, NotFound, UnprocessableEntity
@@ -79,6 +80,7 @@ from api.models.user import User
 from api.outbox import service as outbox
 from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload, RetryLater
 from api.webhooks import service as webhooks_service
+from api.webhooks.events import WebhookEvent
 
 logger = logging.getLogger("comptoir.einvoicing")
 
@@ -99,11 +101,6 @@ class EinvoicingAlreadyActive(ConflictError):
 class EinvoicingNotRegistered(ConflictError):
     code = "einvoicing-not-registered"
     title = "Ce client n'est pas inscrit à l'annuaire par cette plateforme"
-
-
-class CompanyClosed(UnprocessableEntity):
-    code = "company-closed"
-    title = "Entreprise fermée"
 
 
 class InvalidEndDate(UnprocessableEntity):
@@ -629,14 +626,14 @@ async def _settle_registration(
         designation.date_from = outcome.line.date_from
         designation.registered_at = now
         designation.error_code = designation.error_detail = None
-        action, event = "einvoicing.registered", "einvoicing.registered"
+        action, event = "einvoicing.registered", WebhookEvent.EINVOICING_REGISTERED
     else:
         code, detail = _failure(outcome, attempt)
         designation.status = PaStatus.ERROR
         designation.error_code, designation.error_detail = code, detail
         if isinstance(outcome, Conflict):
             designation.conflict_platform_id = outcome.line.platform_id
-        action, event = "einvoicing.failed", "einvoicing.failed"
+        action, event = "einvoicing.failed", WebhookEvent.EINVOICING_FAILED
     await repository.set_pa_status(session, client.id, designation.status, now)
     await session.flush()
     await _announce(session, designation, client, action, event, PaStatus.PENDING)
@@ -712,7 +709,7 @@ async def _announce(
     designation: PaDesignation,
     client: Client,
     action: str,
-    webhook_event: str | None,
+    webhook_event: WebhookEvent | None,
     previous: PaStatus,
 ) -> None:
     data = {

@@ -12,8 +12,9 @@ from stdnum.fr import siren as siren_number
 
 from api.audit import service as audit
 from api.audit.service import SYSTEM, Author
+from api.companies.service import InvalidSiren
 from api.core.authz import FIRM_ROLES
-from api.core.errors import Conflict, UnprocessableEntity
+from api.core.errors import Conflict
 from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
 from api.devices import service as devices_service
@@ -24,11 +25,6 @@ from api.models.enrollment_token import EnrollmentPurpose
 from api.models.membership import Membership, MembershipStatus
 from api.models.user import User
 from api.models.workspace import Workspace, WorkspaceKind
-
-
-class InvalidSiren(UnprocessableEntity):
-    code = "invalid-siren"
-    title = "Numéro SIREN invalide"
 
 
 class FirmAlreadyRegistered(Conflict):

@@ -20,7 +20,7 @@ from api.audit import service as audit
 from api.audit.service import Author
 from api.auth import service as auth_service
 from api.core.actor import Actor
-from api.core.authz import Principal, PrincipalKind, Role, can_grant_roles
+from api.core.authz import Principal, Role, can_grant_roles
 from api.core.errors import Conflict, Forbidden, NotFound
 from api.core.pagination import InvalidCursor, decode_cursor, encode_cursor
 from api.core.settings import Settings
@@ -33,6 +33,7 @@ from api.models.membership import Membership, MembershipStatus
 from api.models.user import User
 from api.models.workspace import Workspace
 from api.webhooks import service as webhooks_service
+from api.webhooks.events import WebhookEvent
 
 ADMINISTRATOR_ROLES = frozenset({Role.OWNER, Role.ADMIN})
 
@@ -282,7 +283,7 @@ async def invite(
     await webhooks_service.publish(
         session,
         workspace_id,
-        "member.invited",
+        WebhookEvent.MEMBER_INVITED,
         {"member_id": str(membership.id), "email": user.email, "roles": sorted(roles)},
     )
     return Member(membership, user, link)
@@ -415,7 +416,7 @@ async def activate_on_enrollment(
             session,
             # Not under "member.": those are the administrators' actions on members.
             "membership.activated",
-            author=Author(kind=PrincipalKind.USER.value, user_id=user_id),
+            author=Author.user(user_id),
             workspace_id=workspace_id,
             target_type="membership",
             target_id=membership.id,
@@ -423,6 +424,6 @@ async def activate_on_enrollment(
         await webhooks_service.publish(
             session,
             workspace_id,
-            "member.activated",
+            WebhookEvent.MEMBER_ACTIVATED,
             {"member_id": str(membership.id), "user_id": str(user_id)},
         )

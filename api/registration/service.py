@@ -34,7 +34,8 @@ from api.adapters.identity_provider import (
     SsoIdentity,
 )
 from api.audit import service as audit
-from api.audit.service import ANONYMOUS, Author, device_author
+from api.audit.service import ANONYMOUS, Author
+from api.companies.service import CompanyClosed
 from api.core.actor import Actor
 from api.core.authz import Principal, PrincipalKind
 from api.core.crypto import hash_token, new_token, open_sealed, seal_with_secret
@@ -71,8 +72,6 @@ REGISTRATION_SECRET_PREFIX = "cpt_reg_"
 # HKDF `info` of the sealed enrollment link: a key derived for nothing else.
 ENROLLMENT_SEAL_PURPOSE = "comptoir-registration-enrollment-v1"
 SPA_REGISTRATION_PATH = "/inscription"
-# Audit actor of the steps taken by whoever holds the registration (SSO callback, SIREN).
-REGISTRANT = "registrant"
 ACCEPTED_IMAGE_TYPES = frozenset(
     {"image/jpeg", "image/png", "image/heic", "image/heif", "image/webp"}
 )
@@ -110,11 +109,6 @@ class SirenFromSso(Conflict):
 class CompanyNotFound(UnprocessableEntity):
     code = "company-not-found"
     title = "Aucune entreprise avec ce SIREN dans le registre des entreprises"
-
-
-class CompanyClosed(UnprocessableEntity):
-    code = "company-closed"
-    title = "Cette entreprise est fermée au registre des entreprises"
 
 
 class SsoEmailUnverified(UnprocessableEntity):
@@ -286,7 +280,7 @@ async def finish_sso(
     await audit.record_as(
         session,
         "registration.sso_completed",
-        author=Author(kind=REGISTRANT, user_id=owner.id),
+        author=Author.registrant(owner.id),
         origin=origin,
         target_type="firm_registration",
         target_id=registration.id,
@@ -377,7 +371,7 @@ async def set_siren(
     await audit.record_as(
         session,
         "registration.siren_provided",
-        author=Author(kind=REGISTRANT, user_id=registration.user_id),
+        author=Author.registrant(registration.user_id),
         origin=origin,
         target_type="firm_registration",
         target_id=registration.id,
@@ -525,7 +519,7 @@ async def verify_identity(
     session.add(evidence)
     await session.flush()
     author = (
-        device_author(actor.principal.user_id, actor.principal.device_id)
+        Author.device(actor.principal.user_id, actor.principal.device_id)
         if actor.principal.device_id
         else ANONYMOUS
     )

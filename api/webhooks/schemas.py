@@ -2,20 +2,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-EventType = Literal[
-    "client.created",
-    "client.invited",
-    "client.activated",
-    "einvoicing.registered",
-    "einvoicing.failed",
-    "document.created",
-    "member.invited",
-    "member.activated",
-]
+from api.webhooks.events import WebhookEvent
+
+if TYPE_CHECKING:
+    EventType = WebhookEvent
+else:
+    # The enum's values as a `Literal`: the contract shows them inline, naming no schema.
+    EventType = Literal[tuple(WebhookEvent)]
 
 
 class WebhookCreate(BaseModel):

@@ -28,19 +28,9 @@ from api.models.webhook import DeliveryStatus, WebhookAttempt, WebhookDelivery, 
 from api.outbox import service as outbox
 from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload
 from api.webhooks import repository, signing
+from api.webhooks.events import WebhookEvent
 
 WEBHOOK_KIND = "webhook"
-
-EVENT_TYPES = (
-    "client.created",
-    "client.invited",
-    "client.activated",
-    "einvoicing.registered",
-    "einvoicing.failed",
-    "document.created",
-    "member.invited",
-    "member.activated",
-)
 
 
 class WebhookNotFound(NotFound):
@@ -198,7 +188,10 @@ async def deliveries(
 
 
 async def publish(
-    session: AsyncSession, workspace_id: uuid.UUID, event_type: str, data: dict[str, Any]
+    session: AsyncSession,
+    workspace_id: uuid.UUID,
+    event_type: WebhookEvent,
+    data: dict[str, Any],
 ) -> list[WebhookDelivery]:
     """Record the event for every subscribed receiver and queue its delivery, in the caller's
     unit of work: a change that rolls back announces nothing."""
