@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 
 from api import __version__
+from api.acceptance import acceptance_handlers
 from api.auth.access_cache import AccessCache, listening_cache
 from api.core.db import (
     ConnectionGate,
@@ -30,6 +31,7 @@ from api.core.request_context import RequestIdMiddleware, configure_logging
 from api.core.settings import Settings, get_settings
 from api.core.standard_api import install_standard_error_surfaces
 from api.core.state import AppState, Database, state_of
+from api.enrollments.service import AcceptanceHandlers
 from api.routers import api_router, root_routers, standard_routers
 from api.worker import embedded_worker
 
@@ -110,7 +112,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
     )
-    app.state.comptoir = AppState(settings=settings)
+    state = AppState(settings=settings)
+    state.put(AcceptanceHandlers, acceptance_handlers())
+    app.state.comptoir = state
     install_error_handlers(app)
     install_standard_error_surfaces()
     # Added last = outermost: the request id wraps the crash barrier.

@@ -23,7 +23,7 @@ from api.auth.protocol import (
 from api.core.authz import FIRM_ROLES, Role
 from api.core.crypto import private_key_public_jwk, sign_es256
 from api.core.settings import Settings
-from api.devices import service as devices_service
+from api.enrollments import service as enrollments
 from api.firms import service as firms_service
 from api.firms.schemas import FirmCreate
 from api.models.enrollment_token import EnrollmentPurpose
@@ -84,7 +84,7 @@ async def create_member(
             workspace_id=workspace.id, user_id=user.id, roles=roles, status=MembershipStatus.INVITED
         )
     )
-    enrollment = await devices_service.issue_enrollment(
+    enrollment = await enrollments.issue(
         session,
         settings,
         user_id=user.id,

@@ -4,8 +4,8 @@ when the contact enrolls a phone with it, the client becomes *Actif*.
 - The first invitation prepares the company's space (a `company` workspace with the client's
   identity, `Client.company_workspace_id`) and gives the contact an *invited* `company_user`
   membership there. The link is an enrollment link into that space, so enrolling activates
-  the membership (members service) and the client (`activate_on_enrollment`, below).
-- Every sending issues a new link and the previous one dies (`issue_enrollment`): "Inviter"
+  the membership (members service) and the client (`accept_into_workspace`, below).
+- Every sending issues a new link and the previous one dies (`enrollments.issue`): "Inviter"
   again, a reminder and a re-invite after expiry are the same act, counted in
   `invitation_reminders`.
 - A member of the firm is never a client's contact: as a company user they would read the
@@ -35,7 +35,8 @@ from api.core.errors import AppError, Conflict, UnprocessableEntity
 from api.core.models import utcnow
 from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
-from api.devices import service as devices_service
+from api.enrollments import service as enrollments
+from api.enrollments.service import Acceptance
 from api.mail import service as mail
 from api.models.client import Client, ClientStatus
 from api.models.enrollment_token import EnrollmentPurpose
@@ -245,7 +246,7 @@ async def _send(
             )
         )
         await session.flush()
-    enrollment = await devices_service.issue_enrollment(
+    enrollment = await enrollments.issue(
         session,
         settings,
         user_id=user.id,
@@ -332,7 +333,7 @@ async def forget_invitation(session: AsyncSession, client: Client) -> None:
     if client.status != ClientStatus.INVITED or client.invited_user_id is None:
         return
     if client.company_workspace_id is not None:
-        await devices_service.revoke_enrollments(
+        await enrollments.revoke(
             session, user_id=client.invited_user_id, workspace_id=client.company_workspace_id
         )
         await repository.delete_invited_membership(
@@ -368,16 +369,12 @@ async def _company_space(session: AsyncSession, client: Client) -> Workspace:
     return space
 
 
-async def activate_on_enrollment(
-    session: AsyncSession,
-    origin: RequestOrigin,
-    *,
-    user_id: uuid.UUID,
-    device_id: uuid.UUID,
-    workspace_id: uuid.UUID,
-) -> None:
+async def accept_into_workspace(session: AsyncSession, accepted: Acceptance) -> None:
     """The invited contact enrolled a phone with the link into the company's space: the
-    client becomes Actif (their membership there was activated by the members service)."""
+    client becomes Actif (their membership there was activated by the members service). An
+    `api.enrollments` acceptance handler."""
+    user_id, device_id, workspace_id = accepted.user_id, accepted.device_id, accepted.workspace_id
+    origin = accepted.origin
     client = await repository.invited_client_of_company(session, workspace_id)
     if client is None or client.invited_user_id != user_id:
         return

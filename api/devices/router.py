@@ -10,6 +10,8 @@ from api.core.settings import Settings
 from api.core.state import request_state
 from api.devices import service
 from api.devices.schemas import DeviceEnroll, DeviceOut, EnrollmentInspect, EnrollmentPreviewOut
+from api.enrollments import service as enrollments
+from api.enrollments.dependencies import Acceptances
 
 router = APIRouter(prefix="/devices", tags=["devices"])
 
@@ -20,11 +22,14 @@ router = APIRouter(prefix="/devices", tags=["devices"])
     response_model=DeviceOut,
     responses=problem_responses(404, 409, 410, 422),
 )
-async def enroll_device(body: DeviceEnroll, session: DbSession, origin: Origin) -> DeviceOut:
+async def enroll_device(
+    body: DeviceEnroll, session: DbSession, origin: Origin, acceptance: Acceptances
+) -> DeviceOut:
     """Enroll a device's public key with a single-use enrollment token."""
     device = await service.enroll(
         session,
         origin,
+        acceptance,
         token=body.enrollment_token,
         public_key=body.public_key.as_dict(),
         name=body.name,
@@ -43,8 +48,8 @@ async def inspect_enrollment(
 ) -> EnrollmentPreviewOut:
     """What an enrollment link is for (who, which workspace, still valid?) and its QR code."""
     settings: Settings = request_state(request).settings
-    preview = await service.inspect(session, body.enrollment_token)
-    url = service.enrollment_url(settings, service.token_from_link(body.enrollment_token))
+    preview = await enrollments.inspect(session, body.enrollment_token)
+    url = enrollments.enrollment_url(settings, enrollments.token_from_link(body.enrollment_token))
     return EnrollmentPreviewOut(
         status=preview.status,
         purpose=preview.token.purpose.value,

@@ -17,8 +17,8 @@ from api.core.authz import FIRM_ROLES
 from api.core.errors import Conflict
 from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
-from api.devices import service as devices_service
-from api.devices.service import IssuedEnrollment
+from api.enrollments import service as enrollments
+from api.enrollments.service import IssuedEnrollment
 from api.firms import repository
 from api.firms.schemas import FirmCreate
 from api.models.enrollment_token import EnrollmentPurpose
@@ -69,7 +69,7 @@ async def create_firm(
         )
     )
     await session.flush()
-    enrollment = await devices_service.issue_enrollment(
+    enrollment = await enrollments.issue(
         session,
         settings,
         user_id=owner.id,
@@ -171,7 +171,7 @@ async def _record_created(
 async def new_owner_enrollment(
     session: AsyncSession, settings: Settings, firm: Workspace, owner: User
 ) -> IssuedEnrollment:
-    return await devices_service.issue_enrollment(
+    return await enrollments.issue(
         session,
         settings,
         user_id=owner.id,

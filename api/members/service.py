@@ -24,7 +24,8 @@ from api.core.authz import Principal, Role, can_grant_roles
 from api.core.errors import Conflict, Forbidden, NotFound
 from api.core.pagination import InvalidCursor, decode_cursor, encode_cursor
 from api.core.settings import Settings
-from api.devices import service as devices_service
+from api.enrollments import service as enrollments
+from api.enrollments.service import Acceptance
 from api.mail import service as mail
 from api.members import messages, repository
 from api.members.schemas import MemberInvite
@@ -215,7 +216,7 @@ async def _send_invitation(
     reminder: bool,
 ) -> EnrollmentToken:
     """A fresh single-use link (older ones die) and its mail, queued in this transaction."""
-    enrollment = await devices_service.issue_enrollment(
+    enrollment = await enrollments.issue(
         session,
         settings,
         user_id=user.id,
@@ -318,9 +319,7 @@ async def revoke_invitation(session: AsyncSession, actor: Actor, membership_id: 
     membership, user = await _member_to_change(session, actor.principal, membership_id)
     if membership.status != MembershipStatus.INVITED:
         raise InvitationNotPending()
-    await devices_service.revoke_enrollments(
-        session, user_id=user.id, workspace_id=membership.workspace_id
-    )
+    await enrollments.revoke(session, user_id=user.id, workspace_id=membership.workspace_id)
     await _record(session, "member.invitation_revoked", actor, membership, user)
     await session.delete(membership)
     await session.flush()
@@ -385,9 +384,7 @@ async def remove(session: AsyncSession, actor: Actor, membership_id: uuid.UUID) 
     their other workspaces); their links and sessions here end."""
     membership, user = await _member_to_change(session, actor.principal, membership_id)
     await _keep_an_administrator(session, membership, still_counts=False)
-    await devices_service.revoke_enrollments(
-        session, user_id=user.id, workspace_id=membership.workspace_id
-    )
+    await enrollments.revoke(session, user_id=user.id, workspace_id=membership.workspace_id)
     await auth_service.revoke_workspace_sessions(
         session, user.id, membership.workspace_id, "member_removed"
     )
@@ -404,10 +401,10 @@ async def remove(session: AsyncSession, actor: Actor, membership_id: uuid.UUID) 
     await session.flush()
 
 
-async def activate_on_enrollment(
-    session: AsyncSession, user_id: uuid.UUID, workspace_id: uuid.UUID
-) -> None:
-    """An invited member becomes active once their first device is enrolled."""
+async def accept_into_workspace(session: AsyncSession, accepted: Acceptance) -> None:
+    """An invited member becomes active once their first device is enrolled (an
+    `api.enrollments` acceptance handler)."""
+    user_id, workspace_id = accepted.user_id, accepted.workspace_id
     membership = await repository.get_membership(session, user_id, workspace_id)
     if membership is not None and membership.status == MembershipStatus.INVITED:
         membership.status = MembershipStatus.ACTIVE

@@ -43,8 +43,8 @@ from api.core.errors import AppError, Conflict, NotFound, UnprocessableEntity
 from api.core.models import utcnow
 from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
-from api.devices import service as devices_service
 from api.documents.sniffing import sniff
+from api.enrollments import service as enrollments
 from api.firms import service as firms_service
 from api.firms.identity_check import (
     HolderName,
@@ -243,7 +243,7 @@ async def finish_sso(
     if identity.siren is not None:
         company_details = await _registrable_firm(session, registry, identity.siren, identity)
     owner = await _owner_for(session, identity)
-    enrollment = await devices_service.issue_enrollment(
+    enrollment = await enrollments.issue(
         session,
         settings,
         user_id=owner.id,
@@ -452,9 +452,9 @@ async def _enrollment_of(
     token = open_sealed(
         secret, registration.sealed_enrollment_token, purpose=ENROLLMENT_SEAL_PURPOSE
     )
-    preview = await devices_service.inspect(session, token)
+    preview = await enrollments.inspect(session, token)
     link = EnrollmentLink(
-        url=devices_service.enrollment_url(settings, token), expires_at=preview.token.expires_at
+        url=enrollments.enrollment_url(settings, token), expires_at=preview.token.expires_at
     )
     return preview.status, link
 
