@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 
 from api.core.errors import FieldError, register_error_surface
 from api.core.request_context import current_request_id
+from api.core.state import request_state
 
 FLOW_SERVICE_PREFIX = "/afnor-flow"
 DIRECTORY_SERVICE_PREFIX = "/afnor-directory"
@@ -80,9 +81,7 @@ def served_openapi(request: Request, router: APIRouter, annex: Path, prefix: str
     """The OpenAPI document of one standard API as we serve it: its routes (relative to
     `prefix`, like the annex's paths), the annex's security schemes, our base URL. Built once
     per app."""
-    cache: dict[str, dict[str, Any]] = request.app.state.__dict__.setdefault(
-        "_standard_openapi", {}
-    )
+    cache: dict[str, dict[str, Any]] = request_state(request).once("standard_openapi", dict)
     if prefix not in cache:
         source = json.loads(annex.read_text(encoding="utf-8"))
         documented = FastAPI(

@@ -13,7 +13,7 @@ What the adapters open (HTTP connection pools) is closed by the lifespan (`close
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -56,7 +56,7 @@ class AppState:
     settings: Settings
     database: Database | None = None
     on_write_commit: Callable[[], None] | None = None
-    _objects: dict[type[Any], Any] = field(default_factory=dict)
+    _objects: dict[Any, Any] = field(default_factory=dict)
     _to_close: list[Any] = field(default_factory=list)
 
     @property
@@ -65,9 +65,9 @@ class AppState:
             raise RuntimeError("The database is opened by the app's lifespan (or the tests).")
         return self.database
 
-    def once(self, kind: type[Any], build: Callable[[], T]) -> T:
-        """The app's one `kind` (an interface or a class), built by `build()` the first time
-        it is asked for."""
+    def once(self, kind: Hashable, build: Callable[[], T]) -> T:
+        """The app's one `kind` (an interface, a class, or a name when two objects share a
+        type), built by `build()` the first time it is asked for."""
         found: T | None = self._objects.get(kind)
         if found is None:
             found = self._objects[kind] = build()
@@ -77,11 +77,11 @@ class AppState:
         found: T | None = self._objects.get(kind)
         return found
 
-    def put(self, kind: type[Any], value: object) -> None:
+    def put(self, kind: Hashable, value: object) -> None:
         """Set the app's `kind` (the lifespan's cache, a test's other provider)."""
         self._objects[kind] = value
 
-    def discard(self, kind: type[Any]) -> None:
+    def discard(self, kind: Hashable) -> None:
         self._objects.pop(kind, None)
 
     def close_at_shutdown(self, resource: Any) -> None:

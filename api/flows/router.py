@@ -19,6 +19,7 @@ from api.adapters.blob_storage import BlobStorage, create_blob_storage
 from api.core.authz import Permission
 from api.core.db import DbSession
 from api.core.standard_api import FLOW_SERVICE_PREFIX, served_openapi
+from api.core.state import request_state
 from api.flows import schemas, service
 from api.flows.readable import readable_html
 from api.flows.service import FileSizeExceeded, InvalidFlowRequest
@@ -59,19 +60,22 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 def get_flow_storage(request: Request) -> BlobStorage:
     """The blob store of flows (the documents' store), built once per app."""
-    state = request.app.state
-    storage: BlobStorage | None = getattr(state, "flow_storage", None)
-    if storage is None:
+    state = request_state(request)
+
+    def build() -> BlobStorage:
         storage = create_blob_storage(state.settings)
-        state.flow_storage = storage
-    return storage
+        state.close_at_shutdown(storage)
+        return storage
+
+    # Its own store, apart from the one registration keeps under `BlobStorage`.
+    return state.once("flow_storage", build)
 
 
 Storage = Annotated[BlobStorage, Depends(get_flow_storage)]
 
 
 async def _deposit_parts(request: Request) -> tuple[str | None, bytes]:
-    settings = request.app.state.settings
+    settings = request_state(request).settings
     declared = request.headers.get("content-length")
     # A multipart body carries a few hundred bytes besides the file.
     if declared and declared.isdigit() and int(declared) > settings.flow_max_bytes + 65536:
@@ -126,7 +130,7 @@ async def create_flow(
     deposited = await service.deposit(
         session,
         storage,
-        request.app.state.settings,
+        request_state(request).settings,
         acting.caller,
         acting.organization,
         info,
@@ -246,7 +250,7 @@ async def create_webhook(
 ) -> schemas.WebhookIdParam:
     """Subscribe to a webhook"""
     webhook = await service.create_webhook(
-        session, request.app.state.settings, acting.caller, acting.organization, params
+        session, request_state(request).settings, acting.caller, acting.organization, params
     )
     return schemas.WebhookIdParam(
         webhookId=webhook.id, signingKey=webhook.signing_key, createdAt=webhook.created_at

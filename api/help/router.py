@@ -8,10 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api.auth.dependencies import Person
+from api.auth.dependencies import Person, PersonActor
 from api.core.db import DbSession
 from api.core.errors import problem_responses
-from api.core.request_context import Client
 from api.core.settings import AppSettings
 from api.help import service
 from api.help.knowledge import Article as ArticleRecord
@@ -204,8 +203,7 @@ async def save_tour_progress(
 async def create_support_request(
     body: SupportRequestIn,
     session: DbSession,
-    principal: Person,
-    client: Client,
+    actor: PersonActor,
     settings: AppSettings,
 ) -> SupportRequestOut:
     """« Contacter le support »: stored, audited, mailed to the support team with its context
@@ -213,8 +211,7 @@ async def create_support_request(
     created = await service.create_support_request(
         session,
         settings,
-        principal,
-        client,
+        actor,
         subject=body.subject,
         message=body.message,
         screen=body.screen,

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
-from api.audit.service import Actor
+from api.core.actor import Actor
 from api.core.authz import Principal
 from api.core.errors import NotFound
 from api.core.models import utcnow
-from api.core.request_context import ClientInfo, current_request_id
+from api.core.request_context import current_request_id
 from api.core.settings import Settings
 from api.help import messages, repository
 from api.help.knowledge import Article, KnowledgeBase, knowledge_base
@@ -149,8 +149,7 @@ def _reference() -> str:
 async def create_support_request(
     session: AsyncSession,
     settings: Settings,
-    principal: Principal,
-    client: ClientInfo,
+    actor: Actor,
     *,
     subject: str,
     message: str,
@@ -160,32 +159,32 @@ async def create_support_request(
 ) -> SupportRequest:
     """Stored, audited, mailed to the support address with its context, acknowledged to the
     user; both mails leave through the outbox once this transaction commits."""
-    assert principal.user_id is not None
+    assert actor.principal.user_id is not None
     await rate_limits.enforce(
         session,
         Limit("support-request", SUPPORT_REQUESTS_PER_HOUR, 3600),
-        str(principal.user_id),
+        str(actor.principal.user_id),
         "Vous avez envoyé beaucoup de demandes : réessayez plus tard ou écrivez-nous.",
     )
-    user = await repository.user(session, principal.user_id)
+    user = await repository.user(session, actor.principal.user_id)
     if user is None:  # the session outlived its user: nothing to answer to
         raise SupportRequestNotFound()
     workspace = (
-        await repository.workspace(session, principal.workspace_id)
-        if principal.workspace_id is not None
+        await repository.workspace(session, actor.principal.workspace_id)
+        if actor.principal.workspace_id is not None
         else None
     )
     request = SupportRequest(
         id=uuid.uuid4(),
         reference=_reference(),
-        workspace_id=principal.workspace_id,
+        workspace_id=actor.principal.workspace_id,
         user_id=user.id,
         email=(email or user.email).lower(),
         subject=subject.strip(),
         message=message.strip(),
         screen=screen.strip(),
         request_id=request_id.strip() or (current_request_id() or ""),
-        user_agent=client.user_agent or "",
+        user_agent=actor.origin.user_agent or "",
         created_at=utcnow(),
     )
     session.add(request)
@@ -193,9 +192,8 @@ async def create_support_request(
     await audit.record(
         session,
         "support.request_created",
-        actor=Actor.of(principal),
-        client=client,
-        workspace_id=principal.workspace_id,
+        actor=actor,
+        workspace_id=actor.principal.workspace_id,
         target_type="support_request",
         target_id=request.id,
         data={"reference": request.reference, "subject": request.subject, "screen": screen},

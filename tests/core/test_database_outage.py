@@ -24,6 +24,7 @@ from fastapi import FastAPI
 from api.app import create_app
 from api.core.db import create_engine
 from api.core.settings import PROJECT_ROOT, Settings
+from api.core.state import state_of
 from api.migrate import upgrade_to_head
 from tests.helpers import Browser, create_firm, logged_in_owner
 from tests.live import free_port
@@ -143,7 +144,7 @@ async def test_sqlite_write_lock_held_past_the_busy_timeout_is_a_503_and_reads_g
 ) -> None:
     settings = _settings(tmp_path, "", database_busy_timeout_seconds=0.3, outbox_worker="off")
     async with running_app(settings) as (app, client):
-        async with app.state.sessionmaker() as session:
+        async with state_of(app).db.writer_sessions() as session:
             firm = await create_firm(session, settings)
         owner = await logged_in_owner(client, firm)
 
@@ -171,7 +172,7 @@ async def test_eight_writers_and_four_readers_on_sqlite_get_no_500(
     the database stays busy past its timeout, a 503 with Retry-After; never a 500."""
     settings = _settings(tmp_path, "")
     async with running_app(settings) as (app, client):
-        async with app.state.sessionmaker() as session:
+        async with state_of(app).db.writer_sessions() as session:
             firm = await create_firm(session, settings)
         owner = await logged_in_owner(client, firm)
         statuses: Counter[int] = Counter()

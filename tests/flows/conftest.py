@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.adapters.blob_storage import create_blob_storage
 from api.core.models import utcnow
 from api.core.settings import Settings
+from api.core.state import state_of
 from api.flows import delivery
 from api.flows import service as flows_service
 from api.flows.pipeline import FlowPipeline, validation_handler
@@ -95,7 +96,7 @@ def run_flows_worker(
     moment = [utcnow()]
 
     async def run(passes: int = 1, webhooks: bool = False) -> list[PassReport]:
-        settings: Settings = app.state.settings
+        settings: Settings = state_of(app).settings
         storage = create_blob_storage(settings)
         pipeline = FlowPipeline(sessionmaker, storage, settings, shared_engine())
         handlers = {flows_service.VALIDATE_KIND: validation_handler(pipeline)}

@@ -8,6 +8,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.core.state import state_of
 from api.models.document import Document
 from api.models.flow import Flow, PpfStatusCopy
 from tests.flows.conftest import FLOWS, UC1_CII, UC1_PDF, Worker, deposit, deposit_file
@@ -120,8 +121,8 @@ async def test_refused_files_get_the_annex_error_and_nothing_is_stored(
 async def test_an_oversize_file_is_413(
     client: httpx.AsyncClient, firm_token: dict[str, str], app: object
 ) -> None:
-    settings = app.state.settings  # type: ignore[attr-defined]
-    app.state.settings = settings.model_copy(update={"flow_max_bytes": 1000})  # type: ignore[attr-defined]
+    settings = state_of(app).settings
+    state_of(app).settings = settings.model_copy(update={"flow_max_bytes": 1000})
     response = await deposit_file(client, firm_token, UC1_CII)
     assert response.status_code == 413
     assert response.json()["errorCode"] == "FILE_SIZE_EXCEEDED"

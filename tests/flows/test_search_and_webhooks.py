@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 
 from api.core.settings import Settings
+from api.core.state import state_of
 from tests.flows.conftest import (
     EXAMPLES,
     FLOWS,
@@ -119,7 +120,7 @@ async def test_webhooks_are_listed_delivered_signed_and_deleted(
     receiver: Receiver,
     run_flows_worker: Worker,
 ) -> None:
-    app.state.settings = settings.model_copy(update={"webhook_allow_private_targets": True})
+    state_of(app).settings = settings.model_copy(update={"webhook_allow_private_targets": True})
     created = await client.post(
         f"{FLOWS}/webhooks",
         headers=firm_token,

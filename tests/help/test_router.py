@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.core.actor import Actor
 from api.core.authz import Principal, PrincipalKind, Role
 from api.core.db import create_engine, create_sessionmaker
-from api.core.request_context import ClientInfo
+from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
 from api.help import service
 from api.models.audit_event import AuditEvent
@@ -254,8 +255,7 @@ async def test_support_list_prints_the_requests_for_the_operator(tmp_path: Path)
             request = await service.create_support_request(
                 session,
                 settings,
-                principal,
-                ClientInfo(ip="127.0.0.1", user_agent="Firefox"),
+                Actor(principal, RequestOrigin(ip="127.0.0.1", user_agent="Firefox")),
                 subject="Mandat introuvable",
                 message="Je ne trouve pas le modèle de mandat.",
                 screen="/clients",

@@ -25,6 +25,7 @@ from api.outbox import repository
 from api.outbox import service as outbox
 from api.outbox.service import DeliveryAttempt, OutboxHandler
 from api.webhooks import service as webhooks
+from api.webhooks.events import WebhookEvent
 from api.worker import outbox_handlers
 from tests.conftest import SuiteEnvironment
 from tests.helpers import create_firm
@@ -97,7 +98,7 @@ async def _publish(
         )
         await session.flush()
         for n in range(EVENTS):
-            await webhooks.publish(session, firm.id, "client.created", {"n": n})
+            await webhooks.publish(session, firm.id, WebhookEvent.CLIENT_CREATED, {"n": n})
         await session.commit()
 
 
