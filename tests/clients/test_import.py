@@ -22,8 +22,10 @@ from api.core.settings import Settings
 from api.core.state import state_of
 from api.models.client import Client, ClientAssignment, ClientImport, ClientImportRow
 from tests.clients.conftest import SAMPLE_DIR, Firm, member
+from tests.shared_data import skip_module_without
 
 pytestmark = pytest.mark.usefixtures("sirene")
+skip_module_without(SAMPLE_DIR)
 
 SAMPLE = SAMPLE_DIR / "import-sample.xlsx"
 EXPECTED = json.loads((SAMPLE_DIR / "import-sample.expected.json").read_text(encoding="utf-8"))

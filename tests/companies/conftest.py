@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.adapters.company_registry import SireneRegistry
 from api.adapters.company_registry.sirene_import import import_stock_file
-from tests.shared_data import SHARED_DATA
+from tests.shared_data import SHARED_DATA, require_shared
 
 # The repository's sibling `shared/` folder: official INSEE layout, invented companies.
 SIRENE_SAMPLE = SHARED_DATA / "sirene"
@@ -18,6 +18,7 @@ ESTABLISHMENTS_FILE = SIRENE_SAMPLE / "StockEtablissement_utf8.csv"
 
 
 async def load_sirene_sample(session: AsyncSession, *files: Path) -> None:
+    require_shared(SIRENE_SAMPLE)
     for path in files or (UNITS_FILE, ESTABLISHMENTS_FILE):
         await import_stock_file(session, path)
 

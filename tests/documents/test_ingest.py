@@ -35,7 +35,7 @@ from api.models import (
     Workspace,
     WorkspaceKind,
 )
-from tests.shared_data import SHARED_DATA
+from tests.shared_data import SHARED_DATA, needs_shared
 
 EINVOICES = SHARED_DATA / "einvoices"
 
@@ -232,6 +232,7 @@ async def test_a_folder_of_another_client_is_not_found(
         await service.ingest(session, stream(PDF_BYTES), declared(folder_id=folder.id))
 
 
+@needs_shared(EINVOICES)
 async def test_a_ubl_invoice_is_stored_with_its_searchable_metadata(
     service: DocumentService, session: AsyncSession
 ) -> None:
@@ -261,6 +262,7 @@ async def test_a_ubl_invoice_is_stored_with_its_searchable_metadata(
     assert row.document_date == row.issue_date
 
 
+@needs_shared(EINVOICES)
 async def test_a_factur_x_pdf_is_recognised_on_upload(
     service: DocumentService, session: AsyncSession
 ) -> None:
@@ -272,6 +274,7 @@ async def test_a_factur_x_pdf_is_recognised_on_upload(
     assert document.invoice_number == "12115118"
 
 
+@needs_shared(EINVOICES)
 async def test_a_broken_einvoice_is_still_stored_and_flagged(
     service: DocumentService, session: AsyncSession
 ) -> None:

@@ -12,7 +12,9 @@ import httpx
 import pytest
 
 from tests.documents.conftest import EINVOICES, Space
+from tests.shared_data import skip_module_without
 
+skip_module_without(EINVOICES)
 UBL = (EINVOICES / "ubl" / "ubl-tc434-example1.xml").read_bytes()
 PERSONAS = ("owner", "admin", "client_manager", "accountant", "company_user", "other_firm")
 

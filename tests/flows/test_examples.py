@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models.flow import Flow
 from tests.flows.conftest import EXAMPLES, FLOWS, Worker, deposit, deposit_file
-from tests.shared_data import SHARED_DATA
+from tests.shared_data import SHARED_DATA, skip_module_without
 
+skip_module_without(EXAMPLES)
 EXAMPLE_INVOICES = sorted(
     path
     for path in EXAMPLES.rglob("*")
