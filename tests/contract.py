@@ -15,7 +15,8 @@ def declared_model(app: FastAPI, method: str, path: str) -> type[BaseModel]:
     for route in app.routes:
         if isinstance(route, APIRoute) and route.path == path and method in route.methods:
             model = route.response_model
-            assert isinstance(model, type) and issubclass(model, BaseModel), route.name
+            assert isinstance(model, type), route.name
+            assert issubclass(model, BaseModel), route.name
             return model
     raise AssertionError(f"no route {method} {path}")
 
