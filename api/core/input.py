@@ -8,12 +8,15 @@ Two rules, each in one place:
   Dates, timestamps, ids and enum values travel as JSON strings, as the contract says.
 - **One text policy.** Every string an outsider sends is either `HumanText` (names, titles,
   descriptions, searches: normalised to NFC, zero-width and bidirectional controls removed,
-  surrounding spaces trimmed) or `MachineText` (secrets, signatures, URLs, codes: kept as they
-  are). Both refuse control characters (NUL, CR, LF, TAB, …) and lone surrogates with a 422
-  naming the field: PostgreSQL cannot store NUL, a line break in a name would reach a mail
-  line or the log, and a right-to-left override would make a name read differently than it
-  sorts and compares. `tests/core/test_input_policy.py` walks every route of the app and fails
-  when a body field, a query parameter or a path parameter holds a string of neither kind.
+  surrounding spaces trimmed; `HumanParagraphs` keeps line breaks) or `MachineText` (secrets,
+  signatures, URLs, codes: kept as they are). Both refuse control characters (NUL, CR, LF,
+  TAB, …) and lone surrogates with a 422 naming the field: PostgreSQL cannot store NUL, a
+  line break in a name would reach a mail line or the log, and a right-to-left override would
+  make a name read differently than it sorts and compares.
+
+`tests/core/test_input_policy.py` walks every route of the app and fails when a body model is
+not a `RequestModel`, or a body field, query, header or path parameter is a string of neither
+kind.
 """
 
 from __future__ import annotations
@@ -82,6 +85,16 @@ def clean_human_text(value: Any) -> Any:
     return _INVISIBLE.sub("", unicodedata.normalize("NFC", value)).strip()
 
 
+def clean_human_paragraphs(value: Any) -> Any:
+    """`clean_human_text` for a message of several lines: line breaks (CR LF or CR become LF)
+    and tabs are kept, every other control character is refused."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_controls(value.replace("\n", "").replace("\t", ""))
+    return _INVISIBLE.sub("", unicodedata.normalize("NFC", value)).strip()
+
+
 def check_machine_text(value: str) -> str:
     """Kept byte for byte (a secret, a signature, a URL); a control character is refused."""
     _refuse_controls(value)
@@ -89,6 +102,7 @@ def check_machine_text(value: str) -> str:
 
 
 HumanText = Annotated[str, BeforeValidator(clean_human_text), TextKind.HUMAN]
+HumanParagraphs = Annotated[str, BeforeValidator(clean_human_paragraphs), TextKind.HUMAN]
 # After the type check, so that the field's own constraints (a `pattern`) stay in the contract.
 MachineText = Annotated[str, AfterValidator(check_machine_text), TextKind.MACHINE]
 

@@ -61,7 +61,7 @@ def test_every_request_body_model_is_a_strict_request_model(settings: Settings) 
         for model in _body_models(route.body_field.field_info.annotation)
         if not issubclass(model, RequestModel)
     )
-    assert loose == [], "derive these from api.core.input.RequestModel"
+    assert not loose, "derive from api.core.input.RequestModel:\n" + "\n".join(loose)
 
 
 def test_every_string_a_client_sends_follows_the_text_policy(settings: Settings) -> None:
@@ -83,7 +83,9 @@ def test_every_string_a_client_sends_follows_the_text_policy(settings: Settings)
                     unpolicied += [f"{where} ?{field.lstrip('.')}" for field in fields]
                 elif leaf is str and not leaf_marked:
                     unpolicied += [f"{where} {parameter.name}"]
-    assert unpolicied == [], "annotate these HumanText or MachineText (api.core.input)"
+    assert not unpolicied, "make these HumanText or MachineText (api.core.input):\n" + "\n".join(
+        unpolicied
+    )
 
 
 def test_email_fields_refuse_control_characters_by_themselves() -> None:
