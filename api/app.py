@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 
 from api import __version__
+from api.adapters.blob_storage import sweep_spools
 from api.auth.access_cache import listening_cache
 from api.auth.tokens import KeyRing
 from api.core.db import (
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if hasattr(app.state, "sessionmaker"):
             yield
             return
+        await sweep_spools(settings)  # uploads a killed process left half-written
         engine = create_engine(settings)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
