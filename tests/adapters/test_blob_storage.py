@@ -358,25 +358,29 @@ asyncio.run(LocalBlobStorage(Path(sys.argv[1])).put(body(), max_size=10**9))
 """
 
 
-async def test_an_upload_killed_mid_body_is_swept_at_start_up_and_a_live_one_is_not(
-    tmp_path: Path,
-) -> None:
+def _upload_killed_mid_body(blob_dir: Path) -> None:
+    """A process that receives the first chunk of an upload, then is killed (SIGKILL)."""
     import signal
     import subprocess
     import sys
 
+    child = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_MID_BODY, str(blob_dir)], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == "sending\n"
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=10)
+
+
+async def test_an_upload_killed_mid_body_is_swept_at_start_up_and_a_live_one_is_not(
+    tmp_path: Path,
+) -> None:
     settings = Settings(
         data_dir=tmp_path, database_url="", outbox_worker="off", spa_dist=tmp_path / "none"
     )
     incoming = settings.blob_dir / ".incoming"
-    child = subprocess.Popen(
-        [sys.executable, "-c", _KILLED_MID_BODY, str(settings.blob_dir)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None and child.stdout.readline() == "sending\n"
-    child.send_signal(signal.SIGKILL)
-    child.wait(timeout=10)
+    await asyncio.to_thread(_upload_killed_mid_body, settings.blob_dir)
     (left,) = incoming.glob(".upload-*.part")  # what the killed process left behind
 
     # An upload under way in another process at the same moment: its file stays.
