@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 
 from api import __version__
 from api.acceptance import acceptance_handlers
+from api.adapters.blob_storage import sweep_spools
 from api.auth.access_cache import AccessCache, listening_cache
 from api.core.db import (
     ConnectionGate,
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if state.database is not None:
             yield
             return
+        await sweep_spools(settings)  # uploads a killed process left half-written
         engine = create_engine(settings)
         if settings.is_sqlite:
             # Read-only endpoints in deferred transactions: under WAL they read a snapshot

@@ -13,8 +13,10 @@ never an upload's).
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import hashlib
 import hmac
+import logging
 import os
 import tempfile
 from collections.abc import AsyncIterable, AsyncIterator, Mapping
@@ -27,6 +29,8 @@ from urllib.parse import quote, unquote, urlsplit
 import httpx
 
 from api.core.settings import Settings
+
+logger = logging.getLogger("comptoir.blobs")
 
 CHUNK_SIZE = 64 * 1024
 # Disk writes are batched so a 64 KiB network chunk does not cost one thread hop each.
@@ -103,12 +107,23 @@ def _check_range(start: int, end: int | None) -> None:
         raise ValueError(f"invalid byte range {start}-{end}")
 
 
+SPOOL_PREFIX, SPOOL_SUFFIX = ".upload-", ".part"
+# A spool file this young is left alone by the sweep even if unlocked: its upload may be
+# between creating it and locking it.
+_SWEEP_MIN_AGE_SECONDS = 60
+
+
 class _SpooledUpload:
-    """Streams chunks into a temporary file while hashing them and enforcing the size cap."""
+    """Streams chunks into a temporary file while hashing them and enforcing the size cap.
+
+    The file is locked (flock) for as long as its upload lives: a process killed mid-upload
+    leaves an unlocked file, which `sweep_abandoned_uploads` removes; one still locked belongs
+    to an upload under way in another process."""
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".part")
+        descriptor, name = tempfile.mkstemp(dir=folder, prefix=SPOOL_PREFIX, suffix=SPOOL_SUFFIX)
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self.path = Path(name)
         self.file: IO[bytes] = os.fdopen(descriptor, "wb")
         self.digest = hashlib.sha256()
@@ -132,13 +147,51 @@ class _SpooledUpload:
         await asyncio.to_thread(self._flush_to_disk)
 
     def _flush_to_disk(self) -> None:
+        # Not closed yet: closing would release the lock before the file is published.
         self.file.flush()
         os.fsync(self.file.fileno())
+
+    def close(self) -> None:
         self.file.close()
 
     def discard(self) -> None:
-        self.file.close()
         self.path.unlink(missing_ok=True)
+        self.file.close()
+
+
+def sweep_abandoned_uploads(folder: Path) -> int:
+    """Delete the spool files of uploads that died with their process (killed mid-body, a
+    crash): those no live upload holds locked. Run at start-up; returns how many went."""
+    removed = 0
+    now = datetime.now(UTC).timestamp()
+    for path in folder.glob(f"{SPOOL_PREFIX}*{SPOOL_SUFFIX}"):
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        try:
+            if now - os.fstat(descriptor).st_mtime < _SWEEP_MIN_AGE_SECONDS:
+                continue
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # an upload under way in another process
+            path.unlink(missing_ok=True)
+            removed += 1
+        finally:
+            os.close(descriptor)
+    return removed
+
+
+async def sweep_spools(settings: Settings) -> int:
+    """`sweep_abandoned_uploads` on every folder uploads are spooled to (the local store's
+    incoming folder, the S3 store's spool)."""
+    removed = 0
+    for folder in (settings.blob_dir / ".incoming", settings.data_dir / "spool"):
+        removed += await asyncio.to_thread(sweep_abandoned_uploads, folder)
+    if removed:
+        logger.info("removed %d upload(s) left unfinished by a stopped process", removed)
+    return removed
 
 
 class LocalBlobStorage:
@@ -166,6 +219,7 @@ class LocalBlobStorage:
             # Also on cancellation (client gone): the partial file must not survive.
             await asyncio.shield(asyncio.to_thread(spool.discard))
             raise
+        await asyncio.to_thread(spool.close)
         return StoredBlob(key=key, sha256=sha256, size=spool.size)
 
     @staticmethod

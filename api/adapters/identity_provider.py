@@ -437,7 +437,7 @@ class OidcRelyingParty:
         value = siren_number.compact(str(claims[claim]))
         if not siren_number.is_valid(value):
             # Registration then asks for the SIREN instead of trusting a malformed one.
-            logger.warning("claim %s is not a valid SIREN, ignored", claim)
+            logger.warning("claim %r is not a valid SIREN, ignored", claim)
             return None
         return str(value)
 

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import aiosmtplib
 
+from api.core.input import one_line
 from api.core.settings import Settings
 
 logger = logging.getLogger("comptoir.mail")
@@ -35,6 +36,11 @@ class MailMessage:
     # Stable for every attempt at this one mail (the outbox message id): its Message-ID, so a
     # mail sent again after a worker crash is recognised as the same one by the receiving side.
     key: str | None = None
+
+    def __post_init__(self) -> None:
+        # A header is one line: a line break there would start another header (injection).
+        object.__setattr__(self, "to", one_line(self.to))
+        object.__setattr__(self, "subject", one_line(self.subject))
 
     def as_payload(self) -> dict[str, Any]:
         payload = asdict(self)

@@ -1,17 +1,27 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from api.core.authz import Scope
+from api.core.input import HumanText, RequestModel
 
 
-class ApiKeyCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100, examples=["Logiciel de comptabilité"])
+class ApiKeyCreate(RequestModel):
+    name: HumanText = Field(min_length=1, max_length=100, examples=["Logiciel de comptabilité"])
     scopes: list[Scope] = Field(min_length=1)
-    expires_at: datetime | None = Field(default=None, description="Optional end of validity.")
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="Optional end of validity, in the future."
+    )
+
+    @field_validator("expires_at")
+    @classmethod
+    def _in_the_future(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value <= datetime.now(UTC):
+            raise ValueError("La date d'expiration doit être dans le futur.")
+        return value
 
 
 class ApiKeyOut(BaseModel):

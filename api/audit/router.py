@@ -12,6 +12,7 @@ from api.auth.dependencies import require
 from api.core.authz import Permission, Principal
 from api.core.db import DbSession
 from api.core.errors import problem_responses
+from api.core.input import MachineText
 from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
 from api.models.audit_event import AuditEvent
 from api.models.user import User
@@ -48,12 +49,12 @@ async def list_events(
     session: DbSession,
     principal: AuditRead,
     action: Annotated[
-        str | None,
+        MachineText | None,
         Query(max_length=60, description="Action prefix, e.g. `member.` or `auth.session`."),
     ] = None,
     actor_user_id: uuid.UUID | None = None,
-    target_type: Annotated[str | None, Query(max_length=40)] = None,
-    target_id: Annotated[str | None, Query(max_length=64)] = None,
+    target_type: Annotated[MachineText | None, Query(max_length=40)] = None,
+    target_id: Annotated[MachineText | None, Query(max_length=64)] = None,
     since: Annotated[
         AwareDatetime | None, Query(alias="from", description="Events at or after this instant.")
     ] = None,

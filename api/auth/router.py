@@ -32,6 +32,7 @@ from api.auth.schemas import (
 from api.core.crypto import new_token
 from api.core.db import DbSession
 from api.core.errors import problem_responses
+from api.core.input import MachineText
 from api.core.request_context import Origin
 from api.core.settings import Settings, app_settings
 from api.core.state import request_state
@@ -130,7 +131,7 @@ async def create_login_challenge(
     responses=problem_responses(404, 429),
 )
 async def get_login_challenge(
-    challenge_id: str,
+    challenge_id: MachineText,
     request: Request,
     wait: Annotated[int, Query(ge=0, le=60, description="Long-poll up to this many seconds.")] = 0,
 ) -> LoginChallengeStatus:
@@ -148,7 +149,7 @@ async def get_login_challenge(
     responses=problem_responses(401, 404, 409, 410),
 )
 async def get_login_challenge_context(
-    challenge_id: str, request: Request, session: DbSession, principal: Authenticated
+    challenge_id: MachineText, request: Request, session: DbSession, principal: Authenticated
 ) -> RequesterContext:
     """What the phone shows before deciding: requester browser, system, IP, match code."""
     challenge = await service.requester_context(session, principal, challenge_id)
@@ -174,7 +175,7 @@ async def get_login_challenge_context(
     responses=problem_responses(401, 404, 409, 410, 429),
 )
 async def decide_login_challenge(
-    challenge_id: str,
+    challenge_id: MachineText,
     body: LoginDecision,
     request: Request,
     session: DbSession,
@@ -200,7 +201,7 @@ async def decide_login_challenge(
     responses=problem_responses(401, 403, 404, 409, 410),
 )
 async def redeem_login_challenge(
-    challenge_id: str,
+    challenge_id: MachineText,
     body: LoginRedeem,
     request: Request,
     response: Response,

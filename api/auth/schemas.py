@@ -2,16 +2,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth.protocol import Decision
+from api.core.input import Base64Url, MachineText, RequestModel
 
-Base64Url = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$", max_length=200)]
 
-
-class PublicJwk(BaseModel):
+class PublicJwk(RequestModel):
     """A public P-256 key as a JWK (RFC 7517); only these members are read."""
 
     model_config = ConfigDict(extra="allow")
@@ -25,7 +24,7 @@ class PublicJwk(BaseModel):
         return self.model_dump()
 
 
-class LoginChallengeCreate(BaseModel):
+class LoginChallengeCreate(RequestModel):
     browser_key: PublicJwk = Field(
         description="Public half of the browser's ephemeral, non-extractable P-256 key."
     )
@@ -67,14 +66,14 @@ class RequesterContext(BaseModel):
     audience: str
 
 
-class LoginDecision(BaseModel):
+class LoginDecision(RequestModel):
     decision: Decision
     device_id: uuid.UUID
     issued_at: int = Field(description="Unix time (seconds) included in the signed message.")
     signature: Base64Url = Field(description="ES256 (raw r‖s, base64url) over the message.")
 
 
-class LoginRedeem(BaseModel):
+class LoginRedeem(RequestModel):
     signature: Base64Url = Field(description="ES256 by the browser key over the redeem message.")
     mode: Literal["cookie", "bearer"] = Field(
         default="cookie",
@@ -97,8 +96,8 @@ class SessionStarted(BaseModel):
     access_expires_at: datetime
 
 
-class RefreshRequest(BaseModel):
-    refresh_token: str | None = Field(
+class RefreshRequest(RequestModel):
+    refresh_token: MachineText | None = Field(
         default=None, description="Bearer mode; browsers send the refresh cookie instead."
     )
 
@@ -109,9 +108,9 @@ class DeviceNonceOut(BaseModel):
     audience: str
 
 
-class DeviceSessionCreate(BaseModel):
+class DeviceSessionCreate(RequestModel):
     device_id: uuid.UUID
-    nonce: str = Field(max_length=64)
+    nonce: MachineText = Field(max_length=64)
     issued_at: int
     signature: Base64Url
     workspace_id: uuid.UUID | None = Field(

@@ -6,6 +6,7 @@ from datetime import datetime
 from html import escape
 
 from api.adapters.mail import MailMessage
+from api.core.input import one_line
 from api.members.messages import french_datetime
 
 
@@ -20,6 +21,9 @@ def client_invitation_mail(
     reminder: bool,
 ) -> MailMessage:
     """The contact's activation link: enrolling a phone opens the company's space."""
+    # Names come from the database or the registry: one line each, whatever was stored.
+    firm_name, company_name = one_line(firm_name), one_line(company_name)
+    first_name = one_line(first_name) if first_name else None
     subject = f"{firm_name} vous invite à activer l'espace de {company_name} sur Comptoir"
     if reminder:
         subject = f"Rappel : {subject[0].lower()}{subject[1:]}"

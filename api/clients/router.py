@@ -47,6 +47,7 @@ from api.core.actor import Actor
 from api.core.authz import Permission, Principal
 from api.core.db import DbSession, ReadOnly
 from api.core.errors import problem_responses
+from api.core.input import HumanText
 from api.core.pagination import PageCursor
 from api.core.responses import PlainJSONResponse
 from api.core.settings import app_settings
@@ -198,7 +199,7 @@ async def upload_import(
     session: DbSession,
     actor: ClientsWrite,
     registry: CompanyRegistryDep,
-    file_name: Annotated[str | None, Query(max_length=255)] = None,
+    file_name: Annotated[HumanText | None, Query(max_length=255)] = None,
 ) -> ImportReport:
     """Upload an .xlsx (the file as the body): a dry-run report per row, its first page
     here; nothing is created."""

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from api.core.input import HumanText, MachineText, RequestModel
 from api.core.pagination import PageParams
 from api.models.client import (
     ClientStatus,
@@ -22,29 +23,25 @@ MAX_BULK_ITEMS = 500
 ImportOutcome = Literal["created", "duplicate", "invalid", "unknown"]
 
 
-class ClientCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    identifier: str = Field(
+class ClientCreate(RequestModel):
+    identifier: HumanText = Field(
         description="SIREN (9 digits) or SIRET (14 digits); spaces allowed.",
         examples=["356000000", "35600000010019"],
         max_length=20,
     )
-    legal_name: str | None = Field(
+    legal_name: HumanText | None = Field(
         default=None,
         max_length=400,
         description="Only used when the registry withholds the name (non-diffusible unit).",
     )
-    contact_first_name: str | None = Field(default=None, max_length=100)
-    contact_last_name: str | None = Field(default=None, max_length=100)
+    contact_first_name: HumanText | None = Field(default=None, max_length=100)
+    contact_last_name: HumanText | None = Field(default=None, max_length=100)
     contact_email: EmailStr | None = None
 
 
-class ContactUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    contact_first_name: str | None = Field(default=None, max_length=100)
-    contact_last_name: str | None = Field(default=None, max_length=100)
+class ContactUpdate(RequestModel):
+    contact_first_name: HumanText | None = Field(default=None, max_length=100)
+    contact_last_name: HumanText | None = Field(default=None, max_length=100)
     contact_email: EmailStr | None = None
 
 
@@ -56,10 +53,8 @@ class AssigneeOut(BaseModel):
     assigned_at: datetime
 
 
-class SubscriptionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    plan_code: str = Field(max_length=40, examples=["standard"])
+class SubscriptionIn(RequestModel):
+    plan_code: MachineText = Field(max_length=40, examples=["standard"])
     payer: Payer
     status: SubscriptionStatus = SubscriptionStatus.ACTIVE
     start_date: date
@@ -165,11 +160,13 @@ ClientSort = Literal["name", "-name", "created_at", "-created_at", "siren", "-si
 class ClientFilterParams(BaseModel):
     """The filters of the clients list and of its export (query parameters)."""
 
-    q: str | None = Field(None, max_length=100, description="Name, SIREN or SIRET.")
+    q: HumanText | None = Field(None, max_length=100, description="Name, SIREN or SIRET.")
     status: ClientStatus | None = None
     pa_status: PaStatus | None = None
     assignee: uuid.UUID | None = Field(None, description="Only the clients assigned to this user.")
-    plan: str | None = Field(None, max_length=40, description="Plan code, or `none` for no plan.")
+    plan: MachineText | None = Field(
+        None, max_length=40, description="Plan code, or `none` for no plan."
+    )
     sort: ClientSort = "name"
     invitation_status: InvitationStatus | None = None
 
@@ -185,9 +182,7 @@ class ClientPage(BaseModel):
     )
 
 
-class BulkAssignment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class BulkAssignment(RequestModel):
     client_ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_BULK_ITEMS)
     user_ids: list[uuid.UUID] = Field(min_length=1, max_length=50)
     action: Literal["assign", "unassign"] = "assign"
@@ -256,9 +251,7 @@ class ImportConfirmation(BaseModel):
     next_cursor: str | None = Field(description="Cursor of the report's next page, or null.")
 
 
-class ClientInvitations(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ClientInvitations(RequestModel):
     client_ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_BULK_ITEMS)
 
 
@@ -275,9 +268,7 @@ class InvitationResults(BaseModel):
     results: list[InvitationResult]
 
 
-class ReminderRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReminderRequest(RequestModel):
     older_than_days: int | None = Field(
         default=None,
         ge=1,

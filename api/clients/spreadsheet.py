@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from api.core.errors import AppError
+from api.core.input import one_line
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ZIP_ENTRIES = 500
@@ -321,10 +322,14 @@ _INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 def neutralise(value: Any) -> Any:
     """A text cell that a spreadsheet would run as a formula is prefixed with a quote
-    (OWASP CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(_INJECTION_PREFIXES):
-        return "'" + value
-    return value
+    (OWASP CSV/formula injection); a control character stored before the input policy (which
+    openpyxl refuses, XML 1.0 has no place for it) becomes a space instead of failing the
+    whole export."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_INJECTION_PREFIXES):
+        value = "'" + value
+    return one_line(value)
 
 
 def write_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:

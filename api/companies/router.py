@@ -13,6 +13,7 @@ from api.companies.schemas import CompanyOut, CompanySearchOut
 from api.core.actor import Actor
 from api.core.authz import Permission
 from api.core.errors import problem_responses
+from api.core.input import HumanText
 
 router = APIRouter(prefix="/companies", tags=["companies"])
 
@@ -25,7 +26,9 @@ ClientsWrite = Annotated[Actor, Depends(acting(Permission.CLIENTS_MANAGE))]
 async def search(
     registry: CompanyRegistryDep,
     _actor: ClientsWrite,
-    q: Annotated[str, Query(min_length=1, max_length=100, description="SIREN, SIRET or name.")],
+    q: Annotated[
+        HumanText, Query(min_length=1, max_length=100, description="SIREN, SIRET or name.")
+    ],
     limit: Annotated[int, Query(ge=1, le=service.MAX_LIMIT)] = service.DEFAULT_LIMIT,
 ) -> CompanySearchOut:
     """Find a company in the registry by SIREN, SIRET, VAT number or name."""

@@ -19,6 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from api.core.errors import FieldError, UnprocessableEntity
+from api.core.input import MachineText
 
 SortColumn = ColumnElement[Any] | InstrumentedAttribute[Any]
 
@@ -28,7 +29,7 @@ DEFAULT_PAGE_SIZE = 50
 _LIMIT_DESCRIPTION = f"Items per page (≤ {MAX_PAGE_SIZE})."
 _CURSOR_DESCRIPTION = "`next_cursor` of the previous page; absent: first page."
 PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=_LIMIT_DESCRIPTION)]
-PageCursor = Annotated[str | None, Query(max_length=500, description=_CURSOR_DESCRIPTION)]
+PageCursor = Annotated[MachineText | None, Query(max_length=500, description=_CURSOR_DESCRIPTION)]
 
 
 class PageParams(BaseModel):
@@ -37,7 +38,7 @@ class PageParams(BaseModel):
     One model per route rather than one parameter each: FastAPI then reads each parameter
     once and validates them in one pass, which on the busiest lists is a tenth of a request."""
 
-    cursor: str | None = Field(None, max_length=500, description=_CURSOR_DESCRIPTION)
+    cursor: MachineText | None = Field(None, max_length=500, description=_CURSOR_DESCRIPTION)
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=_LIMIT_DESCRIPTION)
 
 

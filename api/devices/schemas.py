@@ -7,15 +7,18 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth.schemas import PublicJwk
+from api.core.input import HumanText, MachineText, RequestModel
 
 
-class DeviceEnroll(BaseModel):
-    enrollment_token: str = Field(
+class DeviceEnroll(RequestModel):
+    enrollment_token: MachineText = Field(
         min_length=10, max_length=200, description="The token, or the whole enrollment link."
     )
     public_key: PublicJwk
-    name: str = Field(min_length=1, max_length=100, examples=["iPhone de Claire"])
-    platform: str = Field(min_length=1, max_length=40, examples=["ios", "android", "web", "cli"])
+    name: HumanText = Field(min_length=1, max_length=100, examples=["iPhone de Claire"])
+    platform: MachineText = Field(
+        min_length=1, max_length=40, examples=["ios", "android", "web", "cli"]
+    )
 
 
 class DeviceOut(BaseModel):
@@ -30,8 +33,8 @@ class DeviceOut(BaseModel):
     last_used_at: datetime | None
 
 
-class EnrollmentInspect(BaseModel):
-    enrollment_token: str = Field(min_length=10, max_length=300)
+class EnrollmentInspect(RequestModel):
+    enrollment_token: MachineText = Field(min_length=10, max_length=300)
 
 
 class EnrollmentPreviewOut(BaseModel):

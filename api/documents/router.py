@@ -20,6 +20,7 @@ from api.core.actor import Actor
 from api.core.authz import Permission, Principal
 from api.core.db import DbSession, ReadOnly, StreamedBody
 from api.core.errors import AppError, problem_responses
+from api.core.input import HumanText, PrintableAscii
 from api.core.responses import PlainJSONResponse
 from api.core.state import request_state
 from api.documents import service
@@ -100,19 +101,17 @@ async def upload_document(
         Query(description="The client; optional for a company user (their only client)."),
     ] = None,
     type: DocumentType = DocumentType.OTHER,
-    title: Annotated[str | None, Query(max_length=255)] = None,
+    title: Annotated[HumanText | None, Query(max_length=255)] = None,
     filename: Annotated[
-        str | None, Query(max_length=1000, description="Original name (raw body uploads).")
+        HumanText | None, Query(max_length=1000, description="Original name (raw body uploads).")
     ] = None,
     folder_id: uuid.UUID | None = None,
     document_date: date | None = None,
     period_start: date | None = None,
     period_end: date | None = None,
     idempotency_key: Annotated[
-        str | None,
+        PrintableAscii | None,
         Header(
-            max_length=128,
-            pattern=r"^[\x21-\x7e]+$",
             description="A retry with the same key and bytes returns the first document.",
         ),
     ] = None,

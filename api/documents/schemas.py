@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from api.core.input import HumanText, RequestModel
 from api.core.pagination import PageParams
 from api.models.document import DocumentSource, DocumentType
 
@@ -89,7 +90,7 @@ class DocumentListParams(PageParams):
     date_from: date | None = Field(None, description="Document date on or after.")
     date_to: date | None = Field(None, description="Document date on or before.")
     folder_id: uuid.UUID | None = None
-    q: str | None = Field(
+    q: HumanText | None = Field(
         None,
         min_length=2,
         max_length=100,
@@ -109,13 +110,11 @@ class DocumentPage(BaseModel):
     )
 
 
-class DocumentUpdate(BaseModel):
+class DocumentUpdate(RequestModel):
     """Fields to change; absent fields stay. `folder_id: null` moves to the top level."""
 
-    model_config = ConfigDict(extra="forbid")
-
     type: DocumentType | None = None
-    title: str | None = Field(default=None, min_length=1, max_length=255)
+    title: HumanText | None = Field(default=None, min_length=1, max_length=255)
     folder_id: uuid.UUID | None = None
     document_date: date | None = None
     period_start: date | None = None
@@ -132,22 +131,18 @@ class FolderOut(BaseModel):
     created_at: datetime
 
 
-class FolderCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FolderCreate(RequestModel):
     client_id: uuid.UUID | None = Field(
         default=None,
         description="Omitted by a company user: its own space (required when several clients "
         "are possible).",
     )
-    name: str = Field(min_length=1, max_length=120, examples=["Contrats"])
+    name: HumanText = Field(min_length=1, max_length=120, examples=["Contrats"])
     parent_id: uuid.UUID | None = None
 
 
-class FolderUpdate(BaseModel):
+class FolderUpdate(RequestModel):
     """Rename (`name`) and/or move (`parent_id`; null: to the top level)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: str | None = Field(default=None, min_length=1, max_length=120)
+    name: HumanText | None = Field(default=None, min_length=1, max_length=120)
     parent_id: uuid.UUID | None = None

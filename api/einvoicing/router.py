@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from api.auth.dependencies import acting
 from api.companies.dependencies import CompanyRegistryDep
@@ -14,6 +14,7 @@ from api.core.actor import Actor
 from api.core.authz import Permission
 from api.core.db import DbSession, ReadOnly
 from api.core.errors import problem_responses
+from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
 from api.core.settings import app_settings
 from api.einvoicing import service
 from api.einvoicing.schemas import (
@@ -156,8 +157,8 @@ async def einvoicing_history(
     client_id: uuid.UUID,
     session: DbSession,
     actor: EinvoicingManage,
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: PageCursor = None,
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
 ) -> HistoryPage:
     """The client's e-invoicing history (every state change), newest first."""
     rows, next_cursor = await service.history(

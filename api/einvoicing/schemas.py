@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from api.core.input import HumanText, MachineText, RequestModel, Sha256Hex
 from api.models.client import ClientStatus, PaStatus
 
 MAX_BULK_CLIENTS = 5000
@@ -26,14 +27,12 @@ class CertificationOut(BaseModel):
     text: str = Field(description="The exact sentence to show; send it back word for word.")
 
 
-class CertificationIn(BaseModel):
+class CertificationIn(RequestModel):
     """The user's explicit certification that the firm holds the client's signed mandate."""
 
-    model_config = ConfigDict(extra="forbid")
-
     certified: bool = Field(description="Must be true: the user ticked the certification.")
-    certification_version: str = Field(max_length=40, examples=["2026-11-27"])
-    certification_text: str = Field(
+    certification_version: MachineText = Field(max_length=40, examples=["2026-11-27"])
+    certification_text: HumanText = Field(
         max_length=4000, description="The sentence the user accepted, word for word."
     )
 
@@ -42,24 +41,21 @@ class ActivationIn(CertificationIn):
     date_from: date | None = Field(
         default=None, description="First day of the designation; today when omitted."
     )
-    signed_mandate_sha256: str | None = Field(
+    signed_mandate_sha256: Sha256Hex | None = Field(
         default=None,
-        pattern=r"^[0-9a-f]{64}$",
         description="SHA-256 (hex) of the signed mandate file, when the firm provides it. "
         "The firm keeps the file itself.",
     )
 
 
-class ClientSelection(BaseModel):
+class ClientSelection(RequestModel):
     """The clients list's filters (same meaning as `GET /clients`)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    q: str | None = Field(default=None, max_length=100)
+    q: HumanText | None = Field(default=None, max_length=100)
     status: ClientStatus | None = None
     pa_status: PaStatus | None = None
     assignee: uuid.UUID | None = None
-    plan: str | None = Field(default=None, max_length=40)
+    plan: MachineText | None = Field(default=None, max_length=40)
 
 
 class BulkActivationIn(CertificationIn):
@@ -78,9 +74,7 @@ class BulkActivationIn(CertificationIn):
         return self
 
 
-class DeregistrationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DeregistrationIn(RequestModel):
     date_to: date | None = Field(
         default=None, description="Last day this platform receives; today when omitted."
     )

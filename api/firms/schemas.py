@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import EmailStr, Field
+
+from api.core.input import HumanText, RequestModel
 
 
-class FirmCreate(BaseModel):
+class FirmCreate(RequestModel):
     """A firm and its owner (the expert-comptable), as `comptoir firm create` takes them."""
 
-    name: str = Field(min_length=2, max_length=200)
-    siren: str = Field(pattern=r"^\d{9}$")
+    name: HumanText = Field(min_length=2, max_length=200)
+    siren: HumanText = Field(pattern=r"^\d{9}$")
     owner_email: EmailStr
-    owner_first_name: str = Field(min_length=1, max_length=100)
-    owner_last_name: str = Field(min_length=1, max_length=100)
+    owner_first_name: HumanText = Field(min_length=1, max_length=100)
+    owner_last_name: HumanText = Field(min_length=1, max_length=100)

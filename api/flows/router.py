@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 from api.adapters.blob_storage import BlobStorage, create_blob_storage
 from api.core.authz import Permission
 from api.core.db import DbSession
+from api.core.input import MachineText
 from api.core.standard_api import FLOW_SERVICE_PREFIX, served_openapi
 from api.core.state import request_state
 from api.flows import schemas, service
@@ -30,7 +31,7 @@ router = APIRouter(prefix=FLOW_SERVICE_PREFIX + "/v1")
 FlowsRead = Annotated[Acting, Depends(acting_for(Permission.FLOWS_READ))]
 FlowsWrite = Annotated[Acting, Depends(acting_for(Permission.FLOWS_WRITE))]
 RequestId = Annotated[
-    str | None,
+    MachineText | None,
     Header(
         alias="Request-Id",
         description="Header parameter used to correlate logs from several components",
@@ -38,7 +39,7 @@ RequestId = Annotated[
     ),
 ]
 OrganizationId = Annotated[
-    str | None,
+    MachineText | None,
     Header(
         alias="Organization-Id",
         description="The organization that is aimed in a multi tenancy context",
@@ -175,7 +176,7 @@ async def search_flows(
     },
 )
 async def get_flow(
-    flowId: Annotated[str, Path(max_length=64, description="Flow identifier")],
+    flowId: Annotated[MachineText, Path(max_length=64, description="Flow identifier")],
     session: DbSession,
     storage: Storage,
     acting: FlowsRead,
@@ -267,7 +268,7 @@ async def create_webhook(
 )
 async def delete_webhook(
     webhookUid: Annotated[
-        str, Path(description="The webhook unique ID", json_schema_extra={"format": "uuid"})
+        MachineText, Path(description="The webhook unique ID", json_schema_extra={"format": "uuid"})
     ],
     session: DbSession,
     acting: FlowsRead,

@@ -10,6 +10,8 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from api.core.input import MachineText, RequestModel
+
 
 class ProcessingRule(StrEnum):
     B2B = "B2B"
@@ -97,12 +99,19 @@ class DocType(StrEnum):
     READABLE_VIEW = "ReadableView"
 
 
-NotOnlyUuid = Annotated[str, Field(max_length=64)]
+NotOnlyUuid = Annotated[MachineText, Field(max_length=64)]
 Sha256 = Annotated[str, Field(pattern=r"^[a-f0-9]{64}$")]
 
 
 class _Annex(BaseModel):
     model_config = ConfigDict(populate_by_name=True, use_enum_values=True)
+
+
+class _AnnexRequest(RequestModel):
+    """A request body of the standard: strict JSON types like every body of this API, but
+    members the annex may add in a later minor version are ignored, not refused."""
+
+    model_config = ConfigDict(populate_by_name=True, use_enum_values=True, extra="ignore")
 
 
 class FlowInfo(_Annex):
@@ -158,7 +167,7 @@ class Flow(_Annex):
     acknowledgement: Acknowledgement
 
 
-class SearchFlowFilters(_Annex):
+class SearchFlowFilters(_AnnexRequest):
     """Filtering criteria, at least one is required."""
 
     updatedAfter: AwareDatetime | None = Field(
@@ -178,9 +187,9 @@ class SearchFlowFilters(_Annex):
         return self
 
 
-class SearchFlowParams(_Annex):
+class SearchFlowParams(_AnnexRequest):
     limit: int = Field(25, ge=1, le=100)
-    cursor: str | None = Field(None, max_length=500)
+    cursor: MachineText | None = Field(None, max_length=500)
     where: SearchFlowFilters
 
 
@@ -193,8 +202,8 @@ class SearchFlowContent(_Annex):
     results: list[Flow]
 
 
-class WebhookParams(_Annex):
-    callbackUrl: str = Field(max_length=2000, json_schema_extra={"format": "uri"})
+class WebhookParams(_AnnexRequest):
+    callbackUrl: MachineText = Field(max_length=2000, json_schema_extra={"format": "uri"})
     flowTypes: list[FlowType] | None = None
     flowDirection: FlowDirection | None = None
     ackStatus: FlowAckStatus | None = None

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, status
 from api.auth.dependencies import Person, PersonActor
 from api.core.db import DbSession
 from api.core.errors import problem_responses
+from api.core.input import HumanText, MachineText
 from api.core.settings import AppSettings
 from api.help import service
 from api.help.knowledge import Article as ArticleRecord
@@ -36,7 +37,7 @@ from api.help.tours import Tour
 router = APIRouter(prefix="/help", tags=["help"])
 
 Screen = Annotated[
-    str | None,
+    MachineText | None,
     Query(max_length=300, description="The SPA page address (`/clients/…`): its articles only."),
 ]
 
@@ -92,7 +93,7 @@ async def list_articles() -> list[ArticleSummary]:
 
 
 @router.get("/articles/{slug}", response_model=Article, responses=problem_responses(404))
-async def get_article(slug: str) -> Article:
+async def get_article(slug: MachineText) -> Article:
     """One article, rendered, with its related articles."""
     found = service.article(slug)
     return Article(
@@ -106,7 +107,7 @@ async def get_article(slug: str) -> Article:
 
 @router.get("/search", response_model=SearchResults, responses=problem_responses(422))
 async def search_articles(
-    q: Annotated[str, Query(min_length=1, max_length=200, description="The question.")],
+    q: Annotated[HumanText, Query(min_length=1, max_length=200, description="The question.")],
     limit: Annotated[int, Query(ge=1, le=30)] = 10,
 ) -> SearchResults:
     """French full-text search: accents and case ignored, stemming, the word being typed as a
@@ -136,7 +137,9 @@ async def support_contact(settings: AppSettings) -> SupportContact:
     response_model=FeedbackOut | None,
     responses=problem_responses(401, 404),
 )
-async def get_my_feedback(slug: str, session: DbSession, principal: Person) -> FeedbackOut | None:
+async def get_my_feedback(
+    slug: MachineText, session: DbSession, principal: Person
+) -> FeedbackOut | None:
     """Your answer to « Cet article vous a-t-il aidé ? », if you gave one."""
     found = await service.my_feedback(session, principal, slug)
     return FeedbackOut.model_validate(found) if found else None
@@ -148,7 +151,7 @@ async def get_my_feedback(slug: str, session: DbSession, principal: Person) -> F
     responses=problem_responses(401, 404, 422),
 )
 async def give_feedback(
-    slug: str, body: FeedbackIn, session: DbSession, principal: Person
+    slug: MachineText, body: FeedbackIn, session: DbSession, principal: Person
 ) -> FeedbackOut:
     """« Cet article vous a-t-il aidé ? »: one answer per person and article, the last kept."""
     return FeedbackOut.model_validate(
@@ -180,7 +183,7 @@ async def list_tour_progress(session: DbSession, principal: Person) -> list[Tour
     responses=problem_responses(401, 404, 422),
 )
 async def save_tour_progress(
-    tour_id: str, body: TourProgressIn, session: DbSession, principal: Person
+    tour_id: MachineText, body: TourProgressIn, session: DbSession, principal: Person
 ) -> TourProgressOut:
     """Remember the next step of a tour, or that it was finished."""
     row = await service.save_tour_progress(

@@ -5,6 +5,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from api.core.input import HumanParagraphs, HumanText, MachineText, RequestModel
+
 
 class HelpSegment(BaseModel):
     text: str
@@ -70,9 +72,9 @@ class HelpIndex(BaseModel):
     categories: list[str]
 
 
-class FeedbackIn(BaseModel):
+class FeedbackIn(RequestModel):
     helpful: bool
-    comment: str = Field(default="", max_length=1000)
+    comment: HumanParagraphs = Field(default="", max_length=1000)
 
 
 class FeedbackOut(BaseModel):
@@ -84,7 +86,7 @@ class FeedbackOut(BaseModel):
     updated_at: datetime
 
 
-class TourProgressIn(BaseModel):
+class TourProgressIn(RequestModel):
     step: int = Field(ge=0, le=50, description="The next step to show (0-based).")
     completed: bool = False
 
@@ -96,11 +98,11 @@ class TourProgressOut(BaseModel):
     updated_at: datetime | None
 
 
-class SupportRequestIn(BaseModel):
-    subject: str = Field(min_length=3, max_length=200)
-    message: str = Field(min_length=10, max_length=5000)
-    screen: str = Field(default="", max_length=300, description="The page the user was on.")
-    request_id: str = Field(
+class SupportRequestIn(RequestModel):
+    subject: HumanText = Field(min_length=3, max_length=200)
+    message: HumanParagraphs = Field(min_length=10, max_length=5000)
+    screen: MachineText = Field(default="", max_length=300, description="The page the user was on.")
+    request_id: MachineText = Field(
         default="", max_length=128, description="X-Request-ID of the last failed call, if any."
     )
     email: EmailStr | None = Field(

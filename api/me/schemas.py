@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from api.core.authz import Permission, Role
+from api.core.input import RequestModel
 
 
 class UserOut(BaseModel):
@@ -36,7 +37,7 @@ class Me(BaseModel):
     workspaces: list[WorkspaceRef]
 
 
-class WorkspaceSwitch(BaseModel):
+class WorkspaceSwitch(RequestModel):
     workspace_id: uuid.UUID
 
 

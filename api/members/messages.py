@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from api.adapters.mail import MailMessage
 from api.core.authz import ROLE_LABELS_FR, Role
+from api.core.input import one_line
 
 MONTHS_FR = (
     "janvier",
@@ -59,6 +60,8 @@ def invitation_mail(
     expires_at: datetime,
     reminder: bool = False,
 ) -> MailMessage:
+    # Names come from the database: one line each, whatever was stored before the input policy.
+    first_name, inviter_name, firm_name = map(one_line, (first_name, inviter_name, firm_name))
     subject = f"{inviter_name} vous invite à rejoindre {firm_name} sur Comptoir"
     if reminder:
         subject = f"Nouveau lien : {subject[0].lower()}{subject[1:]}"

@@ -10,6 +10,7 @@ from api.core.actor import Actor
 from api.core.authz import Permission, Principal, Role
 from api.core.db import DbSession
 from api.core.errors import problem_responses
+from api.core.input import HumanText
 from api.core.models import utcnow
 from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
 from api.core.settings import AppSettings
@@ -51,7 +52,7 @@ async def list_members(
     session: DbSession,
     principal: MembersRead,
     q: Annotated[
-        str | None, Query(max_length=100, description="Part of the name or e-mail address.")
+        HumanText | None, Query(max_length=100, description="Part of the name or e-mail address.")
     ] = None,
     role: Role | None = None,
     member_status: Annotated[MembershipStatus | None, Query(alias="status")] = None,

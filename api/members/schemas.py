@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
 from api.core.authz import Role
+from api.core.input import HumanText, RequestModel
 from api.core.pagination import NEXT_CURSOR_DESCRIPTION
 from api.models.membership import MembershipStatus
 
@@ -18,24 +19,16 @@ def _distinct_roles(roles: list[FirmRoleName]) -> list[FirmRoleName]:
     return sorted(set(roles))
 
 
-class MemberInvite(BaseModel):
-    first_name: str = Field(min_length=1, max_length=100)
-    last_name: str = Field(min_length=1, max_length=100)
+class MemberInvite(RequestModel):
+    first_name: HumanText = Field(min_length=1, max_length=100)
+    last_name: HumanText = Field(min_length=1, max_length=100)
     email: EmailStr = Field(max_length=320)
     roles: list[FirmRoleName] = Field(min_length=1, max_length=4)
 
     _roles = field_validator("roles")(_distinct_roles)
 
-    @field_validator("first_name", "last_name")
-    @classmethod
-    def _trimmed(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("Champ obligatoire.")
-        return value
 
-
-class RolesUpdate(BaseModel):
+class RolesUpdate(RequestModel):
     roles: list[FirmRoleName] = Field(min_length=1, max_length=4)
 
     _roles = field_validator("roles")(_distinct_roles)

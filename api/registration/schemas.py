@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from api.core.input import HumanText, MachineText, RequestModel
+
 RegistrationState = Literal["awaiting_siren", "awaiting_identity", "completed", "expired"]
 NextStep = Literal[
     "provide_siren", "enroll_device", "verify_identity", "open_device_session", "restart"
@@ -52,8 +54,8 @@ class RegistrationOut(BaseModel):
     expires_at: datetime
 
 
-class RegistrationSecretIn(BaseModel):
-    secret: str = Field(
+class RegistrationSecretIn(RequestModel):
+    secret: MachineText = Field(
         min_length=20,
         max_length=100,
         description="The registration secret from the page URL's fragment (`/inscription#…`).",
@@ -61,21 +63,21 @@ class RegistrationSecretIn(BaseModel):
 
 
 class SirenIn(RegistrationSecretIn):
-    siren: str = Field(
+    siren: HumanText = Field(
         min_length=9, max_length=20, examples=["732 829 320"], description="Spaces are ignored."
     )
 
 
-class IdentityDocumentIn(BaseModel):
+class IdentityDocumentIn(RequestModel):
     """What the app read from the owner's identity card or passport."""
 
-    mrz_lines: list[str] = Field(
+    mrz_lines: list[MachineText] = Field(
         min_length=2,
         max_length=3,
         description="The machine readable zone, one string per line (2×44 passport, 3×30 "
         "identity card, 2×36 French card of 1988-2021), filler character `<`.",
     )
-    document_image: str | None = Field(
+    document_image: MachineText | None = Field(
         default=None,
         max_length=16 * 1024 * 1024,
         description="Optional photo of the MRZ side, base64 (JPEG, PNG, HEIC or WebP); "

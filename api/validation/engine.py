@@ -18,6 +18,7 @@ from lxml import etree
 
 from api.validation import facts as invoice_facts
 from api.validation.intake import DEFAULT_MAX_BYTES, read
+from api.validation.pdf import pdf_findings
 from api.validation.rules import (
     ALL_RULE_FILES,
     RULES_DIR,
@@ -72,8 +73,9 @@ class Engine:
         parsed = read(content, declared_syntax=declared_syntax, max_bytes=self.max_bytes)
         facts = invoice_facts.extract(parsed.syntax, parsed.tree)
         root_name = etree.QName(parsed.tree.getroot()).localname
-        schema = schema_for(parsed.syntax, root_name)
-        findings = self._schema_findings(schema, parsed.tree)
+        schema = schema_for(parsed.syntax, root_name, facts.profile)
+        findings = [] if parsed.pdf is None else pdf_findings(parsed.pdf, facts.profile)
+        findings.extend(self._schema_findings(schema, parsed.tree))
         rule_files = rule_files_for(parsed.syntax, facts.profile)
         node = saxon_processor().parse_xml(xml_text=parsed.text)
         for rule_file in rule_files:
@@ -86,7 +88,11 @@ class Engine:
             findings=tuple(findings),
             facts=facts,
             xml=parsed.xml,
-            rule_sets=(schema.name, *(rule_file.name for rule_file in rule_files)),
+            rule_sets=(
+                *(() if parsed.pdf is None else ("Factur-X-PDF",)),
+                schema.name,
+                *(rule_file.name for rule_file in rule_files),
+            ),
         )
 
     def warm_up(self, rule_files: tuple[RuleFile, ...] = ALL_RULE_FILES) -> None:

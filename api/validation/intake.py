@@ -11,18 +11,15 @@ and a DOCTYPE it still reports (an encoding the scanner could not read) is refus
 from __future__ import annotations
 
 import codecs
-import logging
 import re
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Final
 
-import facturx
 from lxml import etree
 
+from api.validation.pdf import FacturxPdf, open_facturx
 from api.validation.types import RefusalCode, Refused, Syntax
-
-logger = logging.getLogger("comptoir.validation")
 
 CII_NS: Final = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 CDAR_NS: Final = "urn:un:unece:uncefact:data:standard:CrossDomainAcknowledgementAndResponse:100"
@@ -53,7 +50,7 @@ class Parsed:
     xml: bytes
     tree: etree._ElementTree
     text: str
-    attachment_name: str | None = None  # the Factur-X attachment's file name
+    pdf: FacturxPdf | None = None  # a Factur-X's attachment and declarations
 
 
 def _parser() -> etree.XMLParser:
@@ -118,33 +115,14 @@ def read(
 
 
 def _read_facturx(content: bytes, max_bytes: int) -> Parsed:
-    try:
-        # The XSD check is ours (api.validation.schemas); facturx's would stop at the first error.
-        name, xml = facturx.get_xml_from_pdf(BytesIO(content), check_xsd=False)
-    except Exception:
-        # pypdf raises a wide, version-dependent family of errors on damaged files.
-        logger.info("unreadable PDF during Factur-X extraction", exc_info=True)
-        raise Refused(
-            RefusalCode.UNREADABLE_PDF,
-            "PDF illisible : impossible d'en extraire le XML Factur-X.",
-        ) from None
-    if not name or not xml:
-        raise Refused(
-            RefusalCode.PDF_WITHOUT_INVOICE,
-            "Ce PDF ne contient pas de XML Factur-X : ce n'est pas une facture électronique.",
-        )
-    if len(xml) > max_bytes:
-        raise Refused(
-            RefusalCode.TOO_LARGE,
-            f"Le XML joint au PDF dépasse la taille maximale ({max_bytes // (1024 * 1024)} Mo).",
-        )
-    tree = safe_parse(xml)
+    pdf = open_facturx(content, max_bytes)
+    tree = safe_parse(pdf.xml)
     if _syntax_of(tree) is not Syntax.CII:
         raise Refused(
             RefusalCode.UNKNOWN_DOCUMENT,
             "Le XML joint au PDF n'est pas une facture CII (Factur-X).",
         )
-    return Parsed(Syntax.FACTURX, xml, tree, _as_text(xml, tree), attachment_name=str(name))
+    return Parsed(Syntax.FACTURX, pdf.xml, tree, _as_text(pdf.xml, tree), pdf=pdf)
 
 
 def _syntax_of(tree: etree._ElementTree) -> Syntax:

@@ -86,6 +86,10 @@ UBL_INVOICE_SCHEMA: Final = SchemaFile("XSD-UBL-Invoice-2.1", "UBL/xsd/maindoc/U
 UBL_CREDIT_NOTE_SCHEMA: Final = SchemaFile(
     "XSD-UBL-CreditNote-2.1", "UBL/xsd/maindoc/UBL-CreditNote-2.1.xsd"
 )
+FACTURX_EN16931_SCHEMA: Final = SchemaFile(
+    "XSD-Factur-X-EN16931", "Factur-X/xsd/Factur-X_EN16931.xsd"
+)
+EN16931_GUIDELINE: Final = "urn:cen.eu:en16931:2017"
 CDAR_SCHEMA: Final = SchemaFile(
     "XSD-CDAR-D22B", "CDAR/xsd/CrossDomainAcknowledgementAndResponse_100pD22B.xsd"
 )
@@ -106,7 +110,11 @@ def rule_files_for(syntax: Syntax, profile: str | None) -> tuple[RuleFile, ...]:
     return (EXTENDED_CII, BR_FR_CII_EXTENDED) if is_extended(profile) else (EN16931_CII, BR_FR_CII)
 
 
-def schema_for(syntax: Syntax, root_local_name: str) -> SchemaFile:
+def schema_for(syntax: Syntax, root_local_name: str, profile: str | None = None) -> SchemaFile:
+    """The XSD of a document. A Factur-X of the EN 16931 profile is held to the Factur-X
+    EN 16931 schema (CII D22B restricted to that profile); other CII to CII D22B."""
+    if syntax is Syntax.FACTURX and profile == EN16931_GUIDELINE:
+        return FACTURX_EN16931_SCHEMA
     if syntax is Syntax.CDAR:
         return CDAR_SCHEMA
     if syntax is Syntax.UBL:

@@ -68,6 +68,7 @@ class Refused(Exception):
 class Stage(StrEnum):
     """Which check produced a finding."""
 
+    PDF = "pdf"  # what a Factur-X PDF declares (api.validation.pdf): not a PDF/A validation
     SCHEMA = "schema"  # XML Schema (XSD)
     RULES = "rules"  # Schematron (EN 16931, BR-FR, CDAR), as SVRL
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.core.input import HumanText, MachineText, RequestModel
 from api.webhooks.events import WebhookEvent
 
 if TYPE_CHECKING:
@@ -15,15 +16,17 @@ else:
     EventType = Literal[tuple(WebhookEvent)]
 
 
-class WebhookCreate(BaseModel):
-    url: str = Field(max_length=2000, examples=["https://erp.cabinet-martin.fr/hooks/comptoir"])
-    description: str = Field(default="", max_length=200)
+class WebhookCreate(RequestModel):
+    url: MachineText = Field(
+        max_length=2000, examples=["https://erp.cabinet-martin.fr/hooks/comptoir"]
+    )
+    description: HumanText = Field(default="", max_length=200)
     event_types: list[EventType] = Field(min_length=1)
 
 
-class WebhookUpdate(BaseModel):
-    url: str | None = Field(default=None, max_length=2000)
-    description: str | None = Field(default=None, max_length=200)
+class WebhookUpdate(RequestModel):
+    url: MachineText | None = Field(default=None, max_length=2000)
+    description: HumanText | None = Field(default=None, max_length=200)
     event_types: list[EventType] | None = Field(default=None, min_length=1)
     enabled: bool | None = None
 

@@ -3,6 +3,7 @@ signature checking switched on), through the same `BlobStorage` interface."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 from collections.abc import AsyncIterator, Iterator
@@ -341,3 +342,68 @@ async def test_the_app_closes_the_s3_connection_pool_on_shutdown(tmp_path: Path)
 
     assert documents.storage.client.is_closed
     assert evidence.client.is_closed
+
+
+_KILLED_MID_BODY = """
+import asyncio, sys
+from pathlib import Path
+from api.adapters.blob_storage import LocalBlobStorage
+
+async def body():
+    yield b"x" * 65536
+    print("sending", flush=True)
+    await asyncio.sleep(3600)  # the client stalls; the process is killed meanwhile
+
+asyncio.run(LocalBlobStorage(Path(sys.argv[1])).put(body(), max_size=10**9))
+"""
+
+
+def _upload_killed_mid_body(blob_dir: Path) -> None:
+    """A process that receives the first chunk of an upload, then is killed (SIGKILL)."""
+    import signal
+    import subprocess
+    import sys
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_MID_BODY, str(blob_dir)], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == "sending\n"
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=10)
+
+
+async def test_an_upload_killed_mid_body_is_swept_at_start_up_and_a_live_one_is_not(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(
+        data_dir=tmp_path, database_url="", outbox_worker="off", spa_dist=tmp_path / "none"
+    )
+    incoming = settings.blob_dir / ".incoming"
+    await asyncio.to_thread(_upload_killed_mid_body, settings.blob_dir)
+    (left,) = incoming.glob(".upload-*.part")  # what the killed process left behind
+
+    # An upload under way in another process at the same moment: its file stays.
+    live = LocalBlobStorage(settings.blob_dir)
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_body() -> AsyncIterator[bytes]:
+        yield b"y" * 10
+        started.set()
+        await release.wait()
+        yield b"z" * 10
+
+    upload = asyncio.create_task(live.put(slow_body(), max_size=1000))
+    await started.wait()
+    for path in incoming.glob(".upload-*.part"):  # both look old enough to be swept
+        os.utime(path, (0, 0))
+
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        remaining = list(incoming.glob(".upload-*.part"))
+    assert left not in remaining
+    assert len(remaining) == 1  # the live one
+    release.set()
+    stored = await upload
+    assert await live.exists(stored.key)
+    assert list(incoming.glob(".upload-*.part")) == []

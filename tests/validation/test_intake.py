@@ -118,19 +118,6 @@ def test_oversize_file_is_refused_before_parsing() -> None:
     assert refusal.reason_code == "FileSizeExceeded"
 
 
-def test_facturx_whose_xml_declares_a_dtd_is_refused(validation_engine: Engine) -> None:
-    require_shared(EXAMPLES)
-    invoice = (EXAMPLES / "UC1/UC1_F202500003_00-INV_20250701_CII.xml").read_bytes()
-    # An internal entity: the facturx library parses what it embeds and resolves those.
-    with_dtd = invoice.replace(
-        b"<rsm:CrossIndustryInvoice",
-        b'<!DOCTYPE rsm:CrossIndustryInvoice [<!ENTITY x "x">]>\n<rsm:CrossIndustryInvoice',
-        1,
-    )
-    pdf = facturx.generate_from_binary(_plain_pdf(), with_dtd, check_xsd=False)
-    assert _refusal(validation_engine, pdf).code is RefusalCode.DTD_FORBIDDEN
-
-
 @pytest.mark.parametrize(
     ("file", "declared"),
     [

@@ -1881,7 +1881,7 @@ export interface components {
             scopes: components["schemas"]["Scope"][];
             /**
              * Expires At
-             * @description Optional end of validity.
+             * @description Optional end of validity, in the future.
              */
             expires_at?: string | null;
         };
@@ -9236,7 +9236,9 @@ export interface operations {
     "einvoicing:einvoicing_history": {
         parameters: {
             query?: {
+                /** @description `next_cursor` of the previous page; absent: first page. */
                 cursor?: string | null;
+                /** @description Items per page (≤ 200). */
                 limit?: number;
             };
             header?: never;
