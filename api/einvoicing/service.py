@@ -76,6 +76,7 @@ from api.einvoicing.schemas import (
 from api.models.client import Client, PaStatus
 from api.models.pa_designation import EinvoicingBulkJob, MandateCertification, PaDesignation
 from api.models.user import User
+from api.models.workspace import Workspace
 from api.outbox import service as outbox
 from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload, RetryLater
 from api.webhooks import service as webhooks_service
@@ -161,6 +162,12 @@ async def mandate_template(
     """The client's mandate, prefilled (client, firm as representative, platform, address)."""
     client = await clients_service.get_client(session, principal, client_id)
     firm = await repository.get_workspace(session, client.firm_id)
+    return prefilled_mandate_pdf(settings, client, firm)
+
+
+def prefilled_mandate_pdf(settings: Settings, client: Client, firm: Workspace | None) -> bytes:
+    """The mandate of `client` as the template prints it today (also what the online
+    signature freezes when its link first opens)."""
     mandate = Mandate(
         platform=PlatformIdentity.of(settings),
         client=MandateParty(
@@ -246,7 +253,7 @@ async def _closed_sirens(registry: CompanyRegistry, clients: Sequence[Client]) -
 async def _activate_clients(
     session: AsyncSession,
     registry: CompanyRegistry,
-    principal: Principal,
+    actor: Actor,
     requester: ClientInfo,
     clients: Sequence[Client],
     activation: Activation,
@@ -303,7 +310,7 @@ async def _activate_clients(
         await audit.record_many(
             session,
             "einvoicing.activation_requested",
-            actor=Actor.of(principal),
+            actor=actor,
             client=requester,
             workspace_id=designations[0]["firm_id"],
             target_type="client",
@@ -386,7 +393,9 @@ async def activate(
     evidence = await _certify(session, principal, requester, certification, 1)
     activation = Activation(evidence, data.date_from or today(), data.signed_mandate_sha256)
     result = (
-        await _activate_clients(session, registry, principal, requester, [client], activation)
+        await _activate_clients(
+            session, registry, Actor.of(principal), requester, [client], activation
+        )
     )[client.id]
     if result.outcome == "company_closed":
         raise CompanyClosed(_REFUSALS["company_closed"])
@@ -395,6 +404,52 @@ async def activate(
     designation = await repository.get_designation(session, result.designation_id)
     assert designation is not None
     return client, designation
+
+
+@dataclass(frozen=True, slots=True)
+class SignedMandate:
+    """A mandate the client's representative signed online (api/mandates): the evidence
+    that stands in for the firm's certification."""
+
+    consent_version: str
+    consent_text: str
+    signer_ip: str | None
+    signer_user_agent: str | None
+    signed_at: datetime
+    sealed_sha256: str
+
+
+SIGNATURE_ACTOR = Actor(kind="signature")
+
+
+async def activate_signed(
+    session: AsyncSession, registry: CompanyRegistry, client: Client, signed: SignedMandate
+) -> ActivationItemResult:
+    """Designate the platform for a client whose mandate was just signed online: the same
+    flow as `activate`, its evidence the signature (who consented to which words, from where,
+    and the sealed PDF's SHA-256) instead of a user's certification. Never raises for the
+    client's state: the result says what happened."""
+    evidence = MandateCertification(
+        id=uuid.uuid4(),
+        firm_id=client.firm_id,
+        text_version=signed.consent_version,
+        text=signed.consent_text,
+        actor_kind=SIGNATURE_ACTOR.kind,
+        user_id=None,
+        roles=[],
+        ip=signed.signer_ip,
+        user_agent=signed.signer_user_agent,
+        certified_at=signed.signed_at,
+        client_count=1,
+    )
+    session.add(evidence)
+    await session.flush()
+    activation = Activation(evidence, today(), signed.sealed_sha256)
+    requester = ClientInfo(ip=signed.signer_ip, user_agent=signed.signer_user_agent)
+    results = await _activate_clients(
+        session, registry, SIGNATURE_ACTOR, requester, [client], activation
+    )
+    return results[client.id]
 
 
 def _already_active(client: Client) -> EinvoicingAlreadyActive:
@@ -433,7 +488,7 @@ async def activate_many(
     await session.flush()
     activation = Activation(evidence, data.date_from or today(), bulk_job_id=job.id)
     by_client = await _activate_clients(
-        session, registry, principal, requester, list(clients.values()), activation
+        session, registry, Actor.of(principal), requester, list(clients.values()), activation
     )
     results = [
         by_client.get(client_id) or _refusal(client_id, "client_not_found") for client_id in wanted
