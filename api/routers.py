@@ -14,6 +14,7 @@ from api.einvoicing.router import router as einvoicing_router
 from api.flows.router import router as flow_service_router
 from api.health.router import router as health_router
 from api.help.router import router as help_router
+from api.mandates.router import router as mandates_router
 from api.me.router import router as me_router
 from api.members.router import router as members_router
 from api.oauth2.router import router as oauth2_router
@@ -40,6 +41,7 @@ api_router.include_router(members_router, responses=KEY_RATE_LIMITED)
 api_router.include_router(audit_router)
 api_router.include_router(einvoicing_router, responses=KEY_RATE_LIMITED)
 api_router.include_router(help_router)
+api_router.include_router(mandates_router, responses=KEY_RATE_LIMITED)
 
 # Mounted at the root, beside /api/v1: the OAuth2 token endpoint of software, then the AFNOR
 # standard APIs, whose paths and error bodies follow their annexes (api/core/standard_api.py).

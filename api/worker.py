@@ -26,6 +26,7 @@ from api.flows import delivery as flow_webhooks
 from api.flows import service as flows_service
 from api.flows.pipeline import FlowPipeline, validation_handler
 from api.mail import service as mail_service
+from api.mandates import service as mandates_service
 from api.outbox import service as outbox
 from api.outbox.service import OutboxHandler
 from api.validation import shared_engine
@@ -49,6 +50,7 @@ def outbox_handlers(
             FlowPipeline(sessionmaker, create_blob_storage(settings), settings, shared_engine())
         ),
         flows_service.WEBHOOK_KIND: flow_webhooks.webhook_handler(sessionmaker, settings),
+        mandates_service.REMINDER_KIND: mandates_service.reminder_delivery(settings, sessionmaker),
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import secrets
 from typing import Any
@@ -39,6 +40,11 @@ def new_token(prefix: str = "", nbytes: int = 32) -> str:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def same_secret(presented: str, stored_hash: str) -> bool:
+    """Constant-time comparison of a presented secret with its stored hash."""
+    return hmac.compare_digest(hash_token(presented), stored_hash)
 
 
 class InvalidPublicKey(ValueError):

@@ -382,6 +382,35 @@ class Settings(BaseSettings):
         default="sous un jour ouvré", description="Promised response time of the support."
     )
 
+    # Mandates signed online (issue 20, docs/mandates.md).
+    mandate_seal_certificate_file: Path | None = Field(
+        default=None,
+        description="PEM certificate of the platform's seal on signed mandates; empty (with "
+        "the key empty too): a self-signed one generated in data_dir/seal on first start.",
+    )
+    mandate_seal_key_file: Path | None = Field(
+        default=None, description="PEM private key of the seal certificate."
+    )
+    mandate_seal_key_password: SecretStr = Field(
+        default=SecretStr(""), description="Password of the seal's private key, if encrypted."
+    )
+    mandate_link_ttl_days: int = Field(
+        default=14, ge=1, le=90, description="How long a mandate signature link stays valid."
+    )
+    mandate_reminder_days: int = Field(
+        default=3, ge=1, le=60, description="Days after a sending before an automatic reminder."
+    )
+    mandate_max_reminders: int = Field(
+        default=2, ge=0, le=10, description="Automatic reminders of one mandate request."
+    )
+    mandate_code_ttl_minutes: int = Field(default=10, ge=1, le=60)
+    mandate_code_max_attempts: int = Field(
+        default=5, ge=1, le=20, description="Wrong codes after which the link is locked."
+    )
+    mandate_codes_per_link: int = Field(
+        default=5, ge=1, le=50, description="One-time codes one link may ask for."
+    )
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -182,6 +182,16 @@ async def folder_name_taken(
     return await session.scalar(statement.limit(1)) is not None
 
 
+async def top_level_folder(session: AsyncSession, client_id: uuid.UUID, name: str) -> Folder | None:
+    statement = select(Folder).where(
+        Folder.client_id == client_id,
+        Folder.parent_id.is_(None),
+        func.lower(Folder.name) == name.lower(),
+    )
+    folder: Folder | None = await session.scalar(statement.limit(1))
+    return folder
+
+
 async def ancestors(session: AsyncSession, folder_id: uuid.UUID) -> list[uuid.UUID]:
     """The folder and its parents up to the top (folders are shallow: a loop of gets)."""
     chain: list[uuid.UUID] = []

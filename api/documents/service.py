@@ -192,6 +192,23 @@ class DocumentService:
         added = await self._add(session, document, declared)
         return Ingested(added, created=added is document)
 
+    async def add_generated(
+        self, session: AsyncSession, content: bytes, declared: DeclaredDocument
+    ) -> Document:
+        """Store a document the platform made itself (a sealed mandate). Its bytes are in
+        memory, so unlike an upload nothing waits on a client: the caller's transaction stays
+        whole (no early commit), and no e-invoice analysis runs."""
+        await self._check_declaration(session, declared)
+
+        async def single_chunk() -> AsyncIterator[bytes]:
+            yield content
+
+        stream = _SniffingStream(single_chunk())
+        blob = await self.storage.put(stream, max_size=max(self.max_size, len(content)))
+        assert stream.sniffed is not None
+        document = self._new_document(declared, blob, stream.sniffed, None)
+        return await self._add(session, document, declared)
+
     async def _check_declaration(self, session: AsyncSession, declared: DeclaredDocument) -> None:
         if (
             declared.period_start is not None
@@ -692,6 +709,17 @@ async def _folder_client(session: AsyncSession, principal: Principal, folder: Fo
     client = await repository.get_readable_client(session, principal, folder.client_id)
     assert client is not None  # the folder was readable through this very client
     return client
+
+
+async def platform_folder(session: AsyncSession, client_id: uuid.UUID, name: str) -> Folder:
+    """The client's top-level folder of that name, created when missing (« Mandats »: where
+    the platform files what it produces for the client)."""
+    folder = await repository.top_level_folder(session, client_id, name)
+    if folder is not None:
+        return folder
+    folder = Folder(id=uuid.uuid4(), client_id=client_id, parent_id=None, name=_folder_name(name))
+    await _flush_folder(session, folder)
+    return folder
 
 
 async def create_folder(

@@ -46,7 +46,7 @@ from api.adapters.directory import (
     directory_request_from_json,
 )
 from api.audit import service as audit
-from api.audit.service import SYSTEM, AuditFilters
+from api.audit.service import SYSTEM, AuditFilters, Author
 from api.clients import service as clients_service
 from api.companies.service import CompanyClosed
 from api.core.actor import Actor
@@ -54,6 +54,7 @@ from api.core.authz import Principal
 from api.core.errors import AppError, FieldError, NotFound, UnprocessableEntity
 from api.core.errors import Conflict as ConflictError
 from api.core.models import utcnow
+from api.core.request_context import RequestOrigin
 from api.core.settings import Settings
 from api.einvoicing import repository
 from api.einvoicing.certification import (
@@ -77,6 +78,7 @@ from api.einvoicing.schemas import (
 from api.models.client import Client, PaStatus
 from api.models.pa_designation import EinvoicingBulkJob, MandateCertification, PaDesignation
 from api.models.user import User
+from api.models.workspace import Workspace
 from api.outbox import service as outbox
 from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload, RetryLater
 from api.webhooks import service as webhooks_service
@@ -158,6 +160,12 @@ async def mandate_template(
     """The client's mandate, prefilled (client, firm as representative, platform, address)."""
     client = await clients_service.get_client(session, principal, client_id)
     firm = await repository.get_workspace(session, client.firm_id)
+    return prefilled_mandate_pdf(settings, client, firm)
+
+
+def prefilled_mandate_pdf(settings: Settings, client: Client, firm: Workspace | None) -> bytes:
+    """The mandate of `client` as the template prints it today (also what the online
+    signature freezes when its link first opens)."""
     mandate = Mandate(
         platform=PlatformIdentity.of(settings),
         client=MandateParty(
@@ -241,7 +249,8 @@ async def _closed_sirens(registry: CompanyRegistry, clients: Sequence[Client]) -
 async def _activate_clients(
     session: AsyncSession,
     registry: CompanyRegistry,
-    actor: Actor,
+    author: Author,
+    origin: RequestOrigin | None,
     clients: Sequence[Client],
     activation: Activation,
 ) -> dict[uuid.UUID, ActivationItemResult]:
@@ -297,7 +306,8 @@ async def _activate_clients(
         await audit.record_many(
             session,
             "einvoicing.activation_requested",
-            actor=actor,
+            author=author,
+            origin=origin,
             workspace_id=designations[0]["firm_id"],
             target_type="client",
             targets=[
@@ -377,7 +387,11 @@ async def activate(
         raise _already_active(client)
     evidence = await _certify(session, actor, certification, 1)
     activation = Activation(evidence, data.date_from or today(), data.signed_mandate_sha256)
-    result = (await _activate_clients(session, registry, actor, [client], activation))[client.id]
+    result = (
+        await _activate_clients(
+            session, registry, Author.of(actor.principal), actor.origin, [client], activation
+        )
+    )[client.id]
     if result.outcome == "company_closed":
         raise CompanyClosed(_REFUSALS["company_closed"])
     if result.designation_id is None:
@@ -385,6 +399,52 @@ async def activate(
     designation = await repository.get_designation(session, result.designation_id)
     assert designation is not None
     return client, designation
+
+
+@dataclass(frozen=True, slots=True)
+class SignedMandate:
+    """A mandate the client's representative signed online (api/mandates): the evidence
+    that stands in for the firm's certification."""
+
+    consent_version: str
+    consent_text: str
+    signer_ip: str | None
+    signer_user_agent: str | None
+    signed_at: datetime
+    sealed_sha256: str
+
+
+SIGNATURE_ACTOR = Author(kind="signature")
+
+
+async def activate_signed(
+    session: AsyncSession, registry: CompanyRegistry, client: Client, signed: SignedMandate
+) -> ActivationItemResult:
+    """Designate the platform for a client whose mandate was just signed online: the same
+    flow as `activate`, its evidence the signature (who consented to which words, from where,
+    and the sealed PDF's SHA-256) instead of a user's certification. Never raises for the
+    client's state: the result says what happened."""
+    evidence = MandateCertification(
+        id=uuid.uuid4(),
+        firm_id=client.firm_id,
+        text_version=signed.consent_version,
+        text=signed.consent_text,
+        actor_kind=SIGNATURE_ACTOR.kind,
+        user_id=None,
+        roles=[],
+        ip=signed.signer_ip,
+        user_agent=signed.signer_user_agent,
+        certified_at=signed.signed_at,
+        client_count=1,
+    )
+    session.add(evidence)
+    await session.flush()
+    activation = Activation(evidence, today(), signed.sealed_sha256)
+    origin = RequestOrigin(ip=signed.signer_ip, user_agent=signed.signer_user_agent)
+    results = await _activate_clients(
+        session, registry, SIGNATURE_ACTOR, origin, [client], activation
+    )
+    return results[client.id]
 
 
 def _already_active(client: Client) -> EinvoicingAlreadyActive:
@@ -422,7 +482,12 @@ async def activate_many(
     await session.flush()
     activation = Activation(evidence, data.date_from or today(), bulk_job_id=job.id)
     by_client = await _activate_clients(
-        session, registry, actor, list(clients.values()), activation
+        session,
+        registry,
+        Author.of(actor.principal),
+        actor.origin,
+        list(clients.values()),
+        activation,
     )
     results = [
         by_client.get(client_id) or _refusal(client_id, "client_not_found") for client_id in wanted

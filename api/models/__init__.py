@@ -27,6 +27,14 @@ from api.models.flow import AckStatus, Flow, FlowDirection, FlowWebhook, PpfStat
 from api.models.folder import Folder
 from api.models.help import HelpArticleFeedback, HelpTourProgress, SupportRequest
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
+from api.models.mandate_request import (
+    ClientReadiness,
+    CompanyCategory,
+    MandateRequest,
+    MandateRequestStatus,
+    MandateStage,
+    VatRegime,
+)
 from api.models.membership import Membership, MembershipStatus
 from api.models.outbox_message import OutboxMessage, OutboxStatus
 from api.models.pa_designation import EinvoicingBulkJob, MandateCertification, PaDesignation
@@ -63,9 +71,11 @@ __all__ = [
     "ClientImportOutcome",
     "ClientImportRow",
     "ClientImportStatus",
+    "ClientReadiness",
     "ClientStatus",
     "ClientSubscription",
     "ClientSubscriptionChange",
+    "CompanyCategory",
     "CompanyRegistryCacheEntry",
     "CompanyRegistryRateSlot",
     "DeliveryStatus",
@@ -88,6 +98,9 @@ __all__ = [
     "IdentityVerification",
     "LoginChallenge",
     "MandateCertification",
+    "MandateRequest",
+    "MandateRequestStatus",
+    "MandateStage",
     "Membership",
     "MembershipStatus",
     "OutboxMessage",
@@ -108,6 +121,7 @@ __all__ = [
     "SubscriptionStatus",
     "SupportRequest",
     "User",
+    "VatRegime",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",

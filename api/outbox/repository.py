@@ -21,6 +21,7 @@ async def insert(
     payload: dict[str, Any],
     dedupe_key: str | None,
     now: datetime,
+    not_before: datetime | None = None,
 ) -> None:
     statement = insert_for(session, OutboxMessage).values(
         id=uuid.uuid4(),
@@ -29,7 +30,7 @@ async def insert(
         dedupe_key=dedupe_key,
         status=OutboxStatus.PENDING,
         attempts=0,
-        next_attempt_at=now,
+        next_attempt_at=max(now, not_before) if not_before else now,
         created_at=now,
     )
     if dedupe_key is not None:

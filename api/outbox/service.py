@@ -76,12 +76,23 @@ class OutboxHandler:
 
 
 async def enqueue(
-    session: AsyncSession, kind: str, payload: Payload, dedupe_key: str | None = None
+    session: AsyncSession,
+    kind: str,
+    payload: Payload,
+    dedupe_key: str | None = None,
+    *,
+    not_before: datetime | None = None,
 ) -> None:
     """Queue a message in the caller's transaction: it exists only if the caller commits.
-    A second message with the same `dedupe_key` is dropped."""
+    A second message with the same `dedupe_key` is dropped. `not_before` schedules it (an
+    automatic reminder): the worker delivers it at that time, not earlier."""
     await repository.insert(
-        session, kind=kind, payload=payload, dedupe_key=dedupe_key, now=utcnow()
+        session,
+        kind=kind,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        now=utcnow(),
+        not_before=not_before,
     )
 
 

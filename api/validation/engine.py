@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from saxonche import PySaxonApiError, PySaxonProcessor
 
 from api.validation import facts as invoice_facts
 from api.validation.intake import DEFAULT_MAX_BYTES, read
@@ -31,6 +32,9 @@ from api.validation.rules import (
 )
 from api.validation.types import Finding, Report, Stage, Syntax
 
+# The rule id of a rule file that stopped on a dynamic error instead of reporting.
+RULES_NOT_APPLICABLE = "RULES-NOT-APPLICABLE"
+
 _processor_lock = threading.Lock()
 _processor: Any = None
 
@@ -40,8 +44,6 @@ def saxon_processor() -> Any:
     global _processor
     with _processor_lock:
         if _processor is None:
-            from saxonche import PySaxonProcessor  # imported late: it starts a GraalVM isolate
-
             _processor = PySaxonProcessor(license=False)
         return _processor
 
@@ -79,8 +81,7 @@ class Engine:
         rule_files = rule_files_for(parsed.syntax, facts.profile)
         node = saxon_processor().parse_xml(xml_text=parsed.text)
         for rule_file in rule_files:
-            svrl = self._executable(rule_file).transform_to_string(xdm_node=node)
-            findings.extend(findings_from_svrl(svrl, rule_file.name))
+            findings.extend(self._rule_findings(rule_file, node))
         return Report(
             syntax=parsed.syntax,
             profile=facts.profile,
@@ -94,6 +95,28 @@ class Engine:
                 *(rule_file.name for rule_file in rule_files),
             ),
         )
+
+    def _rule_findings(self, rule_file: RuleFile, node: Any) -> list[Finding]:
+        try:
+            svrl = self._executable(rule_file).transform_to_string(xdm_node=node)
+        except PySaxonApiError as error:
+            # The official rules cast values without guarding them (`xs:double("abc")`): on a
+            # value of the wrong type they stop with a dynamic error instead of reporting. The
+            # file cannot be said to pass them, so it is rejected, saying why; the XSD finding on
+            # the same value, when there is one, names the element.
+            detail = " ".join(str(error).split())[:500]
+            return [
+                Finding(
+                    rule_id=RULES_NOT_APPLICABLE,
+                    fatal=True,
+                    location="",
+                    message=f"Les règles {rule_file.name} n'ont pas pu être appliquées à ce "
+                    f"fichier (une valeur n'a pas le type attendu) : {detail}",
+                    stage=Stage.RULES,
+                    rule_set=rule_file.name,
+                )
+            ]
+        return findings_from_svrl(svrl, rule_file.name)
 
     def warm_up(self, rule_files: tuple[RuleFile, ...] = ALL_RULE_FILES) -> None:
         """Compile the rule files now rather than on the first flow that needs them."""

@@ -208,3 +208,18 @@ def test_an_unknown_namespace_keeps_its_qualified_step() -> None:
     assert short_location(location) == (
         "/ubl:Invoice/cac:InvoiceLine[3]/*:Ext[namespace-uri()='urn:example'][1]"
     )
+
+
+def test_rules_stopping_on_a_value_of_the_wrong_type_reject_instead_of_crashing(
+    validation_engine: Engine,
+) -> None:
+    require_shared(EXAMPLES)
+    original = (EXAMPLES / "UC1/UC1_F202500003_00-INV_20250701_UBL.xml").read_bytes()
+    broken = re.sub(rb"(<cbc:Percent>)[^<]+(</cbc:Percent>)", rb"\1abc\2", original, count=1)
+    report = validation_engine.validate(broken)
+    assert not report.valid
+    stopped = [f for f in report.findings if f.rule_id == "RULES-NOT-APPLICABLE"]
+    assert [f.rule_set for f in stopped] == ["EN16931-UBL"]
+    assert "abc" in stopped[0].message
+    # The schema names the element; the French rules still ran and reported.
+    assert any(f.stage is Stage.SCHEMA and "Percent" in f.message for f in report.findings)

@@ -1756,6 +1756,292 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clients/{client_id}/mandate-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Mandate Request
+         * @description The client's place in the mandate funnel, its request and, once signed, the evidence.
+         */
+        get: operations["mandates:get_mandate_request"];
+        put?: never;
+        /**
+         * Send Mandate
+         * @description Send (or send again) the prefilled mandate for signature to the representative.
+         */
+        post: operations["mandates:send_mandate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{client_id}/mandate-request/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw Mandate
+         * @description Withdraw the pending request: its link stops working at once.
+         */
+        post: operations["mandates:withdraw_mandate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-requests/sendings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Mandates
+         * @description Send (or send again) the mandate to many clients: one result per client.
+         */
+        post: operations["mandates:send_mandates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-requests/withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw Mandates
+         * @description Withdraw the pending requests of many clients: one result per client.
+         */
+        post: operations["mandates:withdraw_mandates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandates/seal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Seal
+         * @description The platform's seal certificate (self-signed on a fresh installation, and said so).
+         */
+        get: operations["mandates:get_seal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandates/seal-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Seal
+         * @description Check the seal of any mandate PDF (the body): intact, whole document, which
+         *     certificate, this platform's or not, self-signed or not.
+         */
+        post: operations["mandates:check_seal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-signatures/inspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open Signature
+         * @description What the signing page shows (opening it marks the mandate « ouvert »).
+         */
+        post: operations["mandates:open_signature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-signatures/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signature Document
+         * @description The whole mandate to read before signing (PDF).
+         */
+        post: operations["mandates:signature_document"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-signatures/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Signature Code
+         * @description Mail a one-time code to the representative's address.
+         */
+        post: operations["mandates:send_signature_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-signatures/signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign Mandate
+         * @description Sign: typed name, consent and the one-time code; the platform seals the PDF.
+         */
+        post: operations["mandates:sign_mandate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-signatures/refusal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refuse Mandate
+         * @description Decline to sign: the link stops working and the firm sees « refusé ».
+         */
+        post: operations["mandates:refuse_mandate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Readiness
+         * @description The firm's readiness: registered share, funnel counts (also per collaborator), blocked
+         *     clients and each client's e-invoicing obligations.
+         */
+        get: operations["mandates:get_readiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/readiness.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Readiness
+         * @description The readiness of every client, as an Excel workbook.
+         */
+        get: operations["mandates:export_readiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clients/{client_id}/readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Readiness
+         * @description Correct the client's company category (SIRENE) or set its VAT regime.
+         */
+        patch: operations["mandates:update_readiness"];
+        trace?: never;
+    };
     "/oauth2/token": {
         parameters: {
             query?: never;
@@ -2499,6 +2785,37 @@ export interface components {
          * @enum {string}
          */
         ClientStatus: "invited" | "active";
+        /** CodeOut */
+        CodeOut: {
+            /** Sent To */
+            sent_to: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
+        /** CollaboratorReadiness */
+        CollaboratorReadiness: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Name */
+            name: string;
+            /** Total */
+            total: number;
+            /** Registered Share */
+            registered_share: number;
+            counts: components["schemas"]["StageCounts"];
+        };
+        /**
+         * CompanyCategory
+         * @description INSEE `categorieEntreprise`: the e-invoicing calendar depends on it.
+         * @enum {string}
+         */
+        CompanyCategory: "GE" | "ETI" | "PME";
         /**
          * CompanyOut
          * @description A company as the registry describes it (through its head office unless looked up by
@@ -2560,6 +2877,13 @@ export interface components {
         CompanySearchOut: {
             /** Items */
             items: components["schemas"]["CompanyOut"][];
+        };
+        /** ConsentOut */
+        ConsentOut: {
+            /** Version */
+            version: string;
+            /** Text */
+            text: string;
         };
         /** ContactUpdate */
         ContactUpdate: {
@@ -3072,6 +3396,24 @@ export interface components {
              */
             updated_at: string;
         };
+        /** FirmReadiness */
+        FirmReadiness: {
+            /** Total */
+            total: number;
+            /** Registered */
+            registered: number;
+            /** Registered Share */
+            registered_share: number;
+            counts: components["schemas"]["StageCounts"];
+            /** Collaborators */
+            collaborators: components["schemas"]["CollaboratorReadiness"][];
+            /** Blocked */
+            blocked: components["schemas"]["ReadinessClient"][];
+            /** Clients */
+            clients: components["schemas"]["ReadinessClient"][];
+            /** Clients Truncated */
+            clients_truncated: boolean;
+        };
         /** FolderCreate */
         FolderCreate: {
             /**
@@ -3389,6 +3731,14 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /**
+         * LinkIn
+         * @description The link's secret travels in bodies, never in a URL (logs, referrers).
+         */
+        LinkIn: {
+            /** Token */
+            token: string;
+        };
         /** LoginChallengeCreate */
         LoginChallengeCreate: {
             /** @description Public half of the browser's ephemeral, non-extractable P-256 key. */
@@ -3489,6 +3839,107 @@ export interface components {
              */
             mode: "cookie" | "bearer";
         };
+        /** MandateBulkIn */
+        MandateBulkIn: {
+            /** Client Ids */
+            client_ids: string[];
+        };
+        /** MandateBulkOut */
+        MandateBulkOut: {
+            /** Results */
+            results: components["schemas"]["MandateBulkResult"][];
+        };
+        /** MandateBulkResult */
+        MandateBulkResult: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Ok */
+            ok: boolean;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "sent" | "resent" | "withdrawn" | "client_not_found" | "contact_email_missing" | "already_signed" | "already_registered" | "nothing_to_withdraw";
+            /** Error */
+            error?: string | null;
+            /** Detail */
+            detail?: string | null;
+        };
+        /**
+         * MandateRequestOut
+         * @description A client's mandate request as the firm sees it (never the link itself).
+         */
+        MandateRequestOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            status: components["schemas"]["MandateRequestStatus"];
+            /** Signer Email */
+            signer_email: string;
+            /** Signer First Name */
+            signer_first_name: string | null;
+            /** Signer Last Name */
+            signer_last_name: string | null;
+            /**
+             * Sent At
+             * Format: date-time
+             */
+            sent_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Sendings */
+            sendings: number;
+            /** Reminders Sent */
+            reminders_sent: number;
+            /** Opened At */
+            opened_at: string | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** Sealed Document Id */
+            sealed_document_id: string | null;
+            /** Sealed Sha256 */
+            sealed_sha256: string | null;
+            /** Designation Id */
+            designation_id: string | null;
+        };
+        /**
+         * MandateRequestStatus
+         * @enum {string}
+         */
+        MandateRequestStatus: "sent" | "opened" | "signed" | "refused" | "withdrawn" | "locked";
+        /**
+         * MandateStage
+         * @description Where a client stands in the onboarding funnel (derived, never stored).
+         * @enum {string}
+         */
+        MandateStage: "to_send" | "sent" | "opened" | "signed" | "registered" | "expired" | "refused" | "error";
+        /** MandateState */
+        MandateState: {
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            stage: components["schemas"]["MandateStage"];
+            request: components["schemas"]["MandateRequestOut"] | null;
+            /** Evidence */
+            evidence?: {
+                [key: string]: unknown;
+            } | null;
+        };
         /** Me */
         Me: {
             user: components["schemas"]["UserOut"];
@@ -3565,6 +4016,26 @@ export interface components {
          * @enum {string}
          */
         MembershipStatus: "invited" | "active" | "deactivated";
+        /** Obligations */
+        Obligations: {
+            /**
+             * Reception From
+             * Format: date
+             */
+            reception_from: string;
+            /**
+             * Emission From
+             * Format: date
+             */
+            emission_from: string;
+            /**
+             * E Reporting From
+             * Format: date
+             */
+            e_reporting_from: string;
+            /** E Reporting Cadence */
+            e_reporting_cadence: string | null;
+        };
         /**
          * PaStatus
          * @description The client's e-invoicing designation in the national directory (Désignation PA).
@@ -3628,6 +4099,35 @@ export interface components {
              */
             database: "ok";
         };
+        /** ReadinessClient */
+        ReadinessClient: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Legal Name */
+            legal_name: string;
+            /** Siren */
+            siren: string;
+            pa_status: components["schemas"]["PaStatus"];
+            stage: components["schemas"]["MandateStage"];
+            company_category: components["schemas"]["CompanyCategory"] | null;
+            /**
+             * Category Source
+             * @enum {string}
+             */
+            category_source: "firm" | "sirene" | "unknown";
+            vat_regime: components["schemas"]["VatRegime"] | null;
+            obligations: components["schemas"]["Obligations"];
+            /** Blocked Reason */
+            blocked_reason: string | null;
+        };
+        /** ReadinessIn */
+        ReadinessIn: {
+            company_category?: components["schemas"]["CompanyCategory"] | null;
+            vat_regime?: components["schemas"]["VatRegime"] | null;
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /**
@@ -3635,6 +4135,13 @@ export interface components {
              * @description Bearer mode; browsers send the refresh cookie instead.
              */
             refresh_token?: string | null;
+        };
+        /** RefusalIn */
+        RefusalIn: {
+            /** Token */
+            token: string;
+            /** Reason */
+            reason?: string | null;
         };
         /** RegisteredFirm */
         RegisteredFirm: {
@@ -3790,6 +4297,54 @@ export interface components {
          * @enum {string}
          */
         Scope: "clients:read" | "clients:write" | "einvoicing:write" | "documents:read" | "documents:write" | "members:read" | "flows:read" | "flows:write" | "directory:read";
+        /** SealCheckOut */
+        SealCheckOut: {
+            /** Ok */
+            ok: boolean;
+            /** Signed */
+            signed: boolean;
+            /** Intact */
+            intact: boolean;
+            /** Valid */
+            valid: boolean;
+            /** Whole Document */
+            whole_document: boolean;
+            /** Platform Seal */
+            platform_seal: boolean;
+            /** Certificate Subject */
+            certificate_subject: string | null;
+            /** Certificate Sha256 */
+            certificate_sha256: string | null;
+            /** Self Signed */
+            self_signed: boolean | null;
+            /** Signed At */
+            signed_at: string | null;
+            /** Signatures */
+            signatures: number;
+            /** Summary */
+            summary: string;
+        };
+        /**
+         * SealOut
+         * @description The platform's seal certificate: stated as self-signed when it is.
+         */
+        SealOut: {
+            /** Subject */
+            subject: string;
+            /** Sha256 Fingerprint */
+            sha256_fingerprint: string;
+            /** Self Signed */
+            self_signed: boolean;
+            /** Generated */
+            generated: boolean;
+            /**
+             * Not After
+             * Format: date-time
+             */
+            not_after: string;
+            /** Certificate Pem */
+            certificate_pem: string;
+        };
         /** SearchHit */
         SearchHit: {
             article: components["schemas"]["ArticleSummary"];
@@ -3806,6 +4361,18 @@ export interface components {
             query: string;
             /** Hits */
             hits: components["schemas"]["SearchHit"][];
+        };
+        /**
+         * SendIn
+         * @description Whom to send the mandate to; by default the client's contact.
+         */
+        SendIn: {
+            /** Signer Email */
+            signer_email?: string | null;
+            /** Signer First Name */
+            signer_first_name?: string | null;
+            /** Signer Last Name */
+            signer_last_name?: string | null;
         };
         /** SessionOut */
         SessionOut: {
@@ -3858,6 +4425,64 @@ export interface components {
              */
             access_expires_at: string;
         };
+        /** SignatureIn */
+        SignatureIn: {
+            /** Token */
+            token: string;
+            /** Signer Name */
+            signer_name: string;
+            /** Consent */
+            consent: boolean;
+            /** Consent Version */
+            consent_version: string;
+            /** Consent Text */
+            consent_text: string;
+            /** Code */
+            code: string;
+            /** Document Sha256 */
+            document_sha256: string;
+        };
+        /** SignatureOut */
+        SignatureOut: {
+            status: components["schemas"]["MandateRequestStatus"];
+            /**
+             * Signed At
+             * Format: date-time
+             */
+            signed_at: string;
+            /** Sealed Sha256 */
+            sealed_sha256: string;
+        };
+        /**
+         * SigningView
+         * @description What the signing page shows: the mandate's parties, the consent, the code state.
+         */
+        SigningView: {
+            /** Client Name */
+            client_name: string;
+            /** Client Siren */
+            client_siren: string;
+            /** Firm Name */
+            firm_name: string;
+            /** Signer Email */
+            signer_email: string;
+            /** Signer First Name */
+            signer_first_name: string | null;
+            /** Signer Last Name */
+            signer_last_name: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Document Sha256 */
+            document_sha256: string;
+            consent: components["schemas"]["ConsentOut"];
+            /** Code Sent */
+            code_sent: boolean;
+            /** Attempts Left */
+            attempts_left: number;
+        };
         /** SirenIn */
         SirenIn: {
             /**
@@ -3871,6 +4496,49 @@ export interface components {
              * @example 732 829 320
              */
             siren: string;
+        };
+        /** StageCounts */
+        StageCounts: {
+            /**
+             * To Send
+             * @default 0
+             */
+            to_send: number;
+            /**
+             * Sent
+             * @default 0
+             */
+            sent: number;
+            /**
+             * Opened
+             * @default 0
+             */
+            opened: number;
+            /**
+             * Signed
+             * @default 0
+             */
+            signed: number;
+            /**
+             * Registered
+             * @default 0
+             */
+            registered: number;
+            /**
+             * Expired
+             * @default 0
+             */
+            expired: number;
+            /**
+             * Refused
+             * @default 0
+             */
+            refused: number;
+            /**
+             * Error
+             * @default 0
+             */
+            error: number;
         };
         /** SubscriptionChangeOut */
         SubscriptionChangeOut: {
@@ -4140,6 +4808,12 @@ export interface components {
             /** Last Name */
             last_name: string;
         };
+        /**
+         * VatRegime
+         * @description The client's VAT regime: it sets the e-reporting cadence.
+         * @enum {string}
+         */
+        VatRegime: "real_normal_monthly" | "real_normal_quarterly" | "simplified" | "franchise";
         /** WebhookCreate */
         WebhookCreate: {
             /**
@@ -9863,6 +10537,901 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:get_mandate_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MandateState"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:send_mandate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MandateState"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:withdraw_mandate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MandateState"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:send_mandates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MandateBulkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MandateBulkOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:withdraw_mandates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MandateBulkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MandateBulkOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:get_seal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SealOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:check_seal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/pdf": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SealCheckOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:open_signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:signature_document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:send_signature_code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:sign_mandate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignatureIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignatureOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:refuse_mandate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefusalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:get_readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirmReadiness"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:export_readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:update_readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadinessIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessClient"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,197 @@
+"""SQL of mandates signed online and of the readiness dashboard."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.models.client import Client, ClientAssignment, PaStatus
+from api.models.mandate_request import (
+    ClientReadiness,
+    MandateRequest,
+    MandateRequestStatus,
+    MandateStage,
+)
+from api.models.pa_designation import PaDesignation
+from api.models.user import User
+from api.models.workspace import Workspace
+
+
+async def get_workspace(session: AsyncSession, workspace_id: uuid.UUID) -> Workspace | None:
+    return await session.get(Workspace, workspace_id)
+
+
+async def get_client(session: AsyncSession, client_id: uuid.UUID) -> Client | None:
+    return await session.get(Client, client_id)
+
+
+async def requests_of(
+    session: AsyncSession, client_ids: Sequence[uuid.UUID], *, for_update: bool = False
+) -> dict[uuid.UUID, MandateRequest]:
+    found: dict[uuid.UUID, MandateRequest] = {}
+    for start in range(0, len(client_ids), 500):
+        statement = select(MandateRequest).where(
+            MandateRequest.client_id.in_(client_ids[start : start + 500])
+        )
+        if for_update:
+            statement = statement.with_for_update()
+        found.update((row.client_id, row) for row in await session.scalars(statement))
+    return found
+
+
+async def get_by_token_hash(
+    session: AsyncSession, token_hash: str, *, for_update: bool = False
+) -> MandateRequest | None:
+    statement = select(MandateRequest).where(MandateRequest.token_hash == token_hash)
+    if for_update:
+        statement = statement.with_for_update()
+    result: MandateRequest | None = await session.scalar(statement)
+    return result
+
+
+async def get_request(
+    session: AsyncSession, request_id: uuid.UUID, *, for_update: bool = False
+) -> MandateRequest | None:
+    statement = select(MandateRequest).where(MandateRequest.id == request_id)
+    if for_update:
+        statement = statement.with_for_update()
+    result: MandateRequest | None = await session.scalar(statement)
+    return result
+
+
+# ---------------------------------------------------------------- the funnel
+
+
+def stage_expression(now: datetime) -> ColumnElement[str]:
+    """A client's funnel stage in SQL (clients LEFT JOIN mandate_requests): the directory
+    decides first (inscrit, erreur), then the latest request; an expired link is a matter of
+    time. A designation certified on paper (pending) counts as signed."""
+    request = MandateRequest
+    return case(
+        (Client.pa_status == PaStatus.REGISTERED, literal(MandateStage.REGISTERED.value)),
+        (Client.pa_status == PaStatus.ERROR, literal(MandateStage.ERROR.value)),
+        (Client.pa_status == PaStatus.PENDING, literal(MandateStage.SIGNED.value)),
+        (request.status == MandateRequestStatus.SIGNED, literal(MandateStage.SIGNED.value)),
+        (request.status == MandateRequestStatus.REFUSED, literal(MandateStage.REFUSED.value)),
+        (request.status == MandateRequestStatus.LOCKED, literal(MandateStage.ERROR.value)),
+        (
+            request.status.in_([MandateRequestStatus.SENT, MandateRequestStatus.OPENED])
+            & (request.expires_at <= now),
+            literal(MandateStage.EXPIRED.value),
+        ),
+        (request.status == MandateRequestStatus.OPENED, literal(MandateStage.OPENED.value)),
+        (request.status == MandateRequestStatus.SENT, literal(MandateStage.SENT.value)),
+        else_=literal(MandateStage.TO_SEND.value),
+    )
+
+
+def with_requests(statement: Select[Any]) -> Select[Any]:
+    return statement.outerjoin(MandateRequest, MandateRequest.client_id == Client.id)
+
+
+async def stage_counts(
+    session: AsyncSession, clients_scope: ColumnElement[bool], now: datetime
+) -> dict[str, int]:
+    stage = stage_expression(now).label("stage")
+    statement = (
+        select(stage, func.count())
+        .select_from(Client)
+        .outerjoin(MandateRequest, MandateRequest.client_id == Client.id)
+        .where(clients_scope)
+        .group_by(stage)
+    )
+    return {row[0]: row[1] for row in (await session.execute(statement)).all()}
+
+
+async def stage_counts_by_collaborator(
+    session: AsyncSession, clients_scope: ColumnElement[bool], now: datetime
+) -> list[tuple[uuid.UUID, str, str, str, int]]:
+    stage = stage_expression(now).label("stage")
+    statement = (
+        select(User.id, User.first_name, User.last_name, stage, func.count())
+        .select_from(Client)
+        .outerjoin(MandateRequest, MandateRequest.client_id == Client.id)
+        .join(ClientAssignment, ClientAssignment.client_id == Client.id)
+        .join(User, User.id == ClientAssignment.user_id)
+        .where(clients_scope)
+        .group_by(User.id, User.first_name, User.last_name, stage)
+        .order_by(User.last_name, User.first_name)
+    )
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in (await session.execute(statement)).all()]
+
+
+async def client_rows(
+    session: AsyncSession,
+    clients_scope: ColumnElement[bool],
+    now: datetime,
+    *,
+    stage: MandateStage | None = None,
+    blocked_only: bool = False,
+    client_id: uuid.UUID | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """One row per client for the dashboard's table and its Excel export."""
+    stage_column = stage_expression(now).label("stage")
+    latest = (
+        select(PaDesignation.error_code, PaDesignation.error_detail)
+        .where(PaDesignation.client_id == Client.id)
+        .order_by(PaDesignation.created_at.desc())
+        .limit(1)
+        .correlate(Client)
+    )
+    statement = (
+        with_requests(
+            select(
+                Client.id,
+                Client.legal_name,
+                Client.siren,
+                Client.pa_status,
+                stage_column,
+                MandateRequest.sent_at,
+                MandateRequest.expires_at,
+                ClientReadiness.company_category,
+                ClientReadiness.vat_regime,
+                latest.with_only_columns(PaDesignation.error_code).scalar_subquery().label("ec"),
+                latest.with_only_columns(PaDesignation.error_detail).scalar_subquery().label("ed"),
+            ).where(clients_scope)
+        )
+        .outerjoin(ClientReadiness, ClientReadiness.client_id == Client.id)
+        .order_by(Client.sort_name, Client.id)
+    )
+    if stage is not None:
+        statement = statement.where(stage_column == stage.value)
+    if blocked_only:
+        statement = statement.where(Client.pa_status == PaStatus.ERROR)
+    if client_id is not None:
+        statement = statement.where(Client.id == client_id)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [
+        {
+            "id": row[0],
+            "legal_name": row[1],
+            "siren": row[2],
+            "pa_status": row[3],
+            "stage": row[4],
+            "sent_at": row[5],
+            "expires_at": row[6],
+            "company_category": row[7],
+            "vat_regime": row[8],
+            "error_code": row[9],
+            "error_detail": row[10],
+        }
+        for row in (await session.execute(statement)).all()
+    ]
+
+
+def firm_clients(firm_id: uuid.UUID) -> ColumnElement[bool]:
+    return Client.firm_id == firm_id
+
+
+async def get_readiness(session: AsyncSession, client_id: uuid.UUID) -> ClientReadiness | None:
+    return await session.get(ClientReadiness, client_id)

@@ -1,0 +1,231 @@
+"""Pydantic shapes of mandates signed online, the seal check and the readiness dashboard."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from api.models.client import PaStatus
+from api.models.mandate_request import (
+    CompanyCategory,
+    MandateRequestStatus,
+    MandateStage,
+    VatRegime,
+)
+
+
+class SendIn(BaseModel):
+    """Whom to send the mandate to; by default the client's contact."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    signer_email: EmailStr | None = None
+    signer_first_name: str | None = Field(default=None, max_length=100)
+    signer_last_name: str | None = Field(default=None, max_length=100)
+
+
+class MandateBulkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    client_ids: list[uuid.UUID] = Field(min_length=1, max_length=5000)
+
+
+SendOutcome = Literal[
+    "sent",
+    "resent",
+    "withdrawn",
+    "client_not_found",
+    "contact_email_missing",
+    "already_signed",
+    "already_registered",
+    "nothing_to_withdraw",
+]
+
+
+class MandateBulkResult(BaseModel):
+    id: uuid.UUID
+    ok: bool
+    outcome: SendOutcome
+    error: str | None = None
+    detail: str | None = None
+
+
+class MandateBulkOut(BaseModel):
+    results: list[MandateBulkResult]
+
+
+class MandateRequestOut(BaseModel):
+    """A client's mandate request as the firm sees it (never the link itself)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    client_id: uuid.UUID
+    status: MandateRequestStatus
+    signer_email: str
+    signer_first_name: str | None
+    signer_last_name: str | None
+    sent_at: datetime
+    expires_at: datetime
+    sendings: int
+    reminders_sent: int
+    opened_at: datetime | None
+    closed_at: datetime | None
+    sealed_document_id: uuid.UUID | None
+    sealed_sha256: str | None
+    designation_id: uuid.UUID | None
+
+
+class MandateState(BaseModel):
+    client_id: uuid.UUID
+    stage: MandateStage
+    request: MandateRequestOut | None
+    evidence: dict[str, object] | None = None
+
+
+# ---------------------------------------------------------------- the signing page
+
+
+class ConsentOut(BaseModel):
+    version: str
+    text: str
+
+
+class SigningView(BaseModel):
+    """What the signing page shows: the mandate's parties, the consent, the code state."""
+
+    client_name: str
+    client_siren: str
+    firm_name: str
+    signer_email: str
+    signer_first_name: str | None
+    signer_last_name: str | None
+    expires_at: datetime
+    document_sha256: str
+    consent: ConsentOut
+    code_sent: bool
+    attempts_left: int
+
+
+class CodeOut(BaseModel):
+    sent_to: str
+    expires_at: datetime
+
+
+class LinkIn(BaseModel):
+    """The link's secret travels in bodies, never in a URL (logs, referrers)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=10, max_length=200)
+
+
+class SignatureIn(LinkIn):
+    signer_name: str = Field(min_length=3, max_length=200)
+    consent: bool
+    consent_version: str = Field(max_length=40)
+    consent_text: str = Field(max_length=2000)
+    code: str = Field(min_length=1, max_length=12)
+    document_sha256: str = Field(min_length=64, max_length=64)
+
+
+class SignatureOut(BaseModel):
+    status: MandateRequestStatus
+    signed_at: datetime
+    sealed_sha256: str
+
+
+class RefusalIn(LinkIn):
+    reason: str | None = Field(default=None, max_length=500)
+
+
+# ---------------------------------------------------------------- the seal
+
+
+class SealOut(BaseModel):
+    """The platform's seal certificate: stated as self-signed when it is."""
+
+    subject: str
+    sha256_fingerprint: str
+    self_signed: bool
+    generated: bool
+    not_after: datetime
+    certificate_pem: str
+
+
+class SealCheckOut(BaseModel):
+    ok: bool
+    signed: bool
+    intact: bool
+    valid: bool
+    whole_document: bool
+    platform_seal: bool
+    certificate_subject: str | None
+    certificate_sha256: str | None
+    self_signed: bool | None
+    signed_at: datetime | None
+    signatures: int
+    summary: str
+
+
+# ---------------------------------------------------------------- readiness
+
+
+class Obligations(BaseModel):
+    reception_from: date
+    emission_from: date
+    e_reporting_from: date
+    e_reporting_cadence: str | None  # French label; None while the VAT regime is unknown
+
+
+class ReadinessClient(BaseModel):
+    id: uuid.UUID
+    legal_name: str
+    siren: str
+    pa_status: PaStatus
+    stage: MandateStage
+    company_category: CompanyCategory | None
+    category_source: Literal["firm", "sirene", "unknown"]
+    vat_regime: VatRegime | None
+    obligations: Obligations
+    blocked_reason: str | None
+
+
+class StageCounts(BaseModel):
+    to_send: int = 0
+    sent: int = 0
+    opened: int = 0
+    signed: int = 0
+    registered: int = 0
+    expired: int = 0
+    refused: int = 0
+    error: int = 0
+
+
+class CollaboratorReadiness(BaseModel):
+    user_id: uuid.UUID
+    name: str
+    total: int
+    registered_share: float
+    counts: StageCounts
+
+
+class FirmReadiness(BaseModel):
+    total: int
+    registered: int
+    registered_share: float
+    counts: StageCounts
+    collaborators: list[CollaboratorReadiness]
+    blocked: list[ReadinessClient]
+    clients: list[ReadinessClient]
+    clients_truncated: bool
+
+
+class ReadinessIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    company_category: CompanyCategory | None = None
+    vat_regime: VatRegime | None = None

@@ -1,0 +1,69 @@
+"""The readiness dashboard: funnel counts move with the mandates, obligations follow the
+company category and the VAT regime the firm sets, and the Excel export neutralises cells."""
+
+from __future__ import annotations
+
+import io
+
+import httpx
+import openpyxl
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.clients.conftest import Firm
+from tests.mandates.conftest import ACTIVE_SIRENS, add_client, signer_of
+
+pytestmark = pytest.mark.usefixtures("sirene")
+
+
+async def _readiness(client: httpx.AsyncClient, firm: Firm) -> dict[str, object]:
+    response = await client.get("/api/v1/readiness", headers=firm.owner.headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+async def test_the_counts_move_with_the_funnel_and_obligations_follow_the_inputs(
+    client: httpx.AsyncClient, session: AsyncSession, firm: Firm
+) -> None:
+    before = await _readiness(client, firm)
+    waiting = await add_client(client, firm, ACTIVE_SIRENS[1])
+    _signed_id, signer = await signer_of(client, session, firm)
+    after_send = await _readiness(client, firm)
+    counts = after_send["counts"]
+    assert isinstance(counts, dict)
+    assert counts["sent"] == 1
+    assert counts["to_send"] == before["counts"]["to_send"] + 1  # type: ignore[index]
+    await signer.open()
+    assert (await signer.sign(await signer.ask_code())).status_code == 200
+    after_sign = await _readiness(client, firm)
+    assert after_sign["counts"]["signed"] == 1  # type: ignore[index]
+    assert after_sign["counts"]["sent"] == 0  # type: ignore[index]
+
+    large = await client.patch(
+        f"/api/v1/clients/{waiting}/readiness",
+        json={"company_category": "ETI", "vat_regime": "real_normal_monthly"},
+        headers=firm.owner.headers,
+    )
+    assert large.status_code == 200, large.text
+    duties = large.json()["obligations"]
+    assert duties["reception_from"] == "2026-09-01"
+    assert duties["emission_from"] == "2026-09-01"
+    assert duties["e_reporting_cadence"].startswith("Par décade")
+    small = await client.patch(
+        f"/api/v1/clients/{waiting}/readiness",
+        json={"company_category": "PME"},
+        headers=firm.owner.headers,
+    )
+    assert small.json()["obligations"]["emission_from"] == "2027-09-01"
+    assert small.json()["vat_regime"] == "real_normal_monthly"  # untouched
+
+    export = await client.get("/api/v1/readiness.xlsx", headers=firm.owner.headers)
+    assert export.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "SIREN"
+    stages = {row[0]: row[2] for row in rows[1:]}
+    assert stages[ACTIVE_SIRENS[0]] == "Signé"
+    assert stages[ACTIVE_SIRENS[1]] == "À envoyer"
