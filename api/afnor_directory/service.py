@@ -139,7 +139,7 @@ def _matches(value: str | None, criterion: Any) -> bool:
     if value is None:
         return False
     op = getattr(criterion, "op", "strict")
-    wanted, actual = criterion.value.casefold(), value.casefold()
+    wanted, actual = str(criterion.value).casefold(), value.casefold()
     if op == "contains":
         return wanted in actual
     if op == "startWith":
