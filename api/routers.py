@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
+from api.afnor_directory.router import router as directory_service_router
 from api.api_keys.router import router as api_keys_router
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
@@ -47,4 +48,4 @@ api_router.include_router(mandates_router, responses=KEY_RATE_LIMITED)
 # standard APIs, whose paths and error bodies follow their annexes (api/core/standard_api.py).
 root_routers = [oauth2_router]
 # Documented by their own OpenAPI documents (/afnor-flow/v1/openapi.json), not in ours.
-standard_routers = [flow_service_router]
+standard_routers = [flow_service_router, directory_service_router]

@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from api.core.errors import FieldError, register_error_surface
 from api.core.request_context import current_request_id
@@ -77,7 +78,15 @@ def install_standard_error_surfaces() -> None:
     register_error_surface(DIRECTORY_SERVICE_PREFIX + "/", render_annex_error)
 
 
-def served_openapi(request: Request, router: APIRouter, annex: Path, prefix: str) -> dict[str, Any]:
+def served_openapi(
+    request: Request,
+    router: APIRouter,
+    annex: Path,
+    prefix: str,
+    *,
+    renames: Mapping[str, str] | None = None,
+    extra_schemas: Sequence[type[BaseModel]] = (),
+) -> dict[str, Any]:
     """The OpenAPI document of one standard API as we serve it: its routes (relative to
     `prefix`, like the annex's paths), the annex's security schemes, our base URL. Built once
     per app."""
@@ -91,17 +100,43 @@ def served_openapi(request: Request, router: APIRouter, annex: Path, prefix: str
             openapi_url=None,
             docs_url=None,
             redoc_url=None,
+            # One schema per model, whose required members are those without a default, as
+            # the annex writes them (the output variant would require every defaulted one).
+            separate_input_output_schemas=False,
         )
         documented.include_router(router)
         document = documented.openapi()
-        document["paths"] = {
-            path.removeprefix(prefix): operations
-            for path, operations in document["paths"].items()
-            if path.startswith(prefix + "/")
-        }
+        renames = renames or {}
+        paths: dict[str, Any] = {}
+        for path, operations in document["paths"].items():
+            if not path.startswith(prefix + "/"):
+                continue
+            for ours, theirs in renames.items():
+                path = path.replace("{" + ours + "}", "{" + theirs + "}")
+            for operation in operations.values():
+                # These APIs answer a malformed request with the annex's 400, never FastAPI's
+                # 422 `HTTPValidationError`: its documentation would be false.
+                responses = operation.get("responses", {})
+                if "HTTPValidationError" in json.dumps(responses.get("422", {})):
+                    del responses["422"]
+                for parameter in operation.get("parameters", []):
+                    parameter["name"] = renames.get(parameter["name"], parameter["name"])
+            paths[path.removeprefix(prefix)] = operations
+        document["paths"] = paths
         base = str(request.base_url).rstrip("/") + prefix
         document["servers"] = [{"url": base}]
         components = document.setdefault("components", {})
+        schemas = components.setdefault("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        # The annex's own schemas, which routes answering its payloads refer to.
+        for name, schema in source["components"].get("schemas", {}).items():
+            schemas.setdefault(name, schema)
+        for model in extra_schemas:
+            # Models a route documents by hand (a multipart part) rather than by its signature.
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(schema.pop("$defs", {}))
+            schemas[model.__name__] = schema
         components["securitySchemes"] = source["components"]["securitySchemes"]
         for scheme in components["securitySchemes"].values():
             if scheme.get("type") == "oauth2":

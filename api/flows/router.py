@@ -297,5 +297,7 @@ async def get_health(
 @router.get("/openapi.json", include_in_schema=False)
 async def openapi_document(request: Request) -> JSONResponse:
     """This service's own OpenAPI document (the annex's shapes, our base URL)."""
-    document = served_openapi(request, router, ANNEX, FLOW_SERVICE_PREFIX)
+    document = served_openapi(
+        request, router, ANNEX, FLOW_SERVICE_PREFIX, extra_schemas=[schemas.FlowInfo]
+    )
     return JSONResponse(document)

@@ -196,10 +196,10 @@ class SearchFlowParams(_AnnexRequest):
 class SearchFlowContent(_Annex):
     """A set of flows matching criterias, provided into the request."""
 
-    limit: int
+    limit: int = 25
     nextCursor: str | None = None
-    filters: SearchFlowFilters
-    results: list[Flow]
+    filters: SearchFlowFilters | None = None
+    results: list[Flow] = Field(default_factory=list)
 
 
 class WebhookParams(_AnnexRequest):
@@ -210,12 +210,13 @@ class WebhookParams(_AnnexRequest):
 
 
 class WebhookIdParam(_Annex):
-    webhookId: uuid.UUID
-    signingKey: str = Field(
+    webhookId: uuid.UUID | None = None
+    signingKey: str | None = Field(
+        None,
         json_schema_extra={"format": "byte"},
         description="Base64 HMAC-SHA256 key of the callbacks' Afnor-Signature.",
     )
-    createdAt: datetime
+    createdAt: datetime | None = None
 
 
 class Webhook(WebhookIdParam, WebhookParams):
@@ -226,7 +227,7 @@ class WebhookList(_Annex):
     count: int
     # The annex requires `webhookIds` but describes only `webhooks`: both are sent.
     webhookIds: list[uuid.UUID]
-    webhooks: list[Webhook]
+    webhooks: list[Webhook] = Field(default_factory=list)
 
 
 class Error(_Annex):

@@ -100,7 +100,8 @@ def parse_article(slug: str, source: str) -> Article:
         markdown=body.strip() + "\n",
         html=_RENDERER.render(body),
         headings=headings,
-        text=plain_text(body),
+        # The title is shown apart: excerpts start with the article's own words.
+        text=plain_text(re.sub(r"^# .*$", "", body, count=1, flags=re.M)),
     )
 
 

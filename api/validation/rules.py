@@ -81,6 +81,10 @@ ALL_RULE_FILES: Final = (
     CDAR_RULES,
 )
 
+# What nearly every flow needs: compiled at worker start-up (`Engine.warm_up`), the extended
+# profile's files on first use.
+COMMON_RULE_FILES: Final = (EN16931_CII, BR_FR_CII, EN16931_UBL, BR_FR_UBL, CDAR_RULES)
+
 CII_SCHEMA: Final = SchemaFile("XSD-CII-D22B", "CII/xsd/CrossIndustryInvoice_100pD22B.xsd")
 UBL_INVOICE_SCHEMA: Final = SchemaFile("XSD-UBL-Invoice-2.1", "UBL/xsd/maindoc/UBL-Invoice-2.1.xsd")
 UBL_CREDIT_NOTE_SCHEMA: Final = SchemaFile(

@@ -60,6 +60,14 @@ export const E2E_FIRMS = {
     ownerFirstName: "Hugo",
     ownerLastName: "Bernard",
   },
+  // help.e2e.ts: the « Assistance » panel, its articles, guided tours and support requests.
+  help: {
+    name: "Cabinet Lambert Conseil",
+    siren: "307890129",
+    ownerEmail: "louise.lambert@lambert-conseil.example",
+    ownerFirstName: "Louise",
+    ownerLastName: "Lambert",
+  },
 } as const;
 
 export type E2eFirm = keyof typeof E2E_FIRMS;

@@ -28,7 +28,8 @@ export function AppProviders({ children }: { children: ReactNode }) {
     () =>
       onSessionEnded(() => {
         const { pathname, search } = router.state.location;
-        if (pathname === "/connexion") return;
+        // The help centre is open to anyone: a reader without a session stays on the article.
+        if (pathname === "/connexion" || pathname.startsWith("/aide")) return;
         void router.navigate(loginPath(pathname + search), { replace: true }).then(() => queryClient.clear());
       }),
     [queryClient],

@@ -6,6 +6,7 @@ import { ClientDetailPage, ClientImportPage, ClientsPage } from "@/features/clie
 import { ApprovalPage, EnrollmentPage, MobileActivityPage, MobileUploadPage } from "@/features/companion";
 import { CompanyDocumentsPage, DocumentsPage } from "@/features/documents";
 import { ExtensionsPage } from "@/features/extensions";
+import { HelpCentreRoute } from "@/features/help";
 import { StatusPage } from "@/features/health";
 import { MembersPage } from "@/features/members";
 import { RegistrationPage } from "@/features/registration";
@@ -21,6 +22,9 @@ import { shellText } from "./text";
 
 // Each feature adds its routes here; features never route to one another's internals.
 export const router = createBrowserRouter([
+  // The help centre's articles (« Assistance »): open to anyone, signed in or not.
+  { path: "aide", element: <HelpCentreRoute /> },
+  { path: "aide/:slug", element: <HelpCentreRoute /> },
   {
     // Open to anyone: signing in, and the enrollment link received by e-mail.
     element: <PublicLayout />,

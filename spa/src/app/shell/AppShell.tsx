@@ -2,6 +2,7 @@ import { useContext, useId, useState } from "react";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useLogout } from "@/features/auth";
 import { ApiStatusBadge } from "@/features/health";
+import { HelpLauncher } from "@/features/help";
 import { usePermissions } from "@/lib/permissions";
 import { SIDE_NAVIGATION, visibleItems, WORKSPACE_MENU } from "../navigation";
 import { WorkspaceContext } from "../workspace";
@@ -88,6 +89,7 @@ export function AppShell() {
       <main id="contenu" className="shell__main" tabIndex={-1}>
         <Outlet />
       </main>
+      <HelpLauncher signedIn />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { Link, Outlet } from "react-router";
+import { HelpLauncher } from "@/features/help";
 import { shellText } from "../text";
 
 /**
@@ -28,6 +29,8 @@ export function PublicLayout({ links = [] }: { links?: { to: string; label: stri
       <main id="contenu" className="public__main" tabIndex={-1}>
         <Outlet />
       </main>
+      {/* The login page and the phone's pages: articles and the support contact, no session. */}
+      <HelpLauncher signedIn={false} />
     </div>
   );
 }

@@ -49,6 +49,7 @@ export const clientsText = {
   endOfList: "Tous les clients sont affichés.",
   empty: "Aucun client ne correspond à cette recherche.",
   emptyFirm: "Aucun client pour le moment. Ajoutez-en un par son SIREN ou importez un fichier Excel.",
+  importTour: "Visite guidée : importer vos clients",
 
   // ---- Bulk actions
   bulkBarLabel: "Actions groupées",

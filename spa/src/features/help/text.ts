@@ -1,7 +1,5 @@
 // Every French word of the help centre (« Assistance »).
 export const helpText = {
-  launcher: "Assistance",
-  launcherLabel: "Assistance : aide, visites guidées et support",
   panelTitle: "Assistance",
   close: "Fermer l'assistance",
   searchLabel: "Rechercher dans l'aide",
@@ -38,6 +36,8 @@ export const helpText = {
   articleNotFound: "Cet article d'aide n'existe pas.",
   backToApp: "Revenir à Comptoir",
   helpHome: "Centre d'aide",
+  skipToContent: "Aller au contenu principal",
+  productName: "Comptoir",
   related: "Articles liés",
   print: "Imprimer",
   feedbackQuestion: "Cet article vous a-t-il aidé ?",
@@ -52,6 +52,7 @@ export const helpText = {
   next: "Suivant",
   finish: "Terminer",
   quit: "Quitter la visite",
+  closeTour: "Fermer",
   tourFinished: (title: string) => `Visite « ${title} » terminée.`,
   emptyListTour: "Visite guidée",
 } as const;

@@ -134,7 +134,16 @@ export function ClientsPage() {
       {clients.error instanceof ApiProblem && <ProblemMessage problem={clients.error} />}
       {clients.isPending && <p role="status">{clientsText.loading}</p>}
       {clients.data && rows.length === 0 && (
-        <p className="empty card">{hasFilters(filters) ? clientsText.empty : clientsText.emptyFirm}</p>
+        <p className="empty card">
+          {hasFilters(filters) ? clientsText.empty : clientsText.emptyFirm}
+          {!hasFilters(filters) && canManage && (
+            <>
+              {" "}
+              {/* Starts the « Assistance » guided tour (features/help reads `visite`). */}
+              <Link to="?visite=import-clients">{clientsText.importTour}</Link>
+            </>
+          )}
+        </p>
       )}
       {rows.length > 0 && (
         <ClientsTable

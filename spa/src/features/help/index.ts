@@ -1,0 +1,3 @@
+// The feature's public surface: app/ composes these, nothing reaches into the folder.
+export { HelpLauncher, TOUR_PARAMETER } from "./components/HelpLauncher";
+export { HelpCentreRoute } from "./components/HelpCentreRoute";
