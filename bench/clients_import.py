@@ -30,7 +30,8 @@ from sqlalchemy import insert, select
 from api.adapters.company_registry import SireneRegistry
 from api.adapters.company_registry.base import search_name
 from api.auth.repository import session_context
-from api.clients import service, spreadsheet
+from api.clients import spreadsheet
+from api.clients.imports import service
 from api.core.actor import Actor
 from api.core.authz import Principal, PrincipalKind, permissions_of
 from api.core.db import create_engine, create_sessionmaker

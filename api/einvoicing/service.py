@@ -48,6 +48,7 @@ from api.adapters.directory import (
 from api.audit import service as audit
 from api.audit.service import SYSTEM, AuditFilters, Author
 from api.clients import service as clients_service
+from api.clients.listing import service as clients_listing
 from api.companies.service import CompanyClosed
 from api.core.actor import Actor
 from api.core.authz import Principal
@@ -505,7 +506,7 @@ async def _selected_ids(
     session: AsyncSession, principal: Principal, data: BulkActivationIn
 ) -> list[uuid.UUID]:
     assert data.filter is not None
-    query = clients_service.ListQuery(
+    query = clients_listing.ListQuery(
         q=data.filter.q,
         status=data.filter.status,
         pa_status=data.filter.pa_status,
@@ -516,7 +517,7 @@ async def _selected_ids(
     ids: list[uuid.UUID] = []
     cursor = None
     while True:
-        page = await clients_service.list_clients(
+        page = await clients_listing.list_clients(
             session, principal, query, cursor=cursor, limit=1000
         )
         ids.extend(row["id"] for row in page["items"])

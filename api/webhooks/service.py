@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -195,19 +196,32 @@ async def publish(
 ) -> list[WebhookDelivery]:
     """Record the event for every subscribed receiver and queue its delivery, in the caller's
     unit of work: a change that rolls back announces nothing."""
+    return await publish_many(session, workspace_id, event_type, [data])
+
+
+async def publish_many(
+    session: AsyncSession,
+    workspace_id: uuid.UUID,
+    event_type: WebhookEvent,
+    events: Sequence[dict[str, Any]],
+) -> list[WebhookDelivery]:
+    """`publish` of many events of one type (the clients of an import): the subscribers are
+    read once, and nothing more happens when there are none."""
+    endpoints = await repository.subscribers(session, workspace_id, event_type)
     deliveries = []
-    event_id = f"evt_{uuid.uuid4().hex}"
-    for endpoint in await repository.subscribers(session, workspace_id, event_type):
-        delivery = WebhookDelivery(
-            id=uuid.uuid4(),
-            endpoint_id=endpoint.id,
-            event_id=event_id,
-            event_type=event_type,
-            payload=json.loads(json.dumps(data, default=str)),
-            created_at=utcnow(),
-        )
-        session.add(delivery)
-        deliveries.append(delivery)
+    for data in events if endpoints else ():
+        event_id = f"evt_{uuid.uuid4().hex}"
+        for endpoint in endpoints:
+            delivery = WebhookDelivery(
+                id=uuid.uuid4(),
+                endpoint_id=endpoint.id,
+                event_id=event_id,
+                event_type=event_type,
+                payload=json.loads(json.dumps(data, default=str)),
+                created_at=utcnow(),
+            )
+            session.add(delivery)
+            deliveries.append(delivery)
     await session.flush()
     for delivery in deliveries:
         await _queue(session, delivery, attempt_round=0)

@@ -15,12 +15,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.clients import service
+from api.clients.imports import service
 from api.clients.spreadsheet import XLSX_MEDIA_TYPE
 from api.core.authz import Role
 from api.core.settings import Settings
 from api.core.state import state_of
 from api.models.client import Client, ClientAssignment, ClientImport, ClientImportRow
+from api.models.webhook import WebhookDelivery, WebhookEndpoint
 from tests.clients.conftest import SAMPLE_DIR, Firm, member
 from tests.shared_data import skip_module_without
 
@@ -102,6 +103,47 @@ async def test_confirming_creates_the_clients_once_and_reimporting_creates_nothi
     )
     assert confirm.json()["created"] == 0
     assert await _count(session, Client) == 62
+
+
+async def test_clients_created_by_an_import_are_announced_to_webhooks_once_each(
+    client: httpx.AsyncClient, firm: Firm, session: AsyncSession
+) -> None:
+    # docs/integrations.md: `client.created` when a client is added, by hand or imported.
+    session.add(
+        WebhookEndpoint(
+            workspace_id=firm.created.firm.id,
+            url="https://erp.exemple.fr/hooks",
+            event_types=["client.created"],
+            secret="whsec_test",
+        )
+    )
+    await session.commit()
+    report = (await upload(client, firm, SAMPLE.read_bytes())).json()
+    confirm = await client.post(
+        f"/api/v1/clients/imports/{report['id']}/confirm", headers=firm.owner.headers
+    )
+    assert confirm.status_code == 200, confirm.text
+
+    deliveries = list(
+        await session.scalars(
+            select(WebhookDelivery).where(WebhookDelivery.event_type == "client.created")
+        )
+    )
+    created = {client.siren: client for client in await session.scalars(select(Client))}
+    assert len(created) == 62
+    assert sorted(delivery.payload["siren"] for delivery in deliveries) == sorted(created)
+    formula = next(d.payload for d in deliveries if d.payload["siren"] == "733495238")
+    assert formula == {
+        "client_id": str(created["733495238"].id),
+        "siren": "733495238",
+        "siret": created["733495238"].siret,
+        "legal_name": "PHARMACIE CÔTÉ ET FILS",
+        "status": "invited",
+    }
+    # A second confirmation of the same file creates nothing, so announces nothing.
+    second = (await upload(client, firm, SAMPLE.read_bytes())).json()
+    await client.post(f"/api/v1/clients/imports/{second['id']}/confirm", headers=firm.owner.headers)
+    assert await _count(session, WebhookDelivery) == 62
 
 
 async def test_a_row_that_became_a_client_after_the_dry_run_is_skipped(
