@@ -39,14 +39,22 @@ from afnor_flow_client.models import (
 )
 from afnor_flow_client.types import File
 
-base = os.environ["COMPTOIR_URL"].rstrip("/")
-organization = os.environ["COMPTOIR_ORGANIZATION_ID"]
+
+def setting(name: str) -> str:
+    value = os.getenv(name)
+    if not value:
+        sys.exit(f"{name} is required (see the docstring)")
+    return value
+
+
+base = setting("COMPTOIR_URL").rstrip("/")
+organization = setting("COMPTOIR_ORGANIZATION_ID")
 
 # OAuth2 client credentials (RFC 6749 §4.4): the token endpoint, then a bearer token.
 token = httpx.post(
     f"{base}/oauth2/token",
     data={"grant_type": "client_credentials", "scope": "flows:read flows:write"},
-    auth=(os.environ["COMPTOIR_CLIENT_ID"], os.environ["COMPTOIR_CLIENT_SECRET"]),
+    auth=(setting("COMPTOIR_CLIENT_ID"), setting("COMPTOIR_CLIENT_SECRET")),
     timeout=30,
 )
 token.raise_for_status()
@@ -54,7 +62,7 @@ api = AuthenticatedClient(base_url=f"{base}/afnor-flow", token=token.json()["acc
 
 hook = create_webhook.sync(
     client=api,
-    body=WebhookParams(callback_url=os.environ["COMPTOIR_CALLBACK_URL"]),
+    body=WebhookParams(callback_url=setting("COMPTOIR_CALLBACK_URL")),
     organization_id=organization,
 )
 assert isinstance(hook, WebhookIdParam), hook
