@@ -223,3 +223,17 @@ def test_rules_stopping_on_a_value_of_the_wrong_type_reject_instead_of_crashing(
     assert "abc" in stopped[0].message
     # The schema names the element; the French rules still ran and reported.
     assert any(f.stage is Stage.SCHEMA and "Percent" in f.message for f in report.findings)
+
+
+@pytest.mark.parametrize("encoding", ["ISO-8859-1", "UTF-16"])
+def test_an_invoice_in_another_declared_encoding_is_read_the_same(
+    validation_engine: Engine, encoding: str
+) -> None:
+    require_shared(EXAMPLES)
+    text = (EXAMPLES / "UC1/UC1_F202500003_00-INV_20250701_CII.xml").read_text("utf-8-sig")
+    declared = text.replace("encoding='UTF-8'", f"encoding='{encoding}'", 1)
+    report = validation_engine.validate(declared.encode(encoding.lower(), errors="replace"))
+    assert report.valid
+    assert {f.rule_id for f in report.findings} == CII_WARNINGS
+    assert report.facts is not None
+    assert report.facts.seller_name == "LE VENDEUR"
