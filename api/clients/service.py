@@ -24,7 +24,13 @@ from api.audit import service as audit
 from api.clients import invitations, repository, spreadsheet
 from api.clients.repository import ClientFilters
 from api.clients.schemas import BulkItemResult, ClientCreate, ContactUpdate, SubscriptionIn
-from api.companies.service import CompanyClosed, validate_siren, validate_siret
+from api.companies.service import (
+    CompanyClosed,
+    compact_identifier,
+    siren_of_vat_number,
+    validate_siren,
+    validate_siret,
+)
 from api.core.actor import Actor
 from api.core.authz import Principal, Role
 from api.core.errors import AppError, Conflict, FieldError, NotFound, UnprocessableEntity
@@ -59,7 +65,6 @@ from api.webhooks.events import WebhookEvent
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 MAX_EXPORT_ROWS = 50_000
-_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 class ClientNotFound(NotFound):
@@ -127,8 +132,12 @@ class Identifier:
 
 
 def parse_identifier(value: str, *, pointer: str = "/body/identifier") -> Identifier:
-    """A SIREN or a SIRET, checked (Luhn, La Poste's rule), or a French 422."""
-    compact = _SEPARATORS.sub("", value)
+    """A SIREN, a SIRET or a French VAT number (the SIREN it contains), checked (Luhn, La
+    Poste's rule, the VAT key), or a French 422."""
+    compact = compact_identifier(value)
+    vat_siren = siren_of_vat_number(compact)
+    if vat_siren is not None:
+        return Identifier(vat_siren, None)
     if len(compact) == 14:
         siret = validate_siret(compact, pointer=pointer)
         return Identifier(siret[:9], siret)
@@ -394,7 +403,7 @@ class ListQuery:
 
     def filters(self) -> ClientFilters:
         q = (self.q or "").strip()
-        compact = _SEPARATORS.sub("", q)
+        compact = compact_identifier(q)
         digits = compact if compact.isdigit() else None
         return ClientFilters(
             q_words=() if digits else tuple(search_words(q))[:6],
@@ -489,10 +498,19 @@ async def export_clients(session: AsyncSession, principal: Principal, query: Lis
                 row["contact_email"],
                 row["plan_code"],
                 _PAYER_FR.get(str(row["payer"])) if row["payer"] else None,
-                row["created_at"].date().isoformat(),
+                row["created_at"].date(),
             ]
         )
-    return spreadsheet.write_workbook("Clients", EXPORT_HEADERS, rows)
+    return spreadsheet.write_workbook(
+        "Clients",
+        EXPORT_HEADERS,
+        rows,
+        formats={
+            0: spreadsheet.TEXT_FORMAT,
+            1: spreadsheet.TEXT_FORMAT,
+            len(EXPORT_HEADERS) - 1: spreadsheet.DATE_FORMAT,
+        },
+    )
 
 
 # ---------------------------------------------------------------- assignments
@@ -796,10 +814,12 @@ def _row(
 
 def _check_identifier(text: str) -> Identifier | str:
     """The identifier, or the reason code why it is refused."""
-    compact = _SEPARATORS.sub("", text)
+    compact = compact_identifier(text)
     if not compact:
         return "missing-identifier"
-    if not compact.isdigit() or len(compact) not in (9, 14):
+    if siren_of_vat_number(compact) is None and (
+        not compact.isdigit() or len(compact) not in (9, 14)
+    ):
         return "invalid-identifier"
     try:
         return parse_identifier(compact)
