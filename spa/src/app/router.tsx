@@ -8,6 +8,7 @@ import { CompanyDocumentsPage, DocumentsPage } from "@/features/documents";
 import { ExtensionsPage } from "@/features/extensions";
 import { HelpCentreRoute } from "@/features/help";
 import { StatusPage } from "@/features/health";
+import { SealCheckPage, SigningPage } from "@/features/mandates";
 import { MembersPage } from "@/features/members";
 import { RegistrationPage } from "@/features/registration";
 import { HomePage } from "./HomePage";
@@ -33,6 +34,8 @@ export const router = createBrowserRouter([
       { path: "enroll", element: <EnrollmentPage /> },
       // Where the firm registration's SSO callback leads (docs/registration.md).
       { path: "inscription", element: <RegistrationPage /> },
+      // The mandate signature link mailed to a client's representative (no account).
+      { path: "mandat", element: <SigningPage /> },
     ],
   },
   {
@@ -59,6 +62,12 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <HomePage /> },
           { path: "statut", element: <StatusPage /> },
+          {
+            path: "mandats/verification",
+            element: (
+              <RequirePermission permission={Permission.EINVOICING_MANAGE} workspace="firm" element={<SealCheckPage />} />
+            ),
+          },
           { path: "compte", element: <AccountPage /> },
           {
             path: "utilisateurs",
