@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = Field(default=1, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    api_docs: bool | None = Field(
+        default=None,
+        description="Serve the interactive API documentation at /docs; by default on, except "
+        "in production (the contract itself stays at /api/v1/openapi.json).",
+    )
 
     data_dir: Path = Field(
         default=PROJECT_ROOT / "var",
@@ -416,6 +421,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir / 'comptoir.db'}"
+
+    @property
+    def serves_api_docs(self) -> bool:
+        return self.api_docs if self.api_docs is not None else self.environment != "production"
 
     @property
     def is_sqlite(self) -> bool:
