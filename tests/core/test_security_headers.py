@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.app import create_app
 from api.core.security_headers import DOCS_POLICY, RESOURCE_POLICY, SPA_POLICY
 from api.core.settings import Settings
+from api.core.state import Database, state_of
 from tests.helpers import create_firm, logged_in_owner
 
 
@@ -22,7 +23,7 @@ def _app(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], **changes: object
 ) -> FastAPI:
     app = create_app(settings.model_copy(update=changes))
-    app.state.sessionmaker = sessionmaker
+    state_of(app).database = Database.bound_to(sessionmaker)
     return app
 
 
