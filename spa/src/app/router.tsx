@@ -6,6 +6,7 @@ import { ClientDetailPage, ClientImportPage, ClientsPage } from "@/features/clie
 import { ApprovalPage, EnrollmentPage, MobileActivityPage, MobileUploadPage } from "@/features/companion";
 import { CompanyDocumentsPage, DocumentsPage } from "@/features/documents";
 import { ExtensionsPage } from "@/features/extensions";
+import { FlowsPanel } from "@/features/flows";
 import { HelpCentreRoute } from "@/features/help";
 import { StatusPage } from "@/features/health";
 import { SealCheckPage, SigningPage } from "@/features/mandates";
@@ -96,7 +97,7 @@ export const router = createBrowserRouter([
           {
             path: "clients/:clientId/:tab?",
             element: (
-              <RequirePermission permission={Permission.CLIENTS_READ} workspace="firm" element={<ClientDetailPage />} />
+              <RequirePermission permission={Permission.CLIENTS_READ} workspace="firm" element={<ClientDetailPage flowsTab={(clientId) => <FlowsPanel clientId={clientId} />} />} />
             ),
           },
           {
@@ -105,7 +106,12 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission
                 permission={Permission.DOCUMENTS_READ}
-                element={<WorkspaceScreen firm={<DocumentsPage />} company={<CompanyDocumentsPage />} />}
+                element={
+                  <WorkspaceScreen
+                    firm={<DocumentsPage flows={(clientId) => <FlowsPanel clientId={clientId} />} />}
+                    company={<CompanyDocumentsPage flows={() => <FlowsPanel />} />}
+                  />
+                }
               />
             ),
           },
