@@ -29,6 +29,8 @@ from api.core.errors import (
     install_error_handlers,
 )
 from api.core.request_context import RequestIdMiddleware, configure_logging
+from api.core.routing import match_ids_as_ids
+from api.core.security_headers import SecurityHeadersMiddleware
 from api.core.settings import Settings, get_settings
 from api.core.standard_api import install_standard_error_surfaces
 from api.core.state import AppState, Database, state_of
@@ -111,7 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/docs",
+        docs_url="/docs" if settings.serves_api_docs else None,
         redoc_url=None,
     )
     state = AppState(settings=settings)
@@ -119,14 +121,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.comptoir = state
     install_error_handlers(app)
     install_standard_error_surfaces()
-    # Added last = outermost: the request id wraps the crash barrier.
+    # Added last = outermost: the request id wraps the crash barrier; the security headers
+    # wrap everything, so that even a crash's problem carries them.
     app.add_middleware(CrashBarrierMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        hsts=settings.environment == "production",
+        docs_paths=frozenset({"/docs", "/docs/oauth2-redirect"}),
+    )
     app.include_router(api_router)
     for router in root_routers:
         app.include_router(router)
     for router in standard_routers:
         app.include_router(router, include_in_schema=False)
+    match_ids_as_ids(app)
     _document_problems(app)
     if settings.spa_dist.is_dir():
         _serve_spa(app, settings.spa_dist)

@@ -15,16 +15,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
 
 from api.api_keys import cli as api_keys_cli
 from api.audit import cli as audit_cli
 from api.auth import cli as auth_cli
 from api.clients import cli as clients_cli
 from api.companies import cli as companies_cli
-from api.core.settings import PROJECT_ROOT, get_settings
+from api.core.settings import PROJECT_ROOT, Settings, get_settings
 from api.devices import cli as devices_cli
 from api.firms import cli as firms_cli
 from api.help import cli as help_cli
@@ -59,13 +63,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     from api.migrate import upgrade_to_head
 
+    # The app is built by uvicorn (in each worker process) from the environment: what the
+    # command line says goes there, so the public URL derived from the port agrees with it.
+    for name, value in (("COMPTOIR_HOST", args.host), ("COMPTOIR_PORT", args.port)):
+        if value:
+            os.environ[name] = str(value)
+    get_settings.cache_clear()
     settings = get_settings()
     upgrade_to_head()
+    print(f"Comptoir : {settings.public_url}", flush=True)
     uvicorn.run(
         "api.app:create_app",
         factory=True,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
+        host=settings.host,
+        port=settings.port,
         workers=settings.workers,
         proxy_headers=True,
         log_level=settings.log_level.lower(),
@@ -156,7 +167,46 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
-    return handler(args)
+    try:
+        return handler(args)
+    except ValidationError as error:
+        if error.title != Settings.__name__:
+            raise
+        # A bad setting is the operator's to fix: say which and why, not a traceback.
+        print(settings_problem(error), file=sys.stderr)
+        return 2
+
+
+def settings_problem(error: ValidationError) -> str:
+    """The settings refused at start-up, one line each, named as they are set."""
+    lines = ["Configuration invalide :"]
+    for problem in error.errors(include_url=False):
+        field = ".".join(str(part) for part in problem["loc"]) or "?"
+        given = problem.get("input")
+        shown = "" if isinstance(given, dict) else f" (valeur reçue : {given!r})"
+        lines.append(f"  COMPTOIR_{field.upper()} : {_french(problem)}{shown}")
+    lines.append("Corrigez la variable d'environnement (ou la ligne de .env) puis relancez.")
+    return "\n".join(lines)
+
+
+def _french(problem: Any) -> str:
+    context = problem.get("ctx") or {}
+    kind = problem.get("type")
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤"}.get(
+            kind, "<"
+        )
+        bound = next(iter(context.values()), "?")
+        return f"la valeur doit être {sign} {bound}"
+    if kind in ("int_parsing", "int_type"):
+        return "un nombre entier est attendu"
+    if kind in ("float_parsing", "float_type"):
+        return "un nombre est attendu"
+    if kind in ("bool_parsing", "bool_type"):
+        return "true ou false est attendu"
+    if kind == "literal_error":
+        return f"valeurs possibles : {context.get('expected', '?')}"
+    return str(problem.get("msg", "valeur refusée"))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from api.core.errors import problem_responses
 from api.devices.router import router as devices_router
 from api.documents.router import router as documents_router
 from api.einvoicing.router import router as einvoicing_router
+from api.flows.router import people_router as flows_router
 from api.flows.router import router as flow_service_router
 from api.health.router import router as health_router
 from api.help.router import router as help_router
@@ -41,6 +42,7 @@ api_router.include_router(companies_router)
 api_router.include_router(members_router, responses=KEY_RATE_LIMITED)
 api_router.include_router(audit_router)
 api_router.include_router(einvoicing_router, responses=KEY_RATE_LIMITED)
+api_router.include_router(flows_router)
 api_router.include_router(help_router)
 api_router.include_router(mandates_router, responses=KEY_RATE_LIMITED)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -105,9 +106,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        help="sys.setswitchinterval (s): how long a thread back from saxonche may wait for the GIL",
+    )
     arguments = parser.parse_args()
+    if arguments.switch_interval:
+        sys.setswitchinterval(arguments.switch_interval)
 
-    print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+        f"GIL switch interval {sys.getswitchinterval() * 1000:g} ms"
+    )
     documents = corpus()
     if not documents:
         raise SystemExit(f"no invoice found under {', '.join(map(str, FOLDERS))}")

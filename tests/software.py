@@ -53,6 +53,8 @@ class SoftwareWorld:
     uncertified_client_id: str
     rival_client_id: str
     firm_siren: str
+    firm_owner: dict[str, str]  # the firm's owner, logged in (bearer)
+    rival_owner: dict[str, str]
 
 
 async def _firm_with_clients(
@@ -62,7 +64,7 @@ async def _firm_with_clients(
     name: str,
     certified_siren: str,
     uncertified_siren: str | None,
-) -> tuple[Key, str, str | None, str]:
+) -> tuple[Key, str, str | None, str, dict[str, str]]:
     created = await create_firm(session, settings, name=name)
     owner = await log_in(client, created.enrollment.url)
     ids: list[str] = []
@@ -84,7 +86,7 @@ async def _firm_with_clients(
     assert minted.status_code == 201, minted.text
     key = Key(minted.json()["id"], minted.json()["secret"])
     assert created.firm.siren is not None
-    return key, ids[0], ids[1] if len(ids) > 1 else None, created.firm.siren
+    return key, ids[0], ids[1] if len(ids) > 1 else None, created.firm.siren, owner
 
 
 async def company_space(session: AsyncSession, client_id: str, siren: str) -> Key:
@@ -126,10 +128,10 @@ async def software_world(
 ) -> SoftwareWorld:
     await load_sirene_sample(session)
     await session.commit()
-    firm_key, certified_id, uncertified_id, firm_siren = await _firm_with_clients(
+    firm_key, certified_id, uncertified_id, firm_siren, owner = await _firm_with_clients(
         client, session, settings, "Cabinet Martin", CERTIFIED_SIREN, UNCERTIFIED_SIREN
     )
-    rival_key, rival_client_id, _, _ = await _firm_with_clients(
+    rival_key, rival_client_id, _, _, rival_owner = await _firm_with_clients(
         client, session, settings, "Cabinet Rival", RIVAL_CLIENT_SIREN, None
     )
     assert uncertified_id is not None
@@ -142,6 +144,8 @@ async def software_world(
         uncertified_client_id=uncertified_id,
         rival_client_id=rival_client_id,
         firm_siren=firm_siren,
+        firm_owner=owner,
+        rival_owner=rival_owner,
     )
 
 

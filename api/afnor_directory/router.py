@@ -15,6 +15,7 @@ from api.afnor_directory.service import DirectorySearchRefused
 from api.companies.dependencies import CompanyRegistryDep
 from api.core.authz import Permission
 from api.core.db import DbSession
+from api.core.input import MachineText
 from api.core.standard_api import DIRECTORY_SERVICE_PREFIX, served_openapi
 from api.flows.schemas import Error
 from api.oauth2.dependencies import authenticated
@@ -102,11 +103,11 @@ async def search_siren(
     responses={200: _ok("Returns a company.", "legalUnitPayloadHistory"), **ERRORS},
 )
 async def get_siren(
-    siren: Annotated[str, Path(max_length=9, pattern=r"^([0-9]{9})$")],
+    siren: Annotated[MachineText, Path(max_length=9, pattern=r"^([0-9]{9})$")],
     registry: CompanyRegistryDep,
     caller: Reader,
     fields: Annotated[
-        list[str] | None, _fields_query(schemas.SirenField, "Fields of the SIREN resource.")
+        list[MachineText] | None, _fields_query(schemas.SirenField, "Fields of the SIREN resource.")
     ] = None,
 ) -> JSONResponse:
     """Consult a SIREN (legal unit)"""
@@ -136,14 +137,15 @@ async def search_siret(
     responses={200: _ok("Returns a facility.", "facilityPayloadHistory"), **ERRORS},
 )
 async def get_siret(
-    siret: Annotated[str, Path(max_length=14, pattern=r"^([0-9]{14})$")],
+    siret: Annotated[MachineText, Path(max_length=14, pattern=r"^([0-9]{14})$")],
     registry: CompanyRegistryDep,
     caller: Reader,
     fields: Annotated[
-        list[str] | None, _fields_query(schemas.SiretField, "Fields of the SIRET resource.")
+        list[MachineText] | None, _fields_query(schemas.SiretField, "Fields of the SIRET resource.")
     ] = None,
     include: Annotated[
-        list[str] | None, _fields_query(IncludeSiren, "Relations to include in the response.")
+        list[MachineText] | None,
+        _fields_query(IncludeSiren, "Relations to include in the response."),
     ] = None,
 ) -> JSONResponse:
     """Consult a SIRET (facility)"""
@@ -183,17 +185,17 @@ async def search_routing_codes(
     },
 )
 async def get_routing_code(
-    siret: Annotated[str, Path(max_length=14, pattern=r"^([0-9]{14})$")],
-    routing_identifier: Annotated[str, Path(max_length=100)],
+    siret: Annotated[MachineText, Path(max_length=14, pattern=r"^([0-9]{14})$")],
+    routing_identifier: Annotated[MachineText, Path(max_length=100)],
     session: DbSession,
     registry: CompanyRegistryDep,
     caller: Reader,
     include: Annotated[
-        list[str] | None,
+        list[MachineText] | None,
         _fields_query(IncludeSirenSiret, "Relations to include in the response."),
     ] = None,
     fields: Annotated[
-        list[str] | None,
+        list[MachineText] | None,
         _fields_query(schemas.RoutingCodeField, "Fields of the Routing Code resource"),
     ] = None,
 ) -> JSONResponse:
@@ -238,15 +240,16 @@ async def search_directory_lines(
     },
 )
 async def get_directory_line(
-    addressing_identifier: Annotated[str, Path(max_length=125)],
+    addressing_identifier: Annotated[MachineText, Path(max_length=125)],
     session: DbSession,
     registry: CompanyRegistryDep,
     caller: Reader,
     include: Annotated[
-        list[str] | None, _fields_query(IncludeAll, "Relations to include in the response..")
+        list[MachineText] | None,
+        _fields_query(IncludeAll, "Relations to include in the response.."),
     ] = None,
     fields: Annotated[
-        list[str] | None,
+        list[MachineText] | None,
         _fields_query(schemas.DirectoryLineField, "Fields of the Directory Line resource"),
     ] = None,
 ) -> JSONResponse:

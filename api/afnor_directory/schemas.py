@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from api.core.input import HumanText, RequestModel
 
 Strict = Literal["strict"]
 ContainsOrStrict = Literal["contains", "strict"]
@@ -44,12 +46,15 @@ DirectoryLineField = Literal[
 Order = Literal["ascending", "descending"]
 
 
-class _Annex(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+class _Annex(RequestModel):
+    """The search bodies of the standard: strict JSON types like every body of this API, but
+    members the annex may add in a later minor version are ignored, not refused."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
 
 
 class _Criterion(_Annex):
-    value: str | None = Field(None, max_length=400)
+    value: HumanText | None = Field(None, max_length=400)
 
 
 class AdministrativeStatusCriterion(_Annex):

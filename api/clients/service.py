@@ -7,7 +7,6 @@ Services flush, never commit: the request's unit of work commits. Every change i
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,13 @@ from api.adapters.company_registry.base import search_name, search_words
 from api.audit import service as audit
 from api.clients import invitations, repository
 from api.clients.schemas import BulkItemResult, ClientCreate, ContactUpdate
-from api.companies.service import CompanyClosed, validate_siren, validate_siret
+from api.companies.service import (
+    CompanyClosed,
+    compact_identifier,
+    siren_of_vat_number,
+    validate_siren,
+    validate_siret,
+)
 from api.core.actor import Actor
 from api.core.authz import Principal, Role
 from api.core.errors import AppError, Conflict, FieldError, NotFound, UnprocessableEntity
@@ -41,9 +46,6 @@ DEFAULT_PAGE_SIZE = 50
 
 
 MAX_PAGE_SIZE = 200
-
-
-SEPARATORS = re.compile(r"[\s.\-]")
 
 
 class ClientNotFound(NotFound):
@@ -82,8 +84,12 @@ class Identifier:
 
 
 def parse_identifier(value: str, *, pointer: str = "/body/identifier") -> Identifier:
-    """A SIREN or a SIRET, checked (Luhn, La Poste's rule), or a French 422."""
-    compact = SEPARATORS.sub("", value)
+    """A SIREN, a SIRET or a French VAT number (the SIREN it contains), checked (Luhn, La
+    Poste's rule, the VAT key), or a French 422."""
+    compact = compact_identifier(value)
+    vat_siren = siren_of_vat_number(compact)
+    if vat_siren is not None:
+        return Identifier(vat_siren, None)
     if len(compact) == 14:
         siret = validate_siret(compact, pointer=pointer)
         return Identifier(siret[:9], siret)

@@ -14,15 +14,17 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import openpyxl
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from api.companies.service import restore_leading_zeros
 from api.core.errors import AppError
 from api.core.input import one_line
 
@@ -66,7 +68,12 @@ class ImportColumn:
 
 
 IMPORT_COLUMNS = (
-    ImportColumn("identifier", "SIREN ou SIRET", 20, "9 chiffres (SIREN) ou 14 (SIRET)."),
+    ImportColumn(
+        "identifier",
+        "SIREN ou SIRET",
+        20,
+        "9 chiffres (SIREN), 14 (SIRET) ou le numéro de TVA (FR…) de l'entreprise.",
+    ),
     ImportColumn(
         "legal_name",
         "Raison sociale",
@@ -96,7 +103,25 @@ def header_key(text: str) -> str:
     return "".join(char for char in decomposed if char.isalnum())
 
 
-_COLUMN_BY_HEADER = {header_key(column.header): column.key for column in IMPORT_COLUMNS}
+# The clients export is an import file too: its identifier columns are read as the
+# identifier (the first one found wins: SIREN, then SIRET), and the columns only the export has
+# (the registry's and the platform's own data) are known, ignored without a warning.
+IDENTIFIER_HEADERS = ("SIREN", "SIRET", "N° SIREN", "N° SIRET", "Numéro de TVA")
+EXPORT_ONLY_HEADERS = (
+    "Code postal",
+    "Ville",
+    "Statut",
+    "Désignation PA",
+    "Formule",
+    "Payeur",
+    "Créé le",
+)
+_IGNORED = "ignored"
+_COLUMN_BY_HEADER = (
+    {header_key(header): _IGNORED for header in EXPORT_ONLY_HEADERS}
+    | {header_key(header): "identifier" for header in IDENTIFIER_HEADERS}
+    | {header_key(column.header): column.key for column in IMPORT_COLUMNS}
+)
 
 
 def import_template() -> bytes:
@@ -245,6 +270,15 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _identifier_text(value: Any) -> str:
+    """An identifier cell: one Excel stored as a number lost its leading zeros."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return restore_leading_zeros(value)
+    return _cell_text(value)
+
+
 @contextmanager
 def open_import_sheet(upload: BinaryIO, *, max_rows: int) -> Iterator[ImportSheet]:
     """The first sheet (or "Clients"): its header read at once, then its data rows keyed by
@@ -284,7 +318,7 @@ def _header(header: Sequence[Any] | None) -> tuple[dict[int, str], list[str]]:
         key = _COLUMN_BY_HEADER.get(header_key(text))
         if key is None:
             unknown.append(text)
-        elif key not in columns.values():
+        elif key != _IGNORED and key not in columns.values():
             columns[index] = key
     if "identifier" not in columns.values():
         raise SpreadsheetRefused(
@@ -299,7 +333,11 @@ def _data_rows(
     kept = 0
     try:
         for number, row in enumerate(cells, start=2):
-            values = {key: _cell_text(row[i]) for i, key in columns.items() if i < len(row)}
+            values = {
+                key: (_identifier_text if key == "identifier" else _cell_text)(row[i])
+                for i, key in columns.items()
+                if i < len(row)
+            }
             if not any(values.values()):
                 # Physical rows are bounded too: a file of a million empty rows is refused.
                 if number > max_rows + 1000:
@@ -332,13 +370,34 @@ def neutralise(value: Any) -> Any:
     return one_line(value)
 
 
-def write_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """A one-sheet workbook written in streaming mode (constant memory per row)."""
+TEXT_FORMAT = "@"  # identifiers: Excel must not turn 012345674 into 12345674
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def write_workbook(
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    formats: Mapping[int, str] | None = None,
+) -> bytes:
+    """A one-sheet workbook written in streaming mode (constant memory per row); `formats`
+    gives a column (by index) its number format."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
     sheet.append(list(headers))
+    formats = formats or {}
     for row in rows:
-        sheet.append([neutralise(value) for value in row])
+        cells: list[Any] = []
+        for index, value in enumerate(row):
+            value = neutralise(value)
+            number_format = formats.get(index)
+            if number_format is not None and value is not None:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = number_format
+                value = cell
+            cells.append(value)
+        sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.request_context import current_request_id
+from api.core.routing import allowed_methods
 
 logger = logging.getLogger("comptoir.errors")
 
@@ -355,12 +356,38 @@ async def _validation_error_handler(request: Request, exc: Exception) -> JSONRes
 
 async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        # FastAPI could not decode the body (not UTF-8): the same problem as invalid JSON.
+        return problem_response(
+            request,
+            status=422,
+            code="validation-error",
+            title="La requête contient des données invalides",
+            detail="Corrigez les champs signalés puis réessayez.",
+            errors=[
+                FieldError(
+                    pointer="/body",
+                    detail="Le corps de la requête n'est pas un JSON valide : il doit être "
+                    "encodé en UTF-8.",
+                    code="json_invalid",
+                )
+            ],
+        )
+    if exc.status_code == 405:
+        allowed = allowed_methods(request.app.router.routes, request.scope)
+        if not allowed:
+            return problem_response(
+                request, status=404, code="not-found", title="Ressource introuvable"
+            )
+        exc = StarletteHTTPException(405, headers={"Allow": ", ".join(allowed)})
     code, title = _HTTP_TITLES.get(exc.status_code, ("http-error", "Erreur HTTP"))
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
     if exc.status_code == 404 and detail == "Not Found":
         detail = None
     if exc.status_code == 405 and detail == "Method Not Allowed":
         detail = None
+    if exc.status_code == 400 and detail == "There was an error parsing the body":
+        detail = "Le corps de la requête n'a pas pu être lu."
     return problem_response(
         request, status=exc.status_code, code=code, title=title, detail=detail, headers=exc.headers
     )

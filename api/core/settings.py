@@ -10,10 +10,10 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -44,12 +44,19 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     public_url: str = Field(
         default="http://127.0.0.1:8000",
-        description="Public base URL of the web app, used in QR codes and e-mail links.",
+        description="Public base URL of the web app, used in QR codes and e-mail links; "
+        "unset, `http://{host}:{port}` of this process (`comptoir run --port 8131` links to "
+        "port 8131).",
     )
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    api_docs: bool | None = Field(
+        default=None,
+        description="Serve the interactive API documentation at /docs; by default on, except "
+        "in production (the contract itself stays at /api/v1/openapi.json).",
+    )
 
     data_dir: Path = Field(
         default=PROJECT_ROOT / "var",
@@ -130,6 +137,20 @@ class Settings(BaseSettings):
         description="Allow loopback/private/link-local receiver URLs. Only tests set it: "
         "otherwise a webhook could reach the server's own network (SSRF).",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _public_url_from_host_and_port(cls, data: Any) -> Any:
+        """No public URL given: the address this process listens on (a wildcard host is
+        reached on loopback)."""
+        if isinstance(data, dict) and not data.get("public_url"):
+            host = str(data.get("host") or "127.0.0.1")
+            if host in ("0.0.0.0", "::", ""):  # noqa: S104 - a comparison, not a bind
+                host = "127.0.0.1"
+            if ":" in host:
+                host = f"[{host}]"
+            data = {**data, "public_url": f"http://{host}:{data.get('port') or 8000}"}
+        return data
 
     @property
     def token_audience(self) -> str:
@@ -416,6 +437,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir / 'comptoir.db'}"
+
+    @property
+    def serves_api_docs(self) -> bool:
+        return self.api_docs if self.api_docs is not None else self.environment != "production"
 
     @property
     def is_sqlite(self) -> bool:

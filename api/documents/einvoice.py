@@ -98,12 +98,50 @@ SCHEME_SIRET: Final = "0009"
 _CENT: Final = Decimal("0.01")
 
 
+# What a file that presents itself as an e-invoice carries in its bytes: the CII or UBL
+# namespaces of its XML, or for a PDF the Factur-X / ZUGFeRD attachment or XMP names. Only
+# such a file can be an unreadable e-invoice; any other PDF or XML that cannot be read is
+# simply not one (a contract filed as a shared document is not a broken invoice).
+_XML_CLAIMS = (
+    b"CrossIndustryInvoice",
+    b"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+    b"urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
+)
+_PDF_CLAIMS = (b"factur-x", b"zugferd", b"xrechnung", b"crossindustry")
+
+
+def claims_to_be_an_einvoice(data: bytes, *, pdf: bool) -> bool:
+    if pdf:
+        lowered = data.lower()
+        return any(marker in lowered for marker in _PDF_CLAIMS)
+    return any(marker in data for marker in _XML_CLAIMS)
+
+
+def _unreadable(data: bytes, *, pdf: bool, analysis: EInvoiceAnalysis) -> EInvoiceAnalysis:
+    """`analysis` (INVALID) if the file claims to be an e-invoice, else an ordinary file."""
+    if claims_to_be_an_einvoice(data, pdf=pdf):
+        return analysis
+    kind = "PDF" if pdf else "XML"
+    return EInvoiceAnalysis(
+        EInvoiceStatus.UNRECOGNISED,
+        reason=f"{kind} ordinaire (pas une facture électronique) : {analysis.reason}",
+    )
+
+
 class _Unreadable(Exception):
     """A mandatory piece is missing or malformed; the message is the French reason."""
 
 
 def analyse_xml(data: bytes, *, format: EInvoiceFormat | None = None) -> EInvoiceAnalysis:
-    """Recognise a CII or UBL invoice in an XML document (`format` forces the label)."""
+    """Recognise a CII or UBL invoice in an XML document (`format` forces the label). An XML
+    that cannot be parsed is an unreadable e-invoice only if it claims to be one."""
+    analysis = _analyse_xml(data, format=format)
+    if analysis.status is EInvoiceStatus.INVALID and analysis.invoice is None and format is None:
+        return _unreadable(data, pdf=False, analysis=analysis)
+    return analysis
+
+
+def _analyse_xml(data: bytes, *, format: EInvoiceFormat | None) -> EInvoiceAnalysis:
     try:
         root = safe_xml.fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
@@ -161,10 +199,14 @@ def analyse_pdf(data: bytes) -> EInvoiceAnalysis:
     except Exception:
         # pypdf raises a wide, version-dependent family of errors on damaged files.
         logger.info("unreadable PDF during Factur-X extraction", exc_info=True)
-        return EInvoiceAnalysis(
-            EInvoiceStatus.INVALID,
-            EInvoiceFormat.FACTURX,
-            reason="PDF illisible : impossible d'en extraire les pièces jointes.",
+        return _unreadable(
+            data,
+            pdf=True,
+            analysis=EInvoiceAnalysis(
+                EInvoiceStatus.INVALID,
+                EInvoiceFormat.FACTURX,
+                reason="PDF illisible : impossible d'en extraire les pièces jointes.",
+            ),
         )
     if not filename or not xml:
         return EInvoiceAnalysis(

@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -426,6 +427,19 @@ async def _target_client(
     client = await repository.get_readable_client(session, principal, candidates[0])
     assert client is not None
     return client
+
+
+async def readable_client(
+    session: AsyncSession, principal: Principal, client_id: uuid.UUID | None
+) -> Client:
+    """The client whose documents `principal` may see (`client_id`, or a company user's only
+    one), else 404: other domains filing documents of a client (flows) ask here."""
+    return await _target_client(session, principal, client_id)
+
+
+def readable_client_ids(principal: Principal) -> Select[uuid.UUID]:
+    """The ids of the clients whose documents `principal` may see, as a subquery."""
+    return select(Client.id).where(repository.readable_clients_clause(principal))
 
 
 async def upload(

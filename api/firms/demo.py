@@ -38,5 +38,7 @@ async def seed_demo_firm(session: AsyncSession, settings: Settings) -> list[str]
         "1. Enrôlez un appareil (lien à usage unique) :",
         f"     .venv/bin/comptoir device enroll '{link}'",
         f"2. Ouvrez {settings.token_audience}, puis approuvez le code QR affiché :",
-        "     .venv/bin/comptoir device approve '<adresse affichée sous le QR>'",
+        "     .venv/bin/comptoir device approve '<adresse du QR>'",
+        "   (l'adresse est sous le QR, derrière « Pas d'appareil photo ? Utiliser le lien du "
+        "code QR »)",
     ]

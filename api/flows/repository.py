@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models.flow import AckStatus, Flow, FlowDirection, FlowWebhook, PpfStatusCopy
@@ -89,18 +89,37 @@ async def search(
     return (await session.scalars(statement)).all()
 
 
-async def of_client_for_people(
-    session: AsyncSession, client_id: uuid.UUID, *, limit: int
+async def for_people(
+    session: AsyncSession,
+    clients: Select[uuid.UUID],
+    *,
+    client_id: uuid.UUID | None,
+    before: tuple[datetime, uuid.UUID] | None,
+    limit: int,
 ) -> Sequence[Flow]:
-    """A client's flows, newest first, for the firm's and the company's screens."""
-    return (
-        await session.scalars(
-            select(Flow)
-            .where(Flow.client_id == client_id)
-            .order_by(Flow.submitted_at.desc(), Flow.id.desc())
-            .limit(limit)
+    """Flows of the given clients (one of them when `client_id`), newest first, for the
+    firm's and the company's screens; keyset-paginated on (submitted_at, id)."""
+    statement = select(Flow).where(Flow.client_id.in_(clients))
+    if client_id is not None:
+        statement = statement.where(Flow.client_id == client_id)
+    if before is not None:
+        statement = statement.where(
+            or_(
+                Flow.submitted_at < before[0],
+                and_(Flow.submitted_at == before[0], Flow.id < before[1]),
+            )
         )
-    ).all()
+    statement = statement.order_by(Flow.submitted_at.desc(), Flow.id.desc()).limit(limit)
+    return (await session.scalars(statement)).all()
+
+
+async def get_for_people(
+    session: AsyncSession, clients: Select[uuid.UUID], flow_id: uuid.UUID
+) -> Flow | None:
+    flow: Flow | None = await session.scalar(
+        select(Flow).where(Flow.id == flow_id, Flow.client_id.in_(clients))
+    )
+    return flow
 
 
 async def status_flows_of(session: AsyncSession, invoice_flow_id: uuid.UUID) -> Sequence[Flow]:

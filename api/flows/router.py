@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path as FilePath
 from typing import Annotated, Any
@@ -16,9 +17,12 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.datastructures import UploadFile
 
 from api.adapters.blob_storage import BlobStorage, create_blob_storage
-from api.core.authz import Permission
-from api.core.db import DbSession
+from api.auth.dependencies import require
+from api.core.authz import Permission, Principal
+from api.core.db import DbSession, ReadOnly
+from api.core.errors import problem_responses
 from api.core.input import MachineText
+from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
 from api.core.standard_api import FLOW_SERVICE_PREFIX, served_openapi
 from api.core.state import request_state
 from api.flows import schemas, service
@@ -301,3 +305,106 @@ async def openapi_document(request: Request) -> JSONResponse:
         request, router, ANNEX, FLOW_SERVICE_PREFIX, extra_schemas=[schemas.FlowInfo]
     )
     return JSONResponse(document)
+
+
+# --- /api/v1/flows: the flows in the firm's and the company's screens ------------------------
+
+people_router = APIRouter(prefix="/flows", tags=["flows"])
+
+DocumentsReader = Annotated[Principal, Depends(require(Permission.DOCUMENTS_READ))]
+
+
+@people_router.get(
+    "",
+    response_model=schemas.FlowPage,
+    responses=problem_responses(401, 404, 422),
+    dependencies=[ReadOnly],
+)
+async def list_flows(
+    session: DbSession,
+    principal: DocumentsReader,
+    client_id: uuid.UUID | None = None,
+    cursor: PageCursor = None,
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
+) -> schemas.FlowPage:
+    """The flows of the clients whose documents you see (one client's with `client_id`),
+    newest first, with their acknowledgement and lifecycle status."""
+    return await service.list_for_person(
+        session, principal, client_id=client_id, cursor=cursor, limit=limit
+    )
+
+
+@people_router.get(
+    "/{flow_id}",
+    response_model=schemas.FlowDetail,
+    responses=problem_responses(401, 404),
+    dependencies=[ReadOnly],
+)
+async def get_flow_detail(
+    flow_id: uuid.UUID, session: DbSession, principal: DocumentsReader
+) -> schemas.FlowDetail:
+    """A flow with its validation report (rule ids and messages) and its status messages."""
+    return await service.detail_for_person(session, principal, flow_id)
+
+
+_FILE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/octet-stream": {}}, "description": "The file."}
+}
+
+
+@people_router.get(
+    "/{flow_id}/original",
+    response_class=Response,
+    responses={**_FILE, **problem_responses(401, 404)},
+)
+async def download_flow_original(
+    flow_id: uuid.UUID, session: DbSession, storage: Storage, principal: DocumentsReader
+) -> Response:
+    """The file as deposited or received."""
+    flow = await service.get_for_person(session, principal, flow_id)
+    found = service.file_of(flow, schemas.DocType.ORIGINAL)
+    assert found is not None
+    return _stream(storage, found, disposition="attachment")
+
+
+@people_router.get(
+    "/{flow_id}/readable",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}, "text/html": {}}, "description": "The view."},
+        **problem_responses(401, 404),
+    },
+)
+async def view_flow_readable(
+    flow_id: uuid.UUID, session: DbSession, storage: Storage, principal: DocumentsReader
+) -> Response:
+    """A readable view: the PDF of a Factur-X, else a page of the invoice's data and the
+    validation report."""
+    flow = await service.get_for_person(session, principal, flow_id)
+    found = service.file_of(flow, schemas.DocType.READABLE_VIEW)
+    if found is not None:
+        return _stream(storage, found, disposition="inline")
+    return Response(
+        readable_html(flow),
+        media_type="text/html; charset=utf-8",
+        # The page shows the depositor's text (escaped): nothing of it may run or load.
+        headers={
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _stream(storage: BlobStorage, found: service.FlowFile, *, disposition: str) -> Response:
+    async def chunks() -> AsyncIterator[bytes]:
+        async for chunk in storage.read(found.blob_key):
+            yield chunk
+
+    return StreamingResponse(
+        chunks(),
+        media_type=found.media_type,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{found.filename}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

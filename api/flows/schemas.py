@@ -4,7 +4,7 @@ names them: its clients are generated from it. Field names are the annex's camel
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -238,3 +238,48 @@ class Error(_Annex):
     type: str | None = None
     details: str | None = None
     instance: str | None = None
+
+
+# --- Comptoir's own view of flows (/api/v1/flows), for the firm's and the company's screens --
+
+
+class FlowFinding(BaseModel):
+    rule_id: str = Field(examples=["BR-FR-08_BT-23"])
+    fatal: bool = Field(description="True: the rule rejects the flow; False: a warning.")
+    location: str
+    message: str
+
+
+class FlowSummary(BaseModel):
+    id: uuid.UUID
+    client_id: uuid.UUID
+    direction: FlowDirection
+    name: str
+    syntax: FlowSyntax
+    flow_type: FlowType
+    ack_status: FlowAckStatus
+    lifecycle_status: int | None = Field(
+        description="The latest lifecycle status: 200 Déposée, 213 Rejetée…; null while the "
+        "flow is being checked."
+    )
+    invoice_number: str | None
+    issue_date: date | None
+    tracking_id: str | None
+    submitted_at: datetime
+    updated_at: datetime
+    document_id: uuid.UUID | None = Field(description="The invoice's document, once filed.")
+    related_flow_id: uuid.UUID | None = Field(description="A status message's invoice flow.")
+
+
+class FlowDetail(FlowSummary):
+    rules_release: str | None = Field(description="The release of the rules run on the flow.")
+    findings: list[FlowFinding]
+    acknowledgement: Acknowledgement
+    status_messages: list[FlowSummary] = Field(
+        description="The lifecycle messages Comptoir issued about this flow."
+    )
+
+
+class FlowPage(BaseModel):
+    items: list[FlowSummary]
+    next_cursor: str | None

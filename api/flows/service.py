@@ -23,11 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.adapters.blob_storage import BlobStorage
+from api.core.authz import Principal
 from api.core.errors import AppError, FieldError, NotFound
 from api.core.models import utcnow
-from api.core.pagination import decode_cursor, encode_cursor
+from api.core.pagination import InvalidCursor, decode_cursor, encode_cursor
 from api.core.settings import Settings
 from api.core.ssrf import UnsafeUrl, check_public_url
+from api.documents import service as documents_service
 from api.flows import repository, schemas
 from api.flows.repository import FlowCriteria
 from api.models.flow import AckStatus, Flow, FlowDirection, FlowWebhook
@@ -449,3 +451,94 @@ async def announce(session: AsyncSession, flow: Flow) -> None:
             dedupe_key=f"{WEBHOOK_KIND}:{webhook.id}:{flow.id}:{flow.ack_status.value}:"
             f"{flow.updated_at.isoformat()}",
         )
+
+
+# --- the firm's and the company's view (/api/v1/flows) ---------------------------------------
+
+
+class PersonFlowNotFound(NotFound):
+    code = "flow-not-found"
+    title = "Flux introuvable"
+
+
+def summary(flow: Flow) -> schemas.FlowSummary:
+    return schemas.FlowSummary(
+        id=flow.id,
+        client_id=flow.client_id,
+        direction=schemas.FlowDirection(flow.direction.value),
+        name=flow.name,
+        syntax=schemas.FlowSyntax(flow.syntax),
+        flow_type=schemas.FlowType(flow.flow_type),
+        ack_status=schemas.FlowAckStatus(flow.ack_status.value),
+        lifecycle_status=flow.lifecycle_status,
+        invoice_number=flow.invoice_number,
+        issue_date=flow.issue_date,
+        tracking_id=flow.tracking_id,
+        submitted_at=flow.submitted_at,
+        updated_at=flow.updated_at,
+        document_id=flow.document_id,
+        related_flow_id=flow.related_flow_id,
+    )
+
+
+async def list_for_person(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    client_id: uuid.UUID | None,
+    cursor: str | None,
+    limit: int,
+) -> schemas.FlowPage:
+    """The flows of the clients whose documents `principal` sees, newest first."""
+    if client_id is not None:
+        await documents_service.readable_client(session, principal, client_id)
+    before = None
+    if cursor:
+        try:
+            stamp, last_id = decode_cursor(cursor, 2)
+            before = (datetime.fromisoformat(stamp), uuid.UUID(last_id))
+        except (ValueError, TypeError):
+            raise InvalidCursor("Reprenez la liste depuis la première page.") from None
+    found = await repository.for_people(
+        session,
+        documents_service.readable_client_ids(principal),
+        client_id=client_id,
+        before=before,
+        limit=limit + 1,
+    )
+    page = list(found[:limit])
+    next_cursor = None
+    if len(found) > limit:
+        next_cursor = encode_cursor([page[-1].submitted_at.isoformat(), str(page[-1].id)])
+    return schemas.FlowPage(items=[summary(flow) for flow in page], next_cursor=next_cursor)
+
+
+async def get_for_person(session: AsyncSession, principal: Principal, flow_id: uuid.UUID) -> Flow:
+    flow = await repository.get_for_people(
+        session, documents_service.readable_client_ids(principal), flow_id
+    )
+    if flow is None:
+        raise PersonFlowNotFound()
+    return flow
+
+
+async def detail_for_person(
+    session: AsyncSession, principal: Principal, flow_id: uuid.UUID
+) -> schemas.FlowDetail:
+    flow = await get_for_person(session, principal, flow_id)
+    messages = await repository.status_flows_of(session, flow.id)
+    return schemas.FlowDetail(
+        **summary(flow).model_dump(),
+        rules_release=flow.rules_release,
+        findings=[
+            schemas.FlowFinding(
+                rule_id=str(finding["rule_id"]),
+                fatal=bool(finding["fatal"]),
+                location=str(finding["location"]),
+                message=str(finding["message"]),
+            )
+            for finding in flow.findings or []
+        ],
+        acknowledgement=as_annex(flow).acknowledgement,
+        status_messages=[summary(message) for message in messages],
+    )

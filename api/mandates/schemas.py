@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from api.core.input import HumanParagraphs, HumanText, MachineText, RequestModel
 from api.models.client import PaStatus
 from api.models.mandate_request import (
     CompanyCategory,
@@ -17,19 +18,15 @@ from api.models.mandate_request import (
 )
 
 
-class SendIn(BaseModel):
+class SendIn(RequestModel):
     """Whom to send the mandate to; by default the client's contact."""
 
-    model_config = ConfigDict(extra="forbid")
-
     signer_email: EmailStr | None = None
-    signer_first_name: str | None = Field(default=None, max_length=100)
-    signer_last_name: str | None = Field(default=None, max_length=100)
+    signer_first_name: HumanText | None = Field(default=None, max_length=100)
+    signer_last_name: HumanText | None = Field(default=None, max_length=100)
 
 
-class MandateBulkIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MandateBulkIn(RequestModel):
     client_ids: list[uuid.UUID] = Field(min_length=1, max_length=5000)
 
 
@@ -115,21 +112,19 @@ class CodeOut(BaseModel):
     expires_at: datetime
 
 
-class LinkIn(BaseModel):
+class LinkIn(RequestModel):
     """The link's secret travels in bodies, never in a URL (logs, referrers)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    token: str = Field(min_length=10, max_length=200)
+    token: MachineText = Field(min_length=10, max_length=200)
 
 
 class SignatureIn(LinkIn):
-    signer_name: str = Field(min_length=3, max_length=200)
+    signer_name: HumanText = Field(min_length=3, max_length=200)
     consent: bool
-    consent_version: str = Field(max_length=40)
-    consent_text: str = Field(max_length=2000)
-    code: str = Field(min_length=1, max_length=12)
-    document_sha256: str = Field(min_length=64, max_length=64)
+    consent_version: MachineText = Field(max_length=40)
+    consent_text: HumanText = Field(max_length=2000)
+    code: HumanText = Field(min_length=1, max_length=12)
+    document_sha256: MachineText = Field(min_length=64, max_length=64)
 
 
 class SignatureOut(BaseModel):
@@ -139,7 +134,7 @@ class SignatureOut(BaseModel):
 
 
 class RefusalIn(LinkIn):
-    reason: str | None = Field(default=None, max_length=500)
+    reason: HumanParagraphs | None = Field(default=None, max_length=500)
 
 
 # ---------------------------------------------------------------- the seal
@@ -224,8 +219,6 @@ class FirmReadiness(BaseModel):
     clients_truncated: bool
 
 
-class ReadinessIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReadinessIn(RequestModel):
     company_category: CompanyCategory | None = None
     vat_regime: VatRegime | None = None

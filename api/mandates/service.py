@@ -63,7 +63,7 @@ from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload
 logger = logging.getLogger("comptoir.mandates")
 
 REMINDER_KIND = "mandates.reminder"
-LINK_PATH = "/mandat/"
+LINK_PATH = "/mandat#"  # a fragment: browsers never send it to a server
 MANDATES_FOLDER = "Mandats"
 SIGNER = Author(kind="signer")  # the representative, known by the link only
 PLATFORM_UPLOADER = uuid.UUID(int=0)  # `documents.uploaded_by` when no user sent the request

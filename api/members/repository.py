@@ -95,8 +95,18 @@ async def lock_workspace(session: AsyncSession, workspace_id: uuid.UUID) -> Work
 
 
 async def count_active_administrators(
-    session: AsyncSession, workspace_id: uuid.UUID, *, excluding: uuid.UUID
+    session: AsyncSession,
+    workspace_id: uuid.UUID,
+    *,
+    excluding: uuid.UUID,
+    owners_only: bool = False,
 ) -> int:
+    """Active owners or Administrateurs (only owners with `owners_only`) other than `excluding`."""
+    holds = (
+        Membership.has_role(Role.OWNER)
+        if owners_only
+        else or_(Membership.has_role(Role.OWNER), Membership.has_role(Role.ADMIN))
+    )
     count = await session.scalar(
         select(func.count())
         .select_from(Membership)
@@ -104,10 +114,24 @@ async def count_active_administrators(
             Membership.workspace_id == workspace_id,
             Membership.id != excluding,
             Membership.status == MembershipStatus.ACTIVE,
-            or_(Membership.has_role(Role.OWNER), Membership.has_role(Role.ADMIN)),
+            holds,
         )
     )
     return int(count or 0)
+
+
+async def membership_by_email(
+    session: AsyncSession, workspace_id: uuid.UUID, email: str
+) -> tuple[Membership, User] | None:
+    row = (
+        await session.execute(
+            select(Membership, User)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.workspace_id == workspace_id, func.lower(User.email) == email.lower())
+            .with_for_update(of=Membership)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
 
 
 async def pending_enrollments(

@@ -3,7 +3,8 @@
 Rules every change obeys:
 - only the owner grants the owner role, or changes a member who holds it;
 - the firm always keeps at least one *active* owner or Administrateur (the last one cannot be
-  demoted, deactivated or removed);
+  demoted, deactivated or removed), and at least one active owner (the sole owner cannot give
+  the role up, even to stay Administrateur: `comptoir firm set-owner` restores one);
 - an invited member cannot log in until their device is enrolled with the invitation link;
 - a deactivated or removed member's sessions in this workspace end (at their next request);
 - every change is an audit event of the workspace (`member.*`).
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
-from api.audit.service import Author
+from api.audit.service import SYSTEM, Author
 from api.auth import service as auth_service
 from api.core.actor import Actor
 from api.core.authz import Principal, Role, can_grant_roles
@@ -52,6 +53,11 @@ class MemberAlreadyExists(Conflict):
 class LastAdministrator(Conflict):
     code = "last-administrator"
     title = "Le cabinet doit garder au moins un propriétaire ou Administrateur actif"
+
+
+class LastOwner(Conflict):
+    code = "last-owner"
+    title = "Le cabinet doit garder au moins un propriétaire actif"
 
 
 class OwnerReserved(Forbidden):
@@ -185,6 +191,24 @@ async def _keep_an_administrator(
     )
     if others == 0:
         raise LastAdministrator("Nommez d'abord un autre Administrateur actif, puis recommencez.")
+
+
+async def _keep_an_owner(
+    session: AsyncSession, membership: Membership, *, still_owner: bool
+) -> None:
+    """Refuse a change after which the firm would have no active owner: only an owner grants
+    the owner role, so nobody could ever give it back from the application."""
+    is_owner_now = membership.status == MembershipStatus.ACTIVE and Role.OWNER in membership.roles
+    if not is_owner_now or still_owner:
+        return
+    others = await repository.count_active_administrators(
+        session, membership.workspace_id, excluding=membership.id, owners_only=True
+    )
+    if others == 0:
+        raise LastOwner(
+            "Vous êtes le seul propriétaire actif du cabinet : donnez d'abord le rôle "
+            "propriétaire à un autre utilisateur actif, puis recommencez."
+        )
 
 
 async def _record(
@@ -336,6 +360,7 @@ async def change_roles(
         raise OwnerReserved()
     before = membership.roles
     if roles != before:
+        await _keep_an_owner(session, membership, still_owner=Role.OWNER in roles)
         await _keep_an_administrator(
             session, membership, still_counts=bool(roles & ADMINISTRATOR_ROLES)
         )
@@ -359,6 +384,7 @@ async def deactivate(session: AsyncSession, actor: Actor, membership_id: uuid.UU
     membership, user = await _member_to_change(session, actor.principal, membership_id)
     if membership.status != MembershipStatus.ACTIVE:
         raise MemberNotActive()
+    await _keep_an_owner(session, membership, still_owner=False)
     await _keep_an_administrator(session, membership, still_counts=False)
     membership.status = MembershipStatus.DEACTIVATED
     await auth_service.revoke_workspace_sessions(
@@ -383,6 +409,7 @@ async def remove(session: AsyncSession, actor: Actor, membership_id: uuid.UUID) 
     """Take the member out of the workspace (the person's account and devices remain, for
     their other workspaces); their links and sessions here end."""
     membership, user = await _member_to_change(session, actor.principal, membership_id)
+    await _keep_an_owner(session, membership, still_owner=False)
     await _keep_an_administrator(session, membership, still_counts=False)
     await enrollments.revoke(session, user_id=user.id, workspace_id=membership.workspace_id)
     await auth_service.revoke_workspace_sessions(
@@ -399,6 +426,38 @@ async def remove(session: AsyncSession, actor: Actor, membership_id: uuid.UUID) 
     )
     await session.delete(membership)
     await session.flush()
+
+
+async def restore_owner(session: AsyncSession, workspace_id: uuid.UUID, email: str) -> Member:
+    """`comptoir firm set-owner`: the self-hoster's way back when no one can act as the firm's
+    owner any more (left, lost every device). The member gets the owner role (on top of their
+    roles) and, if deactivated, is active again; an audit event of the system records it."""
+    await repository.lock_workspace(session, workspace_id)
+    found = await repository.membership_by_email(session, workspace_id, email)
+    if found is None:
+        raise MemberNotFound(f"Aucun utilisateur du cabinet n'a l'adresse {email}.")
+    membership, user = found
+    roles_before, status_before = membership.roles, membership.status
+    membership.roles = frozenset(membership.roles | {Role.OWNER})
+    if membership.status == MembershipStatus.DEACTIVATED:
+        membership.status = MembershipStatus.ACTIVE
+    await session.flush()
+    await audit.record_as(
+        session,
+        "member.owner_restored",
+        author=SYSTEM,
+        workspace_id=workspace_id,
+        target_type="member",
+        target_id=membership.id,
+        data={
+            "email": user.email,
+            "before": sorted(roles_before),
+            "after": sorted(membership.roles),
+            "status_before": status_before.value,
+            "via": "comptoir firm set-owner",
+        },
+    )
+    return Member(membership, user, None)
 
 
 async def accept_into_workspace(session: AsyncSession, accepted: Acceptance) -> None:

@@ -70,8 +70,9 @@ class Engine:
 
         Raises `Refused` (before any rule ran) for an empty, oversize, non-XML/PDF file, a DTD,
         malformed XML, an unknown document, or a syntax other than `declared_syntax`.
-        `filename` is only used in messages; the syntax is always read from the content."""
-        del filename  # the content decides; kept in the signature for the callers' logs
+        `filename` is accepted for the callers' convenience and not used: the syntax is always
+        read from the content, never from a name."""
+        del filename
         parsed = read(content, declared_syntax=declared_syntax, max_bytes=self.max_bytes)
         facts = invoice_facts.extract(parsed.syntax, parsed.tree)
         root_name = etree.QName(parsed.tree.getroot()).localname
@@ -79,9 +80,16 @@ class Engine:
         findings = [] if parsed.pdf is None else pdf_findings(parsed.pdf, facts.profile)
         findings.extend(self._schema_findings(schema, parsed.tree))
         rule_files = rule_files_for(parsed.syntax, facts.profile)
-        node = saxon_processor().parse_xml(xml_text=parsed.text)
-        for rule_file in rule_files:
-            findings.extend(self._rule_findings(rule_file, node))
+        try:
+            node = saxon_processor().parse_xml(xml_text=parsed.text)
+        except PySaxonApiError as error:
+            # lxml accepted the document; Saxon's parser is the stricter on a few edge cases.
+            node = None
+            for rule_file in rule_files:
+                findings.append(_not_applicable(rule_file, "le fichier n'a pas pu être lu", error))
+        if node is not None:
+            for rule_file in rule_files:
+                findings.extend(self._rule_findings(rule_file, node))
         return Report(
             syntax=parsed.syntax,
             profile=facts.profile,
@@ -97,25 +105,15 @@ class Engine:
         )
 
     def _rule_findings(self, rule_file: RuleFile, node: Any) -> list[Finding]:
+        executable = self._executable(rule_file)  # a compile failure is ours: it propagates
         try:
-            svrl = self._executable(rule_file).transform_to_string(xdm_node=node)
+            svrl = executable.transform_to_string(xdm_node=node)
         except PySaxonApiError as error:
             # The official rules cast values without guarding them (`xs:double("abc")`): on a
             # value of the wrong type they stop with a dynamic error instead of reporting. The
             # file cannot be said to pass them, so it is rejected, saying why; the XSD finding on
             # the same value, when there is one, names the element.
-            detail = " ".join(str(error).split())[:500]
-            return [
-                Finding(
-                    rule_id=RULES_NOT_APPLICABLE,
-                    fatal=True,
-                    location="",
-                    message=f"Les règles {rule_file.name} n'ont pas pu être appliquées à ce "
-                    f"fichier (une valeur n'a pas le type attendu) : {detail}",
-                    stage=Stage.RULES,
-                    rule_set=rule_file.name,
-                )
-            ]
+            return [_not_applicable(rule_file, "une valeur n'a pas le type attendu", error)]
         return findings_from_svrl(svrl, rule_file.name)
 
     def warm_up(self, rule_files: tuple[RuleFile, ...] = COMMON_RULE_FILES) -> None:
@@ -173,6 +171,19 @@ class Engine:
             state = {}
             setattr(self._local, name, state)
         return state
+
+
+def _not_applicable(rule_file: RuleFile, reason: str, error: Exception) -> Finding:
+    detail = " ".join(str(error).split())[:500]
+    return Finding(
+        rule_id=RULES_NOT_APPLICABLE,
+        fatal=True,
+        location="",
+        message=f"Les règles {rule_file.name} n'ont pas pu être appliquées à ce fichier "
+        f"({reason}) : {detail}",
+        stage=Stage.RULES,
+        rule_set=rule_file.name,
+    )
 
 
 _shared_lock = threading.Lock()

@@ -68,6 +68,14 @@ export const E2E_FIRMS = {
     ownerFirstName: "Louise",
     ownerLastName: "Lambert",
   },
+  // mandates.e2e.ts: sends mandates to three clients, one is signed on a phone.
+  mandates: {
+    name: "Cabinet Moreau Audit",
+    siren: "307890103",
+    ownerEmail: "ines.moreau@moreau-audit.example",
+    ownerFirstName: "Inès",
+    ownerLastName: "Moreau",
+  },
 } as const;
 
 export type E2eFirm = keyof typeof E2E_FIRMS;

@@ -445,3 +445,85 @@ async def test_hostile_files_get_a_clear_4xx_and_leave_nothing_behind(
     assert await _count(session, Client) == 0
     audit_after = await client.get("/api/v1/me/activity", headers=firm.owner.headers)
     assert len(audit_after.json()) == len(audit_before.json())
+
+
+def _workbook(headers: list[str], rows: list[list[Any]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+async def test_an_untouched_export_is_reimported_as_the_same_clients_changing_nothing(
+    client: httpx.AsyncClient, firm: Firm, session: AsyncSession
+) -> None:
+    for identifier in ("610869075", "733495238"):
+        added = await client.post(
+            "/api/v1/clients", json={"identifier": identifier}, headers=firm.owner.headers
+        )
+        assert added.status_code == 201, added.text
+    exported = await client.get("/api/v1/clients/export.xlsx", headers=firm.owner.headers)
+    assert exported.status_code == 200
+
+    sheet = openpyxl.load_workbook(io.BytesIO(exported.content)).active
+    assert sheet is not None
+    header = [cell.value for cell in sheet[1]]
+    siren, siret, created = (
+        sheet.cell(row=2, column=header.index(h) + 1) for h in ("SIREN", "SIRET", "Créé le")
+    )
+    assert (siren.data_type, siren.number_format) == ("s", "@")  # text: no leading 0 lost
+    assert (siret.data_type, siret.number_format) == ("s", "@")
+    assert created.is_date  # a real date cell, sortable and filterable
+    assert created.number_format == "DD/MM/YYYY"
+
+    report = (await upload(client, firm, exported.content, "export.xlsx")).json()
+    assert report["unknown_columns"] == []
+    assert report["counts"] == {"created": 0, "duplicate": 2, "invalid": 0, "unknown": 0}
+    assert {row["reason_code"] for row in report["rows"]} == {"already-client"}
+    assert await _count(session, Client) == 2
+
+
+async def test_identifiers_as_excel_and_people_write_them(
+    client: httpx.AsyncClient, firm: Firm
+) -> None:
+    """A SIREN stored as a number loses its leading 0; a VAT number holds a SIREN; a
+    zero-width space pasted from a web page is invisible: each is read as the SIREN it is."""
+    content = _workbook(
+        ["SIREN ou SIRET"],
+        [
+            [12345674],  # 012345674 for Excel, which dropped the 0
+            ["FR03931032478"],  # VAT number: SIREN 931032478
+            ["610869075\u200b"],  # a valid SIREN and a zero-width space
+            [12345675],  # padded, still invalid: refused as typed
+        ],
+    )
+    report = (await upload(client, firm, content)).json()
+    rows = {row["row"]: row for row in report["rows"]}
+    assert rows[2]["siren"] == "012345674"
+    assert rows[2]["reason_code"] != "invalid-identifier"
+    assert rows[3]["siren"] == "931032478"
+    assert rows[3]["reason_code"] != "invalid-identifier"
+    assert rows[4]["siren"] == "610869075"
+    assert rows[4]["outcome"] == "created"
+    assert rows[5]["outcome"] == "invalid"
+    assert "12345675" in rows[5]["reason"]
+
+
+async def test_company_search_and_adding_read_identifiers_like_the_import(
+    client: httpx.AsyncClient, firm: Firm
+) -> None:
+    found = await client.get(
+        "/api/v1/companies/search", params={"q": "610 869 075\u200b"}, headers=firm.owner.headers
+    )
+    assert found.status_code == 200, found.text
+    assert [company["siren"] for company in found.json()["items"]] == ["610869075"]
+    added = await client.post(
+        "/api/v1/clients", json={"identifier": "FR 11 610869075"}, headers=firm.owner.headers
+    )
+    assert added.status_code == 201, added.text
+    assert added.json()["siren"] == "610869075"

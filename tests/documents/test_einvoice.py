@@ -238,7 +238,7 @@ EXTERNAL_DTD = b"""<?xml version="1.0"?>
         (XXE, EInvoiceStatus.INVALID, "DTD ou des entités"),
         (EXTERNAL_DTD, EInvoiceStatus.INVALID, "DTD ou des entités"),
         (b"<Order xmlns='urn:x'/>", EInvoiceStatus.UNRECOGNISED, "« Order » n'est ni"),
-        (b"", EInvoiceStatus.INVALID, "XML mal formé"),
+        (b"", EInvoiceStatus.UNRECOGNISED, "XML mal formé"),  # claims nothing
         (french_cii(excl="1000.001"), EInvoiceStatus.INVALID, "plus de deux décimales"),
         (french_cii(excl="mille"), EInvoiceStatus.INVALID, "Montant illisible"),
         (french_cii(excl=""), EInvoiceStatus.INVALID, "total HT manquant"),
@@ -270,6 +270,18 @@ def test_a_pdf_without_xml_is_an_ordinary_pdf() -> None:
 
     assert analysis.status is EInvoiceStatus.UNRECOGNISED
     assert analysis.reason == "PDF sans XML Factur-X attaché : facture non structurée."
+
+
+def test_an_unreadable_pdf_is_an_unreadable_einvoice_only_if_it_claims_to_be_one() -> None:
+    """A contract whose attachments pypdf cannot read is an ordinary PDF (no red « Facture
+    électronique illisible » badge); one naming a Factur-X attachment is a broken e-invoice."""
+    damaged = b"%PDF-1.7\n" + b"\x00garbage" * 50
+    plain = analyse_pdf(damaged)
+    assert plain.status is EInvoiceStatus.UNRECOGNISED
+    assert plain.format is None
+    claiming = analyse_pdf(damaged + b"/F (factur-x.xml) /AFRelationship /Data")
+    assert claiming.status is EInvoiceStatus.INVALID
+    assert claiming.format is EInvoiceFormat.FACTURX
 
 
 def test_a_damaged_pdf_is_flagged() -> None:

@@ -111,6 +111,20 @@ async def test_a_malformed_cii_invoice_is_stored_and_flagged(
     assert response.json()["einvoice_error"]
 
 
+async def test_a_plain_pdf_filed_as_a_shared_document_is_not_a_broken_einvoice(
+    client: httpx.AsyncClient, space: Space
+) -> None:
+    """A contract pypdf cannot open for attachments gets no « illisible » e-invoice status."""
+    contract = b"%PDF-1.4\n" + b"\x00contrat de mission" * 40 + b"\n%%EOF\n"
+
+    response = await upload(
+        client, space.headers["owner"], contract, client_id=space.client_b, type="shared"
+    )
+
+    assert response.status_code == 201, response.text
+    assert response.json()["einvoice_status"] == "unrecognised"
+
+
 async def test_the_mobile_app_and_integrations_upload_through_the_same_route(
     client: httpx.AsyncClient, space: Space
 ) -> None:

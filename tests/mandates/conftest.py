@@ -19,7 +19,7 @@ from api.models.outbox_message import OutboxMessage
 from tests.clients.conftest import Firm, firm, sirene  # noqa: F401  (fixtures)
 from tests.einvoicing.conftest import ACTIVE_SIRENS, run_worker  # noqa: F401  (fixtures)
 
-SIGN_LINK = re.compile(r"https://testserver/mandat/(cpt_sig_[A-Za-z0-9_\-]+)")
+SIGN_LINK = re.compile(r"https://testserver/mandat#(cpt_sig_[A-Za-z0-9_\-]+)")
 CODE = re.compile(r"^[ ]+(\d{6})\s*$", re.M)
 CONTACT = "representant@garage.example.fr"
 

@@ -408,31 +408,59 @@ async def test_the_firm_always_keeps_an_active_owner_or_administrator(
     me = await _member_by_email(client, owner, firm.owner.email)
     for method, path, body in [
         ("PUT", f"/api/v1/members/{me['id']}/roles", {"roles": ["accountant"]}),
+        ("PUT", f"/api/v1/members/{me['id']}/roles", {"roles": ["admin"]}),
         ("POST", f"/api/v1/members/{me['id']}/deactivate", None),
         ("DELETE", f"/api/v1/members/{me['id']}", None),
     ]:
         response = await client.request(method, path, headers=owner, json=body)
-        _problem(response, 409, "last-administrator")
+        _problem(response, 409, "last-owner")
+        assert "seul propriétaire" in response.json()["detail"]
 
-    # An invited (not yet active) Administrateur does not count; an active one does.
-    await client.post(
-        "/api/v1/members/invitations", headers=owner, json=_invitation("a@example.fr", "admin")
-    )
-    response = await client.post(f"/api/v1/members/{me['id']}/deactivate", headers=owner)
-    _problem(response, 409, "last-administrator")
     admin_user, admin = await logged_in_member(
         client, session, settings, firm.firm, frozenset({Role.ADMIN})
     )
-    demoted = await client.put(
-        f"/api/v1/members/{me['id']}/roles", headers=owner, json={"roles": ["owner"]}
+    # An active Administrateur is no owner: the sole owner still cannot step down.
+    response = await client.put(
+        f"/api/v1/members/{me['id']}/roles", headers=owner, json={"roles": ["admin"]}
     )
-    assert demoted.status_code == 200  # still an owner: nothing to check
-    removed = await client.delete(f"/api/v1/members/{me['id']}", headers=owner)
+    _problem(response, 409, "last-owner")
+    admin_member = await _member_by_email(client, admin, admin_user.email)
+    promoted = await client.put(
+        f"/api/v1/members/{admin_member['id']}/roles",
+        headers=owner,
+        json={"roles": ["owner", "admin"]},
+    )
+    assert promoted.status_code == 200, promoted.text
+    stepped_down = await client.put(
+        f"/api/v1/members/{me['id']}/roles", headers=owner, json={"roles": ["admin"]}
+    )
+    assert stepped_down.status_code == 200, stepped_down.text
+    removed = await client.delete(f"/api/v1/members/{me['id']}", headers=admin)
     assert removed.status_code == 204
     _problem(await client.get("/api/v1/me", headers=owner), 401, "session-ended")
-    admin_member = await _member_by_email(client, admin, admin_user.email)
     response = await client.delete(f"/api/v1/members/{admin_member['id']}", headers=admin)
-    _problem(response, 409, "last-administrator")
+    _problem(response, 409, "last-owner")
+
+
+async def test_the_last_administrator_rule_still_holds_for_administrators(
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings
+) -> None:
+    firm = await create_firm(session, settings)
+    owner = await logged_in_owner(client, firm)
+    # An invited (not yet active) Administrateur does not count.
+    await client.post(
+        "/api/v1/members/invitations", headers=owner, json=_invitation("a@example.fr", "admin")
+    )
+    me = await _member_by_email(client, owner, firm.owner.email)
+    response = await client.post(f"/api/v1/members/{me['id']}/deactivate", headers=owner)
+    _problem(response, 409, "last-owner")
+    admin_user, admin = await logged_in_member(
+        client, session, settings, firm.firm, frozenset({Role.ADMIN})
+    )
+    admin_member = await _member_by_email(client, admin, admin_user.email)
+    assert (
+        await client.delete(f"/api/v1/members/{admin_member['id']}", headers=admin)
+    ).status_code == 204
 
 
 async def test_another_firms_member_answers_404(

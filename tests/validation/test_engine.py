@@ -156,18 +156,41 @@ def test_schema_errors_are_fatal_findings_with_their_line(validation_engine: Eng
     assert not report.valid
 
 
-def test_extended_profile_runs_the_extended_rules(validation_engine: Engine) -> None:
+EXTENDED_PROFILE = "urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr"
+
+
+@pytest.mark.parametrize(
+    ("name", "profile_element", "rule_sets"),
+    [
+        (
+            "UC1_F202500003_00-INV_20250701_CII.xml",
+            "<ram:ID>{}</ram:ID>",
+            ("EXTENDED-CTC-FR-CII", "BR-FR-CII-EXTENDED"),
+        ),
+        (
+            "UC1_F202500003_00-INV_20250701_UBL.xml",
+            "<cbc:CustomizationID>{}</cbc:CustomizationID>",
+            ("EXTENDED-CTC-FR-UBL", "BR-FR-UBL-EXTENDED"),
+        ),
+    ],
+    ids=["cii", "ubl"],
+)
+def test_extended_profile_runs_the_extended_rules(
+    validation_engine: Engine, name: str, profile_element: str, rule_sets: tuple[str, str]
+) -> None:
     require_shared(EXAMPLES)
-    original = (EXAMPLES / "UC1/UC1_F202500003_00-INV_20250701_CII.xml").read_bytes()
+    original = (EXAMPLES / "UC1" / name).read_bytes()
     extended = original.replace(
-        b"<ram:ID>urn:cen.eu:en16931:2017</ram:ID>",
-        b"<ram:ID>urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr</ram:ID>",
+        profile_element.format("urn:cen.eu:en16931:2017").encode(),
+        profile_element.format(EXTENDED_PROFILE).encode(),
         1,
     )
     report = validation_engine.validate(extended)
-    assert report.rule_sets[1:] == ("EXTENDED-CTC-FR-CII", "BR-FR-CII-EXTENDED")
-    assert report.profile is not None
-    assert report.profile.endswith("extended-ctc-fr")
+    assert report.rule_sets[1:] == rule_sets
+    assert report.profile == EXTENDED_PROFILE
+    # The extended rules ran to the end on a valid EN 16931 invoice.
+    assert not [f for f in report.findings if f.rule_id == "RULES-NOT-APPLICABLE"]
+    assert report.valid, report.fatal_findings
 
 
 def test_two_threads_validating_at_once_get_the_sequential_results(
@@ -223,3 +246,17 @@ def test_rules_stopping_on_a_value_of_the_wrong_type_reject_instead_of_crashing(
     assert "abc" in stopped[0].message
     # The schema names the element; the French rules still ran and reported.
     assert any(f.stage is Stage.SCHEMA and "Percent" in f.message for f in report.findings)
+
+
+@pytest.mark.parametrize("encoding", ["ISO-8859-1", "UTF-16"])
+def test_an_invoice_in_another_declared_encoding_is_read_the_same(
+    validation_engine: Engine, encoding: str
+) -> None:
+    require_shared(EXAMPLES)
+    text = (EXAMPLES / "UC1/UC1_F202500003_00-INV_20250701_CII.xml").read_text("utf-8-sig")
+    declared = text.replace("encoding='UTF-8'", f"encoding='{encoding}'", 1)
+    report = validation_engine.validate(declared.encode(encoding.lower(), errors="replace"))
+    assert report.valid
+    assert {f.rule_id for f in report.findings} == CII_WARNINGS
+    assert report.facts is not None
+    assert report.facts.seller_name == "LE VENDEUR"

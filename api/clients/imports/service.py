@@ -22,13 +22,13 @@ from api.clients import spreadsheet
 from api.clients.assignments import repository as assignments_repository
 from api.clients.imports import repository
 from api.clients.service import (
-    SEPARATORS,
     Identifier,
     client_values,
     firm_id_of,
     is_closed,
     parse_identifier,
 )
+from api.companies.service import compact_identifier, siren_of_vat_number
 from api.core.actor import Actor
 from api.core.authz import Principal
 from api.core.errors import AppError, Conflict, NotFound
@@ -140,10 +140,12 @@ def _row(
 
 def _check_identifier(text: str) -> Identifier | str:
     """The identifier, or the reason code why it is refused."""
-    compact = SEPARATORS.sub("", text)
+    compact = compact_identifier(text)
     if not compact:
         return "missing-identifier"
-    if not compact.isdigit() or len(compact) not in (9, 14):
+    if siren_of_vat_number(compact) is None and (
+        not compact.isdigit() or len(compact) not in (9, 14)
+    ):
         return "invalid-identifier"
     try:
         return parse_identifier(compact)

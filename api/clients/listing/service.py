@@ -15,9 +15,7 @@ from api.adapters.company_registry.base import search_words
 from api.clients import spreadsheet
 from api.clients.listing import repository
 from api.clients.listing.repository import ClientFilters
-from api.clients.service import (
-    SEPARATORS,
-)
+from api.companies.service import compact_identifier
 from api.core.authz import Principal
 from api.core.models import utcnow
 from api.core.pagination import (
@@ -46,7 +44,7 @@ class ListQuery:
 
     def filters(self) -> ClientFilters:
         q = (self.q or "").strip()
-        compact = SEPARATORS.sub("", q)
+        compact = compact_identifier(q)
         digits = compact if compact.isdigit() else None
         return ClientFilters(
             q_words=() if digits else tuple(search_words(q))[:6],
@@ -147,7 +145,16 @@ async def export_clients(session: AsyncSession, principal: Principal, query: Lis
                 row["contact_email"],
                 row["plan_code"],
                 _PAYER_FR.get(str(row["payer"])) if row["payer"] else None,
-                row["created_at"].date().isoformat(),
+                row["created_at"].date(),
             ]
         )
-    return spreadsheet.write_workbook("Clients", EXPORT_HEADERS, rows)
+    return spreadsheet.write_workbook(
+        "Clients",
+        EXPORT_HEADERS,
+        rows,
+        formats={
+            0: spreadsheet.TEXT_FORMAT,
+            1: spreadsheet.TEXT_FORMAT,
+            len(EXPORT_HEADERS) - 1: spreadsheet.DATE_FORMAT,
+        },
+    )

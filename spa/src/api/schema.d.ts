@@ -1546,6 +1546,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Flows
+         * @description The flows of the clients whose documents you see (one client's with `client_id`),
+         *     newest first, with their acknowledgement and lifecycle status.
+         */
+        get: operations["flows:list_flows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flow_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Flow Detail
+         * @description A flow with its validation report (rule ids and messages) and its status messages.
+         */
+        get: operations["flows:get_flow_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flow_id}/original": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Flow Original
+         * @description The file as deposited or received.
+         */
+        get: operations["flows:download_flow_original"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flow_id}/readable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * View Flow Readable
+         * @description A readable view: the PDF of a Factur-X, else a page of the invoice's data and the
+         *     validation report.
+         */
+        get: operations["flows:view_flow_readable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/help": {
         parameters: {
             query?: never;
@@ -2067,6 +2149,32 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Acknowledgement */
+        Acknowledgement: {
+            status: components["schemas"]["FlowAckStatus"];
+            /** Details */
+            details?: components["schemas"]["AcknowledgementDetail"][] | null;
+        };
+        /** AcknowledgementDetail */
+        AcknowledgementDetail: {
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "Error" | "Warning";
+            /**
+             * Item
+             * @description Item on which the error refers
+             */
+            item: string;
+            /**
+             * Reasoncode
+             * @description A ReasonCodeEnum value, or a rule id of the validation (extensible).
+             */
+            reasonCode: string;
+            /** Reasonmessage */
+            reasonMessage: string;
+        };
         /** ActivationIn */
         ActivationIn: {
             /**
@@ -3414,6 +3522,163 @@ export interface components {
             /** Clients Truncated */
             clients_truncated: boolean;
         };
+        /**
+         * FlowAckStatus
+         * @enum {string}
+         */
+        FlowAckStatus: "Pending" | "Ok" | "Error";
+        /** FlowDetail */
+        FlowDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            direction: components["schemas"]["FlowDirection"];
+            /** Name */
+            name: string;
+            syntax: components["schemas"]["FlowSyntax"];
+            flow_type: components["schemas"]["FlowType"];
+            ack_status: components["schemas"]["FlowAckStatus"];
+            /**
+             * Lifecycle Status
+             * @description The latest lifecycle status: 200 Déposée, 213 Rejetée…; null while the flow is being checked.
+             */
+            lifecycle_status: number | null;
+            /** Invoice Number */
+            invoice_number: string | null;
+            /** Issue Date */
+            issue_date: string | null;
+            /** Tracking Id */
+            tracking_id: string | null;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Document Id
+             * @description The invoice's document, once filed.
+             */
+            document_id: string | null;
+            /**
+             * Related Flow Id
+             * @description A status message's invoice flow.
+             */
+            related_flow_id: string | null;
+            /**
+             * Rules Release
+             * @description The release of the rules run on the flow.
+             */
+            rules_release: string | null;
+            /** Findings */
+            findings: components["schemas"]["FlowFinding"][];
+            acknowledgement: components["schemas"]["Acknowledgement"];
+            /**
+             * Status Messages
+             * @description The lifecycle messages Comptoir issued about this flow.
+             */
+            status_messages: components["schemas"]["FlowSummary"][];
+        };
+        /**
+         * FlowDirection
+         * @enum {string}
+         */
+        FlowDirection: "In" | "Out";
+        /** FlowFinding */
+        FlowFinding: {
+            /**
+             * Rule Id
+             * @example BR-FR-08_BT-23
+             */
+            rule_id: string;
+            /**
+             * Fatal
+             * @description True: the rule rejects the flow; False: a warning.
+             */
+            fatal: boolean;
+            /** Location */
+            location: string;
+            /** Message */
+            message: string;
+        };
+        /** FlowPage */
+        FlowPage: {
+            /** Items */
+            items: components["schemas"]["FlowSummary"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** FlowSummary */
+        FlowSummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            direction: components["schemas"]["FlowDirection"];
+            /** Name */
+            name: string;
+            syntax: components["schemas"]["FlowSyntax"];
+            flow_type: components["schemas"]["FlowType"];
+            ack_status: components["schemas"]["FlowAckStatus"];
+            /**
+             * Lifecycle Status
+             * @description The latest lifecycle status: 200 Déposée, 213 Rejetée…; null while the flow is being checked.
+             */
+            lifecycle_status: number | null;
+            /** Invoice Number */
+            invoice_number: string | null;
+            /** Issue Date */
+            issue_date: string | null;
+            /** Tracking Id */
+            tracking_id: string | null;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Document Id
+             * @description The invoice's document, once filed.
+             */
+            document_id: string | null;
+            /**
+             * Related Flow Id
+             * @description A status message's invoice flow.
+             */
+            related_flow_id: string | null;
+        };
+        /**
+         * FlowSyntax
+         * @enum {string}
+         */
+        FlowSyntax: "CII" | "UBL" | "Factur-X" | "CDAR" | "FRR";
+        /**
+         * FlowType
+         * @enum {string}
+         */
+        FlowType: "CustomerInvoice" | "SupplierInvoice" | "CustomerInvoiceLC" | "SupplierInvoiceLC" | "StateCustomerInvoiceLC" | "StateSupplierInvoiceLC" | "AggregatedCustomerTransactionReport" | "UnitaryCustomerTransactionReport" | "AggregatedCustomerPaymentReport" | "UnitaryCustomerPaymentReport" | "UnitarySupplierTransactionReport" | "MultiFlowReport" | "StateCustomerInvoice" | "StateSupplierInvoice" | "StateTransactionReport" | "StateTransactionReportLC" | "StatePaymentReport" | "StatePaymentReportLC" | "Undefined";
         /** FolderCreate */
         FolderCreate: {
             /**
@@ -10079,6 +10344,207 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "flows:list_flows": {
+        parameters: {
+            query?: {
+                client_id?: string | null;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "flows:get_flow_detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "flows:download_flow_original": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "flows:view_flow_readable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The view. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "text/html": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

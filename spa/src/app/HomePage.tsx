@@ -1,14 +1,25 @@
 import { useContext } from "react";
 import { Link } from "react-router";
-import { usePermissions } from "@/lib/permissions";
-import { SIDE_NAVIGATION, visibleItems } from "./navigation";
+import { ReadinessDashboard } from "@/features/mandates";
+import { can, usePermissions } from "@/lib/permissions";
+import { Permission, SIDE_NAVIGATION, visibleItems } from "./navigation";
 import { shellText } from "./text";
 import { WorkspaceContext } from "./workspace";
 
-/** Where signing in lands: the workspace's name and the screens this user's roles open. */
+/** Where signing in lands: for the firm's people who run the mandates, the readiness
+ * dashboard; for everyone else, the workspace's name and the screens their roles open. */
 export function HomePage() {
   const workspace = useContext(WorkspaceContext);
-  const items = visibleItems(SIDE_NAVIGATION, usePermissions(), workspace.kind);
+  const permissions = usePermissions();
+  const items = visibleItems(SIDE_NAVIGATION, permissions, workspace.kind);
+  if (workspace.kind === "firm" && can(permissions, Permission.EINVOICING_MANAGE)) {
+    return (
+      <>
+        <h1>{workspace.name ?? shellText.defaultWorkspaceName}</h1>
+        <ReadinessDashboard />
+      </>
+    );
+  }
   return (
     <>
       <h1>{workspace.name ?? shellText.defaultWorkspaceName}</h1>

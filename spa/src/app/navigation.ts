@@ -12,6 +12,7 @@ export const Permission = {
   MEMBERS_MANAGE: "members:manage",
   EXTENSIONS_MANAGE: "extensions:manage",
   AUDIT_READ: "audit:read",
+  EINVOICING_MANAGE: "einvoicing:manage",
 } as const;
 
 /** A firm's workspace, or a client company's own space (DESIGN.md glossary). */
@@ -54,6 +55,12 @@ export const SIDE_NAVIGATION: readonly NavigationItem[] = [
     workspace: "firm",
   },
   { to: "/journal", label: shellText.navigation.audit, permission: Permission.AUDIT_READ, workspace: "firm" },
+  {
+    to: "/mandats/verification",
+    label: shellText.navigation.sealCheck,
+    permission: Permission.EINVOICING_MANAGE,
+    workspace: "firm",
+  },
   { to: "/statut", label: shellText.navigation.status },
 ];
 

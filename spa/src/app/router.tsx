@@ -6,8 +6,10 @@ import { ClientDetailPage, ClientImportPage, ClientsPage } from "@/features/clie
 import { ApprovalPage, EnrollmentPage, MobileActivityPage, MobileUploadPage } from "@/features/companion";
 import { CompanyDocumentsPage, DocumentsPage } from "@/features/documents";
 import { ExtensionsPage } from "@/features/extensions";
+import { FlowsPanel } from "@/features/flows";
 import { HelpCentreRoute } from "@/features/help";
 import { StatusPage } from "@/features/health";
+import { SealCheckPage, SigningPage } from "@/features/mandates";
 import { MembersPage } from "@/features/members";
 import { RegistrationPage } from "@/features/registration";
 import { HomePage } from "./HomePage";
@@ -33,6 +35,8 @@ export const router = createBrowserRouter([
       { path: "enroll", element: <EnrollmentPage /> },
       // Where the firm registration's SSO callback leads (docs/registration.md).
       { path: "inscription", element: <RegistrationPage /> },
+      // The mandate signature link mailed to a client's representative (no account).
+      { path: "mandat", element: <SigningPage /> },
     ],
   },
   {
@@ -59,6 +63,12 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <HomePage /> },
           { path: "statut", element: <StatusPage /> },
+          {
+            path: "mandats/verification",
+            element: (
+              <RequirePermission permission={Permission.EINVOICING_MANAGE} workspace="firm" element={<SealCheckPage />} />
+            ),
+          },
           { path: "compte", element: <AccountPage /> },
           {
             path: "utilisateurs",
@@ -87,7 +97,7 @@ export const router = createBrowserRouter([
           {
             path: "clients/:clientId/:tab?",
             element: (
-              <RequirePermission permission={Permission.CLIENTS_READ} workspace="firm" element={<ClientDetailPage />} />
+              <RequirePermission permission={Permission.CLIENTS_READ} workspace="firm" element={<ClientDetailPage flowsTab={(clientId) => <FlowsPanel clientId={clientId} />} />} />
             ),
           },
           {
@@ -96,7 +106,12 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission
                 permission={Permission.DOCUMENTS_READ}
-                element={<WorkspaceScreen firm={<DocumentsPage />} company={<CompanyDocumentsPage />} />}
+                element={
+                  <WorkspaceScreen
+                    firm={<DocumentsPage flows={(clientId) => <FlowsPanel clientId={clientId} />} />}
+                    company={<CompanyDocumentsPage flows={() => <FlowsPanel />} />}
+                  />
+                }
               />
             ),
           },

@@ -16,6 +16,7 @@ export const shellText = {
     extensions: "Extensions",
     audit: "Journal d'audit",
     status: "État du service",
+    sealCheck: "Vérifier un mandat",
   },
   notFoundTitle: "Page introuvable",
   notFoundBody: "Cette adresse ne correspond à aucune page de Comptoir.",

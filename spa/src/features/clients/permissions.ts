@@ -8,4 +8,6 @@ export const ClientPermission = {
   AUDIT_READ: "audit:read",
   /** Certification, activation, deregistration and the e-invoicing tab's data. */
   EINVOICING_MANAGE: "einvoicing:manage",
+  /** The « Flux » tab lists the client's e-invoice flows, shown to who reads its documents. */
+  DOCUMENTS_READ: "documents:read",
 } as const;

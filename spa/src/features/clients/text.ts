@@ -218,6 +218,7 @@ export const clientsText = {
     collaborateurs: "Collaborateurs",
     abonnement: "Abonnement",
     facturation: "Facturation électronique",
+    flux: "Flux",
     historique: "Historique",
   },
   identityHeading: "Identité au registre",

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { DataTable } from "@/components/DataTable";
@@ -30,8 +30,9 @@ import { emptySubscription, SubscriptionFields, type SubscriptionDraft } from ".
 
 type Tab = keyof typeof clientsText.tabs;
 
-/** A client's file: identity and contact, Comptables, subscription, e-invoicing, history. */
-export function ClientDetailPage() {
+/** A client's file: identity and contact, Comptables, subscription, e-invoicing, its flows
+ * (`flowsTab`, composed by app/ from the flows feature), history. */
+export function ClientDetailPage({ flowsTab }: { flowsTab?: (clientId: string) => ReactNode } = {}) {
   const { clientId = "", tab: tabParam } = useParams();
   const can = useCan();
   const client = useClient(clientId);
@@ -40,6 +41,7 @@ export function ClientDetailPage() {
   // reads the audit trail, which only `audit:read` may (no client-scoped history route yet).
   const tabs: Tab[] = ["informations", "collaborateurs", "abonnement"];
   if (can(ClientPermission.EINVOICING_MANAGE)) tabs.push("facturation");
+  if (flowsTab && can(ClientPermission.DOCUMENTS_READ)) tabs.push("flux");
   if (can(ClientPermission.AUDIT_READ)) tabs.push("historique");
   const tab: Tab = tabs.find((candidate) => candidate === tabParam) ?? "informations";
 
@@ -101,6 +103,7 @@ export function ClientDetailPage() {
         {tab === "collaborateurs" && <CollaboratorsTab client={detail} />}
         {tab === "abonnement" && <SubscriptionTab client={detail} />}
         {tab === "facturation" && <EinvoicingTab client={detail} />}
+        {tab === "flux" && flowsTab?.(detail.id)}
         {tab === "historique" && <HistoryTab client={detail} />}
       </section>
     </>

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from "react";
+import { useId, useMemo, useState, type ReactNode } from "react";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { DateField } from "@/components/DateField";
 import { ProblemMessage } from "@/components/ProblemMessage";
@@ -27,20 +27,23 @@ import { FoldersPanel } from "./FoldersPanel";
 import { UploadDialog } from "./UploadDialog";
 
 /** « Documents clients »: the cross-client list, its filters and counts, folders, upload, preview, delete. */
-export function DocumentsPage() {
-  return <DocumentsWorkspace space="firm" />;
+/** `flows`: what app/ shows under the list for the client filtered on (the flows feature). */
+type FlowsSlot = (clientId: string | undefined) => ReactNode;
+
+export function DocumentsPage({ flows }: { flows?: FlowsSlot } = {}) {
+  return <DocumentsWorkspace space="firm" flows={flows} />;
 }
 
 /** A client company's own space: its documents and the folders it shares with its firm. */
-export function CompanyDocumentsPage() {
-  return <DocumentsWorkspace space="company" />;
+export function CompanyDocumentsPage({ flows }: { flows?: FlowsSlot } = {}) {
+  return <DocumentsWorkspace space="company" flows={flows} />;
 }
 
 /**
  * One screen for both sides of the sharing space. A firm picks the client (filter, column,
  * upload); a company user has one, which the API scopes to by itself.
  */
-function DocumentsWorkspace({ space }: { space: "firm" | "company" }) {
+function DocumentsWorkspace({ space, flows }: { space: "firm" | "company"; flows?: FlowsSlot | undefined }) {
   const inFirm = space === "firm";
   const can = useCan();
   const canWrite = can(DocumentPermission.WRITE);
@@ -263,6 +266,7 @@ function DocumentsWorkspace({ space }: { space: "firm" | "company" }) {
           }}
         />
       )}
+      {flows?.(inFirm ? filters.client_id : undefined)}
       <DocumentDialog
         documentId={openedId}
         clientName={inFirm ? clientName : undefined}

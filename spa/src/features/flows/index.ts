@@ -1,0 +1,3 @@
+// The feature's public surface: app/ composes these, nothing reaches into the folder.
+import "./flows.css";
+export { FlowsPanel } from "./components/FlowsPanel";

@@ -1,0 +1,89 @@
+"""Routing rules for every route (api/core/routing.py): an id parameter only matches an id, a
+wrong method is a 405 whose `Allow` lists every method of the path, and a body that is not
+UTF-8 is the documented validation problem, in French."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+
+import httpx
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from starlette.convertors import UUIDConvertor
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _api_routes(app: FastAPI) -> list[APIRoute]:
+    return [route for route in app.routes if isinstance(route, APIRoute)]
+
+
+def test_every_id_in_a_path_is_matched_as_an_id(app: FastAPI) -> None:
+    loose = [
+        f"{route.path} {parameter.name}"
+        for route in _api_routes(app)
+        for parameter in route.dependant.path_params
+        if parameter.field_info.annotation is uuid.UUID
+        and not isinstance(route.param_convertors.get(parameter.name), UUIDConvertor)
+    ]
+    assert not loose
+
+
+async def test_a_wrong_method_on_any_path_is_a_405_listing_every_allowed_method(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    allowed: dict[str, set[str]] = defaultdict(set)
+    for route in _api_routes(app):
+        # The Flow Service (/afnor-flow) answers in the annex's own error format, and its
+        # string ids (`/flows/{flowId}` beside `/flows/search`) are the standard's.
+        if route.path_format.startswith("/api/"):
+            allowed[route.path_format] |= route.methods
+    sample_id = str(uuid.uuid4())
+    wrong = []
+    for path_format, methods in allowed.items():
+        path = re.sub(r"\{[^}]+\}", sample_id, path_format)
+        for method in set(METHODS) - methods:
+            response = await client.request(method, path)
+            expected = ", ".join(sorted(methods))
+            if response.status_code != 405 or response.headers.get("allow") != expected:
+                wrong.append(
+                    f"{method} {path_format}: {response.status_code} "
+                    f"Allow={response.headers.get('allow')!r}, expected {expected!r}"
+                )
+            elif response.headers["content-type"] != "application/problem+json":
+                wrong.append(f"{method} {path_format}: not a problem")
+    assert not wrong, "\n".join(wrong)
+
+
+async def test_a_fixed_segment_never_falls_into_the_id_route(client: httpx.AsyncClient) -> None:
+    response = await client.patch("/api/v1/clients/imports", json={})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["code"] == "method-not-allowed"
+    not_an_id = await client.get("/api/v1/clients/pas-un-uuid")
+    assert not_an_id.status_code == 404
+    assert not_an_id.json()["code"] == "not-found"
+
+
+async def test_a_body_that_is_not_utf8_is_the_documented_validation_problem(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post(
+        "/api/v1/auth/login-challenges",
+        content='{"browser_key": "é"}'.encode("latin-1"),
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == "validation-error"
+    assert body["errors"] == [
+        {
+            "pointer": "/body",
+            "detail": "Le corps de la requête n'est pas un JSON valide : il doit être encodé "
+            "en UTF-8.",
+            "code": "json_invalid",
+        }
+    ]
