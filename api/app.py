@@ -16,6 +16,7 @@ from api import __version__
 from api.acceptance import acceptance_handlers
 from api.adapters.blob_storage import sweep_spools
 from api.auth.access_cache import AccessCache, listening_cache
+from api.auth.contract import document_security
 from api.core.db import (
     ConnectionGate,
     create_engine,
@@ -166,6 +167,7 @@ def _document_problems(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             add_problem_schema(default_openapi())
+            document_security(app, app.openapi_schema or {})
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from api.core.input import HumanParagraphs, HumanText, MachineText, RequestModel
+from api.core.input import HumanParagraphs, HumanText, MachineText, RequestModel, Sha256Hex
 from api.models.client import PaStatus
 from api.models.mandate_request import (
     CompanyCategory,
@@ -122,9 +122,9 @@ class SignatureIn(LinkIn):
     signer_name: HumanText = Field(min_length=3, max_length=200)
     consent: bool
     consent_version: MachineText = Field(max_length=40)
-    consent_text: HumanText = Field(max_length=2000)
-    code: HumanText = Field(min_length=1, max_length=12)
-    document_sha256: MachineText = Field(min_length=64, max_length=64)
+    consent_text: HumanParagraphs = Field(max_length=2000)
+    code: MachineText = Field(min_length=1, max_length=12)
+    document_sha256: Sha256Hex
 
 
 class SignatureOut(BaseModel):

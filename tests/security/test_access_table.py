@@ -89,6 +89,10 @@ def _unknown(_world: World) -> dict[str, str]:
     }
 
 
+def _unknown_link(_world: World) -> dict[str, Any]:
+    return {"token": "cpt_sig_" + "x" * 43}
+
+
 def _client(world: World) -> dict[str, str]:
     return {"client_id": str(world.client_id), "user_id": str(world.accountant_user_id)}
 
@@ -464,6 +468,67 @@ TABLE: list[Row] = [
         lambda world: _certified() | {"client_ids": [str(world.client_id)]},
     ),
     Row("GET", "/api/v1/einvoicing/bulk-activations/{job_id}", _firm_clients_write(404)),
+    # --- mandates signed online and readiness (clients:read + einvoicing:manage) ----------
+    Row("GET", "/api/v1/clients/{client_id}/mandate-request", _client_write(), path_values=_client),
+    Row(
+        "POST",
+        "/api/v1/clients/{client_id}/mandate-request",
+        _client_write(201),
+        lambda _w: {"signer_email": "representant@client.example"},
+        path_values=_client,
+    ),
+    Row(
+        "POST",
+        "/api/v1/clients/{client_id}/mandate-request/withdrawal",
+        _client_write(409),  # nothing sent yet: 409 once allowed
+        path_values=_client,
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/clients/{client_id}/readiness",
+        _client_write(),
+        lambda _w: {"vat_regime": "simplified"},
+        path_values=_client,
+    ),
+    Row(
+        "POST",
+        "/api/v1/mandate-requests/sendings",
+        # Another firm's owner gets one `client_not_found` result: this client is not theirs.
+        _firm_clients_write(200),
+        lambda world: {"client_ids": [str(world.client_id)]},
+    ),
+    Row(
+        "POST",
+        "/api/v1/mandate-requests/withdrawals",
+        _firm_clients_write(200),
+        lambda world: {"client_ids": [str(world.client_id)]},
+    ),
+    Row("GET", "/api/v1/mandates/seal", _firm_clients_write(200)),
+    # A JSON body is not a PDF: 422 once allowed.
+    Row("POST", "/api/v1/mandates/seal-checks", _firm_clients_write(422), lambda _w: {}),
+    Row("GET", "/api/v1/readiness", _firm_clients_write(200)),
+    Row("GET", "/api/v1/readiness.xlsx", _firm_clients_write(200)),
+    # The signer's side: the link's secret only, whoever calls (an unknown one is 404).
+    *[
+        Row("POST", f"/api/v1/mandate-signatures/{step}", everyone(404), _unknown_link)
+        for step in ("inspect", "document", "code", "refusal")
+    ],
+    Row(
+        "POST",
+        "/api/v1/mandate-signatures/signature",
+        everyone(404),
+        lambda world: (
+            _unknown_link(world)
+            | {
+                "signer_name": "Élodie Chevalier",
+                "consent": True,
+                "consent_version": "2026-12-07",
+                "consent_text": "x",
+                "code": "123456",
+                "document_sha256": "0" * 64,
+            }
+        ),
+    ),
     # --- extensions: API keys and webhooks (extensions:manage) ----------------------------
     Row("GET", "/api/v1/api-keys", _extensions(200)),
     Row(

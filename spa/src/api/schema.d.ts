@@ -7410,6 +7410,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "me:revoke_session": {
@@ -7479,6 +7488,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7557,6 +7575,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8045,6 +8072,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10828,6 +10864,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "help:save_tour_progress": {
@@ -10910,6 +10955,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "help:create_support_request": {
@@ -10936,6 +10990,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -65,8 +65,14 @@ export function SupportForm({ contact, signedIn, screen }: { contact: Contact; s
             minLength={3}
             maxLength={200}
             aria-invalid={fieldError("/body/subject") ? true : undefined}
+            aria-describedby={fieldError("/body/subject") ? `${subjectId}-error` : undefined}
             onChange={(event) => setSubject(event.target.value)}
           />
+          {fieldError("/body/subject") && (
+            <p id={`${subjectId}-error`} className="field__error">
+              {fieldError("/body/subject")}
+            </p>
+          )}
           <label htmlFor={messageId}>{helpText.message}</label>
           <textarea
             id={messageId}
@@ -76,8 +82,14 @@ export function SupportForm({ contact, signedIn, screen }: { contact: Contact; s
             maxLength={5000}
             rows={4}
             aria-invalid={fieldError("/body/message") ? true : undefined}
+            aria-describedby={fieldError("/body/message") ? `${messageId}-error` : undefined}
             onChange={(event) => setMessage(event.target.value)}
           />
+          {fieldError("/body/message") && (
+            <p id={`${messageId}-error`} className="field__error">
+              {fieldError("/body/message")}
+            </p>
+          )}
           <label htmlFor={requestIdId}>{helpText.requestId}</label>
           <input
             id={requestIdId}

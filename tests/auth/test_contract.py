@@ -1,0 +1,45 @@
+"""The contract says who may call what (api/auth/contract.py): the security schemes, the
+schemes of every operation that needs a principal and its 401, and the 404 an API key gets
+from a person's own resources."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.app import create_app
+from api.core.settings import Settings
+from tests.helpers import create_firm, logged_in_owner
+
+
+def test_every_operation_names_its_security_and_its_401(settings: Settings) -> None:
+    schema = create_app(settings).openapi()
+    assert set(schema["components"]["securitySchemes"]) == {"bearer", "session_cookie"}
+    secured = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if "security" not in operation:
+                continue
+            secured += 1
+            assert operation["security"] == [{"bearer": []}, {"session_cookie": []}], path
+            assert "401" in operation["responses"], f"{method} {path}"
+    assert secured > 50
+    login = schema["paths"]["/api/v1/auth/login-challenges"]["post"]
+    assert "security" not in login  # a public step of the QR login
+    for path in ("/api/v1/me/sessions", "/api/v1/me/devices", "/api/v1/me/activity"):
+        assert "404" in schema["paths"][path]["get"]["responses"], path
+
+
+async def test_an_api_key_gets_the_documented_404_from_a_persons_own_resources(
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings
+) -> None:
+    firm = await create_firm(session, settings)
+    owner = await logged_in_owner(client, firm)
+    key = await client.post(
+        "/api/v1/api-keys", json={"name": "ERP", "scopes": ["clients:read"]}, headers=owner
+    )
+    as_key = {"Authorization": f"Bearer {key.json()['secret']}"}
+    for path in ("/api/v1/me/sessions", "/api/v1/me/devices", "/api/v1/me/activity"):
+        response = await client.get(path, headers=as_key)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"] == "application/problem+json"
