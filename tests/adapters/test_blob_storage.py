@@ -73,7 +73,7 @@ def s3_server() -> Iterator[tuple[str, S3Credentials]]:
         "aws_access_key_id": "bootstrap",
         "aws_secret_access_key": "bootstrap",
     }
-    iam = boto3.client("iam", **bootstrap)  # type: ignore[call-overload]
+    iam = boto3.client("iam", **bootstrap)
     iam.create_user(UserName="comptoir")
     iam.put_user_policy(
         UserName="comptoir",
@@ -82,7 +82,7 @@ def s3_server() -> Iterator[tuple[str, S3Credentials]]:
         '"Action": "s3:*", "Resource": "*"}]}',
     )
     key = iam.create_access_key(UserName="comptoir")["AccessKey"]
-    boto3.client("s3", **bootstrap).create_bucket(  # type: ignore[call-overload]
+    boto3.client("s3", **bootstrap).create_bucket(
         Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
     )
     # From now on the server checks every request's SigV4 signature against IAM.
@@ -227,7 +227,7 @@ def test_settings_choose_s3_with_its_endpoint(tmp_path: Path) -> None:
         s3_endpoint_url="https://s3.example.test",
         s3_bucket="docs",
         s3_access_key_id="key",
-        s3_secret_access_key="secret",  # type: ignore[arg-type]
+        s3_secret_access_key="secret",
     )
 
     storage = create_blob_storage(settings)
@@ -328,7 +328,7 @@ async def test_the_app_closes_the_s3_connection_pool_on_shutdown(tmp_path: Path)
         s3_endpoint_url="https://s3.example.test",
         s3_bucket="docs",
         s3_access_key_id="key",
-        s3_secret_access_key="secret",  # type: ignore[arg-type]
+        s3_secret_access_key="secret",
     )
     app = create_app(settings)
 

@@ -7,6 +7,7 @@ import json
 import time
 
 import httpx
+from fastapi import FastAPI
 from jose import jwt
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,7 +79,7 @@ async def test_wrong_audience_is_refused(
     token, _claims, _jwk = await _claims_and_jwks(client, session, settings)
     ring = KeyRing(other)
     claims = jwt.get_unverified_claims(token)
-    forged, _ = await ring.issue(session, user_id=claims["sub"], session_id=claims["sid"])  # type: ignore[arg-type]
+    forged, _ = await ring.issue(session, user_id=claims["sub"], session_id=claims["sid"])
     response = await _me(client, forged)
     assert response.status_code == 401
     assert response.json()["code"] == "invalid-token"
@@ -100,7 +101,7 @@ async def test_expired_token_is_refused(
 
 
 async def test_rotation_keeps_live_tokens_valid_and_publishes_both_keys(
-    client: httpx.AsyncClient, session: AsyncSession, settings: Settings, app: object
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings, app: FastAPI
 ) -> None:
     token, _claims, old_jwk = await _claims_and_jwks(client, session, settings)
     new_kid = await KeyRing(settings).rotate(session)

@@ -27,7 +27,8 @@ def _field_error(response: httpx.Response, pointer: str) -> dict[str, str]:
     assert response.headers["content-type"] == "application/problem+json"
     errors = {error["pointer"]: error for error in response.json()["errors"]}
     assert pointer in errors, errors
-    return errors[pointer]
+    error: dict[str, str] = errors[pointer]
+    return error
 
 
 async def _a_client(client: httpx.AsyncClient, firm: Firm) -> dict[str, str]:

@@ -15,10 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 
-def _establishment(siret: str, street: str, postal_code: str, city: str, **extra: object) -> dict:
+def _establishment(
+    siret: str, street: str, postal_code: str, city: str, **extra: object
+) -> dict[str, Any]:
     return {
         "siret": siret,
         "adresse": f"{street} {postal_code} {city}",
@@ -77,7 +80,7 @@ CLOSED_COMPANY = {
     "statut_diffusion": "O",
     "_establishments": [],
 }
-COMPANIES = [LA_POSTE, HIDDEN_PERSON, CLOSED_COMPANY]
+COMPANIES: list[dict[str, Any]] = [LA_POSTE, HIDDEN_PERSON, CLOSED_COMPANY]
 
 
 def _words(text: str) -> list[str]:
@@ -99,7 +102,7 @@ class Peer:
     faults: list[Fault] = field(default_factory=list)
     arrivals: list[tuple[float, str]] = field(default_factory=list)
 
-    def answer(self, query: str) -> dict:
+    def answer(self, query: str) -> dict[str, Any]:
         public = [{k: v for k, v in c.items() if not k.startswith("_")} for c in COMPANIES]
         if query.isdigit() and len(query) == 9:
             results = [

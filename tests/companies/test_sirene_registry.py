@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from stdnum import luhn
 
 from api.adapters.company_registry import AdministrativeState, SireneRegistry
@@ -152,7 +152,7 @@ async def test_reimporting_the_stock_files_changes_nothing(
 
 
 async def test_import_ignores_unknown_columns_and_column_order(
-    session: AsyncSession, sessionmaker, tmp_path: Path
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
     lines = ESTABLISHMENTS_FILE.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")

@@ -43,7 +43,7 @@ async def _probe_values(session: AsyncSession) -> list[str]:
 def _assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, object]:
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
+    body: dict[str, object] = response.json()
     assert body["status"] == status
     assert body["code"] == code
     assert body["type"] == f"urn:comptoir:problem:{code}"

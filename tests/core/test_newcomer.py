@@ -10,8 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from api.core.crypto import private_key_public_jwk
 from api.core.settings import PROJECT_ROOT, Settings, process_environment
-from tests.helpers import Browser, private_key_public_jwk
+from tests.helpers import Browser
 from tests.live import free_port, running_server
 
 

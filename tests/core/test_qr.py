@@ -12,7 +12,7 @@ URL = "https://comptoir.cabinet-martin.fr/qr/v1/3IWFFvQEP-1Ov9xsYrQPnu5_1SKMKtjI
 
 
 def _cells_drawn(svg: str) -> set[tuple[int, int]]:
-    cells = set()
+    cells: set[tuple[int, int]] = set()
     for x, y, width in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\d+z", svg):
         cells.update((int(x) + dx, int(y)) for dx in range(int(width)))
     return cells

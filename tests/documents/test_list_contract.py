@@ -28,11 +28,12 @@ async def test_the_documents_list_is_its_declared_model(
         )
         assert uploaded.status_code == 201, uploaded.text
 
-    for params in (
+    queries: list[dict[str, str | int]] = [
         {"client_id": str(space.client_a)},
         {"client_id": str(space.client_a), "type": "invoice", "limit": 1},
         {"sort": "-amount"},
-    ):
+    ]
+    for params in queries:
         response = await client.get(
             "/api/v1/documents", params=params, headers=space.headers["owner"]
         )

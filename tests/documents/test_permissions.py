@@ -54,7 +54,7 @@ async def _resources(client: httpx.AsyncClient, space: Space) -> Resources:
 def _request(route: str, target: str, space: Space, res: Resources) -> dict[str, Any]:
     client_ids = {"a": space.client_a, "b": space.client_b, "other": space.other_firm_client}
     document, folder = res.document[target], res.folder[target]
-    return {
+    requests: dict[str, dict[str, Any]] = {
         "get": {"method": "GET", "url": f"/api/v1/documents/{document}"},
         "content": {"method": "GET", "url": f"/api/v1/documents/{document}/content"},
         "patch": {
@@ -85,7 +85,8 @@ def _request(route: str, target: str, space: Space, res: Resources) -> dict[str,
             "json": {"name": f"R {uuid.uuid4().hex[:8]}"},
         },
         "folder_delete": {"method": "DELETE", "url": f"/api/v1/folders/{folder}"},
-    }[route]
+    }
+    return requests[route]
 
 
 SUCCESS = {

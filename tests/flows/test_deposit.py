@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -119,7 +120,7 @@ async def test_refused_files_get_the_annex_error_and_nothing_is_stored(
 
 
 async def test_an_oversize_file_is_413(
-    client: httpx.AsyncClient, firm_token: dict[str, str], app: object
+    client: httpx.AsyncClient, firm_token: dict[str, str], app: FastAPI
 ) -> None:
     settings = state_of(app).settings
     state_of(app).settings = settings.model_copy(update={"flow_max_bytes": 1000})

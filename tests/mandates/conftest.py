@@ -17,7 +17,8 @@ from api.adapters.directory import LocalDirectory
 from api.core.settings import Settings
 from api.models.outbox_message import OutboxMessage
 from tests.clients.conftest import Firm, firm, sirene  # noqa: F401  (fixtures)
-from tests.einvoicing.conftest import ACTIVE_SIRENS, run_worker  # noqa: F401  (fixtures)
+from tests.einvoicing.conftest import ACTIVE_SIRENS as ACTIVE_SIRENS
+from tests.einvoicing.conftest import run_worker  # noqa: F401  (a fixture)
 
 SIGN_LINK = re.compile(r"https://testserver/mandat#(cpt_sig_[A-Za-z0-9_\-]+)")
 CODE = re.compile(r"^[ ]+(\d{6})\s*$", re.M)

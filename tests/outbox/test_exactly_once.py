@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from sqlalchemy import func, select
@@ -20,11 +21,12 @@ from api.core.models import utcnow
 from api.core.settings import Settings
 from api.migrate import upgrade_to_head
 from api.models.outbox_message import OutboxMessage, OutboxStatus
-from api.models.webhook import DeliveryStatus, WebhookDelivery
+from api.models.webhook import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from api.outbox import repository
 from api.outbox import service as outbox
 from api.outbox.service import DeliveryAttempt, OutboxHandler
 from api.webhooks import service as webhooks
+from api.webhooks import signing
 from api.webhooks.events import WebhookEvent
 from api.worker import outbox_handlers
 from tests.conftest import SuiteEnvironment
@@ -88,12 +90,12 @@ async def _publish(
     async with sessionmaker() as session:
         firm = (await create_firm(session, settings)).firm
         session.add(
-            webhooks.WebhookEndpoint(
+            WebhookEndpoint(
                 id=uuid.uuid4(),
                 workspace_id=firm.id,
                 url=url,
                 event_types=["client.created"],
-                secret=webhooks.signing.new_secret(),
+                secret=signing.new_secret(),
             )
         )
         await session.flush()
@@ -207,10 +209,10 @@ async def test_a_stopped_pass_hands_back_what_it_had_not_started(
     with pytest.raises(asyncio.CancelledError):
         await a_pass
 
-    delivered: list[object] = []
+    delivered: list[int] = []
 
     async def record(payload: dict[str, object], _attempt: DeliveryAttempt) -> None:
-        delivered.append(payload["n"])
+        delivered.append(cast(int, payload["n"]))
 
     report = await outbox.deliver_due(
         worker_sessionmakers[1], {"test": OutboxHandler(record)}, settings
