@@ -1,5 +1,6 @@
 """Who may call what: every route of the API × {owner, Administrateur, Gestionnaire de
-clients, Comptable, member of another firm, anonymous} → the status each one gets.
+clients, Comptable, member of another firm, anonymous, an API key of the firm with every scope,
+the Comptable's phone (a device session)} → the status each one gets.
 
 Deny by default, and deny is 404 (never 403) for a role without the permission or for another
 workspace's resource. The sessions are real: each persona enrolled a phone and logged in
@@ -26,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from starlette.routing import Route
 
 from api.app import create_app
-from api.core.authz import Role
+from api.core.authz import Role, Scope
 from api.core.settings import Settings
 from api.core.state import Database, state_of
 from api.einvoicing.certification import CURRENT_CERTIFICATION
@@ -51,6 +52,12 @@ class Persona(StrEnum):
     ACCOUNTANT = "accountant"
     OTHER_FIRM = "other_firm"  # the owner of another firm: every permission, elsewhere
     ANONYMOUS = "anonymous"
+    # An integration of firm A: a key minted by the owner with every scope. It holds what the
+    # scopes grant and never a person's own account (sessions, devices, activity): 404.
+    API_KEY = "api_key"
+    # The Comptable's phone, in a device session: the Comptable's rights, plus the phone's own
+    # steps of the login protocol.
+    DEVICE = "device"
 
 
 @dataclass
@@ -118,9 +125,10 @@ def everyone(status: int) -> dict[Persona, int]:
     return dict.fromkeys(Persona, status)
 
 
-def signed_in(status: int) -> dict[Persona, int]:
-    """Any session gets `status`; anonymous callers get 401."""
-    return everyone(status) | {Persona.ANONYMOUS: 401}
+def signed_in(status: int, *, api_key: int = 404) -> dict[Persona, int]:
+    """Any session gets `status`; anonymous callers get 401; an API key is not a person (404
+    unless said otherwise)."""
+    return everyone(status) | {Persona.ANONYMOUS: 401, Persona.API_KEY: api_key}
 
 
 def firm_roles(
@@ -130,7 +138,10 @@ def firm_roles(
     client_manager: int,
     accountant: int,
     other_firm: int,
+    api_key: int | None = None,
 ) -> dict[Persona, int]:
+    """Firm A's roles; its API key (every scope) gets the owner's answer unless said otherwise
+    (a permission no scope grants), the Comptable's phone the Comptable's."""
     return {
         Persona.OWNER: owner,
         Persona.ADMIN: admin,
@@ -138,6 +149,8 @@ def firm_roles(
         Persona.ACCOUNTANT: accountant,
         Persona.OTHER_FIRM: other_firm,
         Persona.ANONYMOUS: 401,
+        Persona.API_KEY: owner if api_key is None else api_key,
+        Persona.DEVICE: accountant,
     }
 
 
@@ -167,15 +180,27 @@ def _firm_clients_write(success: int) -> dict[Persona, int]:
 
 
 def _extensions(success: int) -> dict[Persona, int]:
+    # No scope grants extensions:manage: a key never mints keys or hooks.
     return firm_roles(
-        owner=success, admin=success, client_manager=404, accountant=404, other_firm=success
+        owner=success,
+        admin=success,
+        client_manager=404,
+        accountant=404,
+        other_firm=success,
+        api_key=404,
     )
 
 
 def _members_manage(success: int) -> dict[Persona, int]:
-    # Another firm's member is a resource that does not exist for its owner: 404.
+    # Another firm's member is a resource that does not exist for its owner: 404. No scope
+    # grants members:manage.
     return firm_roles(
-        owner=success, admin=success, client_manager=404, accountant=404, other_firm=404
+        owner=success,
+        admin=success,
+        client_manager=404,
+        accountant=404,
+        other_firm=404,
+        api_key=404,
     )
 
 
@@ -259,8 +284,12 @@ TABLE: list[Row] = [
         everyone(404),
         lambda _w: {"enrollment_token": "cpt_enr_unknown"},
     ),
-    # --- the phone's steps: a device session only (these personas hold user sessions) ---
-    Row("GET", "/api/v1/auth/login-challenges/{challenge_id}/context", everyone(401)),
+    # --- the phone's steps: a device session only (the phone finds no such challenge) ------
+    Row(
+        "GET",
+        "/api/v1/auth/login-challenges/{challenge_id}/context",
+        everyone(401) | {Persona.DEVICE: 404},
+    ),
     Row(
         "POST",
         "/api/v1/auth/login-challenges/{challenge_id}/decision",
@@ -269,7 +298,8 @@ TABLE: list[Row] = [
     ),
     # --- the caller's own account ---------------------------------------------------------
     Row("POST", "/api/v1/auth/logout", signed_in(204)),
-    Row("GET", "/api/v1/me", signed_in(200)),
+    # An integration may ask who it is (its key's workspace and creator).
+    Row("GET", "/api/v1/me", signed_in(200, api_key=200)),
     Row(
         "PUT",
         "/api/v1/me/workspace",
@@ -291,7 +321,9 @@ TABLE: list[Row] = [
     Row(
         "POST",
         "/api/v1/members/invitations",
-        firm_roles(owner=201, admin=201, client_manager=404, accountant=404, other_firm=201),
+        firm_roles(
+            owner=201, admin=201, client_manager=404, accountant=404, other_firm=201, api_key=404
+        ),
         _invitation,
     ),
     Row(
@@ -341,7 +373,9 @@ TABLE: list[Row] = [
     Row(
         "GET",
         "/api/v1/audit-events",
-        firm_roles(owner=200, admin=200, client_manager=404, accountant=404, other_firm=200),
+        firm_roles(
+            owner=200, admin=200, client_manager=404, accountant=404, other_firm=200, api_key=404
+        ),
     ),
     # --- clients (clients:read scoped to assignments for Comptables; clients:manage) -------
     Row("GET", "/api/v1/clients", _clients_list()),
@@ -729,10 +763,21 @@ async def _populate(world: World, session: AsyncSession, settings: Settings) -> 
         (Persona.ACCOUNTANT, Role.ACCOUNTANT),
     ]:
         user, link = await create_member(session, settings, firm.firm, frozenset({role}))
-        world.headers[persona] = await _login(client, link)
+        phone = await enrolled_phone(client, link)
+        world.headers[persona] = bearer(await bearer_login(client, phone))
         if persona == Persona.ACCOUNTANT:
             world.accountant_user_id = user.id
+            opened = await phone.open_session(client)
+            assert opened.status_code == 201, opened.text
+            world.headers[Persona.DEVICE] = phone.auth
     world.headers[Persona.ANONYMOUS] = {}
+    minted = await client.post(
+        "/api/v1/api-keys",
+        headers=world.headers[Persona.OWNER],
+        json={"name": "ERP", "scopes": [scope.value for scope in Scope]},
+    )
+    assert minted.status_code == 201, minted.text
+    world.headers[Persona.API_KEY] = {"Authorization": f"Bearer {minted.json()['secret']}"}
 
     owner = world.headers[Persona.OWNER]
     ids = {}
