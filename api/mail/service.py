@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,15 @@ MAIL_KIND = "mail"
 async def queue(session: AsyncSession, message: MailMessage, dedupe_key: str | None = None) -> None:
     """Send `message` once the caller's transaction commits (never if it rolls back)."""
     await outbox.enqueue(session, MAIL_KIND, message.as_payload(), dedupe_key)
+
+
+async def queue_many(
+    session: AsyncSession, messages: Sequence[tuple[MailMessage, str | None]]
+) -> None:
+    """`queue` for many mails (a bulk request), in batched inserts."""
+    await outbox.enqueue_many(
+        session, MAIL_KIND, [(message.as_payload(), dedupe) for message, dedupe in messages]
+    )
 
 
 def _summary(payload: Payload) -> Payload:

@@ -6,7 +6,8 @@ able to *receive* e-invoices from 1 September 2026; *emission* and *e-reporting*
 1 September 2026 for large and intermediate companies (GE, ETI: INSEE `categorieEntreprise`),
 on 1 September 2027 for the others (PME, micro). The e-reporting cadence follows the VAT
 regime. Both inputs are editable by the firm (`ClientReadiness`); a client of unknown
-category is shown with the later date, flagged as unknown.
+category is shown with the later date, flagged as unknown. The category comes from SIRENE
+(`categorieEntreprise`, loaded by `comptoir sirene import`) unless the firm corrected it.
 
 Also the seal check's HTTP helpers (an uploaded PDF read with a size cap).
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,6 +47,7 @@ from api.models.mandate_request import (
     VatRegime,
 )
 
+CategorySource = Literal["firm", "sirene", "unknown"]
 RECEPTION_FROM = date(2026, 9, 1)
 LARGE_COMPANIES_FROM = date(2026, 9, 1)
 OTHER_COMPANIES_FROM = date(2027, 9, 1)
@@ -101,8 +103,18 @@ def _blocked_reason(row: dict[str, Any]) -> str | None:
     return row["error_detail"] or "Erreur de l'annuaire."
 
 
+def _category(row: dict[str, Any]) -> tuple[CompanyCategory | None, CategorySource]:
+    """The firm's correction first, then SIRENE's `categorieEntreprise`."""
+    if row["company_category"] is not None:
+        return row["company_category"], "firm"
+    try:
+        return CompanyCategory(row["sirene_category"]), "sirene"
+    except ValueError:
+        return None, "unknown"
+
+
 def _client(row: dict[str, Any]) -> ReadinessClient:
-    category = row["company_category"]
+    category, source = _category(row)
     return ReadinessClient(
         id=row["id"],
         legal_name=row["legal_name"],
@@ -110,7 +122,7 @@ def _client(row: dict[str, Any]) -> ReadinessClient:
         pa_status=row["pa_status"],
         stage=row["stage"],
         company_category=category,
-        category_source="firm" if category else "unknown",
+        category_source=source,
         vat_regime=row["vat_regime"],
         obligations=obligations(category, row["vat_regime"]),
         blocked_reason=_blocked_reason(row),

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, select
+from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models.client import Client, ClientAssignment, PaStatus
@@ -18,6 +18,7 @@ from api.models.mandate_request import (
     MandateStage,
 )
 from api.models.pa_designation import PaDesignation
+from api.models.sirene import SireneUnit
 from api.models.user import User
 from api.models.workspace import Workspace
 
@@ -90,10 +91,6 @@ def stage_expression(now: datetime) -> ColumnElement[str]:
     )
 
 
-def with_requests(statement: Select[Any]) -> Select[Any]:
-    return statement.outerjoin(MandateRequest, MandateRequest.client_id == Client.id)
-
-
 async def stage_counts(
     session: AsyncSession, clients_scope: ColumnElement[bool], now: datetime
 ) -> dict[str, int]:
@@ -145,22 +142,25 @@ async def client_rows(
         .correlate(Client)
     )
     statement = (
-        with_requests(
-            select(
-                Client.id,
-                Client.legal_name,
-                Client.siren,
-                Client.pa_status,
-                stage_column,
-                MandateRequest.sent_at,
-                MandateRequest.expires_at,
-                ClientReadiness.company_category,
-                ClientReadiness.vat_regime,
-                latest.with_only_columns(PaDesignation.error_code).scalar_subquery().label("ec"),
-                latest.with_only_columns(PaDesignation.error_detail).scalar_subquery().label("ed"),
-            ).where(clients_scope)
+        select(
+            Client.id,
+            Client.legal_name,
+            Client.siren,
+            Client.pa_status,
+            stage_column,
+            MandateRequest.sent_at,
+            MandateRequest.expires_at,
+            ClientReadiness.company_category,
+            ClientReadiness.vat_regime,
+            SireneUnit.categorie_entreprise,
+            latest.with_only_columns(PaDesignation.error_code).scalar_subquery().label("ec"),
+            latest.with_only_columns(PaDesignation.error_detail).scalar_subquery().label("ed"),
         )
+        .select_from(Client)
+        .outerjoin(MandateRequest, MandateRequest.client_id == Client.id)
+        .where(clients_scope)
         .outerjoin(ClientReadiness, ClientReadiness.client_id == Client.id)
+        .outerjoin(SireneUnit, SireneUnit.siren == Client.siren)
         .order_by(Client.sort_name, Client.id)
     )
     if stage is not None:
@@ -182,8 +182,9 @@ async def client_rows(
             "expires_at": row[6],
             "company_category": row[7],
             "vat_regime": row[8],
-            "error_code": row[9],
-            "error_detail": row[10],
+            "sirene_category": row[9],
+            "error_code": row[10],
+            "error_detail": row[11],
         }
         for row in (await session.execute(statement)).all()
     ]

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.adapters.company_registry import CompanyRegistry
+from api.adapters.mail import MailMessage
 from api.audit import service as audit
 from api.audit.service import SYSTEM, Author
 from api.clients import service as clients_service
@@ -180,8 +181,7 @@ async def _firm(session: AsyncSession, firm_id: uuid.UUID) -> Workspace:
     return firm
 
 
-async def _mail_link(
-    session: AsyncSession,
+def _link_mail(
     settings: Settings,
     request: MandateRequest,
     client: Client,
@@ -189,36 +189,30 @@ async def _mail_link(
     token: str,
     *,
     reminder: bool,
-) -> None:
-    await mail.queue(
-        session,
-        messages.signature_request_mail(
-            to=request.signer_email,
-            first_name=request.signer_first_name,
-            firm_name=firm_name,
-            company_name=client.legal_name,
-            url=signature_link(settings, token),
-            expires_at=request.expires_at,
-            reminder=reminder,
-        ),
+) -> MailMessage:
+    return messages.signature_request_mail(
+        to=request.signer_email,
+        first_name=request.signer_first_name,
+        firm_name=firm_name,
+        company_name=client.legal_name,
+        url=signature_link(settings, token),
+        expires_at=request.expires_at,
+        reminder=reminder,
     )
 
 
-async def _schedule_reminder(
-    session: AsyncSession, settings: Settings, request: MandateRequest, now: datetime
-) -> None:
+def _reminder(
+    settings: Settings, request: MandateRequest, now: datetime
+) -> tuple[Payload, str, datetime] | None:
+    """The next automatic reminder of this sending (its payload, dedupe key and due time), or
+    None when none is due: the count is reached, or the link expires first."""
     if request.reminders_sent >= settings.mandate_max_reminders:
-        return
+        return None
     due = now + timedelta(days=settings.mandate_reminder_days)
     if due >= request.expires_at:
-        return  # the link expires first: a reminder would only say so
-    await outbox.enqueue(
-        session,
-        REMINDER_KIND,
-        {"request_id": str(request.id), "sending": request.sendings},
-        dedupe_key=f"mandate-reminder:{request.id}:{request.sendings}",
-        not_before=due,
-    )
+        return None
+    payload = {"request_id": str(request.id), "sending": request.sendings}
+    return payload, f"mandate-reminder:{request.id}:{request.sendings}", due
 
 
 async def send_many(
@@ -239,6 +233,10 @@ async def send_many(
     expires_at = now + timedelta(days=settings.mandate_link_ttl_days)
     results: list[MandateBulkResult] = []
     audited: list[tuple[object, dict[str, Any]]] = []
+    # Everything is written in batches after the loop: 1,000 clients are a few statements.
+    mails: list[tuple[MailMessage, str | None]] = []
+    reminders: list[tuple[Payload, str | None]] = []
+    due = now + timedelta(days=settings.mandate_reminder_days)
     for client_id in wanted:
         client = clients.get(client_id)
         if client is None:
@@ -287,14 +285,21 @@ async def send_many(
         request.code_hash = request.code_expires_at = None
         request.codes_sent = request.wrong_codes = 0
         request.error_detail = None
-        await session.flush()
-        await _mail_link(session, settings, request, client, firm.name, token, reminder=False)
-        await _schedule_reminder(session, settings, request, now)
+        mails.append(
+            (_link_mail(settings, request, client, firm.name, token, reminder=False), None)
+        )
+        reminder = _reminder(settings, request, now)
+        if reminder is not None:
+            payload, dedupe_key, due = reminder
+            reminders.append((payload, dedupe_key))
         outcome = "resent" if resent else "sent"
         results.append(MandateBulkResult(id=client_id, ok=True, outcome=outcome))
         audited.append(
             (client.id, {"request_id": request.id, "to": request.signer_email, "outcome": outcome})
         )
+    await session.flush()
+    await mail.queue_many(session, mails)
+    await outbox.enqueue_many(session, REMINDER_KIND, reminders, not_before=due)
     await audit.record_many(
         session,
         "mandates.sent",
@@ -380,8 +385,13 @@ async def remind(
     request.sendings += 1
     request.reminders_sent += 1
     await session.flush()
-    await _mail_link(session, settings, request, client, firm.name, token, reminder=True)
-    await _schedule_reminder(session, settings, request, now)
+    await mail.queue(
+        session, _link_mail(settings, request, client, firm.name, token, reminder=True)
+    )
+    reminder = _reminder(settings, request, now)
+    if reminder is not None:
+        payload, dedupe_key, due = reminder
+        await outbox.enqueue(session, REMINDER_KIND, payload, dedupe_key, not_before=due)
     await audit.record_as(
         session,
         "mandates.reminded",

@@ -37,6 +37,8 @@ class SireneUnit(Base):
     nature_juridique: Mapped[str | None] = mapped_column(String(4))
     activite_principale: Mapped[str | None] = mapped_column(String(8))
     head_office_siret: Mapped[str | None] = mapped_column(String(14))
+    # INSEE `categorieEntreprise` (GE, ETI, PME): the e-invoicing calendar depends on it.
+    categorie_entreprise: Mapped[str | None] = mapped_column(String(3), default=None)
 
 
 class SireneEstablishment(Base):

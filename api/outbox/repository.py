@@ -133,8 +133,11 @@ async def insert_many(
     kind: str,
     messages: Sequence[tuple[dict[str, Any], str | None]],
     now: datetime,
+    not_before: datetime | None = None,
 ) -> None:
     """Many messages, 1,000 per statement; a `dedupe_key` already queued is dropped."""
+    if not messages:
+        return
     rows = [
         {
             "id": uuid.uuid4(),
@@ -143,7 +146,7 @@ async def insert_many(
             "dedupe_key": dedupe_key,
             "status": OutboxStatus.PENDING,
             "attempts": 0,
-            "next_attempt_at": now,
+            "next_attempt_at": max(now, not_before) if not_before else now,
             "created_at": now,
         }
         for payload, dedupe_key in messages

@@ -319,10 +319,16 @@ async def run_worker(
 
 
 async def enqueue_many(
-    session: AsyncSession, kind: str, messages: Sequence[tuple[Payload, str | None]]
+    session: AsyncSession,
+    kind: str,
+    messages: Sequence[tuple[Payload, str | None]],
+    *,
+    not_before: datetime | None = None,
 ) -> None:
     """`enqueue` for many messages of one kind (a bulk request), in batched inserts."""
-    await repository.insert_many(session, kind=kind, messages=messages, now=utcnow())
+    await repository.insert_many(
+        session, kind=kind, messages=messages, now=utcnow(), not_before=not_before
+    )
 
 
 async def dead_messages(session: AsyncSession, *, limit: int) -> Sequence[OutboxMessage]:

@@ -40,12 +40,22 @@ async def test_the_counts_move_with_the_funnel_and_obligations_follow_the_inputs
     assert after_sign["counts"]["signed"] == 1  # type: ignore[index]
     assert after_sign["counts"]["sent"] == 0  # type: ignore[index]
 
+    # Without the firm's word, SIRENE's `categorieEntreprise` decides: CRÉATION DUPONT is an ETI.
+    rows = after_sign["clients"]
+    assert isinstance(rows, list)
+    dupont = next(row for row in rows if row["id"] == waiting)
+    assert dupont["category_source"] == "sirene"
+    assert dupont["company_category"] == "ETI"
+    assert dupont["obligations"]["emission_from"] == "2026-09-01"
+    assert dupont["obligations"]["e_reporting_cadence"] is None  # VAT regime not given yet
+
     large = await client.patch(
         f"/api/v1/clients/{waiting}/readiness",
         json={"company_category": "ETI", "vat_regime": "real_normal_monthly"},
         headers=firm.owner.headers,
     )
     assert large.status_code == 200, large.text
+    assert large.json()["category_source"] == "firm"
     duties = large.json()["obligations"]
     assert duties["reception_from"] == "2026-09-01"
     assert duties["emission_from"] == "2026-09-01"

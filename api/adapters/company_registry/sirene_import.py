@@ -107,6 +107,15 @@ def _column_reader(header: Sequence[str]) -> Callable[[str], Callable[[list[str]
     return column
 
 
+_CATEGORIES = frozenset({"GE", "ETI", "PME"})
+
+
+def _category(value: str) -> str | None:
+    """INSEE `categorieEntreprise` (GE, ETI, PME); empty or unknown values are None."""
+    value = value.strip().upper()
+    return value if value in _CATEGORIES else None
+
+
 def _units_layout(header: Sequence[str]) -> _Layout:
     column = _column_reader(header)
     siren = column("siren")
@@ -122,6 +131,7 @@ def _units_layout(header: Sequence[str]) -> _Layout:
     legal_category = column("categorieJuridiqueUniteLegale")
     activity = column("activitePrincipaleUniteLegale")
     head_office_nic = column("nicSiegeUniteLegale")
+    category = column("categorieEntreprise")
 
     def to_record(row: list[str]) -> tuple[Any, ...]:
         unit_siren = siren(row)
@@ -152,6 +162,7 @@ def _units_layout(header: Sequence[str]) -> _Layout:
             _clean(legal_category(row)),
             _clean(activity(row)),
             unit_siren + nic if nic else None,
+            _category(category(row)),
         )
 
     return _Layout(
@@ -166,6 +177,7 @@ def _units_layout(header: Sequence[str]) -> _Layout:
             "nature_juridique",
             "activite_principale",
             "head_office_siret",
+            "categorie_entreprise",
         ),
         to_record,
     )
