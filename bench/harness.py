@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from api.core.settings import PROJECT_ROOT, process_environment
+from api.core.settings import PROJECT_ROOT, Settings, process_environment
 
 PYTHON = sys.executable
 
@@ -88,6 +88,9 @@ def serve_comptoir(database_url: str, extra_env: dict[str, str] | None = None) -
     port = free_port()
     env = {
         "COMPTOIR_DATABASE_URL": database_url,
+        # The seeds mint tokens for the default public URL; `comptoir run --port` would
+        # otherwise derive another one from its port and refuse them all (401).
+        "COMPTOIR_PUBLIC_URL": Settings(database_url=database_url).public_url,
         "COMPTOIR_LOG_LEVEL": "WARNING",
         "COMPTOIR_DATA_DIR": tempfile.mkdtemp(prefix="comptoir-bench-data."),
         "COMPTOIR_DATABASE_POOL_SIZE": "20",
