@@ -30,7 +30,11 @@ from api.core.errors import (
     install_error_handlers,
 )
 from api.core.request_context import RequestIdMiddleware, configure_logging
-from api.core.routing import match_ids_as_ids
+from api.core.routing import (
+    CreatedLocationMiddleware,
+    document_created_location,
+    match_ids_as_ids,
+)
 from api.core.security_headers import SecurityHeadersMiddleware
 from api.core.settings import Settings, get_settings
 from api.core.standard_api import install_standard_error_surfaces
@@ -125,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added last = outermost: the request id wraps the crash barrier; the security headers
     # wrap everything, so that even a crash's problem carries them.
     app.add_middleware(CrashBarrierMiddleware)
+    app.add_middleware(CreatedLocationMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(
         SecurityHeadersMiddleware,
@@ -168,6 +173,7 @@ def _document_problems(app: FastAPI) -> None:
         if app.openapi_schema is None:
             add_problem_schema(default_openapi())
             document_security(app, app.openapi_schema or {})
+            document_created_location(app.openapi_schema or {})
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]

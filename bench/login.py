@@ -15,12 +15,13 @@ import json
 import re
 import subprocess
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from api.auth.protocol import redeem_message
-from api.core.crypto import private_key_public_jwk, sign_es256
+from api.core.crypto import jwk_thumbprint, new_token, private_key_public_jwk, sign_es256
 from api.core.settings import PROJECT_ROOT, process_environment
 from api.devices import companion
 from bench.harness import (
@@ -47,6 +48,29 @@ def _cli(env: dict[str, str], *args: str) -> str:
         capture_output=True,
         text=True,
     ).stdout
+
+
+async def _top_up(database_url: str, browser: ec.EllipticCurvePrivateKey, count: int) -> None:
+    """Pending challenges of this browser up to `count`, written as the app writes them: the
+    redemption phase of both servers then has the same number of requests to serve, whatever
+    each managed to create in its creation phase (a short phase measures its ramp and tail)."""
+    connection = await asyncpg.connect(database_url.replace("+asyncpg", ""))
+    pending = await connection.fetchval(
+        "SELECT count(*) FROM login_challenges WHERE status = 'pending'"
+    )
+    key = private_key_public_jwk(browser)
+    now = datetime.now(UTC)
+    await connection.executemany(
+        "INSERT INTO login_challenges (id, browser_jwk, browser_jkt, server_nonce, match_code, "
+        "status, requester_ip, poll_interval_seconds, created_at, expires_at) "
+        "VALUES ($1, $2::json, $3, $4, '42', 'pending', '127.0.0.1', 2, $5, $6)",
+        [
+            (new_token(nbytes=24), json.dumps(key), jwk_thumbprint(key), new_token(nbytes=24),
+             now, now + timedelta(minutes=10))
+            for _ in range(max(0, count - pending))
+        ],
+    )  # fmt: skip
+    await connection.close()
 
 
 async def _approve_pending(
@@ -82,6 +106,7 @@ def _phases(
         seconds=args.seconds,
         requests=lambda: create_request,
     )
+    asyncio.run(_top_up(database_url, browser, args.redemptions))
     approved = asyncio.run(_approve_pending(database_url, device.user_id, device.device_id))
     prepared = [
         http_request(
@@ -118,6 +143,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--redemptions",
+        type=int,
+        default=3000,
+        help="approved challenges each server may redeem (the same number for both)",
+    )
     args = parser.parse_args()
     with postgres_server() as server:
         database = create_database(server, "comptoir_bench_login")

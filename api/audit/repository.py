@@ -17,18 +17,24 @@ GENESIS_HASH = "0" * 64
 
 
 async def lock_chain_head(session: AsyncSession, chain: str) -> AuditChainHead:
-    """Return the chain's head row, locked (FOR UPDATE on PostgreSQL; SQLite has one writer)."""
-    await session.execute(
-        insert_for(session, AuditChainHead)
-        .values(chain=chain, sequence=0, hash=GENESIS_HASH)
-        .on_conflict_do_nothing(index_elements=["chain"])
-    )
-    head = await session.scalar(
+    """Return the chain's head row, locked (FOR UPDATE on PostgreSQL; SQLite has one writer).
+
+    One round trip when the chain exists (every time but its first event): the head is the
+    busiest lock of the platform (all anonymous events share one chain), held until commit."""
+    locked = (
         select(AuditChainHead)
         .where(AuditChainHead.chain == chain)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+    head = await session.scalar(locked)
+    if head is None:
+        await session.execute(
+            insert_for(session, AuditChainHead)
+            .values(chain=chain, sequence=0, hash=GENESIS_HASH)
+            .on_conflict_do_nothing(index_elements=["chain"])
+        )
+        head = await session.scalar(locked)
     assert head is not None
     return head
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from api.core.authz import Role
-from api.core.reads import AnySelect, fetch_one
+from api.core.reads import AnySelect, fetch_all, fetch_one
 from api.models.auth_session import AuthSession, RefreshToken, SessionKind
 from api.models.device import Device
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
@@ -209,6 +209,24 @@ async def session_context(
     if row is None:
         return None
     return row[0], row[1], row[2], row[3]
+
+
+_ACTIVE_WORKSPACE_IDS = (
+    select(Membership.workspace_id)
+    .join(Workspace, Workspace.id == Membership.workspace_id)
+    .where(
+        Membership.user_id == bindparam("user_id"),
+        Membership.status == MembershipStatus.ACTIVE,
+    )
+    .order_by(Workspace.kind.desc(), Workspace.name)
+)
+
+
+async def active_workspace_ids(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
+    """The workspaces a user acts in, firms first, then by name: the ids only (a login picks
+    its default among them, no entity is needed)."""
+    rows = await fetch_all(session, _ACTIVE_WORKSPACE_IDS, {"user_id": user_id})
+    return [row["workspace_id"] for row in rows]
 
 
 async def active_memberships(

@@ -37,6 +37,7 @@ from api.core.crypto import (
     public_jwk,
     verify_es256,
 )
+from api.core.db import release_connection
 from api.core.errors import AppError, Conflict, NotFound, TooManyRequests, Unauthorized
 from api.core.models import utcnow
 from api.core.qr import svg_data_uri
@@ -46,7 +47,7 @@ from api.models.auth_session import AuthSession, RefreshToken, SessionKind
 from api.models.device import Device
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
 from api.models.membership import Membership
-from api.models.workspace import Workspace, WorkspaceKind
+from api.models.workspace import Workspace
 from api.rate_limits import service as rate_limits
 from api.rate_limits.service import Limit
 
@@ -215,6 +216,10 @@ async def create_challenge(
         target_type="login_challenge",
         target_id=challenge.id[:12],
     )
+    # Committed before the QR code is drawn (a few ms of CPU): the rate-limit row and the
+    # audit chain's head stay locked only for the statements, not while other requests wait
+    # on them (every challenge of one IP, every anonymous event of the platform chain).
+    await release_connection(session)
     url = qr_url(settings, challenge.id)
     return CreatedChallenge(challenge, url, svg_data_uri(url))
 
@@ -574,14 +579,12 @@ async def active_memberships(
 async def _default_workspace(
     session: AsyncSession, user_id: uuid.UUID, preferred: uuid.UUID | None = None
 ) -> uuid.UUID | None:
-    """`preferred` when the user still acts in it, else the first firm, else the first
-    workspace."""
-    memberships = await active_memberships(session, user_id)
-    if any(m.workspace_id == preferred for m, _ in memberships):
+    """`preferred` when the user still acts in it, else the first firm (by name), else the
+    first workspace (firms come first in `active_workspace_ids`)."""
+    workspace_ids = await repository.active_workspace_ids(session, user_id)
+    if preferred is not None and preferred in workspace_ids:
         return preferred
-    firms = [m for m, w in memberships if w.kind == WorkspaceKind.FIRM]
-    chosen = firms or [m for m, _ in memberships]
-    return chosen[0].workspace_id if chosen else None
+    return workspace_ids[0] if workspace_ids else None
 
 
 async def start_session(

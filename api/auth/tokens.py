@@ -16,7 +16,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from jose import JWTError, jwt
+from jose import JWTError, jwk, jwt
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,11 +69,13 @@ class KeyRing:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._public: dict[str, dict[str, Any]] = {}
-        self._signing: tuple[str, str] | None = None  # (kid, pem)
+        # (kid, the private key parsed once: parsing its PEM on every token cost more than
+        # the signature itself)
+        self._signing: tuple[str, Any] | None = None
         self._signing_checked_at = 0.0
         self._verified: OrderedDict[str, AccessClaims] = OrderedDict()
 
-    async def _current_signing_key(self, session: AsyncSession) -> tuple[str, str]:
+    async def _current_signing_key(self, session: AsyncSession) -> tuple[str, Any]:
         if (
             self._signing
             and time.monotonic() - self._signing_checked_at < SIGNING_KEY_REFRESH_SECONDS
@@ -89,7 +91,7 @@ class KeyRing:
             key = _new_key()
             session.add(key)
             await session.flush()
-        self._signing = (key.kid, key.private_pem)
+        self._signing = (key.kid, jwk.construct(key.private_pem, ALGORITHM))
         self._public[key.kid] = key.public_jwk
         self._signing_checked_at = time.monotonic()
         return self._signing
@@ -97,7 +99,7 @@ class KeyRing:
     async def issue(
         self, session: AsyncSession, *, user_id: uuid.UUID, session_id: uuid.UUID
     ) -> tuple[str, datetime]:
-        kid, pem = await self._current_signing_key(session)
+        kid, private_key = await self._current_signing_key(session)
         now = utcnow()
         expires_at = now + timedelta(seconds=self.settings.access_token_ttl_seconds)
         claims = {
@@ -110,7 +112,7 @@ class KeyRing:
             "exp": int(expires_at.timestamp()),
         }
         token = jwt.encode(
-            claims, pem, algorithm=ALGORITHM, headers={"kid": kid, "typ": TOKEN_TYPE}
+            claims, private_key, algorithm=ALGORITHM, headers={"kid": kid, "typ": TOKEN_TYPE}
         )
         return token, expires_at
 

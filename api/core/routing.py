@@ -7,17 +7,21 @@
   them; `tests/core/test_routing.py` walks every route.
 - **A 405 lists every method of the path** in `Allow` (RFC 9110 §15.5.6), not only those of the
   first route Starlette tried.
+- **A 201 says where the new resource is** (`Location`, RFC 9110 §10.2.2): the created item's
+  URL (`POST /clients` → `/api/v1/clients/{id}`) when the API has routes for it, otherwise
+  the collection it was added to. Set for every route by `CreatedLocationMiddleware`.
 """
 
 from __future__ import annotations
 
+import json
 import typing
 import uuid
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute, Match, Route, compile_path
-from starlette.types import Scope
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def match_ids_as_ids(app: FastAPI) -> None:
@@ -57,3 +61,82 @@ def allowed_methods(routes: typing.Sequence[BaseRoute], scope: Scope) -> list[st
         if match is not Match.NONE:
             methods |= route.methods
     return sorted(methods)
+
+
+# The members of a created resource's body that name it, in order of preference.
+_ID_MEMBERS = ("id", "challenge_id", "session_id")
+
+
+class CreatedLocationMiddleware:
+    """Adds `Location` to every 201 that has none (pure ASGI: the small JSON body of a 201
+    is held until its end to read the new resource's id)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        held: Message | None = None
+        body = b""
+
+        async def send_with_location(message: Message) -> None:
+            nonlocal held, body
+            if message["type"] == "http.response.start":
+                headers = message.get("headers", [])
+                if message["status"] != 201 or any(n.lower() == b"location" for n, _ in headers):
+                    await send(message)
+                    return
+                held = message
+                return
+            if held is None or message["type"] != "http.response.body":
+                await send(message)
+                return
+            body += message.get("body", b"")
+            if message.get("more_body", False):
+                return
+            location = created_location(scope, body)
+            held["headers"] = [*held.get("headers", []), (b"location", location.encode())]
+            await send(held)
+            await send({"type": "http.response.body", "body": body})
+            held = None
+
+        await self.app(scope, receive, send_with_location)
+
+
+def created_location(scope: Scope, body: bytes) -> str:
+    collection = str(scope["path"]).rstrip("/")
+    try:
+        created = json.loads(body) if body else {}
+    except ValueError:
+        created = {}
+    identifier = next(
+        (str(created[m]) for m in _ID_MEMBERS if isinstance(created, dict) and created.get(m)),
+        None,
+    )
+    router = scope.get("app") and getattr(scope["app"], "router", None)
+    if identifier is None or router is None:
+        return collection
+    # `POST /clients` → `/clients/{id}`; `POST /members/invitations` → `/members/{id}`.
+    for item in (f"{collection}/{identifier}", f"{collection.rpartition('/')[0]}/{identifier}"):
+        probe = {**scope, "path": item, "method": "\x00"}
+        for route in router.routes:
+            if isinstance(route, Route) and ":path}" not in route.path:
+                match, _ = route.matches(probe)
+                if match is not Match.NONE:
+                    return item
+    return collection
+
+
+def document_created_location(openapi_schema: dict[str, typing.Any]) -> None:
+    """Every 201 of the contract declares its `Location` header."""
+    for operations in openapi_schema.get("paths", {}).values():
+        for operation in operations.values():
+            created = operation.get("responses", {}).get("201")
+            if created is not None:
+                created.setdefault("headers", {})["Location"] = {
+                    "description": "The new resource's URL (or, when it has none of its own, "
+                    "the collection's).",
+                    "schema": {"type": "string"},
+                }

@@ -147,6 +147,7 @@ async def create_flow(
 @router.post(
     "/flows/search",
     operation_id="searchFlows",
+    dependencies=[ReadOnly],
     tags=["Flow"],
     response_model=schemas.SearchFlowContent,
     response_model_exclude_none=True,
@@ -166,6 +167,7 @@ async def search_flows(
 @router.get(
     "/flows/{flowId}",
     operation_id="getFlow",
+    dependencies=[ReadOnly],
     tags=["Flow"],
     response_model=None,
     responses={
@@ -217,6 +219,7 @@ async def get_flow(
 @router.get(
     "/webhooks",
     operation_id="listWebhooks",
+    dependencies=[ReadOnly],
     tags=["Webhook"],
     response_model=schemas.WebhookList,
     response_model_exclude_none=True,

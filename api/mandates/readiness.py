@@ -51,7 +51,7 @@ CategorySource = Literal["firm", "sirene", "unknown"]
 RECEPTION_FROM = date(2026, 9, 1)
 LARGE_COMPANIES_FROM = date(2026, 9, 1)
 OTHER_COMPANIES_FROM = date(2027, 9, 1)
-DASHBOARD_CLIENTS = 500
+DASHBOARD_CLIENTS = 100
 
 CADENCES: dict[VatRegime, str] = {
     VatRegime.REAL_NORMAL_MONTHLY: "Par décade (trois transmissions par mois)",

@@ -134,6 +134,7 @@ async def client_rows(
 ) -> list[dict[str, Any]]:
     """One row per client for the dashboard's table and its Excel export."""
     stage_column = stage_expression(now).label("stage")
+    blocked = Client.pa_status == PaStatus.ERROR
     latest = (
         select(PaDesignation.error_code, PaDesignation.error_detail)
         .where(PaDesignation.client_id == Client.id)
@@ -153,8 +154,15 @@ async def client_rows(
             ClientReadiness.company_category,
             ClientReadiness.vat_regime,
             SireneUnit.categorie_entreprise,
-            latest.with_only_columns(PaDesignation.error_code).scalar_subquery().label("ec"),
-            latest.with_only_columns(PaDesignation.error_detail).scalar_subquery().label("ed"),
+            # Only a blocked client reads its latest designation (a CASE evaluates lazily).
+            case(
+                (blocked, latest.with_only_columns(PaDesignation.error_code).scalar_subquery()),
+                else_=None,
+            ).label("ec"),
+            case(
+                (blocked, latest.with_only_columns(PaDesignation.error_detail).scalar_subquery()),
+                else_=None,
+            ).label("ed"),
         )
         .select_from(Client)
         .outerjoin(MandateRequest, MandateRequest.client_id == Client.id)

@@ -32,6 +32,7 @@ from api.core.authz import (
     permissions_of_scopes,
 )
 from api.core.crypto import hash_token, new_token
+from api.core.db import release_connection
 from api.core.errors import AppError
 from api.core.models import utcnow
 from api.core.settings import Settings
@@ -223,6 +224,10 @@ async def authenticate(session: AsyncSession, settings: Settings, token: str) ->
         str(context.key.id),
         "Limite de requêtes de cette clé atteinte.",
     )
+    # Every call of the key counts on one row: committed now, its lock is held for one
+    # statement, not for the whole request (an upload, a validation), which would queue the
+    # key's calls one behind the other (measured: 10 deposits/s at 32 connections).
+    await release_connection(session)
     scopes = frozenset(Scope(s) for s in access.scopes)
     principal = Principal(
         kind=PrincipalKind.API_KEY,

@@ -11,7 +11,11 @@ from collections import defaultdict
 import httpx
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.convertors import UUIDConvertor
+
+from api.core.settings import Settings
+from tests.helpers import Browser, create_firm, logged_in_owner
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -87,3 +91,47 @@ async def test_a_body_that_is_not_utf8_is_the_documented_validation_problem(
             "code": "json_invalid",
         }
     ]
+
+
+def test_every_201_of_the_contract_declares_its_location(app: FastAPI) -> None:
+    created = [
+        (method, path, operation["responses"]["201"])
+        for path, operations in app.openapi()["paths"].items()
+        for method, operation in operations.items()
+        if "201" in operation["responses"]
+    ]
+    assert len(created) > 10
+    assert [
+        (m, p) for m, p, response in created if "Location" not in response.get("headers", {})
+    ] == []
+
+
+async def test_a_201_answers_where_the_new_resource_is(
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings
+) -> None:
+    browser = Browser()
+    challenge = await browser.show_qr(client)
+    assert challenge.status_code == 201
+    assert challenge.headers["location"] == (
+        f"/api/v1/auth/login-challenges/{challenge.json()['challenge_id']}"
+    )
+    firm = await create_firm(session, settings)
+    owner = await logged_in_owner(client, firm)
+    invited = await client.post(
+        "/api/v1/members/invitations",
+        json={"first_name": "Inès", "last_name": "Roux", "email": "ines@exemple.fr",
+              "roles": ["accountant"]},
+        headers=owner,
+    )  # fmt: skip
+    assert invited.status_code == 201, invited.text
+    location = invited.headers["location"]
+    assert location == f"/api/v1/members/{invited.json()['id']}"
+    assert (await client.get(location, headers=owner)).json() == invited.json()
+    # No GET of its own, but the key is addressable (DELETE): its URL all the same.
+    key = await client.post(
+        "/api/v1/api-keys", json={"name": "ERP", "scopes": ["clients:read"]}, headers=owner
+    )
+    assert key.headers["location"] == f"/api/v1/api-keys/{key.json()['id']}"
+    nonce = await client.post("/api/v1/auth/device-sessions/nonces")
+    assert nonce.status_code == 201
+    assert nonce.headers["location"] == "/api/v1/auth/device-sessions/nonces"

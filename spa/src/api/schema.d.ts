@@ -5308,6 +5308,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5558,6 +5560,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6013,6 +6017,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6718,6 +6724,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7116,6 +7124,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7618,6 +7628,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7935,6 +7947,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7968,6 +7982,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8175,6 +8191,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8315,6 +8333,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8453,6 +8473,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8896,6 +8918,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9219,6 +9243,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10982,6 +11008,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11151,6 +11179,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {

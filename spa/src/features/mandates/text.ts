@@ -33,7 +33,7 @@ export const mandatesText = {
   blocked: "Clients bloqués",
   noBlocked: "Aucun client bloqué.",
   clients: "Clients et obligations",
-  truncated: "Liste limitée aux 500 premiers clients : l'export Excel les contient tous.",
+  truncated: "Liste limitée aux 100 premiers clients : l'export Excel les contient tous.",
   exportXlsx: "Exporter (Excel)",
   client: "Client",
   stage: "Étape",

@@ -1,0 +1,203 @@
+"""The Flow Service under load, side by side with raw baselines in the same run (PostgreSQL):
+
+1. deposit acknowledgement: POST /afnor-flow/v1/flows, a distinct CII invoice each time
+   (multipart, bearer token + Organization-Id), against a raw ASGI + asyncpg handler that
+   reads, hashes and fsyncs the body and inserts one row. Target: p99 < 100 ms at 32
+   connections. The API process runs no worker (COMPTOIR_OUTBOX_WORKER=off): validation is a
+   worker's job, off the request path, on its own processes in production.
+2. search: POST /afnor-flow/v1/flows/search over `--flows` flows (a fifth of them the searched
+   client's), a mix of the annex's criteria, against the same SQL run by the raw baseline.
+
+.venv/bin/python -m bench.flows [--flows 1000000] [--clients 200] [--seconds 5]
+                                [--connections 32]
+
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import random
+import time
+import uuid
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import httpx
+
+from api.core.settings import Settings
+from bench.flows_seed import FIRST_UPDATE, SPAN_SECONDS, copy_flows, seed_software
+from bench.harness import (
+    RequestFactory,
+    create_database,
+    http_request,
+    load,
+    postgres_server,
+    project_path,
+    report,
+    serve_baseline,
+    serve_comptoir,
+)
+
+INVOICE = project_path("..", "shared", "data", "afnor", "examples", "UC1").joinpath(
+    "UC1_F202500003_00-INV_20250701_CII.xml"
+)
+BOUNDARY = "comptoirbenchboundary"
+APP_ENV = {
+    "COMPTOIR_OUTBOX_WORKER": "off",
+    # One key sends every request of the run: its per-minute quota is not what is measured.
+    "COMPTOIR_RATE_LIMIT_API_KEY_REQUESTS_PER_MINUTE": "100000000",
+}
+
+
+def deposit_requests(url: str, headers: dict[str, str]) -> RequestFactory:
+    """A distinct file each time (an XML comment with a counter): every request is a new flow."""
+    invoice = INVOICE.read_bytes()
+    parts = urlsplit(url)
+    counter = itertools.count()
+    run = uuid.uuid4().hex[:8]
+
+    def next_request() -> bytes:
+        number = next(counter)
+        content = invoice + f"\n<!-- bench {run} {number} -->\n".encode()
+        info = json.dumps({"name": f"bench-{number}.xml", "flowSyntax": "CII"})
+        body = (
+            (
+                f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="flowInfo"\r\n'
+                f"Content-Type: application/json\r\n\r\n{info}\r\n"
+                f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
+                f'filename="bench-{number}.xml"\r\nContent-Type: application/xml\r\n\r\n'
+            ).encode()
+            + content
+            + f"\r\n--{BOUNDARY}--\r\n".encode()
+        )
+        lines = [
+            f"POST {parts.path} HTTP/1.1",
+            f"Host: {parts.hostname}:{parts.port}",
+            f"Content-Type: multipart/form-data; boundary={BOUNDARY}",
+            f"Content-Length: {len(body)}",
+            *(f"{name}: {value}" for name, value in headers.items()),
+        ]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+    return next_request
+
+
+def search_bodies(tracking_ids: list[str], count: int = 400) -> list[bytes]:
+    rng = random.Random(23)
+    bodies = []
+    for index in range(count):
+        moment = FIRST_UPDATE + timedelta(seconds=rng.randrange(SPAN_SECONDS))
+        stamp = moment.isoformat().replace("+00:00", "Z")
+        choices: list[dict[str, object]] = [
+            {"updatedAfter": stamp},
+            {"trackingId": rng.choice(tracking_ids)},
+            {"ackStatus": "Error", "updatedAfter": stamp},
+            {"flowDirection": ["In"], "flowType": ["CustomerInvoiceLC"], "updatedAfter": stamp},
+            {"processingRule": ["B2B"], "updatedBefore": stamp},
+        ]
+        where = choices[index % 5]
+        bodies.append(json.dumps({"limit": 25, "where": where}).encode())
+    return bodies
+
+
+def cycling(url: str, bodies: list[bytes], headers: dict[str, str]) -> RequestFactory:
+    requests = itertools.cycle(
+        [http_request("POST", url, body=body, headers=headers) for body in bodies]
+    )
+    return lambda: next(requests)
+
+
+def token(base: str, key_id: str, secret: str) -> str:
+    response = httpx.post(
+        f"{base}/oauth2/token",
+        data={"grant_type": "client_credentials"},
+        auth=(key_id, secret),
+        timeout=30,
+    )
+    response.raise_for_status()
+    return str(response.json()["access_token"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--flows", type=int, default=1_000_000)
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    with postgres_server() as server:
+        database = create_database(server, "comptoir_bench_flows")
+        seeded = asyncio.run(
+            seed_software(Settings(database_url=database, log_level="WARNING"), args.clients)
+        )
+        started = time.perf_counter()
+        mine, tracking_ids = asyncio.run(
+            copy_flows(database, seeded.firm_id, seeded.client_id, args.flows, share=0.2)
+        )
+        print(
+            f"COPY of {args.flows} flows ({mine} of the searched client): "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        bodies = search_bodies(tracking_ids)
+        with serve_comptoir(database, APP_ENV) as app_url:
+            auth = {
+                "Authorization": f"Bearer {token(app_url, seeded.key_id, seeded.secret)}",
+                "Organization-Id": seeded.client_siren,
+            }
+            search_url = app_url + "/afnor-flow/v1/flows/search"
+            probe = httpx.post(search_url, content=bodies[0], headers=auth | {
+                "Content-Type": "application/json"}, timeout=30)  # fmt: skip
+            assert probe.status_code == 200, probe.text
+            app_search = load(
+                "comptoir search",
+                search_url,
+                connections=args.connections,
+                seconds=args.seconds,
+                requests=cycling(search_url, bodies, auth),
+            )
+            deposit_url = app_url + "/afnor-flow/v1/flows"
+            app_deposit = load(
+                "comptoir deposit (202 Pending)",
+                deposit_url,
+                connections=args.connections,
+                seconds=args.seconds,
+                requests=deposit_requests(deposit_url, auth),
+            )
+        with serve_baseline(
+            "bench.baseline_flows:app", database, {"BENCH_CLIENT_ID": str(seeded.client_id)}
+        ) as raw_url:
+            search_url = raw_url + "/afnor-flow/v1/flows/search"
+            raw_search = load(
+                "raw ASGI + asyncpg (same SQL)",
+                search_url,
+                connections=args.connections,
+                seconds=args.seconds,
+                requests=cycling(search_url, bodies, {}),
+            )
+            deposit_url = raw_url + "/afnor-flow/v1/flows"
+            raw_deposit = load(
+                "raw read + fsync + INSERT",
+                deposit_url,
+                connections=args.connections,
+                seconds=args.seconds,
+                requests=deposit_requests(deposit_url, {}),
+            )
+    report(
+        f"Deposit acknowledgement, 1 worker, PostgreSQL, {args.connections} connections",
+        app_deposit,
+        raw_deposit,
+    )
+    report(
+        f"Search, {args.flows} flows ({mine} of the client), 1 worker, PostgreSQL, "
+        f"{args.connections} connections",
+        app_search,
+        raw_search,
+    )
+
+
+if __name__ == "__main__":
+    main()
