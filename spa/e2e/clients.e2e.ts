@@ -275,6 +275,7 @@ describe("clients", () => {
       "Collaborateurs",
       "Abonnement",
       "Facturation électronique",
+      "Flux",
       "Historique",
     ]);
     await page.getByText("FR", { exact: false }).first().waitFor();
@@ -318,6 +319,9 @@ describe("clients", () => {
     await page.getByRole("heading", { name: "Activer la facturation électronique" }).waitFor();
     await page.getByText("Désinscrit de l'annuaire").waitFor();
 
+    await tabs.getByRole("link", { name: "Flux" }).click();
+    await page.getByRole("heading", { level: 2, name: "Flux de facturation électronique" }).waitFor();
+    await page.getByText("Aucun flux pour l'instant.").waitFor();
     await tabs.getByRole("link", { name: "Historique" }).click();
     await page.getByText("Client ajouté").waitFor();
     await page.getByText("Contact modifié").first().waitFor();
