@@ -133,6 +133,40 @@ describe("help centre", () => {
     await item.getByRole("button", { name: /Refaire la visite/ }).waitFor();
   });
 
+  it("plays every guided tour over the real screens: each step's target is found and outlined", async () => {
+    const index = (await (await fetch(`${baseUrl}/api/v1/help`)).json()) as {
+      tours: { id: string; title: string; steps: { title: string; route: string | null; target: string | null }[] }[];
+    };
+    expect(index.tours.map((candidate) => candidate.id).sort()).toEqual([
+      "activate-einvoicing",
+      "file-document",
+      "import-clients",
+      "invite-collaborator",
+    ]);
+    // The empty documents list offers its tour too; Escape leaves it.
+    await page.goto(`${baseUrl}/documents`);
+    await page.getByRole("link", { name: "Visite guidée : déposer et classer un document" }).click();
+    await tour().getByRole("heading", { name: "Les documents", exact: true }).waitFor();
+    await page.keyboard.press("Escape");
+    await tour().waitFor({ state: "detached" });
+
+    for (const played of index.tours) {
+      await page.goto(`${baseUrl}/?visite=${played.id}`);
+      for (const [position, step] of played.steps.entries()) {
+        await tour().getByRole("heading", { name: step.title, exact: true }).waitFor();
+        if (step.route) await page.waitForURL(`${baseUrl}${step.route}`);
+        if (step.target) {
+          await expect
+            .poll(() => page.locator(".help-tour-target").first().textContent(), { timeout: 5_000 })
+            .toMatch(new RegExp(`^\\s*${step.target.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "i"));
+        }
+        const last = position === played.steps.length - 1;
+        await tour().getByRole("button", { name: last ? "Terminer" : "Suivant" }).click();
+      }
+      await page.getByText(`Visite « ${played.title} » terminée.`).waitFor();
+    }
+  });
+
   it("sends a support request with its context; both mails leave through the outbox", async () => {
     await page.goto(`${baseUrl}/clients`);
     await page.getByRole("button", { name: /Assistance/ }).click();

@@ -57,6 +57,7 @@ export const documentsText = {
   loading: "Chargement des documents…",
   empty: "Aucun document ne correspond à ces filtres.",
   emptyAll: "Aucun document pour le moment.",
+  fileTour: "Visite guidée : déposer et classer un document",
   shownCount: (count: number) => (count > 1 ? `${count} documents affichés.` : `${count} document affiché.`),
   endOfList: "Fin de la liste.",
   loadMore: "Charger plus",

@@ -1,4 +1,5 @@
 import { useId, useMemo, useState, type ReactNode } from "react";
+import { Link } from "react-router";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { DateField } from "@/components/DateField";
 import { ProblemMessage } from "@/components/ProblemMessage";
@@ -219,7 +220,16 @@ function DocumentsWorkspace({ space, flows }: { space: "firm" | "company"; flows
           {documents.error instanceof ApiProblem && <ProblemMessage problem={documents.error} />}
           {documents.isPending && <p role="status">{documentsText.loading}</p>}
           {documents.data && rows.length === 0 && (
-            <p className="empty card">{filtered ? documentsText.empty : documentsText.emptyAll}</p>
+            <p className="empty card">
+              {filtered ? documentsText.empty : documentsText.emptyAll}
+              {!filtered && inFirm && canWrite && (
+                <>
+                  {" "}
+                  {/* Starts the « Assistance » guided tour (features/help reads `visite`). */}
+                  <Link to="?visite=file-document">{documentsText.fileTour}</Link>
+                </>
+              )}
+            </p>
           )}
           {rows.length > 0 && (
             <DocumentsTable
