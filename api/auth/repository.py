@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -227,6 +227,17 @@ async def active_workspace_ids(session: AsyncSession, user_id: uuid.UUID) -> lis
     its default among them, no entity is needed)."""
     rows = await fetch_all(session, _ACTIVE_WORKSPACE_IDS, {"user_id": user_id})
     return [row["workspace_id"] for row in rows]
+
+
+async def insert_challenge(session: AsyncSession, challenge: LoginChallenge) -> None:
+    """One INSERT, without the ORM's unit of work: the object stays transient (the caller
+    reads its values, nothing in the request changes it)."""
+    values = {
+        column.key: getattr(challenge, column.key)
+        for column in LoginChallenge.__table__.columns
+        if getattr(challenge, column.key) is not None
+    }
+    await session.execute(insert(LoginChallenge).values(**values))
 
 
 async def active_memberships(

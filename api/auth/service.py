@@ -182,12 +182,6 @@ def qr_url(settings: Settings, challenge_id: str) -> str:
 async def create_challenge(
     session: AsyncSession, settings: Settings, origin: RequestOrigin, browser_key: dict[str, Any]
 ) -> CreatedChallenge:
-    await rate_limits.enforce(
-        session,
-        Limit("login-challenge", settings.rate_limit_challenges_per_ip_per_minute, 60),
-        origin.ip or "unknown",
-        "Trop de demandes de connexion depuis cette adresse. Patientez une minute.",
-    )
     try:
         key = public_jwk(browser_key)
     except InvalidPublicKey as exc:
@@ -206,8 +200,7 @@ async def create_challenge(
         created_at=now,
         expires_at=now + timedelta(seconds=settings.login_challenge_ttl_seconds),
     )
-    session.add(challenge)
-    await session.flush()
+    await repository.insert_challenge(session, challenge)
     await audit.record_as(
         session,
         "auth.challenge.created",
@@ -215,6 +208,14 @@ async def create_challenge(
         origin=origin,
         target_type="login_challenge",
         target_id=challenge.id[:12],
+    )
+    # Counted last: the per-IP row stays locked from here to the commit only (every challenge
+    # of one address waits on it). Past the limit everything above is rolled back.
+    await rate_limits.enforce(
+        session,
+        Limit("login-challenge", settings.rate_limit_challenges_per_ip_per_minute, 60),
+        origin.ip or "unknown",
+        "Trop de demandes de connexion depuis cette adresse. Patientez une minute.",
     )
     # Committed before the QR code is drawn (a few ms of CPU): the rate-limit row and the
     # audit chain's head stay locked only for the statements, not while other requests wait
