@@ -17,6 +17,7 @@ from api.models.client import (
     Payer,
     SubscriptionStatus,
 )
+from api.models.mandate_request import MandateStage
 
 MAX_BULK_ITEMS = 500
 
@@ -169,6 +170,9 @@ class ClientFilterParams(BaseModel):
     )
     sort: ClientSort = "name"
     invitation_status: InvitationStatus | None = None
+    mandate_stage: MandateStage | None = Field(
+        default=None, description="Where the client stands in the mandate funnel."
+    )
 
 
 class ClientListParams(PageParams, ClientFilterParams):

@@ -77,3 +77,27 @@ async def test_the_counts_move_with_the_funnel_and_obligations_follow_the_inputs
     stages = {row[0]: row[2] for row in rows[1:]}
     assert stages[ACTIVE_SIRENS[0]] == "Signé"
     assert stages[ACTIVE_SIRENS[1]] == "À envoyer"
+
+
+async def test_the_clients_list_filters_on_the_funnel_stage(
+    client: httpx.AsyncClient, session: AsyncSession, firm: Firm
+) -> None:
+    waiting = await add_client(client, firm, ACTIVE_SIRENS[1])
+    sent_id, _signer = await signer_of(client, session, firm)
+
+    async def ids(stage: str) -> set[str]:
+        response = await client.get(
+            "/api/v1/clients", params={"mandate_stage": stage}, headers=firm.owner.headers
+        )
+        assert response.status_code == 200, response.text
+        return {row["id"] for row in response.json()["items"]}
+
+    assert sent_id in await ids("sent")
+    assert waiting not in await ids("sent")
+    assert waiting in await ids("to_send")
+    assert sent_id not in await ids("to_send")
+    assert await ids("signed") == set()
+    refused = await client.get(
+        "/api/v1/clients", params={"mandate_stage": "nope"}, headers=firm.owner.headers
+    )
+    assert refused.status_code == 422

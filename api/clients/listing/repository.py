@@ -38,6 +38,7 @@ from api.models.client import (
     InvitationStatus,
     PaStatus,
 )
+from api.models.mandate_request import MandateRequest, MandateRequestStatus, MandateStage
 from api.models.user import user_by_email as user_by_email
 
 NO_PLAN = "none"
@@ -97,6 +98,7 @@ class ClientFilters:
     assignee_id: uuid.UUID | None = None
     plan: str | None = None
     invitation_status: InvitationStatus | None = None
+    mandate_stage: MandateStage | None = None
     now: datetime | None = None  # what "expired" is measured against
 
 
@@ -117,6 +119,49 @@ def _invitation_clause(wanted: InvitationStatus, now: BindParameter[Any]) -> Col
     )
 
 
+MANDATES = MandateRequest.__table__
+_DIRECTORY_DECIDES = (PaStatus.REGISTERED.value, PaStatus.ERROR.value, PaStatus.PENDING.value)
+
+
+def _mandate_stage_clause(wanted: MandateStage, now: BindParameter[Any]) -> ColumnElement[bool]:
+    """The SQL twin of `mandates.service.stage_of` (docs/mandates.md, « Funnel »): the
+    directory's status decides first, then the client's mandate request."""
+    pa_status = CLIENTS.c.pa_status
+    if wanted == MandateStage.REGISTERED:
+        return pa_status == PaStatus.REGISTERED.value
+
+    def request(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+        return exists().where(MANDATES.c.client_id == CLIENTS.c.id, *conditions)
+
+    undecided = pa_status.not_in(_DIRECTORY_DECIDES)
+    live = MANDATES.c.status.in_(
+        [MandateRequestStatus.SENT.value, MandateRequestStatus.OPENED.value]
+    )
+    by_request: dict[MandateStage, ColumnElement[bool]] = {
+        MandateStage.SIGNED: request(MANDATES.c.status == MandateRequestStatus.SIGNED.value),
+        MandateStage.REFUSED: request(MANDATES.c.status == MandateRequestStatus.REFUSED.value),
+        MandateStage.ERROR: request(MANDATES.c.status == MandateRequestStatus.LOCKED.value),
+        MandateStage.EXPIRED: request(live, MANDATES.c.expires_at <= now),
+        MandateStage.OPENED: request(
+            MANDATES.c.status == MandateRequestStatus.OPENED.value, MANDATES.c.expires_at > now
+        ),
+        MandateStage.SENT: request(
+            MANDATES.c.status == MandateRequestStatus.SENT.value, MANDATES.c.expires_at > now
+        ),
+    }
+    if wanted == MandateStage.TO_SEND:
+        return and_(
+            undecided,
+            ~request(MANDATES.c.status != MandateRequestStatus.WITHDRAWN.value),
+        )
+    clause = and_(undecided, by_request[wanted])
+    if wanted == MandateStage.SIGNED:
+        return or_(pa_status == PaStatus.PENDING.value, clause)
+    if wanted == MandateStage.ERROR:
+        return or_(pa_status == PaStatus.ERROR.value, clause)
+    return clause
+
+
 @dataclass(frozen=True, slots=True)
 class _ListShape:
     """What decides the SQL text of a list page. The values are bound parameters, so one
@@ -131,6 +176,7 @@ class _ListShape:
     pa_status: bool
     assignee: bool
     invitation: InvitationStatus | None
+    mandate_stage: MandateStage | None
     plan: str | None  # None, NO_PLAN, or "code" for a plan's code
     after: bool
 
@@ -164,6 +210,9 @@ def _list_statement(shape: _ListShape) -> Select[Any]:
     if shape.invitation is not None:
         now = bindparam("now", type_=CLIENTS.c.invitation_expires_at.type)
         conditions.append(_invitation_clause(shape.invitation, now))
+    if shape.mandate_stage is not None:
+        stage_now = bindparam("stage_now", type_=CLIENTS.c.invitation_expires_at.type)
+        conditions.append(_mandate_stage_clause(shape.mandate_stage, stage_now))
     if shape.plan == NO_PLAN:
         conditions.append(SUBSCRIPTIONS.c.plan_code.is_(None))
     elif shape.plan is not None:
@@ -202,6 +251,7 @@ def _list_params(
         pa_status=filters.pa_status is not None,
         assignee=filters.assignee_id is not None,
         invitation=filters.invitation_status,
+        mandate_stage=filters.mandate_stage,
         plan=plan,
         after=after is not None,
     )
@@ -223,6 +273,8 @@ def _list_params(
         params["assignee_id"] = filters.assignee_id
     if filters.invitation_status is not None:
         params["now"] = filters.now
+    if filters.mandate_stage is not None:
+        params["stage_now"] = filters.now
     if plan == "code":
         params["plan"] = filters.plan
     if after is not None:

@@ -31,6 +31,7 @@ def _list_query(params: ClientFilterParams) -> service.ListQuery:
         plan=params.plan,
         sort=params.sort,
         invitation_status=params.invitation_status,
+        mandate_stage=params.mandate_stage,
     )
 
 

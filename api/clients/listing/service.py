@@ -28,6 +28,7 @@ from api.models.client import (
     PaStatus,
     invitation_status,
 )
+from api.models.mandate_request import MandateStage
 
 MAX_EXPORT_ROWS = 50_000
 
@@ -41,6 +42,7 @@ class ListQuery:
     plan: str | None = None
     sort: str = "name"
     invitation_status: InvitationStatus | None = None
+    mandate_stage: MandateStage | None = None
 
     def filters(self) -> ClientFilters:
         q = (self.q or "").strip()
@@ -54,6 +56,7 @@ class ListQuery:
             assignee_id=self.assignee_id,
             plan=self.plan,
             invitation_status=self.invitation_status,
+            mandate_stage=self.mandate_stage,
             now=utcnow(),
         )
 

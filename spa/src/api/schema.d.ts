@@ -5234,6 +5234,8 @@ export interface operations {
                 plan?: string | null;
                 sort?: "name" | "-name" | "created_at" | "-created_at" | "siren" | "-siren";
                 invitation_status?: components["schemas"]["InvitationStatus"] | null;
+                /** @description Where the client stands in the mandate funnel. */
+                mandate_stage?: components["schemas"]["MandateStage"] | null;
                 /** @description `next_cursor` of the previous page; absent: first page. */
                 cursor?: string | null;
                 /** @description Items per page (≤ 200). */
@@ -5394,6 +5396,8 @@ export interface operations {
                 plan?: string | null;
                 sort?: "name" | "-name" | "created_at" | "-created_at" | "siren" | "-siren";
                 invitation_status?: components["schemas"]["InvitationStatus"] | null;
+                /** @description Where the client stands in the mandate funnel. */
+                mandate_stage?: components["schemas"]["MandateStage"] | null;
             };
             header?: never;
             path?: never;
