@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.core.pagination import before
 from api.core.sql import insert_for
 from api.models.audit_event import AuditChainHead, AuditEvent
 from api.models.user import User
@@ -88,13 +89,17 @@ async def list_events(
 
 
 async def events_of_user(
-    session: AsyncSession, user_id: uuid.UUID, limit: int
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    limit: int,
+    before_key: tuple[datetime, uuid.UUID] | None = None,
 ) -> Sequence[AuditEvent]:
+    """Newest first; with `before_key`, the events after that one in this order."""
+    statement = select(AuditEvent).where(AuditEvent.actor_user_id == user_id)
+    if before_key is not None:
+        statement = statement.where(before([AuditEvent.occurred_at, AuditEvent.id], before_key))
     result = await session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.actor_user_id == user_id)
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
+        statement.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)
     )
     return result.all()
 

@@ -20,7 +20,13 @@ from api.audit import repository
 from api.core.actor import Actor
 from api.core.authz import Principal, PrincipalKind
 from api.core.models import utcnow
-from api.core.pagination import InvalidCursor, decode_cursor, encode_cursor
+from api.core.pagination import (
+    InvalidCursor,
+    decode_cursor,
+    decode_sorted_cursor,
+    encode_cursor,
+    encode_sorted_cursor,
+)
 from api.core.request_context import RequestOrigin
 from api.models.audit_event import AuditChainHead, AuditEvent
 from api.models.user import User
@@ -219,10 +225,21 @@ async def verify(session: AsyncSession) -> ChainReport:
     return ChainReport(checked, len(chains), None, None)
 
 
+ACTIVITY_SORT = "-occurred_at"
+
+
 async def recent_activity_of(
-    session: AsyncSession, user_id: uuid.UUID, limit: int = 50
-) -> list[AuditEvent]:
-    return list(await repository.events_of_user(session, user_id, limit))
+    session: AsyncSession, user_id: uuid.UUID, limit: int = 50, cursor: str | None = None
+) -> tuple[list[AuditEvent], str | None]:
+    """One page of a user's own events, newest first, and the cursor of the next one."""
+    before_key = (
+        decode_sorted_cursor(cursor, ACTIVITY_SORT, datetime.fromisoformat) if cursor else None
+    )
+    events = list(await repository.events_of_user(session, user_id, limit + 1, before_key))
+    if len(events) <= limit:
+        return events, None
+    last = events[limit - 1]
+    return events[:limit], encode_sorted_cursor(ACTIVITY_SORT, last.occurred_at, last.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,26 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 
 from api.auth import service as auth_service
 from api.auth.dependencies import Authenticated, Person, PersonActor
 from api.core.db import DbSession
 from api.core.errors import problem_responses
+from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
 from api.devices import service as devices_service
 from api.devices.schemas import DeviceOut
 from api.me import service
-from api.me.schemas import ActivityEvent, Me, SessionOut, UserOut, WorkspaceRef, WorkspaceSwitch
+from api.me.schemas import (
+    ActivityEvent,
+    ActivityPage,
+    Me,
+    SessionOut,
+    UserOut,
+    WorkspaceRef,
+    WorkspaceSwitch,
+)
 
 router = APIRouter(prefix="/me", tags=["me"])
 
@@ -97,12 +105,15 @@ async def revoke_device(device_id: uuid.UUID, session: DbSession, actor: PersonA
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/activity", response_model=list[ActivityEvent], responses=problem_responses(401))
+@router.get("/activity", response_model=ActivityPage, responses=problem_responses(401, 422))
 async def my_activity(
     session: DbSession,
     principal: Person,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> list[ActivityEvent]:
-    """The caller's own recent events (logins approved, devices, uploads, invitations)."""
-    events = await service.activity(session, principal, limit)
-    return [ActivityEvent.model_validate(event) for event in events]
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
+) -> ActivityPage:
+    """The caller's own events (logins approved, devices, uploads, invitations), newest first."""
+    events, next_cursor = await service.activity(session, principal, limit, cursor)
+    return ActivityPage(
+        items=[ActivityEvent.model_validate(event) for event in events], next_cursor=next_cursor
+    )

@@ -4,10 +4,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.core.authz import Permission, Role
 from api.core.input import RequestModel
+from api.core.pagination import NEXT_CURSOR_DESCRIPTION
 
 
 class UserOut(BaseModel):
@@ -65,3 +66,8 @@ class ActivityEvent(BaseModel):
     ip: str | None
     user_agent: str | None
     data: dict[str, Any]
+
+
+class ActivityPage(BaseModel):
+    items: list[ActivityEvent]
+    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)

@@ -57,6 +57,8 @@ async def switch_workspace(session: AsyncSession, actor: Actor, workspace_id: uu
     )
 
 
-async def activity(session: AsyncSession, principal: Principal, limit: int) -> list[AuditEvent]:
+async def activity(
+    session: AsyncSession, principal: Principal, limit: int, cursor: str | None
+) -> tuple[list[AuditEvent], str | None]:
     assert principal.user_id is not None
-    return await audit.recent_activity_of(session, principal.user_id, limit)
+    return await audit.recent_activity_of(session, principal.user_id, limit, cursor)

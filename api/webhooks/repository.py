@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.core.pagination import before
 from api.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
@@ -40,13 +42,21 @@ async def subscribers(
 
 
 async def deliveries_of(
-    session: AsyncSession, endpoint_id: uuid.UUID, limit: int
+    session: AsyncSession,
+    endpoint_id: uuid.UUID,
+    limit: int,
+    before_key: tuple[datetime, uuid.UUID] | None = None,
 ) -> Sequence[WebhookDelivery]:
+    """Newest first; with `before_key`, the deliveries after that one in this order."""
+    statement = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+    if before_key is not None:
+        statement = statement.where(
+            before([WebhookDelivery.created_at, WebhookDelivery.id], before_key)
+        )
     result = await session.scalars(
-        select(WebhookDelivery)
-        .where(WebhookDelivery.endpoint_id == endpoint_id)
-        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
-        .limit(limit)
+        statement.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc()).limit(
+            limit
+        )
     )
     return result.all()
 

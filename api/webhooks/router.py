@@ -3,18 +3,20 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from api.auth.dependencies import acting
 from api.core.actor import Actor
 from api.core.authz import Permission
 from api.core.db import DbSession
 from api.core.errors import problem_responses
+from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
 from api.core.settings import app_settings
 from api.webhooks import service
 from api.webhooks.schemas import (
     AttemptOut,
     DeliveryOut,
+    DeliveryPage,
     WebhookCreate,
     WebhookOut,
     WebhookUpdate,
@@ -115,18 +117,21 @@ async def delete_webhook(
 
 @router.get(
     "/{webhook_id}/deliveries",
-    response_model=list[DeliveryOut],
-    responses=problem_responses(401, 404),
+    response_model=DeliveryPage,
+    responses=problem_responses(401, 404, 422),
 )
 async def list_webhook_deliveries(
     webhook_id: uuid.UUID,
     session: DbSession,
     actor: ExtensionsManager,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> list[DeliveryOut]:
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
+) -> DeliveryPage:
     """The delivery log: each event, its status and every attempt with the response code."""
-    rows = await service.deliveries(session, actor.principal, webhook_id, limit)
-    return [
+    rows, next_cursor = await service.deliveries(
+        session, actor.principal, webhook_id, limit, cursor
+    )
+    items = [
         DeliveryOut(
             id=delivery.id,
             event_id=delivery.event_id,
@@ -142,6 +147,7 @@ async def list_webhook_deliveries(
         )
         for delivery, attempts in rows
     ]
+    return DeliveryPage(items=items, next_cursor=next_cursor)
 
 
 @router.post(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.core.input import HumanText, MachineText, RequestModel
+from api.core.pagination import NEXT_CURSOR_DESCRIPTION
 from api.webhooks.events import WebhookEvent
 
 if TYPE_CHECKING:
@@ -68,3 +69,8 @@ class DeliveryOut(BaseModel):
     delivered_at: datetime | None
     payload: dict[str, Any]
     log: list[AttemptOut]
+
+
+class DeliveryPage(BaseModel):
+    items: list[DeliveryOut]
+    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)

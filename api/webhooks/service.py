@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -23,6 +23,7 @@ from api.core.actor import Actor
 from api.core.authz import Principal
 from api.core.errors import AppError, NotFound
 from api.core.models import utcnow
+from api.core.pagination import decode_sorted_cursor, encode_sorted_cursor
 from api.core.settings import Settings
 from api.core.ssrf import UnsafeUrl, check_public_url
 from api.models.webhook import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -178,14 +179,29 @@ async def delete_endpoint(session: AsyncSession, actor: Actor, endpoint_id: uuid
     await session.flush()
 
 
+DELIVERIES_SORT = "-created_at"
+
+
 async def deliveries(
-    session: AsyncSession, principal: Principal, endpoint_id: uuid.UUID, limit: int
-) -> list[tuple[WebhookDelivery, list[WebhookAttempt]]]:
+    session: AsyncSession,
+    principal: Principal,
+    endpoint_id: uuid.UUID,
+    limit: int,
+    cursor: str | None = None,
+) -> tuple[list[tuple[WebhookDelivery, list[WebhookAttempt]]], str | None]:
+    """One page of the delivery log, newest first, and the cursor of the next one."""
     endpoint = await _endpoint(session, principal, endpoint_id)
-    rows = await repository.deliveries_of(session, endpoint.id, limit)
+    before_key = (
+        decode_sorted_cursor(cursor, DELIVERIES_SORT, datetime.fromisoformat) if cursor else None
+    )
+    rows = list(await repository.deliveries_of(session, endpoint.id, limit + 1, before_key))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_sorted_cursor(DELIVERIES_SORT, rows[-1].created_at, rows[-1].id)
     return [
         (delivery, list(await repository.attempts_of(session, delivery.id))) for delivery in rows
-    ]
+    ], next_cursor
 
 
 async def publish(

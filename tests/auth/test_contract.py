@@ -43,3 +43,30 @@ async def test_an_api_key_gets_the_documented_404_from_a_persons_own_resources(
         response = await client.get(path, headers=as_key)
         assert response.status_code == 404, path
         assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_my_activity_is_a_page_that_can_be_followed_to_its_end(
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings
+) -> None:
+    firm = await create_firm(session, settings)
+    owner = await logged_in_owner(client, firm)
+    for name in ("A", "B", "C"):
+        created = await client.post(
+            "/api/v1/api-keys", json={"name": name, "scopes": ["clients:read"]}, headers=owner
+        )
+        assert created.status_code == 201
+    everything = (await client.get("/api/v1/me/activity", headers=owner)).json()
+    assert everything["next_cursor"] is None
+    assert len(everything["items"]) >= 4  # the login, then three keys
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": "2"} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get("/api/v1/me/activity", params=params, headers=owner)).json()
+        seen += [event["id"] for event in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [event["id"] for event in everything["items"]]
+    refused = await client.get("/api/v1/me/activity", params={"cursor": "x"}, headers=owner)
+    assert refused.status_code == 422

@@ -615,7 +615,7 @@ export interface paths {
         };
         /**
          * My Activity
-         * @description The caller's own recent events (logins approved, devices, uploads, invitations).
+         * @description The caller's own events (logins approved, devices, uploads, invitations), newest first.
          */
         get: operations["me:my_activity"];
         put?: never;
@@ -2259,6 +2259,16 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** ActivityPage */
+        ActivityPage: {
+            /** Items */
+            items: components["schemas"]["ActivityEvent"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /**
          * AdministrativeState
          * @enum {string}
@@ -3039,6 +3049,16 @@ export interface components {
             };
             /** Log */
             log: components["schemas"]["AttemptOut"][];
+        };
+        /** DeliveryPage */
+        DeliveryPage: {
+            /** Items */
+            items: components["schemas"]["DeliveryOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
         };
         /** DeregistrationIn */
         DeregistrationIn: {
@@ -7570,7 +7590,10 @@ export interface operations {
     "me:my_activity": {
         parameters: {
             query?: {
+                /** @description Items per page (≤ 200). */
                 limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -7584,7 +7607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ActivityEvent"][];
+                    "application/json": components["schemas"]["ActivityPage"];
                 };
             };
             /** @description Unauthorized */
@@ -7605,7 +7628,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8666,7 +8689,10 @@ export interface operations {
     "webhooks:list_webhook_deliveries": {
         parameters: {
             query?: {
+                /** @description Items per page (≤ 200). */
                 limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
             };
             header?: never;
             path: {
@@ -8682,7 +8708,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeliveryOut"][];
+                    "application/json": components["schemas"]["DeliveryPage"];
                 };
             };
             /** @description Unauthorized */
@@ -8703,7 +8729,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -8,7 +8,7 @@ const ACTIVITY_LIMIT = 50;
 export function getActivity(signal?: AbortSignal) {
   return unwrap(
     api.GET("/api/v1/me/activity", { params: { query: { limit: ACTIVITY_LIMIT } }, signal: signal ?? null }),
-  );
+  ).then((page) => page.items); // the first page: the newest events
 }
 
 export function useActivity() {

@@ -11,7 +11,7 @@ export function getActivity(accessToken: string, signal?: AbortSignal) {
       headers: bearer(accessToken),
       signal: signal ?? null,
     }),
-  );
+  ).then((page) => page.items); // the first page: the newest events
 }
 
 export const deviceActivityQueryKey = ["companion", "activity"] as const;

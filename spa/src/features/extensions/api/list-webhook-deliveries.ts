@@ -14,7 +14,7 @@ export function listWebhookDeliveries(webhookId: string, signal?: AbortSignal) {
       params: { path: { webhook_id: webhookId }, query: { limit: DELIVERIES_LIMIT } },
       signal: signal ?? null,
     }),
-  );
+  ).then((page) => page.items); // the first page: the newest events
 }
 
 export function useWebhookDeliveries(webhookId: string) {
