@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,7 +27,7 @@ from api.audit import cli as audit_cli
 from api.auth import cli as auth_cli
 from api.clients import cli as clients_cli
 from api.companies import cli as companies_cli
-from api.core.settings import PROJECT_ROOT, Settings, get_settings
+from api.core.settings import PROJECT_ROOT, Settings, get_settings, override_environment
 from api.devices import cli as devices_cli
 from api.firms import cli as firms_cli
 from api.help import cli as help_cli
@@ -65,11 +64,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     # The app is built by uvicorn (in each worker process) from the environment: what the
     # command line says goes there, so the public URL derived from the port agrees with it.
-    for name, value in (("COMPTOIR_HOST", args.host), ("COMPTOIR_PORT", args.port)):
-        if value:
-            os.environ[name] = str(value)
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = override_environment(host=args.host, port=args.port)
     upgrade_to_head()
     print(f"Comptoir : {settings.public_url}", flush=True)
     uvicorn.run(

@@ -452,6 +452,16 @@ def get_settings() -> Settings:
     return Settings()
 
 
+def override_environment(**values: object) -> Settings:
+    """Set `COMPTOIR_<NAME>` for this process and the ones it starts (uvicorn's workers build the
+    app from the environment), skipping empty values, and return the settings read afresh."""
+    for name, value in values.items():
+        if value:
+            os.environ[f"COMPTOIR_{name.upper()}"] = str(value)
+    get_settings.cache_clear()
+    return get_settings()
+
+
 def process_environment() -> dict[str, str]:
     """A copy of the process environment, for starting child processes (CLI, tests, bench)."""
     return dict(os.environ)

@@ -11,7 +11,6 @@ Runtime is kept modest (a handful of examples per operation); run a longer campa
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from tests.live import committed_database, comptoir, free_port, running_server
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = int(os.environ.get("COMPTOIR_FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(process_environment().get("COMPTOIR_FUZZ_EXAMPLES", "6"))
 CHECKS = [not_a_server_error, status_code_conformance]
 
 # An Excel or PDF upload is bytes like any file (schemathesis ships no serializer for them).
