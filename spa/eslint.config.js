@@ -51,6 +51,25 @@ export default tseslint.config(
     },
   },
   {
+    // One submission at a time for every action of the SPA (src/lib/mutation.ts).
+    files: ["src/**/*.{ts,tsx}"],
+    ignores: ["src/lib/mutation.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@tanstack/react-query",
+              importNames: ["useMutation"],
+              message: "Importez useMutation depuis @/lib/mutation : une seule soumission à la fois.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["src/**/*.tsx"],
     ...jsxA11y.flatConfigs.recommended,
   },

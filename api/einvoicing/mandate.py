@@ -20,6 +20,7 @@ from fpdf.fonts import FontFace
 
 from api.adapters.directory import AddressLevel, DirectoryAddress
 from api.core.settings import Settings
+from api.einvoicing.schemas import MandateGap
 from api.models.workspace import Workspace
 
 MANDATE_TEMPLATE_VERSION = "2026-11-27"
@@ -99,6 +100,19 @@ class Mandate:
     firm: MandateParty = field(default_factory=MandateParty)
     addresses: tuple[DirectoryAddress, ...] = ()
     issued_on: date | None = None
+
+
+def mandate_gaps(platform: PlatformIdentity, firm: MandateParty) -> list[MandateGap]:
+    """What a prefilled mandate would print blank because nobody configured it: the platform's
+    identity (settings) and the firm's address. The screen warns before the PDF is signed."""
+    gaps: list[MandateGap] = []
+    if not platform.siren:
+        gaps.append("platform_siren")
+    if not platform.registration_number:
+        gaps.append("platform_registration_number")
+    if firm.address is None:
+        gaps.append("firm_address")
+    return gaps
 
 
 def client_mandate(

@@ -30,6 +30,7 @@ from api.einvoicing.schemas import (
     EinvoicingState,
     HistoryEntry,
     HistoryPage,
+    MandateReadinessOut,
 )
 from api.models.client import Client, PaStatus
 from api.models.pa_designation import EinvoicingBulkJob, PaDesignation
@@ -80,6 +81,20 @@ async def get_certification(_actor: EinvoicingManage) -> CertificationOut:
 async def blank_mandate_template(request: Request, _actor: EinvoicingManage) -> Response:
     """The blank mandate template (PDF, French), to fill by hand."""
     return _pdf(service.blank_mandate_template(app_settings(request)), "mandat-vierge.pdf")
+
+
+@router.get(
+    "/einvoicing/mandate-readiness",
+    response_model=MandateReadinessOut,
+    responses=problem_responses(401, 404),
+    dependencies=[ReadOnly],
+)
+async def mandate_readiness(
+    request: Request, session: DbSession, principal: EinvoicingManage
+) -> MandateReadinessOut:
+    """What the firm's prefilled mandates would print blank, so the screen warns first."""
+    missing = await service.mandate_readiness(session, app_settings(request), principal)
+    return MandateReadinessOut(missing=missing)
 
 
 @router.get(

@@ -13,6 +13,8 @@ from api.models.client import ClientStatus, PaStatus
 
 MAX_BULK_CLIENTS = 5000
 
+MandateGap = Literal["platform_siren", "platform_registration_number", "firm_address"]
+
 BulkOutcome = Literal[
     "activated",
     "already_registered",
@@ -25,6 +27,13 @@ BulkOutcome = Literal[
 class CertificationOut(BaseModel):
     version: str
     text: str = Field(description="The exact sentence to show; send it back word for word.")
+
+
+class MandateReadinessOut(BaseModel):
+    missing: list[MandateGap] = Field(
+        description="What the prefilled mandate prints blank because it is not configured: "
+        "the platform's SIREN or registration number (settings), the firm's address."
+    )
 
 
 class CertificationIn(RequestModel):

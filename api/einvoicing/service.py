@@ -68,6 +68,7 @@ from api.einvoicing.mandate import (
     MandateParty,
     PlatformIdentity,
     blank_mandate,
+    mandate_gaps,
     mandate_pdf,
 )
 from api.einvoicing.schemas import (
@@ -75,6 +76,7 @@ from api.einvoicing.schemas import (
     ActivationItemResult,
     BulkActivationIn,
     CertificationIn,
+    MandateGap,
 )
 from api.models.client import Client, PaStatus
 from api.models.pa_designation import EinvoicingBulkJob, MandateCertification, PaDesignation
@@ -181,6 +183,17 @@ def prefilled_mandate_pdf(settings: Settings, client: Client, firm: Workspace | 
         issued_on=today(),
     )
     return mandate_pdf(mandate)
+
+
+async def mandate_readiness(
+    session: AsyncSession, settings: Settings, principal: Principal
+) -> list[MandateGap]:
+    """What the firm's prefilled mandates would print blank (not configured)."""
+    assert principal.workspace_id is not None
+    firm = await repository.get_workspace(session, principal.workspace_id)
+    return mandate_gaps(
+        PlatformIdentity.of(settings), MandateParty.of(firm) if firm else MandateParty()
+    )
 
 
 def blank_mandate_template(settings: Settings) -> bytes:

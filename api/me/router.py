@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response, status
 
 from api.auth import service as auth_service
 from api.auth.dependencies import Authenticated, Person, PersonActor
+from api.core.authz import Scope, can_mint_scopes
 from api.core.db import DbSession
 from api.core.errors import problem_responses
 from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
@@ -30,7 +31,7 @@ async def get_me(session: DbSession, principal: Authenticated) -> Me:
     """The caller: user, current workspace, roles and the permissions the UI is built from."""
     account = await service.account(session, principal)
     workspaces = [
-        WorkspaceRef(id=w.id, name=w.name, kind=w.kind.value, roles=sorted(m.roles))
+        WorkspaceRef(id=w.id, name=w.name, kind=w.kind.value, siren=w.siren, roles=sorted(m.roles))
         for m, w in account.memberships
     ]
     current = next((w for w in workspaces if w.id == principal.workspace_id), None)
@@ -42,6 +43,7 @@ async def get_me(session: DbSession, principal: Authenticated) -> Me:
         workspace=current,
         roles=sorted(principal.roles),
         permissions=sorted(principal.permissions),
+        api_key_scopes=[scope for scope in Scope if can_mint_scopes(principal, frozenset({scope}))],
         workspaces=workspaces,
     )
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.core.authz import Permission, Role
+from api.core.authz import Permission, Role, Scope
 from api.core.input import RequestModel
 from api.core.pagination import NEXT_CURSOR_DESCRIPTION
 
@@ -24,6 +24,10 @@ class WorkspaceRef(BaseModel):
     id: uuid.UUID
     name: str
     kind: str
+    siren: str | None = Field(
+        description="The workspace's SIREN: tells apart a firm and its own company space, "
+        "which bear the same name."
+    )
     roles: list[Role]
 
 
@@ -35,6 +39,10 @@ class Me(BaseModel):
     workspace: WorkspaceRef | None
     roles: list[Role]
     permissions: list[Permission]
+    api_key_scopes: list[Scope] = Field(
+        description="The scopes this caller may give an API key: each grants only "
+        "permissions the caller holds (the API's one scope table decides)."
+    )
     workspaces: list[WorkspaceRef]
 
 

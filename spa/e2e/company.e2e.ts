@@ -97,7 +97,7 @@ describe("a client company's own space", () => {
     const invite = firmPage.getByRole("dialog", { name: "Inviter 1 client" });
     await invite.getByRole("button", { name: "Envoyer les invitations" }).click();
     await firmPage.getByTestId("bulk-summary").getByText("1 réussi, 0 en échec.").waitFor();
-    await firmPage.getByTestId("bulk-details").getByText("Invité", { exact: false }).waitFor();
+    await firmPage.getByTestId("bulk-details").getByText("Invitation envoyée", { exact: false }).waitFor();
     const firstLink = await waitForEnrollmentLink(CONTACT.email);
 
     await firmPage.getByLabel(`Sélectionner ${BAKERY.name}`).check();
@@ -146,7 +146,7 @@ describe("a client company's own space", () => {
 
     for (const firmOnly of ["/clients", "/utilisateurs", "/extensions", "/journal"]) {
       await page.goto(`${baseUrl}${firmOnly}`);
-      await page.getByRole("heading", { level: 1, name: "Page introuvable" }).waitFor();
+      await page.getByRole("heading", { level: 1, name: "Accès refusé" }).waitFor();
     }
   });
 

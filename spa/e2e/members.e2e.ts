@@ -266,10 +266,10 @@ describe("a Gestionnaire de clients", () => {
     await managerPage.getByText("Aucun réglage n'est accessible avec vos rôles.").waitFor();
   });
 
-  it("finds the administration and document screens missing even by their address", async () => {
+  it("is refused the administration and document screens even by their address", async () => {
     for (const path of ["/extensions", "/journal"]) {
       await managerPage.goto(`${baseUrl}${path}`);
-      await managerPage.getByRole("heading", { level: 1, name: "Page introuvable" }).waitFor();
+      await managerPage.getByRole("heading", { level: 1, name: "Accès refusé" }).waitFor();
     }
     // And the API agrees: the audit trail does not exist for this role.
     const audit = await managerPage.request.get(`${baseUrl}/api/v1/audit-events`);

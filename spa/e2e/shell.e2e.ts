@@ -55,7 +55,7 @@ describe("application shell", () => {
     await page.getByTestId("api-version").waitFor();
     expect(await page.getByTestId("api-version").textContent()).toMatch(/^\d+\.\d+\.\d+/);
     await page.getByRole("region", { name: "Base de données" }).getByText("Disponible").waitFor();
-    await page.getByText("API : disponible").waitFor();
+    await page.getByTestId("service-status").getByText("Service en ligne").waitFor();
     await screenshot(page, "shell-status");
 
     expect(await seriousAccessibilityViolations(page)).toEqual([]);

@@ -27,6 +27,16 @@ async def test_owner_mints_a_scoped_key_shown_once_that_acts_with_exactly_its_sc
 ) -> None:
     firm = await create_firm(session, settings)
     owner = await _login(client, firm.enrollment.url)
+    owner_me = (await client.get("/api/v1/me", headers=owner)).json()
+    assert owner_me["api_key_scopes"] == [
+        "clients:read",
+        "clients:write",
+        "einvoicing:write",
+        "documents:read",
+        "documents:write",
+        "members:read",
+    ]
+    assert owner_me["workspace"]["siren"] == firm.firm.siren
     created = await client.post(
         "/api/v1/api-keys",
         headers=owner,
@@ -61,6 +71,9 @@ async def test_an_administrator_cannot_mint_document_access(
     firm = await create_firm(session, settings)
     _admin, link = await create_member(session, settings, firm.firm, frozenset({Role.ADMIN}))
     admin = await _login(client, link)
+    # `GET /me` offers exactly what minting accepts (the SPA keeps no scope table of its own).
+    offered = (await client.get("/api/v1/me", headers=admin)).json()["api_key_scopes"]
+    assert offered == ["members:read"]
     refused = await client.post(
         "/api/v1/api-keys", headers=admin, json={"name": "Scanner", "scopes": ["documents:read"]}
     )

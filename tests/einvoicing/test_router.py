@@ -19,6 +19,7 @@ from api.models.audit_event import AuditEvent
 from api.models.directory_line import DirectoryLineRecord
 from api.models.pa_designation import MandateCertification, PaDesignation
 from api.models.sirene import SireneUnit
+from api.models.workspace import Workspace
 from tests.clients.conftest import Firm, member
 from tests.einvoicing.conftest import ACTIVE_SIRENS, Worker, add_client, certified
 
@@ -50,6 +51,39 @@ async def test_mandate_templates_are_french_pdfs(client: httpx.AsyncClient, firm
         assert response.headers["content-type"] == "application/pdf"
         assert response.content.startswith(b"%PDF-")
     assert prefilled.content != blank.content
+
+
+async def test_mandate_readiness_names_what_the_prefilled_mandate_would_print_blank(
+    client: httpx.AsyncClient,
+    firm: Firm,
+    session: AsyncSession,
+    settings: Settings,
+    app,  # type: ignore[no-untyped-def]
+) -> None:
+    url = "/api/v1/einvoicing/mandate-readiness"
+    await session.execute(
+        update(Workspace)
+        .where(Workspace.id == firm.created.firm.id)
+        .values(address_line=None, postal_code=None, city=None)
+    )
+    unset = await client.get(url, headers=firm.owner.headers)
+    assert unset.status_code == 200, unset.text
+    assert unset.json()["missing"] == [
+        "platform_siren",
+        "platform_registration_number",
+        "firm_address",
+    ]
+
+    app.state.settings = settings.model_copy(
+        update={"platform_siren": "123456782", "platform_registration_number": "PA-0042"}
+    )
+    await session.execute(
+        update(Workspace)
+        .where(Workspace.id == firm.created.firm.id)
+        .values(address_line="1 rue de la Paix", postal_code="75002", city="Paris")
+    )
+    configured = await client.get(url, headers=firm.owner.headers)
+    assert configured.json()["missing"] == []
 
 
 @pytest.mark.parametrize(

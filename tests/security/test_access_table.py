@@ -467,6 +467,7 @@ TABLE: list[Row] = [
     # --- e-invoicing (clients:read + einvoicing:manage: owner, Gestionnaire de clients) ---
     Row("GET", "/api/v1/einvoicing/certification", _firm_clients_write(200)),
     Row("GET", "/api/v1/einvoicing/mandate-template.pdf", _firm_clients_write(200)),
+    Row("GET", "/api/v1/einvoicing/mandate-readiness", _firm_clients_write(200)),
     Row(
         "GET",
         "/api/v1/clients/{client_id}/mandate-template.pdf",

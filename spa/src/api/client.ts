@@ -1,5 +1,6 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import { ApiProblem } from "@/lib/problem";
+import { isOutageStatus, reportConnection } from "./connection";
 import type { paths } from "./schema";
 
 /**
@@ -52,10 +53,22 @@ export const csrfMiddleware: Middleware = {
 const AUTH_PATHS = "/api/v1/auth/";
 const REFRESH_PATH = "/api/v1/auth/token/refresh";
 
-const sessionEndedListeners = new Set<() => void>();
+/**
+ * Why the app goes to the login page: `ended` when this browser had a session (it sent the CSRF
+ * cookie every session sets) that was revoked or expired, `none` when nobody had signed in.
+ */
+export type SessionEnd = "ended" | "none";
+
+const sessionEndedListeners = new Set<(end: SessionEnd) => void>();
+let lastEnd: SessionEnd | null = null;
+
+/** How the last browser session ended, if one did since the page loaded. */
+export function lastSessionEnd(): SessionEnd | null {
+  return lastEnd;
+}
 
 /** Calls `listener` whenever the browser session is found over; returns the unsubscribe. */
-export function onSessionEnded(listener: () => void): () => void {
+export function onSessionEnded(listener: (end: SessionEnd) => void): () => void {
   sessionEndedListeners.add(listener);
   return () => {
     sessionEndedListeners.delete(listener);
@@ -119,8 +132,9 @@ async function fetchWithSessionRefresh(request: Request): Promise<Response> {
     return response;
   }
   if (!(await refreshBrowserSession(request.url, csrfSent))) {
+    lastEnd = csrfSent === null ? "none" : "ended";
     for (const listener of sessionEndedListeners) {
-      listener();
+      listener(lastEnd);
     }
     return response;
   }
@@ -128,6 +142,21 @@ async function fetchWithSessionRefresh(request: Request): Promise<Response> {
   setCsrfHeader(retry);
   return globalThis.fetch(retry);
 }
+
+// A server that accepts the connection and never answers (a hung process, a proxy waiting on
+// it) would leave a screen spinning forever: every call gives up after this long and says so.
+export const REQUEST_TIMEOUT_MS = 20_000;
+
+function withTimeout(request: Request): Request {
+  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+  return new Request(request, { signal: AbortSignal.any([request.signal, timeout]) });
+}
+
+export const timeoutMiddleware: Middleware = {
+  onRequest({ request }) {
+    return withTimeout(request);
+  },
+};
 
 /**
  * Builds a client for the API at `baseUrl`. The app uses `api` below; tests build their own
@@ -141,7 +170,7 @@ export function createApiClient(baseUrl: string) {
     // stand in for the network.
     fetch: fetchWithSessionRefresh,
   });
-  client.use(csrfMiddleware);
+  client.use(csrfMiddleware, timeoutMiddleware);
   return client;
 }
 
@@ -168,8 +197,10 @@ export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
     if (error instanceof DOMException && error.name === "AbortError") {
       throw error;
     }
-    throw ApiProblem.network();
+    reportConnection("unreachable");
+    throw error instanceof DOMException && error.name === "TimeoutError" ? ApiProblem.timeout() : ApiProblem.network();
   }
+  reportConnection(isOutageStatus(result.response.status) ? "unreachable" : "online");
   if (!result.response.ok || result.error !== undefined) {
     throw ApiProblem.fromResponse(result.error, result.response);
   }

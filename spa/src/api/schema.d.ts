@@ -1406,6 +1406,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/einvoicing/mandate-readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mandate Readiness
+         * @description What the firm's prefilled mandates would print blank, so the screen warns first.
+         */
+        get: operations["einvoicing:mandate_readiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clients/{client_id}/mandate-template.pdf": {
         parameters: {
             query?: never;
@@ -4153,6 +4173,14 @@ export interface components {
             /** Detail */
             detail?: string | null;
         };
+        /** MandateReadinessOut */
+        MandateReadinessOut: {
+            /**
+             * Missing
+             * @description What the prefilled mandate prints blank because it is not configured: the platform's SIREN or registration number (settings), the firm's address.
+             */
+            missing: ("platform_siren" | "platform_registration_number" | "firm_address")[];
+        };
         /**
          * MandateRequestOut
          * @description A client's mandate request as the firm sees it (never the link itself).
@@ -4239,6 +4267,11 @@ export interface components {
             roles: components["schemas"]["Role"][];
             /** Permissions */
             permissions: components["schemas"]["Permission"][];
+            /**
+             * Api Key Scopes
+             * @description The scopes this caller may give an API key: each grants only permissions the caller holds (the API's one scope table decides).
+             */
+            api_key_scopes: components["schemas"]["Scope"][];
             /** Workspaces */
             workspaces: components["schemas"]["WorkspaceRef"][];
         };
@@ -5187,6 +5220,11 @@ export interface components {
             name: string;
             /** Kind */
             kind: string;
+            /**
+             * Siren
+             * @description The workspace's SIREN: tells apart a firm and its own company space, which bear the same name.
+             */
+            siren: string | null;
             /** Roles */
             roles: components["schemas"]["Role"][];
         };
@@ -9975,6 +10013,53 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "einvoicing:mandate_readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MandateReadinessOut"];
                 };
             };
             /** @description Unauthorized */

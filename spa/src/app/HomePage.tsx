@@ -2,7 +2,7 @@ import { useContext } from "react";
 import { Link } from "react-router";
 import { ReadinessDashboard } from "@/features/mandates";
 import { can, usePermissions } from "@/lib/permissions";
-import { Permission, SIDE_NAVIGATION, visibleItems } from "./navigation";
+import { SIDE_NAVIGATION, visibleItems } from "./navigation";
 import { shellText } from "./text";
 import { WorkspaceContext } from "./workspace";
 
@@ -12,7 +12,7 @@ export function HomePage() {
   const workspace = useContext(WorkspaceContext);
   const permissions = usePermissions();
   const items = visibleItems(SIDE_NAVIGATION, permissions, workspace.kind);
-  if (workspace.kind === "firm" && can(permissions, Permission.EINVOICING_MANAGE)) {
+  if (workspace.kind === "firm" && can(permissions, "einvoicing:manage")) {
     return (
       <>
         <h1>{workspace.name ?? shellText.defaultWorkspaceName}</h1>

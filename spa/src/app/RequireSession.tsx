@@ -1,4 +1,5 @@
 import { Navigate, Outlet, useLocation } from "react-router";
+import { lastSessionEnd } from "@/api/client";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { useMe, type Me } from "@/features/account";
 import { permissionsFrom, PermissionsProvider } from "@/lib/permissions";
@@ -7,8 +8,16 @@ import { workspaceKindOf } from "./navigation";
 import { shellText } from "./text";
 import { WorkspaceContext, type CurrentWorkspace } from "./workspace";
 
-export function loginPath(returnTo: string): string {
-  return returnTo === "/" ? "/connexion" : `/connexion?retour=${encodeURIComponent(returnTo)}`;
+/**
+ * The login page, coming back to `returnTo` afterwards; `sessionEnded` makes it say why the user
+ * is there (`?fin=session`: revoked from « Mon compte » or another device, or expired).
+ */
+export function loginPath(returnTo: string, sessionEnded = false): string {
+  const search = new URLSearchParams();
+  if (returnTo !== "/") search.set("retour", returnTo);
+  if (sessionEnded) search.set("fin", "session");
+  const query = search.toString();
+  return query ? `/connexion?${query}` : "/connexion";
 }
 
 function workspaceOf(me: Me): CurrentWorkspace {
@@ -17,7 +26,7 @@ function workspaceOf(me: Me): CurrentWorkspace {
     name: me.workspace?.name ?? null,
     kind: workspaceKindOf(me.workspace?.kind),
     userName: `${me.user.first_name} ${me.user.last_name}`,
-    workspaces: me.workspaces.map(({ id, name, kind }) => ({ id, name, kind })),
+    workspaces: me.workspaces.map(({ id, name, kind, siren }) => ({ id, name, kind, siren })),
   };
 }
 
@@ -39,7 +48,7 @@ export function RequireSession() {
   }
   if (me.error) {
     if (me.error instanceof ApiProblem && me.error.status === 401) {
-      return <Navigate to={loginPath(pathname + search)} replace />;
+      return <Navigate to={loginPath(pathname + search, lastSessionEnd() === "ended")} replace />;
     }
     return (
       <main className="page-error">

@@ -1,19 +1,5 @@
-import { can, type Permissions } from "@/lib/permissions";
+import { can, type Permission, type Permissions } from "@/lib/permissions";
 import { shellText } from "./text";
-
-/**
- * Permission names as `GET /api/v1/me` lists them. They mirror the API's permission table
- * (issue 5); keep the two in step when that table lands.
- */
-export const Permission = {
-  CLIENTS_READ: "clients:read",
-  DOCUMENTS_READ: "documents:read",
-  MEMBERS_READ: "members:read",
-  MEMBERS_MANAGE: "members:manage",
-  EXTENSIONS_MANAGE: "extensions:manage",
-  AUDIT_READ: "audit:read",
-  EINVOICING_MANAGE: "einvoicing:manage",
-} as const;
 
 /** A firm's workspace, or a client company's own space (DESIGN.md glossary). */
 export type WorkspaceKind = "firm" | "company";
@@ -26,39 +12,39 @@ export interface NavigationItem {
   to: string;
   label: string;
   /** Shown only to users holding it; none means every signed-in user. */
-  permission?: string;
+  permission?: Permission;
   /** Shown only in this kind of workspace; none means in both. */
   workspace?: WorkspaceKind;
 }
 
 // The firm's screens never show in a company's space, whatever its user's roles elsewhere.
 export const SIDE_NAVIGATION: readonly NavigationItem[] = [
-  { to: "/clients", label: shellText.navigation.clients, permission: Permission.CLIENTS_READ, workspace: "firm" },
+  { to: "/clients", label: shellText.navigation.clients, permission: "clients:read", workspace: "firm" },
   {
     to: "/documents",
     label: shellText.navigation.documents,
-    permission: Permission.DOCUMENTS_READ,
+    permission: "documents:read",
     workspace: "firm",
   },
   {
     to: "/documents",
     label: shellText.navigation.companyDocuments,
-    permission: Permission.DOCUMENTS_READ,
+    permission: "documents:read",
     workspace: "company",
   },
   // Read-only for a Gestionnaire de clients (members:read); the actions need members:manage.
-  { to: "/utilisateurs", label: shellText.navigation.members, permission: Permission.MEMBERS_READ, workspace: "firm" },
+  { to: "/utilisateurs", label: shellText.navigation.members, permission: "members:read", workspace: "firm" },
   {
     to: "/extensions",
     label: shellText.navigation.extensions,
-    permission: Permission.EXTENSIONS_MANAGE,
+    permission: "extensions:manage",
     workspace: "firm",
   },
-  { to: "/journal", label: shellText.navigation.audit, permission: Permission.AUDIT_READ, workspace: "firm" },
+  { to: "/journal", label: shellText.navigation.audit, permission: "audit:read", workspace: "firm" },
   {
     to: "/mandats/verification",
     label: shellText.navigation.sealCheck,
-    permission: Permission.EINVOICING_MANAGE,
+    permission: "einvoicing:manage",
     workspace: "firm",
   },
   { to: "/statut", label: shellText.navigation.status },
@@ -66,14 +52,14 @@ export const SIDE_NAVIGATION: readonly NavigationItem[] = [
 
 // The workspace menu gathers the administration screens, as accounting products do.
 export const WORKSPACE_MENU: readonly NavigationItem[] = [
-  { to: "/utilisateurs", label: shellText.navigation.members, permission: Permission.MEMBERS_MANAGE, workspace: "firm" },
+  { to: "/utilisateurs", label: shellText.navigation.members, permission: "members:manage", workspace: "firm" },
   {
     to: "/extensions",
     label: shellText.navigation.extensions,
-    permission: Permission.EXTENSIONS_MANAGE,
+    permission: "extensions:manage",
     workspace: "firm",
   },
-  { to: "/journal", label: shellText.navigation.audit, permission: Permission.AUDIT_READ, workspace: "firm" },
+  { to: "/journal", label: shellText.navigation.audit, permission: "audit:read", workspace: "firm" },
 ];
 
 /** The items this user may open in this kind of workspace, in menu order. */

@@ -2,7 +2,7 @@ import { createBrowserRouter } from "react-router";
 import { AccountPage } from "@/features/account";
 import { AuditPage } from "@/features/audit";
 import { LoginPage } from "@/features/auth";
-import { ClientDetailPage, ClientImportPage, ClientsPage } from "@/features/clients";
+import { ClientImportPage } from "@/features/clients";
 import { ApprovalPage, EnrollmentPage, MobileActivityPage, MobileUploadPage } from "@/features/companion";
 import { CompanyDocumentsPage, DocumentsPage } from "@/features/documents";
 import { ExtensionsPage } from "@/features/extensions";
@@ -12,8 +12,8 @@ import { StatusPage } from "@/features/health";
 import { SealCheckPage, SigningPage } from "@/features/mandates";
 import { MembersPage } from "@/features/members";
 import { RegistrationPage } from "@/features/registration";
+import { ClientDetailScreen, ClientsScreen } from "./ClientScreens";
 import { HomePage } from "./HomePage";
-import { Permission } from "./navigation";
 import { NotFoundPage } from "./NotFoundPage";
 import { RequirePermission } from "./RequirePermission";
 import { RequireSession } from "./RequireSession";
@@ -66,38 +66,38 @@ export const router = createBrowserRouter([
           {
             path: "mandats/verification",
             element: (
-              <RequirePermission permission={Permission.EINVOICING_MANAGE} workspace="firm" element={<SealCheckPage />} />
+              <RequirePermission permission="einvoicing:manage" workspace="firm" element={<SealCheckPage />} />
             ),
           },
           { path: "compte", element: <AccountPage /> },
           {
             path: "utilisateurs",
-            element: <RequirePermission permission={Permission.MEMBERS_READ} workspace="firm" element={<MembersPage />} />,
+            element: <RequirePermission permission={"members:read"} workspace="firm" element={<MembersPage />} />,
           },
           {
             path: "extensions",
             element: (
-              <RequirePermission permission={Permission.EXTENSIONS_MANAGE} workspace="firm" element={<ExtensionsPage />} />
+              <RequirePermission permission={"extensions:manage"} workspace="firm" element={<ExtensionsPage />} />
             ),
           },
           {
             path: "journal",
-            element: <RequirePermission permission={Permission.AUDIT_READ} workspace="firm" element={<AuditPage />} />,
+            element: <RequirePermission permission={"audit:read"} workspace="firm" element={<AuditPage />} />,
           },
           {
             path: "clients",
-            element: <RequirePermission permission={Permission.CLIENTS_READ} workspace="firm" element={<ClientsPage />} />,
+            element: <RequirePermission permission={"clients:read"} workspace="firm" element={<ClientsScreen />} />,
           },
           {
             path: "clients/import",
             element: (
-              <RequirePermission permission={Permission.CLIENTS_READ} workspace="firm" element={<ClientImportPage />} />
+              <RequirePermission permission={"clients:read"} workspace="firm" element={<ClientImportPage />} />
             ),
           },
           {
             path: "clients/:clientId/:tab?",
             element: (
-              <RequirePermission permission={Permission.CLIENTS_READ} workspace="firm" element={<ClientDetailPage flowsTab={(clientId) => <FlowsPanel clientId={clientId} />} />} />
+              <RequirePermission permission={"clients:read"} workspace="firm" element={<ClientDetailScreen />} />
             ),
           },
           {
@@ -105,7 +105,7 @@ export const router = createBrowserRouter([
             path: "documents",
             element: (
               <RequirePermission
-                permission={Permission.DOCUMENTS_READ}
+                permission="documents:read"
                 element={
                   <WorkspaceScreen
                     firm={<DocumentsPage flows={(clientId) => <FlowsPanel clientId={clientId} />} />}

@@ -21,6 +21,10 @@ export const shellText = {
   notFoundTitle: "Page introuvable",
   notFoundBody: "Cette adresse ne correspond à aucune page de Comptoir.",
   backHome: "Revenir à l'accueil",
+  clientFlowsTab: "Flux",
+  accessDeniedTitle: "Accès refusé",
+  accessDeniedBody:
+    "Vos rôles dans cet espace de travail ne donnent pas accès à cette page. Si vous en avez besoin, demandez à un administrateur du cabinet de modifier vos rôles.",
   documentTitleSuffix: "Comptoir",
   loading: "Chargement de votre espace…",
   errorTitle: "Votre espace n'a pas pu être chargé.",

@@ -6,6 +6,7 @@ export interface WorkspaceChoice {
   id: string;
   name: string;
   kind: string;
+  siren: string | null;
 }
 
 /** Who is signed in and where they work, from `GET /api/v1/me`. */

@@ -7,7 +7,9 @@ export type FieldError = components["schemas"]["FieldError"];
 // the user still gets a French sentence, never a raw status line.
 const UNEXPECTED_TITLE = "Une erreur inattendue est survenue.";
 const NETWORK_TITLE = "Le serveur est injoignable.";
-const NETWORK_DETAIL = "Vérifiez votre connexion puis réessayez.";
+const NETWORK_DETAIL = "Vérifiez votre connexion : la page se rechargera d'elle-même dès que le service répondra.";
+const TIMEOUT_TITLE = "Le serveur ne répond pas.";
+const TIMEOUT_DETAIL = "La demande a été abandonnée après 20 secondes. Réessayez dans un instant.";
 
 /**
  * An RFC 9457 problem returned by the API, as a thrown error. `title` and `detail` are French
@@ -56,6 +58,25 @@ export class ApiProblem extends Error {
       detail: null,
       request_id: response.headers.get("X-Request-ID"),
     }, retryAfter);
+  }
+
+  /** The server accepted the request and never answered in time. */
+  static timeout(): ApiProblem {
+    return new ApiProblem({
+      type: "about:blank",
+      title: TIMEOUT_TITLE,
+      status: 0,
+      code: "timeout",
+      detail: TIMEOUT_DETAIL,
+    });
+  }
+
+  /**
+   * The server is down or overloaded (no answer, a timeout, 502/503/504, a 429): asking again
+   * later may work. A 4xx other than 408/429 will not change by asking again.
+   */
+  get transient(): boolean {
+    return this.status === 0 || this.status === 408 || this.status === 429 || this.status >= 500;
   }
 
   /** The request never got an answer (offline, DNS, server down). */

@@ -2,6 +2,7 @@ import { useId } from "react";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { useSwitchWorkspace } from "@/features/account";
 import { ApiProblem } from "@/lib/problem";
+import { workspaceLabels } from "@/lib/workspace-label";
 import { shellText } from "../text";
 import type { CurrentWorkspace } from "../workspace";
 
@@ -9,6 +10,7 @@ import type { CurrentWorkspace } from "../workspace";
 export function WorkspaceSwitcher({ workspace }: { workspace: CurrentWorkspace }) {
   const switchWorkspace = useSwitchWorkspace();
   const labelId = useId();
+  const labels = workspaceLabels(workspace.workspaces);
   return (
     <span className="workspace-switcher">
       <label id={labelId} className="visually-hidden" htmlFor={`${labelId}-select`}>
@@ -24,7 +26,7 @@ export function WorkspaceSwitcher({ workspace }: { workspace: CurrentWorkspace }
         {workspace.id === null && <option value="">{shellText.defaultWorkspaceName}</option>}
         {workspace.workspaces.map((choice) => (
           <option key={choice.id} value={choice.id}>
-            {choice.name}
+            {labels.get(choice.id) ?? choice.name}
           </option>
         ))}
       </select>

@@ -1,5 +1,8 @@
 export const authText = {
   pageTitle: "Connexion",
+  sessionEndedTitle: "Votre session a pris fin.",
+  sessionEndedBody:
+    "Elle a été fermée depuis « Mon compte » ou un autre appareil, ou elle a expiré. Scannez le code QR avec votre téléphone pour vous reconnecter.",
   intro:
     "Comptoir n'utilise aucun mot de passe : scannez ce code QR avec l'application Comptoir de votre téléphone enrôlé, puis approuvez la connexion.",
   qrAlt: "Code QR de connexion à scanner avec l'application Comptoir de votre téléphone",

@@ -50,6 +50,14 @@ export const clientsText = {
   empty: "Aucun client ne correspond à cette recherche.",
   emptyFirm: "Aucun client pour le moment. Ajoutez-en un par son SIREN ou importez un fichier Excel.",
   importTour: "Visite guidée : importer vos clients",
+  emptyAssigned:
+    "Aucun client ne vous est affecté pour le moment. Un gestionnaire de clients du cabinet vous en affectera.",
+  selectWholeFilter: "Sélectionner tous les clients du filtre",
+  collectingIds: (count: number) => `Sélection en cours… ${count} clients`,
+  wholeFilterSelected: (count: number) =>
+    count > 1 ? `Les ${count} clients du filtre sont sélectionnés.` : "Le client du filtre est sélectionné.",
+  tooManySelected: (max: number) => `Le filtre compte plus de ${max} clients : affinez-le.`,
+  selectWholeFilterFailed: "La sélection n'a pas pu être faite. Réessayez.",
 
   // ---- Bulk actions
   bulkBarLabel: "Actions groupées",
@@ -84,48 +92,21 @@ export const clientsText = {
     "Le contact de chaque client invité reçoit un nouveau lien d'activation ; le précédent cesse de fonctionner. La relance est comptée sur la fiche du client.",
   sendReminders: "Envoyer les relances",
   sending: "Envoi…",
-  bulkEinvoicing: "Activer la facturation électronique",
-  bulkEinvoicingTitle: (count: number) =>
-    `Activer la facturation électronique de ${count > 1 ? `${count} clients` : "1 client"}`,
-  bulkEinvoicingBody:
-    "Chaque client est inscrit à l'annuaire national avec le cabinet comme Plateforme Agréée. L'inscription se poursuit en arrière-plan.",
-  activate: "Activer",
-  activating: "Activation…",
   bulkOutcomes: {
-    invited: "Invité",
+    invited: "Invitation envoyée",
     reinvited: "Relancé (nouveau lien)",
-    activated: "Activation lancée",
-    already_registered: "Déjà inscrit",
-    already_pending: "Inscription déjà en cours",
-    company_closed: "Entreprise fermée",
-    client_not_found: "Client introuvable",
   } as Record<string, string>,
   bulkDetailsCaption: "Résultat client par client",
-  jobHeading: "Inscription à l'annuaire",
-  jobProgressLabel: "Progression de l'inscription",
-  jobCounts: (done: number, total: number) => `${done} sur ${total} traité${done > 1 ? "s" : ""}`,
-  jobPending: "En cours",
-  jobRegistered: "Inscrits",
-  jobErrors: "En erreur",
-  jobRefused: "Refusés d'emblée",
-  jobDone: "Inscription terminée.",
-  jobRunning: "Inscription en cours…",
-  jobErrorsCaption: "Inscriptions en erreur",
-
-  // ---- Certification (bulk and per client)
-  certificationLegend: "Certification du mandat",
-  certificationRequired: "Cochez la certification pour activer.",
-  certificationVersion: (version: string) => `Version ${version} du texte de certification.`,
-
   // ---- Status labels
-  clientStatus: { invited: "Invité", active: "Actif" } as Record<string, string>,
-  paStatus: {
-    not_registered: "Non désigné",
-    pending: "En cours",
-    registered: "Inscrit",
-    error: "En erreur",
-    deregistered: "Désinscrit",
-  } as Record<string, string>,
+  // The list's filter: a client is active, or not yet (whatever its invitation).
+  clientStatus: { invited: "Pas encore actif", active: "Actif" } as Record<string, string>,
+  // The badge: a client not yet active says where its invitation stands.
+  clientStage: {
+    to_invite: "À inviter",
+    sent: "Invitation envoyée",
+    expired: "Invitation expirée",
+    active: "Actif",
+  },
   payer: { firm: "Le cabinet", client: "Le client" } as Record<string, string>,
   subscriptionStatus: {
     trial: "Essai",
@@ -217,8 +198,6 @@ export const clientsText = {
     informations: "Informations",
     collaborateurs: "Collaborateurs",
     abonnement: "Abonnement",
-    facturation: "Facturation électronique",
-    flux: "Flux",
     historique: "Historique",
   },
   identityHeading: "Identité au registre",
@@ -260,39 +239,6 @@ export const clientsText = {
   historyCaption: "Changements d'abonnement, du plus récent au plus ancien",
   changedAt: "Modifié le",
   noHistory: "Aucun changement enregistré.",
-  einvoicingHeading: "Facturation électronique",
-  paDesignation: "Désignation de la Plateforme Agréée",
-  designationSince: "Désignation à partir du",
-  designationEnd: "Fin de la désignation",
-  registeredAt: "Inscrite à l'annuaire le",
-  designationError: "Motif du refus",
-  mandateHeading: "Mandat",
-  mandateHelp:
-    "Téléchargez le mandat prérempli, faites-le signer par le client et conservez-le au cabinet : il vous sera demandé en cas de contrôle.",
-  downloadMandate: "Télécharger le modèle de mandat (PDF)",
-  downloading: "Téléchargement…",
-  activationHeading: "Activer la facturation électronique",
-  activationHelp: "Le cabinet sera désigné comme Plateforme Agréée du client dans l'annuaire national.",
-  deregister: "Désinscrire",
-  deregisterHeading: "Désinscription",
-  deregisterHelp: "Met fin à la désignation du cabinet comme Plateforme Agréée de ce client dans l'annuaire.",
-  deregistrationRequested: (date: string) => `Demandée, fin au ${date}`,
-  deregisterTitle: "Désinscrire ce client ?",
-  deregisterBody: (name: string) =>
-    `La désignation du cabinet comme Plateforme Agréée de « ${name} » prendra fin aujourd'hui : ses factures électroniques ne vous parviendront plus.`,
-  einvoicingHistoryHeading: "Historique de la facturation électronique",
-  einvoicingHistoryCaption: "Changements de la désignation, du plus récent au plus ancien",
-  einvoicingHistoryEmpty: "Aucun changement pour le moment.",
-  einvoicingEvents: {
-    "einvoicing.mandate_certified": "Mandat certifié",
-    "einvoicing.activation_requested": "Activation demandée",
-    "einvoicing.registered": "Inscrit à l'annuaire",
-    "einvoicing.failed": "Inscription en erreur",
-    "einvoicing.deregistration_requested": "Désinscription demandée",
-    "einvoicing.deregistered": "Désinscrit de l'annuaire",
-    "einvoicing.deregistration_failed": "Désinscription en erreur",
-  } as Record<string, string>,
-  actorSystem: "le système",
   invitationHeading: "Invitation à l'espace entreprise",
   invitationStatusLabel: "Invitation",
   invitationStatus: {
@@ -312,14 +258,5 @@ export const clientsText = {
   historyTabCaption: "Événements du journal d'audit concernant ce client",
   historyEmpty: "Aucun événement pour ce client.",
   historyBy: "par",
-  events: {
-    "client.created": "Client ajouté",
-    "client.contact_updated": "Contact modifié",
-    "client.assigned": "Comptable affecté",
-    "client.unassigned": "Comptable retiré",
-    "client.subscription_changed": "Abonnement modifié",
-    "client.invited": "Invitation envoyée",
-    "client.activated": "Client activé",
-  } as Record<string, string>,
   notFound: "Ce client est introuvable, ou il ne vous est pas affecté.",
 } as const;

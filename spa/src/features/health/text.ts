@@ -5,5 +5,7 @@ export const healthText = {
   apiVersion: "Version",
   databaseHeading: "Base de données",
   checkedAt: "Dernière vérification",
-  compactLabel: "API",
+  online: "Service en ligne",
+  unreachable: "Service injoignable, reconnexion…",
+  checking: "Vérification du service…",
 } as const;

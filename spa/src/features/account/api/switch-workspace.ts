@@ -1,4 +1,5 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@/lib/mutation";
 import { api, unwrap } from "@/api/client";
 
 // Operation `me:switch_workspace`: the session now acts in another of the user's workspaces.

@@ -1,9 +1,9 @@
 import { useId, useState } from "react";
-import { activityLabel } from "@/components/ActivityList";
 import { DataTable } from "@/components/DataTable";
 import { DateField } from "@/components/DateField";
 import { LoadMore } from "@/components/LoadMore";
 import { ProblemMessage } from "@/components/ProblemMessage";
+import { eventLabel } from "@/lib/event-labels";
 import { formatDateTime } from "@/lib/format";
 import { useCan } from "@/lib/permissions";
 import { ApiProblem } from "@/lib/problem";
@@ -13,10 +13,6 @@ import { useAuditEvents, type AuditEvent, type AuditFilters } from "../api/list-
 import { auditText as text } from "../text";
 
 const NO_FILTERS: AuditFilters = { action: "", actorUserId: "", targetType: "", fromDay: "", toDay: "" };
-
-function actionLabel(action: string): string {
-  return text.actions[action] ?? activityLabel(action);
-}
 
 /** « Journal d'audit » (audit:read): the workspace's trail, newest first, with filters. */
 export function AuditPage() {
@@ -158,7 +154,7 @@ function EventRow({ event }: { event: AuditEvent }) {
         <span className="muted cell__note">{text.sequence(event.sequence)}</span>
       </td>
       <td>
-        <span className="emphasis">{actionLabel(event.action)}</span>
+        <span className="emphasis">{eventLabel(event.action)}</span>
         <span className="muted cell__note">
           <code>{event.action}</code>
         </span>

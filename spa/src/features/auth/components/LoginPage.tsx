@@ -25,6 +25,12 @@ export function LoginPage() {
   return (
     <div className="login">
       <h1>{authText.pageTitle}</h1>
+      {searchParams.get("fin") === "session" && (
+        <div className="notice notice--warning" role="alert" data-testid="session-ended">
+          <p className="emphasis">{authText.sessionEndedTitle}</p>
+          <p>{authText.sessionEndedBody}</p>
+        </div>
+      )}
       <p className="lead">{authText.intro}</p>
       <div className="login__layout">
         <section className="card login__qr" aria-labelledby="login-status">

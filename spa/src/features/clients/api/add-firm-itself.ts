@@ -1,6 +1,7 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@/lib/mutation";
 import { api, unwrap } from "@/api/client";
-import { clientsQueryKey } from "./list-clients";
+import { clientsQueryKey } from "@/api/query-keys";
 
 // Operation `clients:add_firm_itself`: the firm as its own client (its own company space).
 export function addFirmItself() {

@@ -1,7 +1,8 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@/lib/mutation";
 import { api, unwrap } from "@/api/client";
 import { clientQueryKey } from "./get-client";
-import { clientsQueryKey } from "./list-clients";
+import { clientsQueryKey } from "@/api/query-keys";
 
 interface AssignmentKey {
   clientId: string;

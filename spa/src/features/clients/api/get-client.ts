@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
-import { clientsQueryKey } from "./list-clients";
+import { clientsQueryKey } from "@/api/query-keys";
 
 export type ClientDetail = components["schemas"]["ClientDetail"];
 
@@ -17,9 +17,10 @@ export function getClient(clientId: string, signal?: AbortSignal) {
   );
 }
 
-export function useClient(clientId: string) {
+export function useClient(clientId: string, enabled = true) {
   return useQuery({
     queryKey: clientQueryKey(clientId),
     queryFn: ({ signal }) => getClient(clientId, signal),
+    enabled,
   });
 }

@@ -1,8 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@/lib/mutation";
 import { api, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
 import { clientQueryKey } from "./get-client";
-import { clientsQueryKey } from "./list-clients";
+import { clientsQueryKey } from "@/api/query-keys";
 
 export type SubscriptionIn = components["schemas"]["SubscriptionIn"];
 export type SubscriptionWithHistory = components["schemas"]["SubscriptionWithHistory"];

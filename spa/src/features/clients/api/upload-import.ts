@@ -1,4 +1,4 @@
-import { useMutation } from "@tanstack/react-query";
+import { useMutation } from "@/lib/mutation";
 import type { components, paths } from "@/api/schema";
 import { uploadWithProgress } from "@/api/upload-with-progress";
 

@@ -1,27 +1,28 @@
+import type { components } from "@/api/schema";
 import { clientsText } from "../text";
 
-// Colour is paired with the word (WCAG 1.4.1); each tone keeps 4.5:1 on its background.
-const CLIENT_TONES: Record<string, string> = { invited: "pending", active: "success" };
-const PA_TONES: Record<string, string> = {
-  not_registered: "neutral",
-  pending: "pending",
-  registered: "success",
-  error: "danger",
-  deregistered: "neutral",
-};
+type ClientStatus = components["schemas"]["ClientStatus"];
+type InvitationStatus = components["schemas"]["InvitationStatus"];
 
-export function ClientStatusBadge({ status }: { status: string }) {
-  return (
-    <span className={`tag tag--${CLIENT_TONES[status] ?? "neutral"}`} data-status={status}>
-      {clientsText.clientStatus[status] ?? status}
-    </span>
-  );
+// Colour is paired with the word (WCAG 1.4.1); each tone keeps 4.5:1 on its background.
+const TONES: Record<string, string> = { to_invite: "neutral", sent: "pending", expired: "danger", active: "success" };
+
+/**
+ * A client not yet active is « À inviter » until an invitation leaves, then « Invitation
+ * envoyée » (or « Invitation expirée »): « Invité » before any invitation misled firms.
+ */
+export function clientStage(status: ClientStatus, invitation: InvitationStatus): keyof typeof clientsText.clientStage {
+  if (status === "active") return "active";
+  if (invitation === "sent") return "sent";
+  if (invitation === "expired") return "expired";
+  return "to_invite";
 }
 
-export function PaStatusBadge({ status }: { status: string }) {
+export function ClientStatusBadge({ status, invitation }: { status: ClientStatus; invitation: InvitationStatus }) {
+  const stage = clientStage(status, invitation);
   return (
-    <span className={`tag tag--${PA_TONES[status] ?? "neutral"}`} data-pa-status={status}>
-      {clientsText.paStatus[status] ?? status}
+    <span className={`tag tag--${TONES[stage] ?? "neutral"}`} data-status={status} data-stage={stage}>
+      {clientsText.clientStage[stage]}
     </span>
   );
 }

@@ -1,125 +1,157 @@
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent, type ReactNode } from "react";
+import type { components } from "@/api/schema";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { ApiProblem } from "@/lib/problem";
 import { memberName, useAccountants } from "../api/list-accountants";
 import { useBulkAssign, useBulkSetSubscription, type BulkItemResult } from "../api/bulk";
-import { useBulkActivate } from "../api/bulk-activate";
-import { useBulkActivationJob } from "../api/get-bulk-activation";
-import { certificationBody, type Certification } from "../api/get-certification";
 import { useInviteClients } from "../api/invite-clients";
-import { CertificationCheckbox } from "./Certification";
 import { clientsText } from "../text";
 import { Modal } from "./Modal";
 import { SubscriptionFields, emptySubscription, type SubscriptionDraft } from "./SubscriptionFields";
 
-type BulkAction = "assign" | "unassign" | "subscription" | "invite" | "remind" | "einvoicing";
+/** The selected clients: their ids, and the list's filters when every client of it was chosen. */
+export interface ClientSelection {
+  ids: readonly string[];
+  filter: components["schemas"]["ClientSelection"] | null;
+}
 
-/** One client's result; invitations and activations also say what happened (`outcome`). */
-export type BulkOutcomeItem = BulkItemResult & { outcome?: string | null };
+/** One client's result; `note` says what happened to a client that went through. */
+export interface BulkOutcomeItem {
+  id: string;
+  ok: boolean;
+  error?: string | null | undefined;
+  detail?: string | null | undefined;
+  note?: string | null | undefined;
+}
 
 export interface BulkOutcome {
   action: string;
   results: BulkOutcomeItem[];
-  /** A bulk e-invoicing activation: the job whose progress is polled. */
-  jobId?: string | undefined;
+  /** More to show under the results (a bulk activation's progress), given the clients' names. */
+  details?: ((nameOf: (id: string) => string) => ReactNode) | undefined;
 }
 
 /**
+ * A bulk action another feature adds to the list (the e-invoicing activation): `app/` composes
+ * it, so the clients feature never imports the feature that draws it.
+ */
+export interface ClientsBulkAction {
+  key: string;
+  label: string;
+  title: (count: number) => string;
+  form: (props: {
+    selection: ClientSelection;
+    onCancel: () => void;
+    onDone: (outcome: Omit<BulkOutcome, "action">) => void;
+  }) => ReactNode;
+}
+
+type BuiltInAction = "assign" | "unassign" | "subscription" | "invite" | "remind";
+
+/**
  * The bar above the list once clients are selected. Each action answers one result per client
- * (DESIGN.md: one bad item never fails the others), handed to `onDone` to show. The e-invoicing
- * activation needs `einvoicing:manage` and the ticked certification; the rest `clients:manage`.
+ * (DESIGN.md: one bad item never fails the others), handed to `onDone` to show. The built-in
+ * actions need `clients:manage`; the added ones say who sees them (app/ composes them).
  */
 export function BulkActionBar({
-  selectedIds,
+  selection,
   canManage,
   canPickAccountants,
-  canManageEinvoicing,
+  extraActions,
   onClear,
   onDone,
+  children,
 }: {
-  selectedIds: readonly string[];
+  selection: ClientSelection;
   canManage: boolean;
   canPickAccountants: boolean;
-  canManageEinvoicing: boolean;
+  extraActions: readonly ClientsBulkAction[];
   onClear: () => void;
   onDone: (outcome: BulkOutcome) => void;
+  /** Shown beside the count (« Sélectionner les N clients du filtre »). */
+  children?: ReactNode;
 }) {
-  const [open, setOpen] = useState<BulkAction | null>(null);
-  const count = selectedIds.length;
-  const actions: { action: BulkAction; label: string; shown: boolean }[] = [
+  const [open, setOpen] = useState<string | null>(null);
+  const count = selection.ids.length;
+  const builtIn: { action: BuiltInAction; label: string; shown: boolean }[] = [
     { action: "assign", label: clientsText.bulkAssign, shown: canManage && canPickAccountants },
     { action: "unassign", label: clientsText.bulkUnassign, shown: canManage && canPickAccountants },
     { action: "subscription", label: clientsText.bulkSubscription, shown: canManage },
     { action: "invite", label: clientsText.bulkInvite, shown: canManage },
     { action: "remind", label: clientsText.bulkRemind, shown: canManage },
-    { action: "einvoicing", label: clientsText.bulkEinvoicing, shown: canManageEinvoicing },
   ];
-  const finish = (action: BulkAction, results: BulkOutcomeItem[], jobId?: string) => {
+  const buttons = [
+    ...builtIn.filter((item) => item.shown).map(({ action, label }) => ({ key: action, label })),
+    ...extraActions.map(({ key, label }) => ({ key, label })),
+  ];
+  const labelOf = (key: string) => buttons.find((item) => item.key === key)?.label ?? key;
+  const finish = (key: string, outcome: Omit<BulkOutcome, "action">) => {
     setOpen(null);
-    onDone({ action: actions.find((item) => item.action === action)?.label ?? action, results, jobId });
+    onDone({ action: labelOf(key), ...outcome });
   };
+  const close = () => setOpen(null);
+  const clientIds = selection.ids;
 
   return (
     <div className="bulk-bar" role="region" aria-label={clientsText.bulkBarLabel}>
       <p className="bulk-bar__count" aria-live="polite">
         {clientsText.selectedCount(count)}
       </p>
-      {actions
-        .filter((item) => item.shown)
-        .map((item) => (
-          <button key={item.action} type="button" className="button button--small" onClick={() => setOpen(item.action)}>
+      {children}
+      <div className="bulk-bar__actions">
+        {buttons.map((item) => (
+          <button key={item.key} type="button" className="button button--small" onClick={() => setOpen(item.key)}>
             {item.label}
           </button>
         ))}
-      <button type="button" className="button button--small button--quiet" onClick={onClear}>
-        {clientsText.clearSelection}
-      </button>
+        <button type="button" className="button button--small button--quiet" onClick={onClear}>
+          {clientsText.clearSelection}
+        </button>
+      </div>
 
       <Modal
         open={open === "assign" || open === "unassign"}
         title={open === "unassign" ? clientsText.bulkUnassignTitle(count) : clientsText.bulkAssignTitle(count)}
-        onClose={() => setOpen(null)}
+        onClose={close}
       >
         <BulkAssignForm
-          clientIds={selectedIds}
+          clientIds={clientIds}
           action={open === "unassign" ? "unassign" : "assign"}
-          onCancel={() => setOpen(null)}
-          onDone={(results) => finish(open ?? "assign", results)}
+          onCancel={close}
+          onDone={(results) => finish(open ?? "assign", { results })}
         />
       </Modal>
-      <Modal open={open === "subscription"} title={clientsText.bulkSubscriptionTitle(count)} onClose={() => setOpen(null)}>
+      <Modal open={open === "subscription"} title={clientsText.bulkSubscriptionTitle(count)} onClose={close}>
         <BulkSubscriptionForm
-          clientIds={selectedIds}
-          onCancel={() => setOpen(null)}
-          onDone={(results) => finish("subscription", results)}
+          clientIds={clientIds}
+          onCancel={close}
+          onDone={(results) => finish("subscription", { results })}
         />
       </Modal>
-      <Modal open={open === "invite"} title={clientsText.bulkInviteTitle(count)} onClose={() => setOpen(null)}>
+      <Modal open={open === "invite"} title={clientsText.bulkInviteTitle(count)} onClose={close}>
         <BulkInviteForm
-          clientIds={selectedIds}
+          clientIds={clientIds}
           body={clientsText.bulkInviteBody}
           submitLabel={clientsText.sendInvitations}
-          onCancel={() => setOpen(null)}
-          onDone={(results) => finish("invite", results)}
+          onCancel={close}
+          onDone={(results) => finish("invite", { results })}
         />
       </Modal>
       {/* The same operation: every sending issues a new link and the previous one dies. */}
-      <Modal open={open === "remind"} title={clientsText.bulkRemindTitle(count)} onClose={() => setOpen(null)}>
+      <Modal open={open === "remind"} title={clientsText.bulkRemindTitle(count)} onClose={close}>
         <BulkInviteForm
-          clientIds={selectedIds}
+          clientIds={clientIds}
           body={clientsText.bulkRemindBody}
           submitLabel={clientsText.sendReminders}
-          onCancel={() => setOpen(null)}
-          onDone={(results) => finish("remind", results)}
+          onCancel={close}
+          onDone={(results) => finish("remind", { results })}
         />
       </Modal>
-      <Modal open={open === "einvoicing"} title={clientsText.bulkEinvoicingTitle(count)} onClose={() => setOpen(null)}>
-        <BulkEinvoicingForm
-          clientIds={selectedIds}
-          onCancel={() => setOpen(null)}
-          onDone={(results, jobId) => finish("einvoicing", results, jobId)}
-        />
-      </Modal>
+      {extraActions.map((action) => (
+        <Modal key={action.key} open={open === action.key} title={action.title(count)} onClose={close}>
+          {action.form({ selection, onCancel: close, onDone: (outcome) => finish(action.key, outcome) })}
+        </Modal>
+      ))}
     </div>
   );
 }
@@ -251,7 +283,10 @@ function BulkInviteForm({
   const invite = useInviteClients();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    invite.mutate(clientIds, { onSuccess: ({ results }) => onDone(results) });
+    invite.mutate(clientIds, {
+      onSuccess: ({ results }) =>
+        onDone(results.map((result) => ({ ...result, note: result.outcome ? clientsText.bulkOutcomes[result.outcome] : null }))),
+    });
   };
   return (
     <form className="form" onSubmit={submit}>
@@ -269,101 +304,6 @@ function BulkInviteForm({
   );
 }
 
-function BulkEinvoicingForm({
-  clientIds,
-  onCancel,
-  onDone,
-}: {
-  clientIds: readonly string[];
-  onCancel: () => void;
-  onDone: (results: BulkOutcomeItem[], jobId: string) => void;
-}) {
-  const ids = useId();
-  const activate = useBulkActivate();
-  const [certification, setCertification] = useState<Certification | null>(null);
-  const [missing, setMissing] = useState(false);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!certification) {
-      setMissing(true);
-      return;
-    }
-    activate.mutate(
-      { client_ids: [...clientIds], ...certificationBody(certification) },
-      { onSuccess: ({ job, results }) => onDone(results, job.id) },
-    );
-  };
-  return (
-    <form className="form" onSubmit={submit} noValidate>
-      <p>{clientsText.bulkEinvoicingBody}</p>
-      <CertificationCheckbox
-        checked={certification !== null}
-        onChange={(value) => {
-          setMissing(false);
-          setCertification(value);
-        }}
-      />
-      {missing && (
-        <p id={`${ids}-missing`} className="field__error" role="alert">
-          {clientsText.certificationRequired}
-        </p>
-      )}
-      {activate.error instanceof ApiProblem && <ProblemMessage problem={activate.error} />}
-      <div className="dialog__actions">
-        <button type="button" className="button" onClick={onCancel}>
-          {clientsText.cancel}
-        </button>
-        <button type="submit" className="button button--primary" disabled={activate.isPending}>
-          {activate.isPending ? clientsText.activating : clientsText.activate}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-/** A bulk activation's job, polled until no registration is pending. */
-function BulkActivationProgress({ jobId, nameOf }: { jobId: string; nameOf: (id: string) => string }) {
-  const job = useBulkActivationJob(jobId);
-  if (job.error instanceof ApiProblem) return <ProblemMessage problem={job.error} />;
-  if (!job.data) return <p>{clientsText.loading}</p>;
-  const { progress, done, errors } = job.data;
-  const total = progress.pending + progress.registered + progress.error + progress.deregistered;
-  const processed = total - progress.pending;
-  const refused = Object.values(job.data.refused).reduce((sum, value) => sum + value, 0);
-  return (
-    <div className="bulk-job" data-testid="bulk-job" data-done={done ? "true" : "false"}>
-      <h3>{clientsText.jobHeading}</h3>
-      <progress max={Math.max(total, 1)} value={total === 0 ? 1 : processed} aria-label={clientsText.jobProgressLabel} />
-      <p aria-live="polite" data-testid="bulk-job-status">
-        {clientsText.jobCounts(processed, total)} — {done ? clientsText.jobDone : clientsText.jobRunning}
-      </p>
-      <dl className="facts">
-        <dt>{clientsText.jobPending}</dt>
-        <dd className="numeric">{progress.pending}</dd>
-        <dt>{clientsText.jobRegistered}</dt>
-        <dd className="numeric">{progress.registered}</dd>
-        <dt>{clientsText.jobErrors}</dt>
-        <dd className="numeric">{progress.error}</dd>
-        {refused > 0 && (
-          <>
-            <dt>{clientsText.jobRefused}</dt>
-            <dd className="numeric">{refused}</dd>
-          </>
-        )}
-      </dl>
-      {errors.length > 0 && (
-        <ul aria-label={clientsText.jobErrorsCaption}>
-          {errors.map((error) => (
-            <li key={error.client_id}>
-              <strong>{nameOf(error.client_id)}</strong> : {error.error_detail ?? error.error_code}
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
-}
-
 /** What a bulk action did, client by client: the failures by name, with the API's reason. */
 export function BulkResults({
   outcome,
@@ -376,6 +316,7 @@ export function BulkResults({
 }) {
   const failures = outcome.results.filter((result) => !result.ok);
   const succeeded = outcome.results.length - failures.length;
+  const notes = outcome.results.filter((result) => result.ok && result.note);
   return (
     <section
       className={failures.length > 0 ? "notice notice--warning" : "notice notice--success"}
@@ -391,18 +332,16 @@ export function BulkResults({
         </button>
       </div>
       <p data-testid="bulk-summary">{clientsText.bulkResultSummary(succeeded, failures.length)}</p>
-      {outcome.results.some((result) => result.outcome) && (
+      {notes.length > 0 && (
         <ul aria-label={clientsText.bulkDetailsCaption} data-testid="bulk-details">
-          {outcome.results
-            .filter((result) => result.ok)
-            .map((result) => (
-              <li key={result.id}>
-                <strong>{nameOf(result.id)}</strong> : {clientsText.bulkOutcomes[result.outcome ?? ""] ?? result.outcome}
-              </li>
-            ))}
+          {notes.map((result) => (
+            <li key={result.id}>
+              <strong>{nameOf(result.id)}</strong> : {result.note}
+            </li>
+          ))}
         </ul>
       )}
-      {outcome.jobId && <BulkActivationProgress jobId={outcome.jobId} nameOf={nameOf} />}
+      {outcome.details?.(nameOf)}
       {failures.length === 0 ? (
         <p>{clientsText.bulkAllOk}</p>
       ) : (

@@ -1,6 +1,8 @@
 import { useEffect, useId, useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router";
+import { PaStatusBadge } from "@/components/PaStatusBadge";
 import { ProblemMessage } from "@/components/ProblemMessage";
+import { componentsText } from "@/components/text";
 import { formatDate } from "@/lib/format";
 import { useCan } from "@/lib/permissions";
 import { ApiProblem } from "@/lib/problem";
@@ -8,7 +10,7 @@ import type { components } from "@/api/schema";
 import { useAddFirmItself } from "../api/add-firm-itself";
 import { useExportClients } from "../api/downloads";
 import { memberName, useAccountants } from "../api/list-accountants";
-import { useClients, type ClientListItem } from "../api/list-clients";
+import { collectClientIds, MAX_SELECTED, TooManyClients, useClients, useFirmItselfClient, type ClientListItem } from "../api/list-clients";
 import { usePlans } from "../api/list-plans";
 import {
   CLIENT_STATUSES,
@@ -19,25 +21,24 @@ import {
   PA_STATUSES,
   searchFromFilters,
   sortDirection,
+  toApiQuery,
   type ClientListFilters,
   type SortKey,
 } from "../list-filters";
-import { ClientPermission } from "../permissions";
 import { clientsText } from "../text";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { AddClientDialog } from "./AddClientDialog";
-import { ClientStatusBadge, PaStatusBadge } from "./Badges";
-import { BulkActionBar, BulkResults, type BulkOutcome } from "./BulkActions";
+import { ClientStatusBadge } from "./Badges";
+import { BulkActionBar, BulkResults, type BulkOutcome, type ClientSelection, type ClientsBulkAction } from "./BulkActions";
 
 type ClientOut = components["schemas"]["ClientOut"];
 
 /** « Clients »: search, filters, sortable columns, « Charger plus », selection and bulk actions. */
-export function ClientsPage() {
+export function ClientsPage({ extraBulkActions = [] }: { extraBulkActions?: readonly ClientsBulkAction[] }) {
   const can = useCan();
-  const canManage = can(ClientPermission.MANAGE);
-  const canPickAccountants = can(ClientPermission.MEMBERS_READ);
-  const canManageEinvoicing = can(ClientPermission.EINVOICING_MANAGE);
-  const canSelect = canManage || canManageEinvoicing;
+  const canManage = can("clients:manage");
+  const canPickAccountants = can("members:read");
+  const canSelect = canManage || extraBulkActions.length > 0;
   const [searchParams, setSearchParams] = useSearchParams();
   const filters = useMemo(() => filtersFromSearch(searchParams), [searchParams]);
   const setFilters = (next: ClientListFilters) => setSearchParams(searchFromFilters(next), { replace: true });
@@ -49,10 +50,17 @@ export function ClientsPage() {
 
   // The selection belongs to one search: another filter starts a new one.
   const filtersKey = searchFromFilters({ ...filters, sort: "name" }).toString();
-  const [selection, setSelection] = useState<{ key: string; ids: string[] }>({ key: filtersKey, ids: [] });
+  const [selection, setSelection] = useState<{ key: string; ids: string[]; wholeFilter: boolean }>({
+    key: filtersKey,
+    ids: [],
+    wholeFilter: false,
+  });
   const selectedIds = selection.key === filtersKey ? selection.ids : [];
-  const setSelectedIds = (ids: string[]) => setSelection({ key: filtersKey, ids });
+  const wholeFilter = selection.key === filtersKey && selection.wholeFilter;
+  const setSelectedIds = (ids: string[], whole = false) => setSelection({ key: filtersKey, ids, wholeFilter: whole });
   const [bulkOutcome, setBulkOutcome] = useState<BulkOutcome | null>(null);
+  const [collecting, setCollecting] = useState<{ count: number; error: string | null } | null>(null);
+  const firmItself = useFirmItselfClient(canManage);
 
   const clients = useClients(filters);
   const rows = useMemo(() => clients.data?.pages.flatMap((page) => page.items) ?? [], [clients.data]);
@@ -76,14 +84,17 @@ export function ClientsPage() {
               <Link className="button" to="/clients/import">
                 {clientsText.importClients}
               </Link>
-              <button
-                type="button"
-                className="button"
-                disabled={addFirmItself.isPending}
-                onClick={() => addFirmItself.mutate(undefined, { onSuccess: setCreated })}
-              >
-                {clientsText.addFirmItself}
-              </button>
+              {/* Once the firm is its own client, there is nothing left to add. */}
+              {firmItself.data === null && (
+                <button
+                  type="button"
+                  className="button"
+                  disabled={addFirmItself.isPending}
+                  onClick={() => addFirmItself.mutate(undefined, { onSuccess: setCreated })}
+                >
+                  {clientsText.addFirmItself}
+                </button>
+              )}
             </>
           )}
           <button
@@ -119,23 +130,66 @@ export function ClientsPage() {
       )}
       {canSelect && selectedIds.length > 0 && (
         <BulkActionBar
-          selectedIds={selectedIds}
+          selection={selectionOf(selectedIds, wholeFilter ? filters : null)}
           canManage={canManage}
           canPickAccountants={canPickAccountants}
-          canManageEinvoicing={canManageEinvoicing}
+          extraActions={extraBulkActions}
           onClear={() => setSelectedIds([])}
           onDone={(outcome) => {
             setBulkOutcome(outcome);
             setSelectedIds(outcome.results.filter((result) => !result.ok).map((result) => result.id));
           }}
-        />
+        >
+          {wholeFilter ? (
+            <p className="bulk-bar__scope" data-testid="whole-filter-selected">
+              {clientsText.wholeFilterSelected(selectedIds.length)}
+            </p>
+          ) : (
+            clients.hasNextPage &&
+            rows.every((row) => selectedIds.includes(row.id)) && (
+              <button
+                type="button"
+                className="button button--small button--link"
+                disabled={collecting !== null && collecting.error === null}
+                onClick={() => {
+                  setCollecting({ count: 0, error: null });
+                  collectClientIds(filters, (count) => setCollecting({ count, error: null }))
+                    .then((ids) => {
+                      setCollecting(null);
+                      setSelectedIds(ids, true);
+                    })
+                    .catch((error: unknown) =>
+                      setCollecting({
+                        count: 0,
+                        error:
+                          error instanceof TooManyClients
+                            ? clientsText.tooManySelected(MAX_SELECTED)
+                            : error instanceof ApiProblem
+                              ? error.title
+                              : clientsText.selectWholeFilterFailed,
+                      }),
+                    );
+                }}
+              >
+                {collecting && collecting.error === null
+                  ? clientsText.collectingIds(collecting.count)
+                  : clientsText.selectWholeFilter}
+              </button>
+            )
+          )}
+          {collecting?.error && (
+            <p className="field__error" role="alert">
+              {collecting.error}
+            </p>
+          )}
+        </BulkActionBar>
       )}
 
       {clients.error instanceof ApiProblem && <ProblemMessage problem={clients.error} />}
       {clients.isPending && <p role="status">{clientsText.loading}</p>}
       {clients.data && rows.length === 0 && (
         <p className="empty card">
-          {hasFilters(filters) ? clientsText.empty : clientsText.emptyFirm}
+          {hasFilters(filters) ? clientsText.empty : canManage ? clientsText.emptyFirm : clientsText.emptyAssigned}
           {!hasFilters(filters) && canManage && (
             <>
               {" "}
@@ -186,6 +240,22 @@ export function ClientsPage() {
       />
     </>
   );
+}
+
+/** The selection as the bulk actions take it: the ids, and the filters when all were chosen. */
+function selectionOf(ids: readonly string[], filters: ClientListFilters | null): ClientSelection {
+  if (!filters) return { ids, filter: null };
+  const query = toApiQuery(filters);
+  return {
+    ids,
+    filter: {
+      q: query.q ?? null,
+      status: query.status ?? null,
+      pa_status: query.pa_status ?? null,
+      assignee: query.assignee ?? null,
+      plan: query.plan ?? null,
+    },
+  };
 }
 
 function Filters({
@@ -249,7 +319,7 @@ function Filters({
         "pa",
         clientsText.filterPaStatus,
         filters.pa_status,
-        PA_STATUSES.map((status) => [status, clientsText.paStatus[status] ?? status]),
+        PA_STATUSES.map((status) => [status, componentsText.paStatus[status]]),
         clientsText.filterAllFeminine,
         (status) => onChange({ ...filters, pa_status: status as ClientListFilters["pa_status"] }),
       )}
@@ -383,7 +453,7 @@ function ClientsTable({
               <td className="numeric">{row.siren}</td>
               <td>{row.city ?? clientsText.none}</td>
               <td>
-                <ClientStatusBadge status={row.status} />
+                <ClientStatusBadge status={row.status} invitation={row.invitation_status} />
               </td>
               <td>
                 <PaStatusBadge status={row.pa_status} />

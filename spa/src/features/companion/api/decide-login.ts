@@ -1,4 +1,4 @@
-import { useMutation } from "@tanstack/react-query";
+import { useMutation } from "@/lib/mutation";
 import { api, bearer, unwrap } from "@/api/client";
 import { signText } from "@/lib/device-key";
 import type { DeviceSession } from "./open-device-session";

@@ -1,4 +1,5 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@/lib/mutation";
 import { api, unwrap } from "@/api/client";
 import { exportPublicJwk, generateDeviceKey } from "@/lib/device-key";
 import { saveDeviceRegistration } from "../device-registration";

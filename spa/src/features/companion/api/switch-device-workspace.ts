@@ -1,4 +1,5 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@/lib/mutation";
 import { api, bearer, unwrap } from "@/api/client";
 import { saveWorkspaceChoice } from "../device-registration";
 import { deviceActivityQueryKey } from "./get-activity";

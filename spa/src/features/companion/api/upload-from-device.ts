@@ -1,4 +1,4 @@
-import { useMutation } from "@tanstack/react-query";
+import { useMutation } from "@/lib/mutation";
 import { uploadDocumentFile, type UploadedDocument } from "@/api/document-upload";
 import type { components } from "@/api/schema";
 

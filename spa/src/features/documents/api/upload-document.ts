@@ -1,4 +1,5 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@/lib/mutation";
 import { uploadDocumentFile, type UploadedDocument } from "@/api/document-upload";
 import { documentsQueryKey, type DocumentType } from "./list-documents";
 

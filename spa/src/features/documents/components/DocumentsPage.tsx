@@ -20,7 +20,6 @@ import {
 } from "../api/list-documents";
 import { OWN_SPACE, useFolders } from "../api/list-folders";
 import { folderPath } from "../folder-tree";
-import { DocumentPermission } from "../permissions";
 import { documentsText } from "../text";
 import { DocumentDialog } from "./DocumentDialog";
 import { EinvoiceBadge } from "./EinvoiceBadge";
@@ -47,7 +46,7 @@ export function CompanyDocumentsPage({ flows }: { flows?: FlowsSlot } = {}) {
 function DocumentsWorkspace({ space, flows }: { space: "firm" | "company"; flows?: FlowsSlot | undefined }) {
   const inFirm = space === "firm";
   const can = useCan();
-  const canWrite = can(DocumentPermission.WRITE);
+  const canWrite = can("documents:write");
   const [filters, setFilters] = useState<Omit<DocumentFilters, "q">>({ sort: "-date" });
   const [typed, setTyped] = useState("");
   const q = useDebouncedValue(typed.trim());

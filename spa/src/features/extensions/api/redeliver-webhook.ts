@@ -1,4 +1,5 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@/lib/mutation";
 import { api, unwrap } from "@/api/client";
 import { deliveriesQueryKey } from "./list-webhook-deliveries";
 

@@ -7,9 +7,9 @@ import { StatusIndicator, type Status } from "@/components/StatusIndicator";
 import { TextField } from "@/components/TextField";
 import { useConfirmedMutation } from "@/components/use-confirmed-mutation";
 import { formatDate, formatDateTime } from "@/lib/format";
-import { usePermissions, type Permissions } from "@/lib/permissions";
 import { ApiProblem } from "@/lib/problem";
 import { useCreateApiKey } from "../api/create-api-key";
+import { useMintableScopes } from "../api/mintable-scopes";
 import { useApiKeys, type ApiKey, type ApiKeyScope } from "../api/list-api-keys";
 import { useRevokeApiKey } from "../api/revoke-api-key";
 import { extensionsText } from "../text";
@@ -18,25 +18,8 @@ import { SecretCreationDialog } from "./SecretCreationDialog";
 
 const text = extensionsText.apiKeys;
 
-// What each scope grants, as the API's SCOPE_PERMISSIONS: a key never holds more than its
-// creator, so a scope beyond the user's own permissions is not offered (the API would answer
-// `scopes-beyond-creator`).
-const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly string[]> = {
-  "clients:read": ["clients:read"],
-  "clients:write": ["clients:read", "clients:manage"],
-  "einvoicing:write": ["clients:read", "einvoicing:manage"],
-  "documents:read": ["documents:read"],
-  "documents:write": ["documents:read", "documents:write"],
-  "members:read": ["members:read"],
-  "flows:read": ["flows:read"],
-  "flows:write": ["flows:read", "flows:write"],
-  "directory:read": ["directory:read"],
-};
-const ALL_SCOPES = Object.keys(SCOPE_PERMISSIONS) as ApiKeyScope[];
-
-function mintableScopes(permissions: Permissions): ApiKeyScope[] {
-  return ALL_SCOPES.filter((scope) => SCOPE_PERMISSIONS[scope].every((permission) => permissions.has(permission)));
-}
+// Every scope the contract names (the labels are checked complete against it).
+const ALL_SCOPES = Object.keys(extensionsText.scopeNames) as ApiKeyScope[];
 
 type KeyStatus = "active" | "revoked" | "expired";
 
@@ -155,8 +138,8 @@ function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: () => v
 }
 
 function CreateApiKeyForm({ create, onCancel }: { create: ReturnType<typeof useCreateApiKey>; onCancel: () => void }) {
-  const permissions = usePermissions();
-  const offered = mintableScopes(permissions);
+  const mintable = useMintableScopes();
+  const offered = mintable.data ?? [];
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<ApiKeyScope[]>([]);
   const [expiry, setExpiry] = useState("");

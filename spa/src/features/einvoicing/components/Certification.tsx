@@ -2,7 +2,7 @@ import { ProblemMessage } from "@/components/ProblemMessage";
 import { ApiProblem } from "@/lib/problem";
 import type { Certification } from "../api/get-certification";
 import { useCertification } from "../api/get-certification";
-import { clientsText } from "../text";
+import { einvoicingText } from "../text";
 
 /**
  * The certification sentence, exactly as the API words it, with the box the user must tick
@@ -16,14 +16,14 @@ export function CertificationCheckbox({
   onChange: (certification: Certification | null) => void;
 }) {
   const certification = useCertification();
-  if (certification.isPending) return <p>{clientsText.loading}</p>;
+  if (certification.isPending) return <p>{einvoicingText.loading}</p>;
   if (certification.error) {
     return certification.error instanceof ApiProblem ? <ProblemMessage problem={certification.error} /> : null;
   }
   const data = certification.data;
   return (
     <fieldset className="form__group certification">
-      <legend>{clientsText.certificationLegend}</legend>
+      <legend>{einvoicingText.certificationLegend}</legend>
       <label className="certification__label">
         <input
           type="checkbox"
@@ -32,7 +32,7 @@ export function CertificationCheckbox({
         />{" "}
         <span data-testid="certification-text">{data.text}</span>
       </label>
-      <p className="field__help">{clientsText.certificationVersion(data.version)}</p>
+      <p className="field__help">{einvoicingText.certificationVersion(data.version)}</p>
     </fieldset>
   );
 }

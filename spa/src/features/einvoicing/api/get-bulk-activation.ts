@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { api, unwrap } from "@/api/client";
-import { clientsQueryKey } from "./list-clients";
+import { clientsQueryKey } from "@/api/query-keys";
 
 const POLL_MS = 1_000;
 
