@@ -21,8 +21,21 @@ export function useModalDialog(open: boolean, onClose: () => void) {
 
 /** Shows or hides the dialog as `open` says, leaving it alone when it already is. */
 export function showModalWhen(dialog: NativeDialog, open: boolean): void {
-  if (open && !dialog.open) dialog.showModal();
+  if (open && !dialog.open) {
+    dialog.showModal();
+    focusFirstField(dialog);
+  }
   if (!open && dialog.open) dialog.close();
+}
+
+/**
+ * showModal() focuses the first focusable element, the « Fermer » button beside the title. A
+ * dialog whose purpose is typing (« Ajouter un client ») marks its field `data-autofocus`, and
+ * the field gets the focus instead.
+ */
+function focusFirstField(dialog: NativeDialog): void {
+  const target = "querySelector" in dialog ? (dialog as HTMLDialogElement).querySelector<HTMLElement>("[data-autofocus]") : null;
+  target?.focus();
 }
 
 /**

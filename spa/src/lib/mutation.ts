@@ -5,7 +5,7 @@ import {
   type UseMutationOptions,
   type UseMutationResult,
 } from "@tanstack/react-query";
-import { useCallback, useRef } from "react";
+import { useCallback, useState } from "react";
 
 /**
  * `useMutation` that sends one request at a time. A button disabled by `isPending` is only
@@ -19,7 +19,7 @@ export function useMutation<TData = unknown, TError = DefaultError, TVariables =
   options: UseMutationOptions<TData, TError, TVariables, TContext>,
 ): UseMutationResult<TData, TError, TVariables, TContext> {
   const mutation = useQueryMutation(options);
-  const inFlight = useRef(false);
+  const [gate] = useState(() => new OneAtATime());
   // TanStack types the options argument as a rest parameter; it takes (variables, options?).
   const send = mutation.mutateAsync as (
     variables: TVariables,
@@ -27,18 +27,9 @@ export function useMutation<TData = unknown, TError = DefaultError, TVariables =
   ) => Promise<TData>;
 
   const mutateAsync = useCallback(
-    async (variables: TVariables, callbacks?: MutateOptions<TData, TError, TVariables, TContext>): Promise<TData> => {
-      if (inFlight.current) {
-        throw new SubmissionInFlight();
-      }
-      inFlight.current = true;
-      try {
-        return await send(variables, callbacks);
-      } finally {
-        inFlight.current = false;
-      }
-    },
-    [send],
+    (variables: TVariables, callbacks?: MutateOptions<TData, TError, TVariables, TContext>): Promise<TData> =>
+      gate.run(() => send(variables, callbacks)),
+    [gate, send],
   );
 
   const mutate = useCallback(
@@ -57,5 +48,25 @@ export class SubmissionInFlight extends Error {
   constructor() {
     super("Une demande identique est déjà en cours.");
     this.name = "SubmissionInFlight";
+  }
+}
+
+/** Runs one task at a time: a task asked for while another runs is refused, not queued. */
+export class OneAtATime {
+  private busy = false;
+
+  get running(): boolean {
+    return this.busy;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    // Checked and set in the same synchronous step as the click that asked: no render between.
+    if (this.busy) throw new SubmissionInFlight();
+    this.busy = true;
+    try {
+      return await task();
+    } finally {
+      this.busy = false;
+    }
   }
 }

@@ -190,6 +190,9 @@ export const clientsText = {
     `${created} client${created > 1 ? "s" : ""} créé${created > 1 ? "s" : ""}` +
     (skipped > 0 ? `, ${skipped} ligne${skipped > 1 ? "s" : ""} ignorée${skipped > 1 ? "s" : ""}.` : "."),
   seeClients: "Voir les clients",
+  alreadyConfirmedHeading: "Import déjà confirmé",
+  alreadyConfirmedBody:
+    "Cet import a déjà été confirmé (depuis un autre onglet ou par un collègue) : ses clients sont créés. Retrouvez-les dans la liste des clients.",
 
   // ---- Detail
   detailBack: "Tous les clients",

@@ -88,6 +88,7 @@ function AddClientForm({ onCreated, onCancel }: { onCreated: (client: ClientOut)
         <input
           id={`${ids}-lookup`}
           type="search"
+          data-autofocus
           autoComplete="off"
           value={input}
           aria-describedby={`${ids}-lookup-help`}

@@ -38,6 +38,7 @@ export function ImportPage() {
   const template = useDownloadImportTemplate();
   const report = upload.data ?? null;
   const confirmation = confirm.data ?? null;
+  const alreadyConfirmed = confirm.error instanceof ApiProblem && confirm.error.code === "import-already-confirmed";
 
   const startOver = () => {
     upload.reset();
@@ -73,7 +74,24 @@ export function ImportPage() {
           />
         )}
 
-        {report && !confirmation && (
+        {/* Confirmed meanwhile (another tab, a colleague): the clients exist, say so plainly
+            instead of the report's « Rien n'a encore été créé ». */}
+        {report && !confirmation && alreadyConfirmed && (
+          <section className="card" aria-labelledby="import-already">
+            <h2 id="import-already">{clientsText.alreadyConfirmedHeading}</h2>
+            <p role="status">{clientsText.alreadyConfirmedBody}</p>
+            <div className="form__actions">
+              <button type="button" className="button" onClick={startOver}>
+                {clientsText.startOver}
+              </button>
+              <Link className="button button--primary" to="/clients">
+                {clientsText.seeClients}
+              </Link>
+            </div>
+          </section>
+        )}
+
+        {report && !confirmation && !alreadyConfirmed && (
           <ReportSection
             report={report}
             pending={confirm.isPending}

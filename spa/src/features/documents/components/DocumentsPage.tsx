@@ -1,5 +1,5 @@
-import { useId, useMemo, useState, type ReactNode } from "react";
-import { Link } from "react-router";
+import { useEffect, useId, useMemo, useState, type ReactNode } from "react";
+import { Link, useSearchParams } from "react-router";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { DateField } from "@/components/DateField";
 import { ProblemMessage } from "@/components/ProblemMessage";
@@ -21,6 +21,7 @@ import {
 import { OWN_SPACE, useFolders } from "../api/list-folders";
 import { folderPath } from "../folder-tree";
 import { documentsText } from "../text";
+import { documentFiltersFromSearch, searchFromDocumentFilters } from "../url-filters";
 import { DocumentDialog } from "./DocumentDialog";
 import { EinvoiceBadge } from "./EinvoiceBadge";
 import { FoldersPanel } from "./FoldersPanel";
@@ -47,9 +48,18 @@ function DocumentsWorkspace({ space, flows }: { space: "firm" | "company"; flows
   const inFirm = space === "firm";
   const can = useCan();
   const canWrite = can("documents:write");
-  const [filters, setFilters] = useState<Omit<DocumentFilters, "q">>({ sort: "-date" });
-  const [typed, setTyped] = useState("");
+  const [searchParams, setSearchParams] = useSearchParams();
+  const { q: addressQ, ...filters } = useMemo(() => documentFiltersFromSearch(searchParams), [searchParams]);
+  const setFilters = (next: Omit<DocumentFilters, "q">, nextQ: string | undefined = addressQ) =>
+    setSearchParams(searchFromDocumentFilters({ ...next, q: nextQ }), { replace: true });
+  const [typed, setTyped] = useState(addressQ ?? "");
   const q = useDebouncedValue(typed.trim());
+  // The typed search reaches the address once the user pauses (as in « Clients »).
+  useEffect(() => {
+    if (q === typed.trim() && q !== (addressQ ?? "")) {
+      setSearchParams(searchFromDocumentFilters({ ...filters, q: q || undefined }), { replace: true });
+    }
+  }, [q, typed, addressQ, filters, setSearchParams]);
   const periodReversed = Boolean(filters.date_from && filters.date_to && filters.date_from > filters.date_to);
   const query: DocumentFilters = {
     ...filters,
@@ -176,7 +186,7 @@ function DocumentsWorkspace({ space, flows }: { space: "firm" | "company"; flows
             className="button button--small button--quiet filters__reset"
             onClick={() => {
               setTyped("");
-              setFilters({ sort: filters.sort });
+              setFilters({ sort: filters.sort }, undefined);
             }}
           >
             {documentsText.resetFilters}
