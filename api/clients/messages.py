@@ -40,7 +40,8 @@ def client_invitation_mail(
         f"l'entreprise « {company_name} » sur Comptoir : vous y recevrez vos factures "
         "électroniques et échangerez vos documents avec le cabinet.\n\n"
         "Comptoir ne demande pas de mot de passe : vous vous connectez en approuvant un code "
-        "QR avec votre téléphone. Ouvrez ce lien pour enregistrer votre téléphone :\n\n"
+        "QR avec votre téléphone. Ouvrez ce lien pour enrôler votre téléphone (l'enregistrer "
+        "comme clé de connexion) :\n\n"
         f"{url}\n\n"
         f"Ce lien ne sert qu'une fois et expire le {expiry}.\n"
         f"{reminder_text}"
@@ -59,7 +60,7 @@ def client_invitation_mail(
         "code QR avec votre téléphone.</p>"
         f'<p><a href="{escape(url, quote=True)}" style="display:inline-block;padding:10px 16px;'
         'background:#1d4ed8;color:#fff;text-decoration:none;border-radius:6px">'
-        "Enregistrer mon téléphone</a></p>"
+        "Enrôler mon téléphone</a></p>"
         f"<p>Ce lien ne sert qu'une fois et expire le {escape(expiry)}.</p>"
         + (f"<p>{escape(reminder_text.strip())}</p>" if reminder else "")
         + '<p style="color:#555">Si vous n\'attendiez pas cette invitation, ignorez ce message : '

@@ -72,7 +72,8 @@ def invitation_mail(
         f"{inviter_name} vous invite à rejoindre le cabinet « {firm_name} » sur Comptoir, "
         f"avec le rôle : {role_text}.\n\n"
         "Comptoir ne demande pas de mot de passe : vous vous connectez en approuvant un code "
-        "QR avec votre téléphone. Ouvrez ce lien pour enregistrer votre téléphone :\n\n"
+        "QR avec votre téléphone. Ouvrez ce lien pour enrôler votre téléphone (l'enregistrer "
+        "comme clé de connexion) :\n\n"
         f"{url}\n\n"
         f"Ce lien ne sert qu'une fois et expire le {expiry}.\n"
         "Si vous n'attendiez pas cette invitation, ignorez ce message : sans ce lien, "
@@ -89,7 +90,7 @@ def invitation_mail(
         "code QR avec votre téléphone.</p>"
         f'<p><a href="{escape(url, quote=True)}" style="display:inline-block;padding:10px 16px;'
         'background:#1d4ed8;color:#fff;text-decoration:none;border-radius:6px">'
-        "Enregistrer mon téléphone</a></p>"
+        "Enrôler mon téléphone</a></p>"
         f"<p>Ce lien ne sert qu'une fois et expire le {escape(expiry)}.</p>"
         '<p style="color:#555">Si vous n\'attendiez pas cette invitation, ignorez ce message : '
         "sans ce lien, aucun compte ne peut être utilisé.</p>"

@@ -81,3 +81,10 @@ export function parseFrenchDate(text: string): string | null {
   }
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
+
+/** A file's size as a French reader expects it: « 850 o », « 12,5 Ko », « 3,2 Mo ». */
+export function formatFileSize(size: number): string {
+  if (size < 1024) return `${size} o`;
+  if (size < 1024 * 1024) return `${(size / 1024).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Ko`;
+  return `${(size / 1024 / 1024).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Mo`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeUserAgent } from "./user-agent";
+import { describeUserAgent, devicePlatformLabel } from "./user-agent";
 
 describe("describeUserAgent", () => {
   it.each([
@@ -28,5 +28,13 @@ describe("describeUserAgent", () => {
   it("says so when there is nothing to read", () => {
     expect(describeUserAgent(null)).toBe("Appareil inconnu");
     expect(describeUserAgent("curl/8.0")).toBe("Appareil inconnu");
+  });
+});
+
+describe("device platforms", () => {
+  it("names the command-line companion instead of showing `cli`", () => {
+    expect(devicePlatformLabel("cli")).toBe("Compagnon en ligne de commande");
+    expect(devicePlatformLabel("ios")).toContain("iOS");
+    expect(devicePlatformLabel("Windows Phone")).toBe("Windows Phone");
   });
 });

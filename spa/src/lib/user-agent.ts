@@ -39,3 +39,15 @@ export function describeUserAgent(userAgent: string | null | undefined): string 
   }
   return browser ?? system ?? UNKNOWN;
 }
+
+const PLATFORMS: Record<string, string> = {
+  ios: "iPhone ou iPad (iOS)",
+  android: "Android",
+  web: "Navigateur du téléphone",
+  cli: "Compagnon en ligne de commande",
+};
+
+/** A device's platform as enrolled (`ios`, `android`, `web`, `cli`), in words for the user. */
+export function devicePlatformLabel(platform: string): string {
+  return PLATFORMS[platform.toLowerCase()] ?? platform;
+}

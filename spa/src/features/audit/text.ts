@@ -48,6 +48,18 @@ export const auditText = {
     login_challenge: "Connexion par code QR",
     workspace: "Espace de travail",
     firm_registration: "Inscription du cabinet",
+    document: "Document",
+    folder: "Dossier",
+    membership: "Accès à un espace",
+    mandate_certification: "Certification de mandat",
+    sso_authorization: "Connexion SSO",
+  } as Record<string, string>,
+  otherTarget: "Autre objet",
+  documentTypes: {
+    invoice: "facture",
+    statement: "relevé",
+    shared: "document partagé",
+    other: "autre document",
   } as Record<string, string>,
   actorKinds: {
     system: "Comptoir (automatique)",

@@ -1,3 +1,5 @@
+import { formatFileSize } from "@/lib/format";
+
 import type { DocumentType } from "./api/list-documents";
 
 // Every French word of the « Documents clients » screens.
@@ -162,10 +164,5 @@ export const documentsText = {
   sources: { web: "Application web", mobile: "Application mobile", integration: "Intégration" } as Record<string, string>,
   formats: { facturx: "Factur-X", cii: "CII (XML)", ubl: "UBL (XML)" } as Record<string, string>,
   periodRange: (from: string, to: string) => `du ${from} au ${to}`,
-  bytes: (size: number) =>
-    size < 1024
-      ? `${size} o`
-      : size < 1024 * 1024
-        ? `${(size / 1024).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Ko`
-        : `${(size / 1024 / 1024).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Mo`,
+  bytes: formatFileSize,
 } as const;

@@ -5,7 +5,7 @@ import { ProblemMessage } from "@/components/ProblemMessage";
 import { useConfirmedMutation } from "@/components/use-confirmed-mutation";
 import { formatDateTime } from "@/lib/format";
 import { ApiProblem } from "@/lib/problem";
-import { describeUserAgent } from "@/lib/user-agent";
+import { describeUserAgent, devicePlatformLabel } from "@/lib/user-agent";
 import { useActivity } from "../api/get-activity";
 import { useMe } from "../api/get-me";
 import { useDevices, type AccountDevice } from "../api/list-devices";
@@ -144,7 +144,7 @@ function Devices() {
           {devices.data.map((device) => (
             <tr key={device.id}>
               <td>{device.name}</td>
-              <td>{device.platform}</td>
+              <td>{devicePlatformLabel(device.platform)}</td>
               <td>{formatDateTime(device.created_at)}</td>
               <td>{device.last_used_at ? formatDateTime(device.last_used_at) : accountText.never}</td>
               <td>

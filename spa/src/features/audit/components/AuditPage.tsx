@@ -4,7 +4,7 @@ import { DateField } from "@/components/DateField";
 import { LoadMore } from "@/components/LoadMore";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { eventLabel } from "@/lib/event-labels";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, formatFileSize } from "@/lib/format";
 import { useCan } from "@/lib/permissions";
 import { ApiProblem } from "@/lib/problem";
 import { describeUserAgent } from "@/lib/user-agent";
@@ -136,13 +136,21 @@ function actorOf(event: AuditEvent): string {
   return text.actorKinds[actor.kind] ?? actor.kind;
 }
 
-// What the event was about, in words: the e-mail or name the API put in `data` when there is
-// one, else the kind of object and the start of its id.
-function targetOf(event: AuditEvent): string {
+// What the event was about, in words: the e-mail, name or title the API put in `data` when there
+// is one, a document's type and size, else the kind of object alone (never a bare id).
+export function targetOf(event: Pick<AuditEvent, "target_type" | "data">): string {
   if (!event.target_type) return "—";
-  const kind = text.targetTypes[event.target_type] ?? event.target_type;
-  const label = ["email", "name", "url", "siren"].map((key) => event.data[key]).find((value) => typeof value === "string");
-  return typeof label === "string" ? `${kind} · ${label}` : `${kind} · ${event.target_id?.slice(0, 8) ?? ""}`;
+  const kind = text.targetTypes[event.target_type] ?? text.otherTarget;
+  const label = ["email", "name", "title", "file_name", "url", "siren"]
+    .map((key) => event.data[key])
+    .find((value) => typeof value === "string" && value !== "");
+  if (typeof label === "string") return `${kind} · ${label}`;
+  if (event.target_type === "document") {
+    const type = typeof event.data["type"] === "string" ? text.documentTypes[event.data["type"]] : undefined;
+    const size = typeof event.data["size"] === "number" ? formatFileSize(event.data["size"]) : undefined;
+    return [kind, [type, size].filter(Boolean).join(", ")].filter(Boolean).join(" · ");
+  }
+  return kind;
 }
 
 function EventRow({ event }: { event: AuditEvent }) {
