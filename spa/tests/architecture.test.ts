@@ -11,7 +11,8 @@ async function restrictedPathMessages(filePath: string, source: string): Promise
     .map((message) => message.message);
 }
 
-describe("architecture boundaries", () => {
+// The first lint loads the TypeScript resolver: seconds on a busy machine, not a speed check.
+describe("architecture boundaries", { timeout: 30_000 }, () => {
   it("refuses a feature importing another feature", async () => {
     const messages = await restrictedPathMessages(
       "src/features/clients/index.ts",
