@@ -90,10 +90,10 @@ async def blank_mandate_template(request: Request, _actor: EinvoicingManage) -> 
     dependencies=[ReadOnly],
 )
 async def mandate_readiness(
-    request: Request, session: DbSession, principal: EinvoicingManage
+    request: Request, session: DbSession, actor: EinvoicingManage
 ) -> MandateReadinessOut:
     """What the firm's prefilled mandates would print blank, so the screen warns first."""
-    missing = await service.mandate_readiness(session, app_settings(request), principal)
+    missing = await service.mandate_readiness(session, app_settings(request), actor.principal)
     return MandateReadinessOut(missing=missing)
 
 

@@ -15,6 +15,7 @@ from api.adapters.directory import LocalDirectory
 from api.audit import service as audit
 from api.core.authz import Role
 from api.core.settings import Settings
+from api.core.state import state_of
 from api.models.audit_event import AuditEvent
 from api.models.directory_line import DirectoryLineRecord
 from api.models.pa_designation import MandateCertification, PaDesignation
@@ -74,7 +75,7 @@ async def test_mandate_readiness_names_what_the_prefilled_mandate_would_print_bl
         "firm_address",
     ]
 
-    app.state.settings = settings.model_copy(
+    state_of(app).settings = settings.model_copy(
         update={"platform_siren": "123456782", "platform_registration_number": "PA-0042"}
     )
     await session.execute(
