@@ -29,8 +29,12 @@ const CATEGORIES = [
   "webhook",
   "firm",
   "registration",
+  "mandates",
+  "support",
+  "flows",
 ];
-const NOT_ACTIONS = new Set(["device.json", "einvoicing.directory"]);
+// Outbox message kinds and settings share the shape: they are no audit action.
+const NOT_ACTIONS = new Set(["device.json", "einvoicing.directory", "flows.validate", "flows.webhook", "mandates.reminder"]);
 
 function apiActions(): string[] {
   const pattern = new RegExp(`"((?:${CATEGORIES.join("|")})\\.[a-z_]+(?:\\.[a-z_]+)?)"`, "g");

@@ -32,6 +32,7 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   "member.deactivated": "Utilisateur désactivé",
   "member.reactivated": "Utilisateur réactivé",
   "member.removed": "Utilisateur retiré du cabinet",
+  "member.owner_restored": "Propriétaire du cabinet rétabli",
   // Clients
   "client.created": "Client ajouté",
   "client.invited": "Invitation envoyée au client",
@@ -52,6 +53,17 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   "einvoicing.deregistration_requested": "Désinscription demandée",
   "einvoicing.deregistered": "Désinscrit de l'annuaire",
   "einvoicing.deregistration_failed": "Désinscription en erreur",
+  // Mandates sent for signature
+  "mandates.sent": "Mandat envoyé pour signature",
+  "mandates.opened": "Mandat ouvert par le client",
+  "mandates.code_sent": "Code de signature envoyé",
+  "mandates.signed": "Mandat signé",
+  "mandates.refused": "Mandat refusé par le client",
+  "mandates.reminded": "Relance de signature du mandat",
+  "mandates.withdrawn": "Demande de mandat retirée",
+  "mandates.locked": "Signature du mandat bloquée (trop d'essais)",
+  // Support
+  "support.request_created": "Demande d'assistance envoyée",
   // Documents and folders
   "document.created": "Document ajouté",
   "document.uploaded": "Document déposé",
@@ -93,6 +105,9 @@ const CATEGORY_LABELS: Readonly<Record<string, string>> = {
   webhook: "Webhook",
   firm: "Cabinet",
   registration: "Inscription",
+  mandates: "Mandat",
+  support: "Assistance",
+  flows: "Flux",
 };
 
 /** The French label of an event key (`client.invited` → « Invitation envoyée au client »). */
