@@ -50,6 +50,7 @@ describe("application shell", () => {
       "Utilisateurs",
       "Extensions",
       "Journal d'audit",
+      "Vérifier un mandat",
       "État du service",
     ]);
     await page.getByTestId("api-version").waitFor();
