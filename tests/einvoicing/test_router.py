@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -59,7 +60,7 @@ async def test_mandate_readiness_names_what_the_prefilled_mandate_would_print_bl
     firm: Firm,
     session: AsyncSession,
     settings: Settings,
-    app,  # type: ignore[no-untyped-def]
+    app: FastAPI,
 ) -> None:
     url = "/api/v1/einvoicing/mandate-readiness"
     await session.execute(
