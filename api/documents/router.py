@@ -35,6 +35,7 @@ from api.documents.schemas import (
     FolderUpdate,
 )
 from api.documents.service import DocumentService, DocumentTooLarge, UploadRequest
+from api.documents.sniffing import ACCEPTED_MEDIA_TYPES
 from api.documents.upload_body import MultipartFile, is_multipart, raw_body
 from api.models.document import DocumentType
 
@@ -58,10 +59,16 @@ def get_document_service(request: Request) -> DocumentService:
 
 Documents = Annotated[DocumentService, Depends(get_document_service)]
 
+CLIENT_ID_DESCRIPTION = (
+    "The client. Required for a firm's users: omitted, it is a 422 `client-required` unless "
+    "the caller reaches exactly one client, as a company user does (their own space)."
+)
 _BINARY: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
+# The download answers the type sniffed at upload (the document's `media_type`).
+_STORED_TYPES: dict[str, Any] = dict.fromkeys(ACCEPTED_MEDIA_TYPES, _BINARY)
 _DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/octet-stream": _BINARY}, "description": "The file."},
-    206: {"content": {"application/octet-stream": _BINARY}, "description": "One byte range."},
+    200: {"content": _STORED_TYPES, "description": "The file, as its `media_type`."},
+    206: {"content": _STORED_TYPES, "description": "One byte range."},
 }
 _UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
@@ -98,7 +105,7 @@ async def upload_document(
     documents: Documents,
     client_id: Annotated[
         uuid.UUID | None,
-        Query(description="The client; optional for a company user (their only client)."),
+        Query(description=CLIENT_ID_DESCRIPTION),
     ] = None,
     type: DocumentType = DocumentType.OTHER,
     title: Annotated[HumanText | None, Query(max_length=255)] = None,
@@ -328,7 +335,7 @@ async def list_folders(
     principal: DocumentsRead,
     client_id: Annotated[
         uuid.UUID | None,
-        Query(description="Omitted by a company user: its own space."),
+        Query(description=CLIENT_ID_DESCRIPTION),
     ] = None,
 ) -> list[FolderOut]:
     """A client's folders (flat, with `parent_id`), sorted by name."""

@@ -134,8 +134,9 @@ class FolderOut(BaseModel):
 class FolderCreate(RequestModel):
     client_id: uuid.UUID | None = Field(
         default=None,
-        description="Omitted by a company user: its own space (required when several clients "
-        "are possible).",
+        description="The client. Required for a firm's users: omitted, it is a 422 "
+        "`client-required` unless the caller reaches exactly one client, as a company user "
+        "does (their own space).",
     )
     name: HumanText = Field(min_length=1, max_length=120, examples=["Contrats"])
     parent_id: uuid.UUID | None = None

@@ -22,7 +22,13 @@ class SniffedType:
     allowed: bool
 
 
+# Every type a stored document can have: what its download answers (the contract lists them).
+ACCEPTED_MEDIA_TYPES: list[str] = []
+
+
 def _accepted(media_type: str, label: str) -> SniffedType:
+    if media_type not in ACCEPTED_MEDIA_TYPES:
+        ACCEPTED_MEDIA_TYPES.append(media_type)
     return SniffedType(media_type, label, allowed=True)
 
 

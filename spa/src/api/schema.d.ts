@@ -3723,7 +3723,7 @@ export interface components {
         FolderCreate: {
             /**
              * Client Id
-             * @description Omitted by a company user: its own space (required when several clients are possible).
+             * @description The client. Required for a firm's users: omitted, it is a 422 `client-required` unless the caller reaches exactly one client, as a company user does (their own space).
              */
             client_id?: string | null;
             /**
@@ -6754,7 +6754,7 @@ export interface operations {
     "documents:upload_document": {
         parameters: {
             query?: {
-                /** @description The client; optional for a company user (their only client). */
+                /** @description The client. Required for a firm's users: omitted, it is a 422 `client-required` unless the caller reaches exactly one client, as a company user does (their own space). */
                 client_id?: string | null;
                 type?: components["schemas"]["DocumentType"];
                 title?: string | null;
@@ -7046,13 +7046,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file. */
+            /** @description The file, as its `media_type`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/pdf": string;
+                    "application/xml": string;
+                    "text/csv": string;
+                    "text/plain": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                    "application/vnd.oasis.opendocument.text": string;
+                    "application/vnd.oasis.opendocument.spreadsheet": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
                 };
             };
             /** @description One byte range. */
@@ -7061,7 +7072,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/pdf": string;
+                    "application/xml": string;
+                    "text/csv": string;
+                    "text/plain": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                    "application/vnd.oasis.opendocument.text": string;
+                    "application/vnd.oasis.opendocument.spreadsheet": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
                 };
             };
             /** @description Unauthorized */
@@ -7114,7 +7136,7 @@ export interface operations {
     "documents:list_folders": {
         parameters: {
             query?: {
-                /** @description Omitted by a company user: its own space. */
+                /** @description The client. Required for a firm's users: omitted, it is a 422 `client-required` unless the caller reaches exactly one client, as a company user does (their own space). */
                 client_id?: string | null;
             };
             header?: never;
