@@ -26,6 +26,14 @@ describe("client list filters in the address", () => {
     expect(searchFromFilters(filters).toString()).toBe(search.toString());
   });
 
+  it("round-trips the mandate funnel stage, and ignores an unknown one", () => {
+    const filters = filtersFromSearch(new URLSearchParams("mandat=opened"));
+    expect(filters.mandate_stage).toBe("opened");
+    expect(hasFilters(filters)).toBe(true);
+    expect(searchFromFilters(filters).toString()).toBe("mandat=opened");
+    expect(filtersFromSearch(new URLSearchParams("mandat=perdu")).mandate_stage).toBeUndefined();
+  });
+
   it("ignores values the API would refuse, and keeps the default sort out of the address", () => {
     const filters = filtersFromSearch(new URLSearchParams("statut=closed&pa=x&tri=city&q=%20%20"));
 

@@ -2,6 +2,7 @@ import type { components, operations } from "@/api/schema";
 
 export type ClientStatus = components["schemas"]["ClientStatus"];
 export type PaStatus = components["schemas"]["PaStatus"];
+export type MandateStage = components["schemas"]["MandateStage"];
 export type ClientSort = NonNullable<NonNullable<operations["clients:list_clients"]["parameters"]["query"]>["sort"]>;
 
 /** The list's search, filters and sort: what `GET /clients` and its Excel export both take. */
@@ -9,6 +10,8 @@ export interface ClientListFilters {
   q?: string | undefined;
   status?: ClientStatus | undefined;
   pa_status?: PaStatus | undefined;
+  /** Where the client stands in the mandate funnel (à envoyer … inscrit). */
+  mandate_stage?: MandateStage | undefined;
   assignee?: string | undefined;
   /** A plan code, or `none` for the clients without one. */
   plan?: string | undefined;
@@ -17,7 +20,7 @@ export interface ClientListFilters {
 
 type ApiListQuery = Pick<
   NonNullable<operations["clients:list_clients"]["parameters"]["query"]>,
-  "q" | "status" | "pa_status" | "assignee" | "plan" | "sort"
+  "q" | "status" | "pa_status" | "mandate_stage" | "assignee" | "plan" | "sort"
 >;
 
 /** The filters as the API's query: only the ones set (an empty `q=` would search for ""). */
@@ -26,6 +29,7 @@ export function toApiQuery(filters: ClientListFilters): ApiListQuery {
   if (filters.q) query.q = filters.q;
   if (filters.status) query.status = filters.status;
   if (filters.pa_status) query.pa_status = filters.pa_status;
+  if (filters.mandate_stage) query.mandate_stage = filters.mandate_stage;
   if (filters.assignee) query.assignee = filters.assignee;
   if (filters.plan) query.plan = filters.plan;
   return query;
@@ -38,6 +42,16 @@ export const PA_STATUSES: readonly PaStatus[] = [
   "registered",
   "error",
   "deregistered",
+];
+export const MANDATE_STAGES: readonly MandateStage[] = [
+  "to_send",
+  "sent",
+  "opened",
+  "signed",
+  "registered",
+  "expired",
+  "refused",
+  "error",
 ];
 const SORTS: readonly ClientSort[] = ["name", "-name", "siren", "-siren", "created_at", "-created_at"];
 export const DEFAULT_SORT: ClientSort = "name";
@@ -63,11 +77,13 @@ export function filtersFromSearch(search: URLSearchParams): ClientListFilters {
   const q = present(search.get("q"));
   const status = oneOf(CLIENT_STATUSES, search.get("statut"));
   const paStatus = oneOf(PA_STATUSES, search.get("pa"));
+  const mandateStage = oneOf(MANDATE_STAGES, search.get("mandat"));
   const assignee = present(search.get("collaborateur"));
   const plan = present(search.get("formule"));
   if (q) filters.q = q;
   if (status) filters.status = status;
   if (paStatus) filters.pa_status = paStatus;
+  if (mandateStage) filters.mandate_stage = mandateStage;
   if (assignee) filters.assignee = assignee;
   if (plan) filters.plan = plan;
   return filters;
@@ -78,6 +94,7 @@ export function searchFromFilters(filters: ClientListFilters): URLSearchParams {
   if (filters.q) search.set("q", filters.q);
   if (filters.status) search.set("statut", filters.status);
   if (filters.pa_status) search.set("pa", filters.pa_status);
+  if (filters.mandate_stage) search.set("mandat", filters.mandate_stage);
   if (filters.assignee) search.set("collaborateur", filters.assignee);
   if (filters.plan) search.set("formule", filters.plan);
   if (filters.sort !== DEFAULT_SORT) search.set("tri", filters.sort);
@@ -85,7 +102,9 @@ export function searchFromFilters(filters: ClientListFilters): URLSearchParams {
 }
 
 export function hasFilters(filters: ClientListFilters): boolean {
-  return Boolean(filters.q || filters.status || filters.pa_status || filters.assignee || filters.plan);
+  return Boolean(
+    filters.q || filters.status || filters.pa_status || filters.mandate_stage || filters.assignee || filters.plan,
+  );
 }
 
 /** The sort after a click on a column header: ascending first, then the other way. */

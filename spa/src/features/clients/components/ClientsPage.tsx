@@ -18,6 +18,7 @@ import {
   hasFilters,
   nextSort,
   normaliseQuery,
+  MANDATE_STAGES,
   PA_STATUSES,
   searchFromFilters,
   sortDirection,
@@ -322,6 +323,14 @@ function Filters({
         PA_STATUSES.map((status) => [status, componentsText.paStatus[status]]),
         clientsText.filterAllFeminine,
         (status) => onChange({ ...filters, pa_status: status as ClientListFilters["pa_status"] }),
+      )}
+      {select(
+        "mandate",
+        clientsText.filterMandateStage,
+        filters.mandate_stage,
+        MANDATE_STAGES.map((stage) => [stage, clientsText.mandateStage[stage] ?? stage]),
+        clientsText.filterAll,
+        (stage) => onChange({ ...filters, mandate_stage: stage as ClientListFilters["mandate_stage"] }),
       )}
       {canPickAccountants &&
         select(
