@@ -92,6 +92,7 @@ def _unknown(_world: World) -> dict[str, str]:
         "job_id": unknown,
         "document_id": unknown,
         "folder_id": unknown,
+        "flow_id": unknown,
         "secret": "inconnu-" + "x" * 40,
     }
 
@@ -646,6 +647,11 @@ TABLE += [
     ),
     Row("PATCH", "/api/v1/folders/{folder_id}", _documents(404), lambda _w: {"name": "x"}),
     Row("DELETE", "/api/v1/folders/{folder_id}", _documents(404)),
+    # The flows of the clients whose documents one sees (same rule as the documents).
+    Row("GET", "/api/v1/flows", _documents(200)),
+    Row("GET", "/api/v1/flows/{flow_id}", _documents(404)),
+    Row("GET", "/api/v1/flows/{flow_id}/original", _documents(404)),
+    Row("GET", "/api/v1/flows/{flow_id}/readable", _documents(404)),
 ]
 
 
