@@ -11,7 +11,7 @@
     excerpt     the body window holding most matched words, cut into highlighted segments
 
 The index is rebuilt from the shipped files when a process starts: identical results on
-SQLite and PostgreSQL because no database is involved (docs/decisions/0004-help-search.md).
+SQLite and PostgreSQL because no database is involved (docs/decisions/0006-help-search.md).
 """
 
 from __future__ import annotations
