@@ -113,7 +113,9 @@ describe("mandates signed online", () => {
     expect(await phonePage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
     await phonePage.getByLabel("Votre nom et prénom").fill("Élodie Chevalier");
-    await phonePage.getByRole("checkbox").check();
+    const consent = phonePage.getByRole("checkbox", { name: /J.ai lu l.intégralité du mandat/ });
+    await consent.scrollIntoViewIfNeeded();
+    await consent.check();
     await phonePage.getByRole("button", { name: "Recevoir le code par e-mail" }).tap();
     await phonePage.getByRole("status").filter({ hasText: `envoyé à ${SIGNER.email}` }).waitFor();
     await screenshot(phonePage, "mandates-signing-phone");
