@@ -251,9 +251,8 @@ class DocumentService:
             )
         data = b"".join([chunk async for chunk in self.storage.read(blob.key)])
         # pypdf and XML parsing are CPU-bound: keep the event loop free for other requests.
-        if sniffed is PDF:
-            return await asyncio.to_thread(analyse_pdf, data)
-        return await asyncio.to_thread(analyse_xml, data)
+        analyse = analyse_pdf if sniffed is PDF else analyse_xml
+        return await asyncio.to_thread(analyse, data, max_bytes=self.einvoice_max_size)
 
     @staticmethod
     def _new_document(

@@ -2,10 +2,13 @@
 schemas and the pinned EN 16931 and French (BR-FR) rules; CDAR status messages.
 
 A module of its own: it imports no other domain. The flows worker calls
-`Engine().validate(content, declared_syntax=...)` in a thread and stores the `Report`.
+`Engine().validate(content, declared_syntax=...)` in a thread and stores the `Report`; the
+documents index uploads with `read_facts(content)` (the same refusals and facts, no rule). This
+package is the one reader of e-invoice XML: nothing else of `api` imports an XML parser.
 """
 
 from api.validation.engine import Engine, shared_engine
+from api.validation.facts import read_facts
 from api.validation.rules import RULES_RELEASE
 from api.validation.status_message import (
     PPF,
@@ -42,6 +45,7 @@ __all__ = [
     "StatusReason",
     "Syntax",
     "build_status_message",
+    "read_facts",
     "rejection_reasons",
     "shared_engine",
 ]

@@ -1,6 +1,8 @@
 """The invoice metadata a flow is stored and searched by, read from a parsed CII, UBL or CDAR.
 
-Reading never raises: a value that is missing or unreadable is `None`; the rules say why.
+Reading never raises: a value that is missing or unreadable is `None`; the rules say why, and
+`InvoiceFacts.unreadable` names the business terms whose value was there but could not be read
+(an amount that is no number, a date in no known format), for callers that run no rules.
 French identifiers come from their ISO/IEC 6523 schemes: 0002 SIREN, 0009 SIRET, 0224 routing
 code, and 0225 for the directory address « SIREN[_SIRET[_code routage]] » or « SIREN_suffixe ».
 """
@@ -14,7 +16,14 @@ from typing import Final, TypeAlias
 
 from lxml import etree
 
-from api.validation.intake import CDAR_NS, CII_NS, UBL_CREDIT_NOTE_NS, UBL_INVOICE_NS
+from api.validation.intake import (
+    CDAR_NS,
+    CII_NS,
+    DEFAULT_MAX_BYTES,
+    UBL_CREDIT_NOTE_NS,
+    UBL_INVOICE_NS,
+    read,
+)
 from api.validation.types import InvoiceFacts, Syntax
 
 _RAM: Final = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -38,6 +47,15 @@ _SIREN: Final = re.compile(r"\d{9}")
 _SIRET: Final = re.compile(r"\d{14}")
 
 Element: TypeAlias = etree._Element
+
+
+def read_facts(
+    content: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Syntax, InvoiceFacts]:
+    """The intake (every refusal, DTDs first) then the facts, and no rule: for a caller that
+    indexes invoices without validating them (the documents). Raises `Refused`."""
+    parsed = read(content, max_bytes=max_bytes)
+    return parsed.syntax, extract(parsed.syntax, parsed.tree)
 
 
 def extract(syntax: Syntax, tree: etree._ElementTree) -> InvoiceFacts:
@@ -86,14 +104,6 @@ def _decimal(value: str | None) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
-def _amount_in(elements: list[Element], currency: str | None) -> Decimal | None:
-    """BT-110 and BT-111 share an element name, told apart by `currencyID`."""
-    for element in elements:
-        if currency is None or element.get("currencyID") in (None, currency):
-            return _decimal(_text(element))
-    return _decimal(_text(elements[0])) if elements else None
-
-
 def _date_102(value: str | None) -> date | None:
     if value is None or not re.fullmatch(r"\d{8}", value):
         return None
@@ -110,6 +120,38 @@ def _iso_date(value: str | None) -> date | None:
         return date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+class _Values:
+    """Typed values, remembering the business terms present but unreadable."""
+
+    def __init__(self) -> None:
+        self.unreadable: list[str] = []
+
+    def _check(self, term: str, raw: str | None, value: object) -> None:
+        if raw is not None and value is None and term not in self.unreadable:
+            self.unreadable.append(term)
+
+    def decimal(self, term: str, raw: str | None) -> Decimal | None:
+        value = _decimal(raw)
+        self._check(term, raw, value)
+        return value
+
+    def amount_in(self, term: str, elements: list[Element], currency: str | None) -> Decimal | None:
+        for element in elements:
+            if currency is None or element.get("currencyID") in (None, currency):
+                return self.decimal(term, _text(element))
+        return self.decimal(term, _text(elements[0])) if elements else None
+
+    def date_102(self, term: str, raw: str | None) -> date | None:
+        value = _date_102(raw)
+        self._check(term, raw, value)
+        return value
+
+    def iso_date(self, term: str, raw: str | None) -> date | None:
+        value = _iso_date(raw)
+        self._check(term, raw, value)
+        return value
 
 
 class _Party:
@@ -169,6 +211,7 @@ def _cii_party(party: Element | None) -> tuple[str | None, _Party, str | None, s
 
 
 def _cii(root: Element) -> InvoiceFacts:
+    values = _Values()
     agreement = _first(root, "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement")
     settlement = _first(root, "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement")
     currency = _text(settlement, "ram:InvoiceCurrencyCode")
@@ -186,20 +229,21 @@ def _cii(root: Element) -> InvoiceFacts:
     return InvoiceFacts(
         number=_text(root, "rsm:ExchangedDocument/ram:ID"),
         type_code=_text(root, "rsm:ExchangedDocument/ram:TypeCode"),
-        issue_date=_date_102(
-            _text(root, "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString")
+        issue_date=values.date_102(
+            "BT-2", _text(root, "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString")
         ),
         currency=currency,
-        total_without_vat=_decimal(_text(totals, "ram:TaxBasisTotalAmount")),
-        total_with_vat=_decimal(_text(totals, "ram:GrandTotalAmount")),
+        total_without_vat=values.decimal("BT-109", _text(totals, "ram:TaxBasisTotalAmount")),
+        total_with_vat=values.decimal("BT-112", _text(totals, "ram:GrandTotalAmount")),
         total_vat=None
         if totals is None
-        else _amount_in(_all(totals, "ram:TaxTotalAmount"), currency),
-        due_date=_date_102(
+        else values.amount_in("BT-110", _all(totals, "ram:TaxTotalAmount"), currency),
+        due_date=values.date_102(
+            "BT-9",
             _text(
                 settlement,
                 "ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString",
-            )
+            ),
         ),
         seller_name=seller_name,
         seller_siren=seller.siren,
@@ -221,6 +265,7 @@ def _cii(root: Element) -> InvoiceFacts:
             "rsm:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter"
             "/ram:ID",
         ),
+        unreadable=tuple(values.unreadable),  # last: after every value was read
     )
 
 
@@ -246,6 +291,7 @@ def _ubl_party(party: Element | None) -> tuple[str | None, _Party, str | None, s
 
 
 def _ubl(root: Element) -> InvoiceFacts:
+    values = _Values()
     currency = _text(root, "cbc:DocumentCurrencyCode")
     totals = _first(root, "cac:LegalMonetaryTotal")
     seller_name, seller, seller_vat, seller_address = _ubl_party(
@@ -257,13 +303,13 @@ def _ubl(root: Element) -> InvoiceFacts:
     return InvoiceFacts(
         number=_text(root, "cbc:ID"),
         type_code=_text(root, "cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode"),
-        issue_date=_iso_date(_text(root, "cbc:IssueDate")),
+        issue_date=values.iso_date("BT-2", _text(root, "cbc:IssueDate")),
         currency=currency,
-        total_without_vat=_decimal(_text(totals, "cbc:TaxExclusiveAmount")),
-        total_with_vat=_decimal(_text(totals, "cbc:TaxInclusiveAmount")),
-        total_vat=_amount_in(_all(root, "cac:TaxTotal/cbc:TaxAmount"), currency),
-        due_date=_iso_date(
-            _text(root, "cbc:DueDate") or _text(root, "cac:PaymentMeans/cbc:PaymentDueDate")
+        total_without_vat=values.decimal("BT-109", _text(totals, "cbc:TaxExclusiveAmount")),
+        total_with_vat=values.decimal("BT-112", _text(totals, "cbc:TaxInclusiveAmount")),
+        total_vat=values.amount_in("BT-110", _all(root, "cac:TaxTotal/cbc:TaxAmount"), currency),
+        due_date=values.iso_date(
+            "BT-9", _text(root, "cbc:DueDate") or _text(root, "cac:PaymentMeans/cbc:PaymentDueDate")
         ),
         seller_name=seller_name,
         seller_siren=seller.siren,
@@ -278,6 +324,7 @@ def _ubl(root: Element) -> InvoiceFacts:
         buyer_electronic_address=buyer_address,
         profile=_text(root, "cbc:CustomizationID"),
         business_process=_text(root, "cbc:ProfileID"),
+        unreadable=tuple(values.unreadable),  # last: after every value was read
     )
 
 
@@ -285,6 +332,7 @@ def _ubl(root: Element) -> InvoiceFacts:
 
 
 def _cdar(root: Element) -> InvoiceFacts:
+    values = _Values()
     referenced = _first(root, "cdar:AcknowledgementDocument/ram:ReferenceReferencedDocument")
     issuer = _Party()
     if referenced is not None:
@@ -293,7 +341,9 @@ def _cdar(root: Element) -> InvoiceFacts:
     return InvoiceFacts(
         number=_text(referenced, "ram:IssuerAssignedID"),
         type_code=_text(referenced, "ram:TypeCode"),
-        issue_date=_date_102(_text(referenced, "ram:FormattedIssueDateTime/qdt:DateTimeString")),
+        issue_date=values.date_102(
+            "BT-2", _text(referenced, "ram:FormattedIssueDateTime/qdt:DateTimeString")
+        ),
         seller_siren=issuer.siren,
         seller_siret=issuer.siret,
         status_code=_text(referenced, "ram:ProcessConditionCode"),
@@ -306,4 +356,5 @@ def _cdar(root: Element) -> InvoiceFacts:
             "cdar:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter"
             "/ram:ID",
         ),
+        unreadable=tuple(values.unreadable),  # last: after every value was read
     )

@@ -115,6 +115,9 @@ class InvoiceFacts:
     buyer_electronic_address: str | None = None  # BT-49
     seller_electronic_address: str | None = None  # BT-34
     status_code: str | None = None  # CDAR only: MDT-105, the lifecycle status (200, 213…)
+    # The business terms whose value is there but unreadable ("BT-109" for a total that is no
+    # number, "BT-2" for a date in no known format): their field is None, as if missing.
+    unreadable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
