@@ -79,8 +79,12 @@ async def embedded_worker(
             logger.warning("outbox worker did not stop in time; its claims expire by lease")
 
 
-async def run_forever(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-    """`comptoir worker`: deliver until interrupted."""
+async def run_forever(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    stop: asyncio.Event | None = None,
+) -> None:
+    """`comptoir worker`: deliver until interrupted (or until `stop` is set)."""
     logger.info("outbox worker started (mail: %s)", settings.mail_transport)
     # Ctrl-C cancels this task; a claim it held comes back after its lease.
     handlers = outbox_handlers(settings, sessionmaker)
@@ -95,4 +99,4 @@ async def run_forever(settings: Settings, sessionmaker: async_sessionmaker[Async
         ", ".join(rule_file.name for rule_file in COMMON_RULE_FILES),
         time.perf_counter() - started,
     )
-    await outbox.run_worker(sessionmaker, handlers, settings, asyncio.Event())
+    await outbox.run_worker(sessionmaker, handlers, settings, stop or asyncio.Event())
