@@ -81,7 +81,7 @@ class _Recorder(BaseHTTPRequestHandler):
 @pytest.fixture
 def dtd_server() -> Iterator[tuple[str, list[str]]]:
     """A real HTTP server on loopback serving a DTD: any fetch of it is recorded."""
-    requests: ClassVar[list[str]] = []
+    requests: list[str] = []
     handler = type("Recorder", (_Recorder,), {"requests": requests})
     server = HTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
