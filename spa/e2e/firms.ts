@@ -76,6 +76,23 @@ export const E2E_FIRMS = {
     ownerFirstName: "Inès",
     ownerLastName: "Moreau",
   },
+  // layout.e2e.ts: every screen at a laptop's and a phone's size.
+  layout: {
+    name: "Cabinet Lefebvre & Associés Expertise Comptable",
+    siren: "208901231",
+    ownerEmail: "camille.lefebvre@lefebvre-expertise.example",
+    ownerFirstName: "Camille",
+    ownerLastName: "Lefebvre",
+  },
+  // journeys.e2e.ts: an accountant's day with the failures issue 16 found (double click, outage,
+  // a revoked session, selecting every client of a filter).
+  journeys: {
+    name: "Cabinet Garnier Expertise",
+    siren: "208901249",
+    ownerEmail: "lucas.garnier@garnier-expertise.example",
+    ownerFirstName: "Lucas",
+    ownerLastName: "Garnier",
+  },
 } as const;
 
 export type E2eFirm = keyof typeof E2E_FIRMS;

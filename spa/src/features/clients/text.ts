@@ -272,5 +272,6 @@ export const clientsText = {
   historyTabCaption: "Événements du journal d'audit concernant ce client",
   historyEmpty: "Aucun événement pour ce client.",
   historyBy: "par",
+  notFoundTitle: "Client introuvable",
   notFound: "Ce client est introuvable, ou il ne vous est pas affecté.",
 } as const;

@@ -61,7 +61,10 @@ export function ClientDetailPage({ extraTabs = [] }: { extraTabs?: readonly Clie
           <Link to="/clients">← {clientsText.detailBack}</Link>
         </p>
         {notFound ? (
-          <p className="empty card">{clientsText.notFound}</p>
+          <>
+            <h1>{clientsText.notFoundTitle}</h1>
+            <p className="empty card">{clientsText.notFound}</p>
+          </>
         ) : (
           client.error instanceof ApiProblem && <ProblemMessage problem={client.error} />
         )}
