@@ -29,7 +29,7 @@ from api.auth.access_cache import AccessCache
 from api.auth.tokens import InvalidAccessToken, KeyRing
 from api.core.actor import Actor
 from api.core.authz import Permission, Principal, PrincipalKind, permissions_of
-from api.core.db import DbSession, write_soon, writes_after_response
+from api.core.db import DbSession, writable, write_soon, writes_after_response
 from api.core.errors import AppError, NotFound, Unauthorized
 from api.core.models import utcnow
 from api.core.request_context import Origin, RequestOrigin, request_origin
@@ -89,9 +89,10 @@ async def current_principal(
     if not token:
         raise Unauthorized("Connectez-vous pour continuer.")
     if not from_cookie and api_keys_service.is_api_key(token):
-        return await api_keys_service.authenticate(
-            session, request_state(request).settings, origin, token
-        )
+        async with writable(request, session) as writer:
+            return await api_keys_service.authenticate(
+                writer, request_state(request).settings, origin, token
+            )
     if from_cookie and request.method not in SAFE_METHODS:
         check_csrf(request)
     claims = await keys.verify(session, token)

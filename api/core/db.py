@@ -192,6 +192,23 @@ def write_soon(
 ReadOnly = Depends(read_only)
 
 
+@contextlib.asynccontextmanager
+async def writable(request: Request, session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """Where a request writes what must be written before it answers (a rate-limit count, a
+    key's last use): its own session when it can write; on a SQLite read-only endpoint, a short
+    writer transaction of its own, committed on exit. A deferred SQLite read transaction
+    cannot take the write lock once another writer committed: writing there answered 503
+    « base occupée » to a read whenever the worker wrote at the same moment."""
+    if not writes_after_response(request):
+        yield session
+        return
+    database = _app_state(request).db
+    gate = database.write_gate or contextlib.nullcontext()
+    async with gate, database.writer_sessions() as writer:
+        yield writer
+        await writer.commit()
+
+
 async def streamed_body(request: Request) -> None:
     """Route dependency (`dependencies=[StreamedBody]`): the request body may take long to
     arrive (an upload from a phone). Its unit of work does not queue at the connection gate,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from api.core.authz import Permission
-from api.core.db import DbSession
+from api.core.db import DbSession, writable
 from api.core.state import request_state
 from api.oauth2 import service
 from api.oauth2.service import MissingSoftwareToken, Organization, SoftwareCaller
@@ -44,9 +44,10 @@ def acting_for(permission: Permission) -> Callable[[Request, DbSession], Awaitab
     key may act for (`service.resolve_organization`)."""
 
     async def dependency(request: Request, session: DbSession) -> Acting:
-        caller = await service.authenticate(
-            session, request_state(request).settings, _bearer(request)
-        )
+        async with writable(request, session) as writer:
+            caller = await service.authenticate(
+                writer, request_state(request).settings, _bearer(request)
+            )
         service.require_permission(caller, permission)
         organization = await service.resolve_organization(
             session, caller, request.headers.get(ORGANIZATION_HEADER)
@@ -62,9 +63,10 @@ def authenticated(
     """Dependency factory: a valid token holding `permission`, whatever organisation."""
 
     async def dependency(request: Request, session: DbSession) -> SoftwareCaller:
-        caller = await service.authenticate(
-            session, request_state(request).settings, _bearer(request)
-        )
+        async with writable(request, session) as writer:
+            caller = await service.authenticate(
+                writer, request_state(request).settings, _bearer(request)
+            )
         service.require_permission(caller, permission)
         return caller
 

@@ -207,3 +207,46 @@ async def test_eight_writers_and_four_readers_on_sqlite_get_no_500(
         assert set(statuses) <= {200, 201, 503}, statuses
         assert writes[201] + writes[503] == 8 * 40
         assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_reads_by_an_api_key_get_no_503_while_others_write_on_sqlite(
+    tmp_path: Path,
+) -> None:
+    """An API key's read counts its call (a write) before answering. Inside the read's
+    deferred SQLite snapshot that write cannot take the lock once another writer committed,
+    so it goes to a short writer transaction of its own (`api.core.db.writable`): a read is
+    never refused because someone else wrote."""
+    settings = _settings(tmp_path, "")
+    async with running_app(settings) as (app, client):
+        async with state_of(app).db.writer_sessions() as session:
+            firm = await create_firm(session, settings)
+        owner = await logged_in_owner(client, firm)
+        created = await client.post(
+            "/api/v1/api-keys",
+            headers=owner,
+            json={"name": "Logiciel comptable", "scopes": ["clients:read", "members:read"]},
+        )
+        assert created.status_code == 201, created.text
+        as_key = {"Authorization": f"Bearer {created.json()['secret']}"}
+        reads: Counter[int] = Counter()
+
+        async def writer(number: int) -> None:
+            for round_ in range(20):
+                await client.post(
+                    "/api/v1/members/invitations",
+                    headers=owner,
+                    json={
+                        "first_name": "Nina",
+                        "last_name": f"Roux {number}-{round_}",
+                        "email": f"nina.{number}.{round_}@cabinet-martin.fr",
+                        "roles": ["accountant"],
+                    },
+                )
+
+        async def reader() -> None:
+            for _ in range(30):
+                for path in ("/api/v1/clients", "/api/v1/members"):
+                    reads[(await client.get(path, headers=as_key)).status_code] += 1
+
+        await asyncio.gather(*(writer(n) for n in range(4)), *(reader() for _ in range(4)))
+        assert reads == Counter({200: 4 * 30 * 2})
