@@ -14,10 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.settings import Settings
 from api.models.directory_line import DirectoryLineRecord
-from tests.shared_data import SHARED_DATA
+from tests.shared_data import SHARED_DATA, skip_module_without
 from tests.software import SoftwareWorld, software_world, token_for
 
 DIRECTORY = "/afnor-directory/v1"
+skip_module_without(SHARED_DATA / "afnor")
 ANNEX = json.loads(
     (SHARED_DATA / "afnor" / "directory-service-1.3.0.json").read_text(encoding="utf-8")
 )
