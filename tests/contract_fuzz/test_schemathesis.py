@@ -52,6 +52,17 @@ schema = (
 )
 
 
+# Headers that frame the HTTP message itself: a generated `Content-Length: qB1#g` makes the
+# request invalid HTTP, refused by the server's protocol layer (uvicorn: 400 « Invalid HTTP
+# request received. ») before any route runs. That is HTTP's contract, not the API's.
+FRAMING_HEADERS = {"content-length", "transfer-encoding", "host", "connection", "expect", "upgrade"}
+
+
+def _without_framing_headers(case: Any) -> None:
+    for name in [name for name in case.headers or () if name.lower() in FRAMING_HEADERS]:
+        del case.headers[name]
+
+
 @dataclass(frozen=True)
 class Target:
     url: str
@@ -118,6 +129,7 @@ def _owner_logs_in(env: dict[str, str], base: str, key_file: Path) -> dict[str, 
 def test_no_operation_answers_a_server_error_or_an_undocumented_status(
     case: Any, target: Target
 ) -> None:
+    _without_framing_headers(case)
     case.call_and_validate(base_url=target.url, headers=target.headers, checks=CHECKS)
 
 
@@ -125,6 +137,7 @@ class _Sequences(schema.as_state_machine()):  # type: ignore[misc]
     target: Target
 
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+        _without_framing_headers(case)
         return {"base_url": self.target.url, "headers": self.target.headers}
 
     def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
