@@ -80,9 +80,11 @@ describe("QR login approved with the command-line companion", () => {
     await dialog.getByRole("button", { name: "Fermer", exact: true }).click();
 
     await expect.poll(() => closeOther.count()).toBe(0);
-    // The closed browser's next call gets a 401, its refresh fails: the login page.
+    // The closed browser's next call gets a 401, its refresh fails: the login page, which says
+    // why the session ended.
     await otherPage.goto(`${baseUrl}/compte`);
-    await otherPage.waitForURL(`${baseUrl}/connexion?retour=%2Fcompte`);
+    await otherPage.waitForURL(`${baseUrl}/connexion?retour=%2Fcompte&fin=session`);
+    await otherPage.getByTestId("session-ended").waitFor();
     await other.close();
   });
 

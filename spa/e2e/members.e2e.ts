@@ -249,7 +249,12 @@ describe("a Gestionnaire de clients", () => {
   it("has no « Documents clients », and reads the users without any management action", async () => {
     const navigation = managerPage.getByRole("navigation", { name: "Navigation principale" });
     await navigation.getByRole("link").first().waitFor();
-    expect(await navigation.getByRole("link").allTextContents()).toEqual(["Clients", "Utilisateurs", "État du service"]);
+    expect(await navigation.getByRole("link").allTextContents()).toEqual([
+      "Clients",
+      "Utilisateurs",
+      "Vérifier un mandat",
+      "État du service",
+    ]);
 
     await navigation.getByRole("link", { name: "Utilisateurs" }).click();
     await managerPage.getByRole("heading", { level: 1, name: "Utilisateurs" }).waitFor();
