@@ -197,7 +197,7 @@ describe("documents", () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     await page.getByRole("button", { name: "Réinitialiser" }).click();
-    expect(await from.inputValue()).toBe("");
-    expect(await to.inputValue()).toBe("");
+    await expect.poll(() => from.inputValue()).toBe("");
+    await expect.poll(() => to.inputValue()).toBe("");
   });
 });
