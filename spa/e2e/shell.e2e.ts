@@ -144,6 +144,9 @@ describe("two tabs of one browser", () => {
     const first = await tabs.newPage();
     await companion.logIn(first, baseUrl);
     const second = await tabs.newPage();
+    // The signed-in app would keep calling the API from the first tab and refresh on its own
+    // once the cookie is gone: leave it, so that the only refreshes counted are the two tabs'.
+    await first.goto("about:blank");
     // The access cookie lives minutes: drop it, as if the tabs came back after a pause.
     const cookies = await tabs.cookies();
     expect(cookies.map((cookie) => cookie.name)).toContain("__Host-comptoir_access");

@@ -205,6 +205,39 @@ describe("api client", () => {
     expect(requests[1]?.headers.get(CSRF_HEADER)).toBe("nouveau");
   });
 
+  it("asks the cookie store, not the tab's stale copy, whether another tab refreshed", async () => {
+    // This tab's document.cookie still shows the old value; the browser's store has the new one.
+    const locks = fakeLocks();
+    vi.stubGlobal("document", { cookie: "comptoir_csrf=ancien" });
+    vi.stubGlobal("navigator", { locks });
+    const store = { value: "ancien" };
+    vi.stubGlobal("cookieStore", { get: async () => ({ name: "comptoir_csrf", value: store.value }) });
+    let finishOtherTab = () => {};
+    const otherTab = locks.request("comptoir-session-refresh", async () => {
+      await new Promise<void>((resolve) => (finishOtherTab = resolve));
+      store.value = "nouveau";
+    });
+    const requests: Request[] = [];
+    vi.stubGlobal(
+      "fetch",
+      expiredOnce(requests, () => {
+        throw new Error("this tab must not spend the refresh token another tab already used");
+      }),
+    );
+
+    const pending = api.DELETE("/api/v1/me/sessions/{session_id}", {
+      params: { path: { session_id: "s-1" } },
+    });
+    await vi.waitFor(() => expect(requests).toHaveLength(1));
+    finishOtherTab();
+    await otherTab;
+    const result = await pending;
+
+    expect(result.response.status).toBe(204);
+    expect(requests).toHaveLength(2);
+    expect(requests[1]?.headers.get(CSRF_HEADER)).toBe("nouveau");
+  });
+
   it("announces the end of the session when the refresh fails too", async () => {
     const requests = captureRequests(() =>
       answer(401, { title: "Connectez-vous", status: 401, code: "unauthorized" }),

@@ -29,9 +29,8 @@ function pageCookies(): string {
   return typeof document === "undefined" ? "" : document.cookie;
 }
 
-function setCsrfHeader(request: Request): void {
+function setCsrfHeader(request: Request, token: string | null = readCookie(CSRF_COOKIE)): void {
   if (UNSAFE_METHODS.has(request.method.toUpperCase())) {
-    const token = readCookie(CSRF_COOKIE);
     if (token) {
       request.headers.set(CSRF_HEADER, token);
     }
@@ -81,7 +80,7 @@ export function onSessionEnded(listener: (end: SessionEnd) => void): () => void 
 // The other tabs of the browser share the cookies: there, the Web Locks API makes the
 // refreshes take turns, so that each sends the refresh cookie the previous one set.
 const REFRESH_LOCK = "comptoir-session-refresh";
-let refreshInFlight: Promise<boolean> | null = null;
+let refreshInFlight: Promise<string | null> | null = null;
 
 /** Runs `task` while holding the browser-wide refresh lock (alone where there is none). */
 async function oneTabAtATime<T>(task: () => Promise<T>): Promise<T> {
@@ -90,25 +89,42 @@ async function oneTabAtATime<T>(task: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * The CSRF cookie as the browser's cookie store holds it now. `document.cookie` is a copy each
+ * tab keeps and Chromium updates it from the other tabs' answers a moment later, so a tab that
+ * just got the lock could still read the value the previous holder replaced, refresh again and
+ * retry with a stale header. The Cookie Store API asks the store itself; where it is missing,
+ * the page's copy is all there is.
+ */
+async function currentCsrf(): Promise<string | null> {
+  const store = typeof globalThis.cookieStore === "undefined" ? undefined : globalThis.cookieStore;
+  if (store === undefined) {
+    return readCookie(CSRF_COOKIE);
+  }
+  const cookie = await store.get(CSRF_COOKIE);
+  return cookie?.value ? decodeURIComponent(cookie.value) : null;
+}
+
+/**
  * Refreshes the browser session; `csrfSent` is the CSRF cookie the failed call carried. Every
  * refresh replaces that cookie: if it changed by the time this tab holds the lock, another
- * tab refreshed meanwhile, and the call only has to be retried.
+ * tab refreshed meanwhile, and the call only has to be retried. Answers the CSRF value the
+ * retry must carry, or null when the session is over.
  */
-function refreshBrowserSession(pageUrl: string, csrfSent: string | null): Promise<boolean> {
+function refreshBrowserSession(pageUrl: string, csrfSent: string | null): Promise<string | null> {
   refreshInFlight ??= oneTabAtATime(async () => {
-    const current = readCookie(CSRF_COOKIE);
+    const current = await currentCsrf();
     if (current !== null && current !== csrfSent) {
-      return true;
+      return current;
     }
     const request = new Request(new URL(REFRESH_PATH, pageUrl), {
       method: "POST",
       credentials: "include",
     });
-    setCsrfHeader(request);
+    setCsrfHeader(request, current);
     const response = await globalThis.fetch(request);
-    return response.ok;
+    return response.ok ? await currentCsrf() : null;
   })
-    .catch(() => false)
+    .catch(() => null)
     .finally(() => {
       refreshInFlight = null;
     });
@@ -131,7 +147,8 @@ async function fetchWithSessionRefresh(request: Request): Promise<Response> {
   if (response.status !== 401) {
     return response;
   }
-  if (!(await refreshBrowserSession(request.url, csrfSent))) {
+  const csrf = await refreshBrowserSession(request.url, csrfSent);
+  if (csrf === null) {
     lastEnd = csrfSent === null ? "none" : "ended";
     for (const listener of sessionEndedListeners) {
       listener(lastEnd);
@@ -139,7 +156,7 @@ async function fetchWithSessionRefresh(request: Request): Promise<Response> {
     return response;
   }
   // The refresh rotated the CSRF cookie too: the retry must carry the new value.
-  setCsrfHeader(retry);
+  setCsrfHeader(retry, csrf);
   return globalThis.fetch(retry);
 }
 
