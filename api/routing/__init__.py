@@ -1,0 +1,1 @@
+"""Routing: an invoice, once valid, reaches its buyer (this platform or another one)."""
