@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 import socket
 import statistics
@@ -27,6 +28,42 @@ import httpx
 from api.core.settings import PROJECT_ROOT, Settings, process_environment
 
 PYTHON = sys.executable
+
+# The server processes the benches started, by port: `load` reads their CPU time around a run.
+_SERVED: dict[int, int] = {}
+
+
+def _children() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    return children
+
+
+def server_cpu_seconds(port: int) -> float | None:
+    """User + system CPU seconds of the server on `port` and its descendants (Linux /proc), or
+    None when unknown. Wall-clock figures swing with whatever else the machine runs; the CPU a
+    server spends per request barely does, so it is the figure to compare between two runs."""
+    pid = _SERVED.get(port)
+    if pid is None or not Path("/proc").is_dir():
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    children = _children()
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        pending.extend(children.get(current, []))
+    return total / tick
 
 
 def free_port() -> int:
@@ -67,6 +104,7 @@ def serve(args: list[str], port: int, env: dict[str, str] | None = None) -> Iter
     environment = process_environment() | (env or {})
     process = subprocess.Popen(args, env=environment, cwd=PROJECT_ROOT)
     base_url = f"http://127.0.0.1:{port}"
+    _SERVED[port] = process.pid
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -79,6 +117,7 @@ def serve(args: list[str], port: int, env: dict[str, str] | None = None) -> Iter
                 time.sleep(0.2)
         yield base_url
     finally:
+        _SERVED.pop(port, None)
         process.terminate()
         process.wait(timeout=20)
 
@@ -118,10 +157,18 @@ class LoadResult:
     errors: int
     seconds: float
     latencies_ms: list[float]
+    # CPU seconds the server spent during the run (None: not a server this harness started).
+    server_cpu_seconds: float | None = None
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms_per_request(self) -> float | None:
+        if self.server_cpu_seconds is None or not self.requests:
+            return None
+        return self.server_cpu_seconds * 1000 / self.requests
 
     def percentile(self, fraction: float) -> float:
         if not self.latencies_ms:
@@ -130,9 +177,11 @@ class LoadResult:
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
     def line(self) -> str:
+        cpu = self.cpu_ms_per_request
         return (
             f"{self.label:<34} {self.rps:9.0f} req/s   p50 {self.percentile(0.5):7.2f} ms   "
             f"p99 {self.percentile(0.99):7.2f} ms   errors {self.errors}"
+            + ("" if cpu is None else f"   server CPU {cpu:6.2f} ms/req")
         )
 
 
@@ -226,8 +275,11 @@ def load(
 
     if warm_up:
         asyncio.run(run(1.0))  # pools filled, code paths compiled
+    cpu_before = server_cpu_seconds(port)
     latencies, errors, elapsed = asyncio.run(run(seconds))
-    return LoadResult(label, len(latencies), len(errors), elapsed, latencies)
+    cpu_after = server_cpu_seconds(port)
+    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+    return LoadResult(label, len(latencies), len(errors), elapsed, latencies, cpu)
 
 
 def report(title: str, app: LoadResult, baseline: LoadResult) -> None:
@@ -236,6 +288,9 @@ def report(title: str, app: LoadResult, baseline: LoadResult) -> None:
     print(baseline.line())
     ratio = app.rps / baseline.rps if baseline.rps else float("nan")
     print(f"{'ratio app / baseline':<34} {ratio:9.2f}")
+    app_cpu, baseline_cpu = app.cpu_ms_per_request, baseline.cpu_ms_per_request
+    if app_cpu is not None and baseline_cpu:
+        print(f"{'server CPU per request app / base':<34} {app_cpu / baseline_cpu:9.2f}")
     if app.latencies_ms:
         print(f"{'mean latency (app)':<34} {statistics.fmean(app.latencies_ms):9.2f} ms")
 
