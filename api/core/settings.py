@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +32,23 @@ class ClientPlan(BaseModel):
     code: str = Field(pattern=r"^[a-z0-9_-]{1,40}$")
     name: str
     monthly_price: str = Field(pattern=r"^\d+\.\d{2}$")
+
+
+class PeerPlatform(BaseModel):
+    """Another approved platform (PA) this one exchanges invoices with over its Flow Service
+    (docs/flows.md « Routage »). `id` is its identifier in the directory (the `platform_id` of
+    its lines). Outgoing: we call `base_url` with the client credentials it issued to us
+    (`client_id`, `client_secret`). Incoming: it calls us with the ones we issued to it
+    (`inbound_client_id`, `inbound_client_secret`). Secrets are never logged nor shown."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(min_length=1, max_length=100)
+    base_url: str = Field(pattern=r"^https?://")
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr
+    inbound_client_id: str = Field(min_length=1)
+    inbound_client_secret: SecretStr
 
 
 class Settings(BaseSettings):
@@ -331,6 +348,18 @@ class Settings(BaseSettings):
     directory_timeout_seconds: float = Field(
         default=15.0, gt=0, description="Beyond it a call is a transient failure (retried)."
     )
+    peer_platforms: list[PeerPlatform] = Field(
+        default_factory=list,
+        description="Other platforms invoices are routed to and received from (JSON list of "
+        "{id, base_url, client_id, client_secret, inbound_client_id, inbound_client_secret}).",
+    )
+    peer_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="Beyond it a call to a peer platform is retried later."
+    )
+
+    def peer_platform(self, platform_id: str) -> PeerPlatform | None:
+        return next((peer for peer in self.peer_platforms if peer.id == platform_id), None)
+
     # Mail and the outbox (api/outbox, api/adapters/mail.py)
     mail_transport: Literal["log", "smtp"] = Field(
         default="log",

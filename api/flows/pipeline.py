@@ -1,5 +1,6 @@
 """What the worker does with a deposited flow, off the request path: validate it, then run the
-steps in order inside one transaction. Routing (the next issue) is one more step at the end.
+steps in order inside one transaction. Routing is one more step at the end, added by the
+worker's composition (`api.routing.service.queue_routing`): it queues the routing job.
 
     validate            the engine (XSD, EN 16931, BR-FR or CDAR rules) in a thread
     record_validation   acknowledgement Ok | Error with details, lifecycle 200 | 213, metadata
@@ -214,6 +215,8 @@ async def issue_status(context: FlowContext) -> None:
     acknowledgement says why it was rejected."""
     flow, report = context.flow, context.report
     if report is None or report.syntax in (None, Syntax.CDAR) or report.facts is None:
+        return
+    if flow.peer_platform_id is not None:  # its issuer's platform said 200 already
         return
     if not report.facts.number:
         return

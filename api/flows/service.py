@@ -188,9 +188,11 @@ async def deposit(
         )
     except Refused as refused:
         raise _refusal_error(refused) from None
-    existing = await repository.same_file(
-        session, organization.client_id, FlowDirection.OUT, digest
-    )
+    # A flow another platform deposits comes *in* to the organisation (an invoice for our
+    # buyer, a status about an invoice we sent it); software deposits go *out*.
+    peer = caller.peer_platform_id
+    direction = FlowDirection.IN if peer is not None else FlowDirection.OUT
+    existing = await repository.same_file(session, organization.client_id, direction, digest)
     if existing is not None:
         return Deposited(existing, created=False)
     blob = await storage.put(_one_chunk(content), max_size=settings.flow_max_bytes)
@@ -199,7 +201,7 @@ async def deposit(
         id=uuid.uuid4(),
         firm_id=organization.firm_id,
         client_id=organization.client_id,
-        direction=FlowDirection.OUT,
+        direction=direction,
         flow_type=schemas.FlowType.UNDEFINED.value,
         syntax=parsed.syntax.value,
         profile=(info.flowProfile or schemas.FlowProfile.UNDEFINED),
@@ -216,6 +218,7 @@ async def deposit(
         ack_status=AckStatus.PENDING,
         api_key_id=caller.principal.api_key_id,
         deposited_by=caller.principal.user_id,
+        peer_platform_id=peer,
     )
     try:
         async with session.begin_nested():
@@ -223,9 +226,7 @@ async def deposit(
             await session.flush()
     except IntegrityError:
         # The same file deposited twice at the same instant: the first one wins.
-        winner = await repository.same_file(
-            session, organization.client_id, FlowDirection.OUT, digest
-        )
+        winner = await repository.same_file(session, organization.client_id, direction, digest)
         if winner is None:
             raise
         return Deposited(winner, created=False)

@@ -26,6 +26,7 @@ from api.models.enrollment_token import EnrollmentPurpose, EnrollmentToken
 from api.models.flow import AckStatus, Flow, FlowDirection, FlowWebhook, PpfStatusCopy
 from api.models.folder import Folder
 from api.models.help import HelpArticleFeedback, HelpTourProgress, SupportRequest
+from api.models.invoice_route import InvoiceRoute, RouteKind
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
 from api.models.mandate_request import (
     ClientReadiness,
@@ -96,6 +97,7 @@ __all__ = [
     "HelpArticleFeedback",
     "HelpTourProgress",
     "IdentityVerification",
+    "InvoiceRoute",
     "LoginChallenge",
     "MandateCertification",
     "MandateRequest",
@@ -112,6 +114,7 @@ __all__ = [
     "RateLimitWindow",
     "RefreshToken",
     "RegistrationStatus",
+    "RouteKind",
     "SessionKind",
     "SigningKey",
     "SireneEstablishment",

@@ -91,6 +91,9 @@ class Flow(IdMixin, Base):
     )
     # The person behind the depositing key (its creator); NULL for what the platform emits.
     deposited_by: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    # The other platform (PA) that deposited this flow: an invoice for one of our buyers, or a
+    # lifecycle message about an invoice we sent it. NULL for what software or we deposited.
+    peer_platform_id: Mapped[str | None] = mapped_column(String(100), default=None)
     # Factur-X: the invoice XML extracted from the PDF (`docType=Converted`).
     converted_blob_key: Mapped[str | None] = mapped_column(String(80), default=None)
 

@@ -103,3 +103,14 @@ async def company_clients(session: AsyncSession, workspace_id: uuid.UUID) -> Seq
     )
     rows = result.all()
     return [row[0] for row in sorted(rows, key=lambda row: not row[1])]
+
+
+async def served_client(session: AsyncSession, siren: str) -> Client | None:
+    """The client registered in the directory through this platform under `siren` (the
+    latest, should two firms hold one): who another platform's flows for that SIREN are for."""
+    return await session.scalar(
+        select(Client)
+        .where(Client.siren == siren, Client.pa_status == PaStatus.REGISTERED)
+        .order_by(Client.updated_at.desc(), Client.id)
+        .limit(1)
+    )

@@ -9,12 +9,18 @@ opaque bearer tokens stored hashed, and the organisation a call acts for (`Organ
                          certified; a Comptable's key only for the clients assigned to them;
                          without the header, for the firm itself as its own client
         a company's key  only for the company itself
+        a peer platform  (its `inbound_client_id` in `peer_platforms`) only for a company
+                         registered in the directory through this platform: it delivers
+                         invoices and lifecycle messages (docs/flows.md « Routage »)
     Anything else is refused with 403 `FORBIDDEN_ACCESS`, as the annex's error responses say.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -35,7 +41,7 @@ from api.core.crypto import hash_token, new_token
 from api.core.db import release_connection
 from api.core.errors import AppError
 from api.core.models import utcnow
-from api.core.settings import Settings
+from api.core.settings import PeerPlatform, Settings
 from api.models.client import Client
 from api.models.membership import MembershipStatus
 from api.models.software_token import SoftwareAccessToken
@@ -45,6 +51,8 @@ from api.rate_limits import service as rate_limits
 from api.rate_limits.service import Limit
 
 ACCESS_TOKEN_PREFIX = "cpt_at_"
+PEER_TOKEN_PREFIX = "cpt_pt_"
+logger = logging.getLogger("comptoir.oauth2")
 _SIREN = re.compile(r"^\d{9}$")
 
 
@@ -97,6 +105,8 @@ class SoftwareCaller:
     workspace_kind: WorkspaceKind
     workspace_siren: str | None
     scopes: frozenset[Scope]
+    # Another platform delivering to us (its id in the directory); None for software.
+    peer_platform_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +170,13 @@ async def issue_token(
     invalid_client = OAuthError(
         "invalid_client", "Identifiant ou secret client invalide.", status=401
     )
+    peer = next((p for p in settings.peer_platforms if p.inbound_client_id == client_id), None)
+    if peer is not None:
+        if not hmac.compare_digest(
+            hash_token(client_secret), hash_token(peer.inbound_client_secret.get_secret_value())
+        ):
+            raise invalid_client
+        return _peer_token(peer, settings)
     try:
         key_id = uuid.UUID(client_id)
     except ValueError:
@@ -209,9 +226,58 @@ def _alive(expires_at: datetime, context: repository.KeyContext, now: datetime) 
     )
 
 
+def _peer_mac(peer: PeerPlatform, claims: str) -> str:
+    key = peer.inbound_client_secret.get_secret_value().encode()
+    digest = hmac.new(key, f"comptoir-peer-token-v1|{claims}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _peer_token(peer: PeerPlatform, settings: Settings) -> IssuedToken:
+    """A peer platform's token holds its claims (which peer, until when) and their HMAC keyed
+    by the secret we issued it: nothing is stored, and removing the peer from the settings
+    (or changing its secret) ends its tokens at once."""
+    ttl = settings.software_token_ttl_seconds
+    expires = int(utcnow().timestamp()) + ttl
+    peer_part = base64.urlsafe_b64encode(peer.id.encode()).rstrip(b"=").decode()
+    claims = f"{peer_part}.{expires}"
+    token = f"{PEER_TOKEN_PREFIX}{claims}.{_peer_mac(peer, claims)}"
+    return IssuedToken(token, ttl, [Scope.FLOWS_WRITE.value])
+
+
+def _peer_caller(settings: Settings, token: str) -> SoftwareCaller:
+    invalid = InvalidSoftwareToken("Demandez un nouveau jeton à /oauth2/token.")
+    peer_part, _, rest = token.removeprefix(PEER_TOKEN_PREFIX).partition(".")
+    expires, _, mac = rest.partition(".")
+    try:
+        peer_id = base64.urlsafe_b64decode(peer_part + "=" * (-len(peer_part) % 4)).decode()
+        expires_at = int(expires)
+    except ValueError:
+        raise invalid from None
+    peer = settings.peer_platform(peer_id)
+    if (
+        peer is None
+        or not hmac.compare_digest(mac, _peer_mac(peer, f"{peer_part}.{expires}"))
+        or expires_at <= utcnow().timestamp()
+    ):
+        raise invalid
+    return SoftwareCaller(
+        Principal(
+            kind=PrincipalKind.API_KEY,
+            user_id=None,
+            permissions=frozenset({Permission.FLOWS_WRITE}),
+        ),
+        WorkspaceKind.FIRM,
+        None,
+        frozenset({Scope.FLOWS_WRITE}),
+        peer_platform_id=peer.id,
+    )
+
+
 async def authenticate(session: AsyncSession, settings: Settings, token: str) -> SoftwareCaller:
     """The caller behind a bearer token. The key and its creator are checked on every call, so
     revoking the key or deactivating its creator stops its tokens at once."""
+    if token.startswith(PEER_TOKEN_PREFIX):
+        return _peer_caller(settings, token)
     found = await repository.token_context(session, hash_token(token))
     now = utcnow()
     if found is None or not _alive(found[0].expires_at, found[1], now):
@@ -250,6 +316,18 @@ async def resolve_organization(
 ) -> Organization:
     """The organisation the call acts for (module docstring), or 403."""
     wanted = (organization_id or "").strip().replace(" ", "") or None
+    if caller.peer_platform_id is not None:
+        served = await served_client(session, wanted) if wanted else None
+        if served is None:
+            logger.warning(
+                "platform %s delivered for %r, which is not registered here",
+                caller.peer_platform_id,
+                wanted,
+            )
+            raise OrganizationRefused(
+                "Cette entreprise n'est pas inscrite à l'annuaire par cette plateforme."
+            )
+        return Organization.of(served)
     principal = caller.principal
     assert principal.workspace_id is not None
     if caller.workspace_kind == WorkspaceKind.COMPANY:
@@ -288,3 +366,8 @@ async def resolve_organization(
             "dans Comptoir avant d'agir pour lui."
         )
     return Organization.of(client)
+
+
+async def served_client(session: AsyncSession, siren: str) -> Client | None:
+    """The client registered in the directory through this platform under `siren`."""
+    return await repository.served_client(session, siren)
