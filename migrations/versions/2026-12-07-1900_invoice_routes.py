@@ -53,9 +53,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invoice_routes")),
         sa.UniqueConstraint("flow_id", name=op.f("uq_invoice_routes_flow_id")),
     )
-    op.create_index(
-        "ix_invoice_routes_remote", "invoice_routes", ["platform_id", "remote_flow_id"]
-    )
+    op.create_index("ix_invoice_routes_remote", "invoice_routes", ["platform_id", "remote_flow_id"])
     with op.batch_alter_table("flows", schema=None) as batch_op:
         batch_op.add_column(sa.Column("peer_platform_id", sa.String(length=100), nullable=True))
 
