@@ -24,8 +24,10 @@ from api.adapters.mail import mail_sender
 from api.core.settings import Settings
 from api.einvoicing import service as einvoicing_service
 from api.flows import delivery as flow_webhooks
+from api.flows import pipeline as flow_pipeline
 from api.flows import service as flows_service
-from api.flows.pipeline import FlowPipeline, validation_handler
+from api.flows.pipeline import FlowPipeline, Step, validation_handler
+from api.lifecycle import steps as lifecycle_steps
 from api.mail import service as mail_service
 from api.mandates import service as mandates_service
 from api.outbox import service as outbox
@@ -35,6 +37,18 @@ from api.validation.rules import COMMON_RULE_FILES
 from api.webhooks import service as webhooks_service
 
 logger = logging.getLogger("comptoir.worker")
+
+
+def flow_steps() -> tuple[Step, ...]:
+    """What the worker does with a validated flow, in order: the flows domain's steps with the
+    lifecycle's (and routing's) between them; domains above flows plug in here, so that flows
+    imports none of them."""
+    return (
+        flow_pipeline.record_validation,
+        lifecycle_steps.issue_deposit_status,
+        flow_pipeline.link_document,
+        flow_pipeline.announce_changes,
+    )
 
 
 def outbox_handlers(
@@ -49,7 +63,13 @@ def outbox_handlers(
             build_directory(settings, sessionmaker), sessionmaker
         ),
         flows_service.VALIDATE_KIND: validation_handler(
-            FlowPipeline(sessionmaker, create_blob_storage(settings), settings, shared_engine())
+            FlowPipeline(
+                sessionmaker,
+                create_blob_storage(settings),
+                settings,
+                shared_engine(),
+                steps=flow_steps(),
+            )
         ),
         flows_service.WEBHOOK_KIND: flow_webhooks.webhook_handler(sessionmaker, settings),
         mandates_service.REMINDER_KIND: mandates_service.reminder_delivery(settings, sessionmaker),

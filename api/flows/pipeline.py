@@ -1,11 +1,11 @@
 """What the worker does with a deposited flow, off the request path: validate it, then run the
-steps in order inside one transaction. Routing is one more step at the end, added by the
-worker's composition (`api.routing.service.queue_routing`): it queues the routing job.
+steps in order inside one transaction. The worker composes the steps (`api.worker.flow_steps`):
+the lifecycle's and routing's (`api.routing.service.queue_routing`, which queues the routing
+job) go between the flows domain's own.
 
     validate            the engine (XSD, EN 16931, BR-FR or CDAR rules) in a thread
     record_validation   acknowledgement Ok | Error with details, lifecycle 200 | 213, metadata
-    issue_status        the CDAR message (200 Déposée / 213 Rejetée) kept as an `In` flow for
-                        the depositor, and its copy for the PPF queued (`ppf_status_copies`)
+    (lifecycle)         200 Déposée / 213 Rejetée through `api.lifecycle.record`
     link_document       the invoice is a document of the client (« Documents clients »)
     announce            the Flow Service webhooks of every flow the steps touched
 
@@ -17,7 +17,6 @@ flow, and a redelivered outbox message finds the flow already acknowledged and s
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -36,19 +35,9 @@ from api.flows import repository, schemas
 from api.flows.service import announce
 from api.models.client import Client
 from api.models.document import DocumentSource, DocumentType
-from api.models.flow import AckStatus, Flow, FlowDirection, PpfStatusCopy
+from api.models.flow import AckStatus, Flow, FlowDirection
 from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload
-from api.validation import (
-    Engine,
-    LifecycleStatus,
-    PartyRole,
-    Refused,
-    Report,
-    StatusParty,
-    Syntax,
-    build_status_message,
-    rejection_reasons,
-)
+from api.validation import Engine, Refused, Report, Syntax
 
 logger = logging.getLogger("comptoir.flows")
 
@@ -187,11 +176,10 @@ async def record_validation(context: FlowContext) -> None:
         for finding in sorted(report.findings, key=lambda finding: not finding.fatal)
     ]
     flow.ack_details = details[:MAX_DETAILS] or None
-    if report.syntax != Syntax.CDAR:
-        status = LifecycleStatus.DEPOSEE if report.valid else LifecycleStatus.REJETEE
-        flow.lifecycle_status = int(status.value)
-    elif facts is not None and facts.status_code and facts.status_code.isdigit():
-        flow.lifecycle_status = int(facts.status_code)
+    # An invoice's status (200 / 213) is the lifecycle's step (`api.lifecycle.steps`); a CDAR
+    # flow shows the status it carries.
+    if report.syntax == Syntax.CDAR and facts is not None and (facts.status_code or "").isdigit():
+        flow.lifecycle_status = int(facts.status_code or "")
     if report.syntax == Syntax.FACTURX and report.xml:
         blob = await context.storage.put(_chunks(report.xml), max_size=len(report.xml) + 1)
         flow.converted_blob_key = blob.key
@@ -199,109 +187,6 @@ async def record_validation(context: FlowContext) -> None:
 
 async def _chunks(content: bytes) -> AsyncIterator[bytes]:
     yield content
-
-
-def _platform(settings: Settings) -> StatusParty:
-    return StatusParty(
-        role=PartyRole.PLATFORM,
-        name=settings.platform_name,
-        platform_id=settings.platform_registration_number or settings.directory_platform_id,
-    )
-
-
-async def issue_status(context: FlowContext) -> None:
-    """The 200 / 213 message about an invoice, for the depositor (an `In` flow of theirs) and
-    its copy for the PPF. An invoice without a number (BT-1) cannot be named by a message: its
-    acknowledgement says why it was rejected."""
-    flow, report = context.flow, context.report
-    if report is None or report.syntax in (None, Syntax.CDAR) or report.facts is None:
-        return
-    if flow.peer_platform_id is not None:  # its issuer's platform said 200 already
-        return
-    if not report.facts.number:
-        return
-    facts = report.facts
-    status = LifecycleStatus.DEPOSEE if report.valid else LifecycleStatus.REJETEE
-    reasons = rejection_reasons(report) if not report.valid else ()
-    client = await context.session.get(Client, flow.client_id)
-    depositor_siren = client.siren if client is not None else None
-    # The status goes to the seller's address for statuses (BT-34), else to the depositor's
-    # SIREN: the CDAR rules require an electronic address for every recipient.
-    recipients = [
-        StatusParty(
-            role=PartyRole.SELLER,
-            name=facts.seller_name or (client.legal_name if client is not None else None),
-            siren=facts.seller_siren or depositor_siren,
-            electronic_address=facts.seller_electronic_address
-            or facts.seller_siren
-            or depositor_siren,
-        ),
-    ]
-    platform = _platform(context.settings)
-    now = utcnow()
-    # One message per flow: the same invoice deposited as a PDF and as an XML in the same
-    # second gets two messages, told apart by the flow they answer.
-    message_id = (
-        f"{facts.number}_{status.value}_{flow.submitted_at:%Y%m%d%H%M%S}_{flow.id.hex[:12]}"
-    )
-    messages = [
-        build_status_message(
-            status=status,
-            invoice=facts,
-            platform=platform,
-            recipients=recipients,
-            status_at=flow.submitted_at,
-            reasons=reasons,
-            for_ppf=for_ppf,
-            issued_at=now,
-            message_id=message_id,
-        )
-        for for_ppf in (False, True)
-    ]
-    message = messages[0]
-    blob = await context.storage.put(_chunks(message), max_size=len(message) + 1)
-    status_flow = Flow(
-        id=uuid.uuid4(),
-        firm_id=flow.firm_id,
-        client_id=flow.client_id,
-        direction=FlowDirection.IN,
-        flow_type=(
-            schemas.FlowType.CUSTOMER_INVOICE_LC
-            if flow.flow_type == schemas.FlowType.CUSTOMER_INVOICE
-            else schemas.FlowType.SUPPLIER_INVOICE_LC
-        ).value,
-        syntax=Syntax.CDAR.value,
-        profile=schemas.FlowProfile.UNDEFINED.value,
-        processing_rule=flow.processing_rule,
-        processing_rule_source="Computed",
-        name=f"{facts.number}-CDV-{status.value}.xml"[:255],
-        sha256=hashlib.sha256(message).hexdigest(),
-        size=blob.size,
-        media_type="application/xml",
-        blob_key=blob.key,
-        submitted_at=now,
-        updated_at=now,
-        ack_status=AckStatus.OK,
-        lifecycle_status=int(status.value),
-        invoice_number=flow.invoice_number,
-        invoice_type_code=flow.invoice_type_code,
-        issue_date=flow.issue_date,
-        sender_siren=flow.sender_siren,
-        recipient_siren=flow.recipient_siren,
-        related_flow_id=flow.id,
-    )
-    context.session.add(status_flow)
-    await context.session.flush()
-    context.session.add(
-        PpfStatusCopy(
-            status_flow_id=status_flow.id,
-            invoice_flow_id=flow.id,
-            status_code=int(status.value),
-            message=messages[1].decode("utf-8"),
-            created_at=now,
-        )
-    )
-    context.touched.append(status_flow)
 
 
 async def link_document(context: FlowContext) -> None:
@@ -314,7 +199,9 @@ async def announce_changes(context: FlowContext) -> None:
         await announce(context.session, flow)
 
 
-DEFAULT_STEPS: tuple[Step, ...] = (record_validation, issue_status, link_document, announce_changes)
+# The steps of the flows domain alone. The worker composes the full list (`api.worker`
+# `flow_steps`): the lifecycle's status step (200 / 213) and routing go between these.
+DEFAULT_STEPS: tuple[Step, ...] = (record_validation, link_document, announce_changes)
 
 
 class FlowPipeline:

@@ -27,6 +27,7 @@ from api.models.flow import AckStatus, Flow, FlowDirection, FlowWebhook, PpfStat
 from api.models.folder import Folder
 from api.models.help import HelpArticleFeedback, HelpTourProgress, SupportRequest
 from api.models.invoice_route import InvoiceRoute, RouteKind
+from api.models.lifecycle import InvoiceStatusEntry
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
 from api.models.mandate_request import (
     ClientReadiness,
@@ -98,6 +99,7 @@ __all__ = [
     "HelpTourProgress",
     "IdentityVerification",
     "InvoiceRoute",
+    "InvoiceStatusEntry",
     "LoginChallenge",
     "MandateCertification",
     "MandateRequest",

@@ -1,4 +1,5 @@
-"""Lifecycle status messages (CDAR D22B, « CDV ») for an invoice: 200 Déposée, 213 Rejetée.
+"""Lifecycle status messages (CDAR D22B, « CDV ») for an invoice: any status of the reform
+(the catalogue of statuses is `api.lifecycle`'s; this module only writes the message).
 
 The shape follows the standard's use-case messages (`examples/UC1`, `UC2`): a message to the
 parties (guideline `urn.cpro.gouv.fr:1p0:CDV:invoice`, business process `REGULATED`), and its
@@ -12,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import StrEnum
-from typing import Final, TypeAlias
+from typing import Final, Protocol, TypeAlias
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -41,8 +43,25 @@ MAX_REASONS: Final = 50
 Element: TypeAlias = etree._Element
 
 
+class StatusCode(Protocol):
+    """What a message needs to know of its status (`api.lifecycle.Status` is one)."""
+
+    @property
+    def value(self) -> str: ...  # MDT-105
+
+    @property
+    def cdar_label(self) -> str: ...  # MDT-106
+
+    @property
+    def document_status_code(self) -> str: ...  # MDT-88 (BR-FR-CDV-CL-05)
+
+    @property
+    def acknowledgement_type(self) -> str: ...  # MDT-77: 305 transmission, 23 processing
+
+
 class LifecycleStatus(StrEnum):
-    """MDT-105, the statuses this step produces."""
+    """MDT-105: the two statuses validation itself decides (the whole list is
+    `api.lifecycle.Status`)."""
 
     DEPOSEE = "200"
     REJETEE = "213"
@@ -52,8 +71,16 @@ class LifecycleStatus(StrEnum):
         return {"200": "Déposée", "213": "Rejetée"}[self.value]
 
     @property
-    def document_status_code(self) -> str:  # MDT-88 (UNCL 4343 subset of BR-FR-CDV-CL-05)
+    def cdar_label(self) -> str:
+        return self.label
+
+    @property
+    def document_status_code(self) -> str:  # MDT-88 (UNCL 1373 subset of BR-FR-CDV-CL-05)
         return {"200": "10", "213": "8"}[self.value]
+
+    @property
+    def acknowledgement_type(self) -> str:
+        return _ACKNOWLEDGEMENT_TYPE
 
 
 class PartyRole(StrEnum):
@@ -79,11 +106,32 @@ PPF: Final = StatusParty(role=PartyRole.PPF, name="PPF", platform_id="0000")
 
 @dataclass(frozen=True, slots=True)
 class StatusReason:
-    """One status detail (MDG-37): MDT-113 code, MDT-114 label, MDT-126 note."""
+    """One status detail (MDG-37): MDT-113 code, MDT-114 label, MDT-126 note, and the action
+    expected from the other party (MDT-121 code, MDT-122 text: « CNF », « Créer un Avoir
+    total »)."""
 
     code: str
     reason: str
     note: str | None = None
+    action_code: str | None = None
+    action: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCharacteristic:
+    """A datum of a status detail (MDG-43): « MPA » the amount paid (211), « MEN » the amount
+    cashed and its VAT rate (212, BR-FR-CDV-14), « DIV » / « DVA » a wrong value and the right
+    one (207)."""
+
+    type_code: str  # MDT-207
+    amount: Decimal | None = None  # MDT-215
+    currency: str = "EUR"
+    percent: Decimal | None = None  # MDT-224
+    value_date: date | None = None  # MDT-219
+    changed: bool = False  # MDT-209
+    term_id: str | None = None  # MDT-206 (« BT-152 »)
+    name: str | None = None  # MDT-211
+    location: str | None = None  # MDT-213
 
 
 # MDT-113 for 213 when the file fails its rules or its schema: « rejet sémantique ».
@@ -104,12 +152,15 @@ def rejection_reasons(report: Report, *, limit: int = MAX_REASONS) -> tuple[Stat
 
 def build_status_message(
     *,
-    status: LifecycleStatus,
+    status: StatusCode,
     invoice: InvoiceFacts,
     platform: StatusParty,
     recipients: Sequence[StatusParty],
     status_at: datetime,
     reasons: Sequence[StatusReason] = (),
+    characteristics: Sequence[StatusCharacteristic] = (),
+    issuer: StatusParty | None = None,
+    received_at: datetime | None = None,
     for_ppf: bool = False,
     issued_at: datetime | None = None,
     message_id: str | None = None,
@@ -120,18 +171,23 @@ def build_status_message(
     `for_ppf`, its copy for the PPF, whose only recipient is the PPF).
 
     `invoice` needs its number (BT-1) and should have its type (BT-3), issue date (BT-2) and
-    seller SIREN; `status_at` is when the status was reached (deposit time for 200).
-    A 213 needs at least one reason (BR-FR-CDV-15)."""
+    seller SIREN; `status_at` is when the status was reached (MDT-78), `received_at` when the
+    invoice reached the emitter's side (MDT-95: deposit for the seller, reception for the
+    buyer; default `status_at`). A processing status (MDT-77 « 23 ») names its `issuer`, the
+    buyer or the seller (MDT-38…40); a platform's status is issued by the platform (« WK »).
+    Statuses 206, 207, 208, 210 and 213 need at least one reason (BR-FR-CDV-15); the reasons
+    and the characteristics go in one status detail each, numbered (BR-FR-CDV-16)."""
     if not invoice.number:
         raise ValueError("a status message names its invoice: BT-1 is missing")
-    if status is LifecycleStatus.REJETEE and not reasons:
-        raise ValueError("a 213 Rejetée carries at least one reason (BR-FR-CDV-15)")
+    if status.value in _NEEDS_REASON and not reasons:
+        raise ValueError(f"a {status.value} carries at least one reason (BR-FR-CDV-15)")
     issued_at = issued_at or datetime.now(UTC)
     type_code = invoice.type_code or "380"
     issue_date = invoice.issue_date.strftime("%Y%m%d") if invoice.issue_date else None
-    status_stamp = _stamp(status_at)
+    status_stamp = cdar_stamp(status_at)
+    received_stamp = cdar_stamp(received_at or status_at)
     message_id = message_id or (
-        f"{invoice.number}_{status.value}_{status_stamp}#{type_code}_{issue_date or ''}"
+        f"{invoice.number}_{status.value}_{received_stamp}#{type_code}_{issue_date or ''}"
     )
 
     root = etree.Element(f"{{{CDAR_NS}}}CrossDomainAcknowledgementAndResponse", nsmap=_NSMAP)
@@ -145,42 +201,92 @@ def build_status_message(
     document = _sub(root, CDAR_NS, "ExchangedDocument")
     _sub(document, _RAM, "ID", message_id[:255])
     _sub(document, _RAM, "Name", (name or f"{invoice.number}-CDV-{status.value}")[:255])
-    _date_time(_sub(document, _RAM, "IssueDateTime"), _UDT, "204", _stamp(issued_at))
+    _date_time(_sub(document, _RAM, "IssueDateTime"), _UDT, "204", cdar_stamp(issued_at))
     # The PPF copy names the platform by its matricule; the parties' copy by its role only.
     sender = platform if for_ppf else StatusParty(role=PartyRole.PLATFORM)
     _party(_sub(document, _RAM, "SenderTradeParty"), sender, role=PartyRole.PLATFORM)
-    _party(_sub(document, _RAM, "IssuerTradeParty"), sender, role=PartyRole.PLATFORM)
+    if issuer is None:
+        _party(_sub(document, _RAM, "IssuerTradeParty"), sender, role=PartyRole.PLATFORM)
+    else:
+        # The emitting party by its SIREN and name, never its address (MDT-38…40).
+        named = StatusParty(role=issuer.role, name=issuer.name, siren=issuer.siren)
+        _party(_sub(document, _RAM, "IssuerTradeParty"), named, role=issuer.role)
     for recipient in (PPF,) if for_ppf else recipients:
         _party(_sub(document, _RAM, "RecipientTradeParty"), recipient, role=recipient.role)
 
     acknowledgement = _sub(root, CDAR_NS, "AcknowledgementDocument")
     _sub(_sub(acknowledgement, _RAM, "MultipleReferencesIndicator"), _UDT, "Indicator", "false")
-    _sub(acknowledgement, _RAM, "TypeCode", _ACKNOWLEDGEMENT_TYPE)
+    _sub(acknowledgement, _RAM, "TypeCode", status.acknowledgement_type)
     _date_time(_sub(acknowledgement, _RAM, "IssueDateTime"), _UDT, "204", status_stamp)
     referenced = _sub(acknowledgement, _RAM, "ReferenceReferencedDocument")
     _sub(referenced, _RAM, "IssuerAssignedID", invoice.number)
     _sub(referenced, _RAM, "StatusCode", status.document_status_code)
     _sub(referenced, _RAM, "TypeCode", type_code)
-    _date_time(_sub(referenced, _RAM, "ReceiptDateTime"), _UDT, "204", status_stamp)
+    _date_time(_sub(referenced, _RAM, "ReceiptDateTime"), _UDT, "204", received_stamp)
     if for_ppf:
         _sub(referenced, _RAM, "ReferenceTypeCode", GUIDELINE_PPF)
     if issue_date:
         _date_time(_sub(referenced, _RAM, "FormattedIssueDateTime"), _QDT, "102", issue_date)
     _sub(referenced, _RAM, "ProcessConditionCode", status.value)
-    _sub(referenced, _RAM, "ProcessCondition", status.label)
+    _sub(referenced, _RAM, "ProcessCondition", status.cdar_label)
     if invoice.seller_siren:
-        issuer = _sub(referenced, _RAM, "IssuerTradeParty")
-        _sub(issuer, _RAM, "GlobalID", invoice.seller_siren).set("schemeID", SCHEME_SIREN)
-    for sequence, reason in enumerate(reasons[:MAX_REASONS], start=1):
+        seller = _sub(referenced, _RAM, "IssuerTradeParty")
+        _sub(seller, _RAM, "GlobalID", invoice.seller_siren).set("schemeID", SCHEME_SIREN)
+    sequence = 0
+    for reason in reasons[:MAX_REASONS]:
+        sequence += 1
         detail = _sub(referenced, _RAM, "SpecifiedDocumentStatus")
         _sub(detail, _RAM, "ReasonCode", reason.code)
         _sub(detail, _RAM, "Reason", reason.reason[:1024])
+        if reason.action_code:
+            _sub(detail, _RAM, "RequestedActionCode", reason.action_code)
+            _sub(detail, _RAM, "RequestedAction", (reason.action or reason.action_code)[:1024])
         _sub(detail, _RAM, "SequenceNumeric", str(sequence))
         if reason.note:
             note = _sub(detail, _RAM, "IncludedNote")
             _sub(note, _RAM, "Content", reason.note[:4096])
             _sub(note, _RAM, "SubjectCode", "AHN")  # UNTDID 4451: additional information
+        if sequence == 1:
+            # The data of the first detail (207: the wrong value and the right one).
+            for characteristic in characteristics:
+                _characteristic(detail, characteristic)
+    if characteristics and sequence == 0:
+        # 211 / 212: the amounts alone, in a detail of their own (numbered: BR-FR-CDV-16, which
+        # the 1.2 examples miss).
+        detail = _sub(referenced, _RAM, "SpecifiedDocumentStatus")
+        _sub(detail, _RAM, "SequenceNumeric", "1")
+        for characteristic in characteristics:
+            _characteristic(detail, characteristic)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+# The statuses BR-FR-CDV-15 wants a reason for.
+_NEEDS_REASON: Final = frozenset({"206", "207", "208", "210", "213", "501"})
+
+
+def _characteristic(detail: Element, characteristic: StatusCharacteristic) -> None:
+    element = _sub(detail, _RAM, "SpecifiedDocumentCharacteristic")
+    if characteristic.term_id:
+        _sub(element, _RAM, "ID", characteristic.term_id)
+    _sub(element, _RAM, "TypeCode", characteristic.type_code)
+    changed = _sub(element, _RAM, "ValueChangedIndicator")
+    _sub(changed, _UDT, "IndicatorString", "true" if characteristic.changed else "false")
+    if characteristic.name:
+        _sub(element, _RAM, "Name", characteristic.name[:255])
+    if characteristic.location:
+        _sub(element, _RAM, "Location", characteristic.location[:1024])
+    if characteristic.amount is not None:
+        amount = _sub(element, _RAM, "ValueAmount", f"{characteristic.amount:.2f}")
+        amount.set("currencyID", characteristic.currency)
+    if characteristic.value_date is not None:
+        _date_time(
+            _sub(element, _RAM, "ValueDateTime"),
+            _UDT,
+            "102",
+            characteristic.value_date.strftime("%Y%m%d"),
+        )
+    if characteristic.percent is not None:
+        _sub(element, _RAM, "ValuePercent", f"{characteristic.percent:.2f}")
 
 
 def _sub(
@@ -196,8 +302,8 @@ def _date_time(parent: Element, namespace: str, format_code: str, value: str) ->
     _sub(parent, namespace, "DateTimeString", value).set("format", format_code)
 
 
-def _stamp(moment: datetime) -> str:
-    """Format 204 (CCYYMMDDHHMMSS), French local time."""
+def cdar_stamp(moment: datetime) -> str:
+    """Format 204 (CCYYMMDDHHMMSS), French local time: how CDAR messages write a moment."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(_PARIS).strftime("%Y%m%d%H%M%S")

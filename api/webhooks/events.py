@@ -15,3 +15,5 @@ class WebhookEvent(StrEnum):
     DOCUMENT_CREATED = "document.created"
     MEMBER_INVITED = "member.invited"
     MEMBER_ACTIVATED = "member.activated"
+    # Every lifecycle status of an invoice (api.lifecycle): its code, label, side and reason.
+    INVOICE_STATUS_CHANGED = "invoice.status_changed"

@@ -25,6 +25,7 @@ from api.flows.pipeline import FlowPipeline, validation_handler
 from api.outbox import service as outbox
 from api.outbox.service import PassReport
 from api.validation import shared_engine
+from api.worker import flow_steps
 from tests.shared_data import SHARED_DATA
 from tests.software import SoftwareWorld, software_world, token_for
 
@@ -98,7 +99,9 @@ def run_flows_worker(
     async def run(passes: int = 1, webhooks: bool = False) -> list[PassReport]:
         settings: Settings = state_of(app).settings
         storage = create_blob_storage(settings)
-        pipeline = FlowPipeline(sessionmaker, storage, settings, shared_engine())
+        pipeline = FlowPipeline(
+            sessionmaker, storage, settings, shared_engine(), steps=flow_steps()
+        )
         handlers = {flows_service.VALIDATE_KIND: validation_handler(pipeline)}
         if webhooks:
             handlers[flows_service.WEBHOOK_KIND] = delivery.webhook_handler(sessionmaker, settings)

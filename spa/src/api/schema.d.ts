@@ -5145,7 +5145,7 @@ export interface components {
              */
             description: string;
             /** Event Types */
-            event_types: ("client.created" | "client.invited" | "client.activated" | "einvoicing.registered" | "einvoicing.failed" | "document.created" | "member.invited" | "member.activated")[];
+            event_types: ("client.created" | "client.invited" | "client.activated" | "einvoicing.registered" | "einvoicing.failed" | "document.created" | "member.invited" | "member.activated" | "invoice.status_changed")[];
         };
         /** WebhookOut */
         WebhookOut: {
@@ -5177,7 +5177,7 @@ export interface components {
             /** Description */
             description?: string | null;
             /** Event Types */
-            event_types?: ("client.created" | "client.invited" | "client.activated" | "einvoicing.registered" | "einvoicing.failed" | "document.created" | "member.invited" | "member.activated")[] | null;
+            event_types?: ("client.created" | "client.invited" | "client.activated" | "einvoicing.registered" | "einvoicing.failed" | "document.created" | "member.invited" | "member.activated" | "invoice.status_changed")[] | null;
             /** Enabled */
             enabled?: boolean | null;
         };

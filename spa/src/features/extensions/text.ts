@@ -119,6 +119,7 @@ export const extensionsText = {
     "document.created": "Document ajouté",
     "member.invited": "Collaborateur invité",
     "member.activated": "Collaborateur actif",
+    "invoice.status_changed": "Statut de facture modifié",
   } satisfies Record<WebhookEvent, string>,
   deliveries: {
     heading: (url: string) => `Livraisons vers ${url}`,

@@ -1,0 +1,672 @@
+"""The invoice lifecycle: one function, `record`, through which every status of an invoice
+passes — the platform's own (200 Déposée, 213 Rejetée, 202 Reçue, 203 Mise à disposition,
+221 Erreur de routage), the buyer's and the seller's answers made in the screens or the API, and
+the statuses received in a CDAR message (docs/flows.md, « Cycle de vie »).
+
+    record(session, invoice_flow, status, emitter, reason=None, *, storage, settings,
+           received_cdar=None, message_id=None, payment=None, at=None,
+           from_other_platform=False) -> Recorded
+
+It checks who emits the status and that it may follow the invoice's current one, appends it to
+the history, moves `flows.lifecycle_status`, writes the CDAR message (unless one was received),
+keeps it as a flow of each party on this platform, queues the PPF's copy when the PPF must
+receive it, and announces the change (Flow Service webhooks and the `invoice.status_changed`
+webhook event). The same status from the same side twice, or the same CDAR message twice, is
+one status: the second call answers the first entry with `created=False`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.adapters.blob_storage import BlobStorage
+from api.audit.service import SYSTEM, Author
+from api.core.authz import Principal
+from api.core.errors import AppError
+from api.core.models import utcnow
+from api.core.settings import Settings
+from api.flows import schemas as flow_schemas
+from api.flows.service import announce
+from api.lifecycle import repository
+from api.lifecycle.catalogue import (
+    ALLOWED_AFTER,
+    FINAL,
+    PPF_STATUSES,
+    REASON_LABELS,
+    SIDE_LABELS_FR,
+    Side,
+    Status,
+    reasons_for,
+)
+from api.models.flow import AckStatus, Flow, FlowDirection, PpfStatusCopy
+from api.models.lifecycle import InvoiceStatusEntry
+from api.validation import (
+    PPF,
+    InvoiceFacts,
+    PartyRole,
+    StatusCharacteristic,
+    StatusParty,
+    StatusReason,
+    Syntax,
+    build_status_message,
+    cdar_stamp,
+)
+from api.webhooks import service as webhooks
+from api.webhooks.events import WebhookEvent
+
+# --- who emits -------------------------------------------------------------------------------
+
+
+class Channel(StrEnum):
+    API = "api"  # a person or an integration, on /api/v1
+    CDAR = "cdar"  # a CDAR message deposited on the Flow Service
+    PLATFORM = "platform"  # the platform's own steps (validation, routing)
+
+
+@dataclass(frozen=True, slots=True)
+class Emitter:
+    """Who emits a status: the side it speaks for, and the author the history keeps (the
+    audit trail's kinds: a person, a device, an API key, or the platform)."""
+
+    side: Side
+    author: Author
+    channel: Channel
+
+    @classmethod
+    def of(cls, side: Side, principal: Principal, channel: Channel = Channel.API) -> Emitter:
+        return cls(side=side, author=Author.of(principal), channel=channel)
+
+
+PLATFORM = Emitter(side=Side.PLATFORM, author=SYSTEM, channel=Channel.PLATFORM)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """MDT-113 code (`REASON_LABELS`), with a free text (MDT-126) and, for a dispute, the
+    action expected from the seller (MDT-121 / 122: « CNF » Créer un avoir total…)."""
+
+    code: str
+    text: str | None = None
+    label: str | None = None  # MDT-114; default: the code's French label
+    action_code: str | None = None
+    action: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """211 Paiement transmis / 212 Encaissée: the amount (default: the invoice's total), the
+    VAT rate of a 212 (BR-FR-CDV-14; default: the invoice's only rate), the day of payment,
+    and whether VAT is due on receipts (then the PPF receives the 212)."""
+
+    amount: Decimal | None = None
+    vat_rate: Decimal | None = None
+    paid_on: date | None = None
+    vat_on_receipts: bool = True
+
+
+@dataclass(slots=True)
+class Recorded:
+    entry: InvoiceStatusEntry
+    created: bool  # False: the same status was already recorded (idempotent replay)
+    invoice_flow: Flow
+    status_flows: list[Flow] = field(default_factory=list)  # the CDAR flows written now
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class TransitionRefused(AppError):
+    status = 409
+    code = "lifecycle-transition-refused"
+    title = "Changement de statut impossible"
+
+
+class InvoiceClosed(TransitionRefused):
+    code = "lifecycle-invoice-closed"
+    title = "Le statut de cette facture ne change plus"
+
+
+class NotEmitter(AppError):
+    status = 422
+    code = "lifecycle-not-emitter"
+    title = "Statut réservé à une autre partie"
+
+
+class ReasonRequired(AppError):
+    status = 422
+    code = "lifecycle-reason-required"
+    title = "Motif obligatoire"
+
+
+class ReasonRefused(AppError):
+    status = 422
+    code = "lifecycle-reason-refused"
+    title = "Motif non admis pour ce statut"
+
+
+class PaymentIncomplete(AppError):
+    status = 422
+    code = "lifecycle-payment-incomplete"
+    title = "Montant ou taux de TVA manquant"
+
+
+class NotAnInvoice(AppError):
+    status = 422
+    code = "lifecycle-not-an-invoice"
+    title = "Ce flux n'est pas une facture identifiable"
+
+
+# --- the one function ------------------------------------------------------------------------
+
+
+async def record(
+    session: AsyncSession,
+    invoice_flow: Flow,
+    status: Status,
+    emitter: Emitter,
+    reason: Reason | Sequence[Reason] | None = None,
+    *,
+    storage: BlobStorage,
+    settings: Settings,
+    received_cdar: Flow | None = None,
+    message_id: str | None = None,
+    payment: Payment | None = None,
+    at: datetime | None = None,
+    from_other_platform: bool = False,
+) -> Recorded:
+    """Record `status` on the invoice of `invoice_flow` (the module docstring says what
+    follows). `invoice_flow` may be the invoice as deposited or as delivered to its buyer: the
+    history is the deposited one's. `received_cdar` is the CDAR flow that carried the status
+    (its MDT-4 in `message_id`): no message is written then, the received one is passed on.
+    `from_other_platform`: the status came from the counterpart's platform, which sends its own
+    copy to the PPF. Flushes; the caller's unit of work commits. Raises `NotEmitter`,
+    `ReasonRequired`, `ReasonRefused`, `PaymentIncomplete` (422), `TransitionRefused` /
+    `InvoiceClosed` (409)."""
+    reasons = _reasons(reason)
+    invoice = await _invoice_of(session, invoice_flow)
+    info = status.info
+    if emitter.side != info.side:
+        raise NotEmitter(
+            f"« {info.label} » est émis par le côté {SIDE_LABELS_FR[info.side].lower()}, "
+            f"pas par le côté {SIDE_LABELS_FR[emitter.side].lower()}."
+        )
+    if message_id is not None:
+        replay = await repository.by_message_id(session, invoice.id, message_id)
+        if replay is not None:
+            return Recorded(replay, created=False, invoice_flow=invoice)
+    latest = await repository.latest(session, invoice.id)
+    if latest is not None and latest.status == status.code and latest.side == emitter.side:
+        return Recorded(latest, created=False, invoice_flow=invoice)
+    _check_reasons(status, reasons)
+    current = Status(str(invoice.lifecycle_status)) if invoice.lifecycle_status else None
+    _check_transition(current, status)
+    facts = _facts(invoice)
+    if not facts.number:
+        raise NotAnInvoice("La facture n'a pas de numéro (BT-1) : aucun statut ne peut la citer.")
+    characteristics = _characteristics(status, payment, facts)
+    now = utcnow()
+    status_at = at or now
+    copies = await repository.delivered_copies(session, invoice.id)
+    received_at = await _received_at(session, invoice, status, current)
+    message_id = message_id or await _message_id(session, invoice, status, facts, received_at)
+    owner = await repository.client(session, invoice.client_id)
+    if owner is not None:
+        # An invoice that does not name its party by SIREN: the client it was deposited for (or
+        # delivered to) is that party.
+        if invoice.direction == FlowDirection.OUT and not facts.seller_siren:
+            facts = replace(
+                facts, seller_siren=owner.siren, seller_name=facts.seller_name or owner.legal_name
+            )
+        if invoice.direction == FlowDirection.IN and not facts.buyer_siren:
+            facts = replace(
+                facts, buyer_siren=owner.siren, buyer_name=facts.buyer_name or owner.legal_name
+            )
+    parties = _Parties.of(facts, settings)
+    recipients = parties.recipients(status, current, ppf=_ppf_needed(status, payment))
+    issuer = parties.issuer(status)
+    details = [
+        StatusReason(
+            code=item.code,
+            reason=item.label or REASON_LABELS.get(item.code, item.code),
+            note=item.text,
+            action_code=item.action_code,
+            action=item.action,
+        )
+        for item in reasons
+    ]
+
+    def message(*, for_ppf: bool) -> bytes:
+        return build_status_message(
+            status=status,
+            invoice=facts,
+            platform=parties.platform,
+            recipients=recipients,
+            issuer=issuer,
+            status_at=status_at,
+            received_at=received_at,
+            reasons=details,
+            characteristics=characteristics,
+            for_ppf=for_ppf,
+            issued_at=now,
+            message_id=message_id,
+            # MDT-5, free: the invoice flow's id tells apart the messages of one invoice
+            # deposited twice at the same second (as a PDF and as an XML).
+            name=f"{facts.number}-CDV-{status.value}_{_ascii(status.cdar_label)}"
+            f"_{invoice.id.hex[:12]}",
+        )
+
+    content = (
+        await _read(storage, received_cdar.blob_key) if received_cdar else message(for_ppf=False)
+    )
+    written = await _deliver_message(
+        session,
+        storage,
+        invoice=invoice,
+        copies=copies,
+        status=status,
+        emitter=emitter,
+        recipients=recipients,
+        content=content,
+        received_cdar=received_cdar,
+        now=now,
+    )
+    carrier = received_cdar or (written[0] if written else None)
+    if carrier is not None and _ppf_needed(status, payment) and not from_other_platform:
+        session.add(
+            PpfStatusCopy(
+                status_flow_id=carrier.id,
+                invoice_flow_id=invoice.id,
+                status_code=status.code,
+                message=message(for_ppf=True).decode("utf-8"),
+                created_at=now,
+            )
+        )
+    first = reasons[0] if reasons else None
+    amount = characteristics[0].amount if characteristics else None
+    entry = InvoiceStatusEntry(
+        id=uuid.uuid4(),
+        invoice_flow_id=invoice.id,
+        status=status.code,
+        side=emitter.side.value,
+        author_kind=emitter.author.kind,
+        author_user_id=emitter.author.user_id,
+        author_device_id=emitter.author.device_id,
+        author_api_key_id=emitter.author.api_key_id,
+        channel=(Channel.CDAR if received_cdar else emitter.channel).value,
+        occurred_at=status_at,
+        reason_code=first.code if first else None,
+        reason_text=(first.text or first.label or REASON_LABELS.get(first.code)) if first else None,
+        amount=amount,
+        vat_rate=(
+            str(characteristics[0].percent)
+            if characteristics and characteristics[0].percent is not None
+            else None
+        ),
+        message_id=message_id[:255],
+        cdar_flow_id=carrier.id if carrier else None,
+    )
+    session.add(entry)
+    touched = [invoice, *copies]
+    if not status.info.informational:
+        for flow in touched:
+            flow.lifecycle_status = status.code
+            flow.updated_at = now
+    await session.flush()
+    for flow in [*touched, *written]:
+        await announce(session, flow)
+    for flow in touched:
+        await webhooks.publish(
+            session,
+            flow.firm_id,
+            WebhookEvent.INVOICE_STATUS_CHANGED,
+            _event(flow, invoice, entry, status),
+        )
+    return Recorded(entry, created=True, invoice_flow=invoice, status_flows=written)
+
+
+# --- the pieces ------------------------------------------------------------------------------
+
+
+def _reasons(reason: Reason | Sequence[Reason] | None) -> list[Reason]:
+    if reason is None:
+        return []
+    if isinstance(reason, Reason):
+        return [reason]
+    return list(reason)
+
+
+async def _invoice_of(session: AsyncSession, flow: Flow) -> Flow:
+    """The invoice as deposited (where its history lives), locked."""
+    await session.flush()  # the caller's changes to the flow, before it is read again
+    if flow.syntax == Syntax.CDAR.value:
+        raise NotAnInvoice("Un message de cycle de vie n'a pas de statut propre.")
+    target = flow.id
+    if flow.direction == FlowDirection.IN and flow.related_flow_id is not None:
+        origin = await repository.get_flow(session, flow.related_flow_id)
+        if origin is not None and origin.syntax != Syntax.CDAR.value:
+            target = origin.id
+    locked = await repository.lock_invoice(session, target)
+    assert locked is not None
+    return locked
+
+
+def _check_reasons(status: Status, reasons: Sequence[Reason]) -> None:
+    if status.info.needs_reason and not reasons:
+        raise ReasonRequired(f"« {status.label} » s'accompagne d'un motif (BR-FR-CDV-15).")
+    allowed = reasons_for(status)
+    for reason in reasons:
+        if reason.code not in allowed:
+            raise ReasonRefused(
+                f"Le motif {reason.code} n'est pas admis pour « {status.label} » "
+                f"(admis : {', '.join(sorted(allowed))}).",
+                extra={"allowed_reasons": sorted(allowed)},
+            )
+
+
+def _check_transition(current: Status | None, status: Status) -> None:
+    if current in FINAL:
+        assert current is not None
+        raise InvoiceClosed(
+            f"La facture est « {current.label} » : ce statut est définitif, "
+            f"« {status.label} » ne peut plus être enregistré.",
+            extra={"current_status": current.code, "requested_status": status.code},
+        )
+    if current not in ALLOWED_AFTER[status]:
+        now = f"« {current.label} »" if current else "en cours de contrôle"
+        raise TransitionRefused(
+            f"« {status.label} » ne peut pas suivre le statut actuel de la facture ({now}).",
+            extra={
+                "current_status": current.code if current else None,
+                "requested_status": status.code,
+            },
+        )
+
+
+def _text(facts: dict[str, Any], name: str) -> str | None:
+    value = facts.get(name)
+    return str(value) if value not in (None, "") else None
+
+
+def _decimal(facts: dict[str, Any], name: str) -> Decimal | None:
+    value = facts.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _facts(flow: Flow) -> InvoiceFacts:
+    """The invoice as the validation read it (the flow's columns and its `facts`)."""
+    stored = flow.facts or {}
+    return InvoiceFacts(
+        number=flow.invoice_number,
+        type_code=flow.invoice_type_code,
+        issue_date=flow.issue_date,
+        currency=_text(stored, "currency"),
+        total_without_vat=_decimal(stored, "total_without_vat"),
+        total_with_vat=_decimal(stored, "total_with_vat"),
+        total_vat=_decimal(stored, "total_vat"),
+        seller_name=_text(stored, "seller_name"),
+        seller_siren=flow.sender_siren or _text(stored, "seller_siren"),
+        buyer_name=_text(stored, "buyer_name"),
+        buyer_siren=flow.recipient_siren or _text(stored, "buyer_siren"),
+        buyer_electronic_address=_text(stored, "buyer_electronic_address"),
+        seller_electronic_address=_text(stored, "seller_electronic_address"),
+    )
+
+
+def _ppf_needed(status: Status, payment: Payment | None) -> bool:
+    if status is Status.ENCAISSEE:
+        return payment is None or payment.vat_on_receipts
+    return status in PPF_STATUSES
+
+
+def _characteristics(
+    status: Status, payment: Payment | None, facts: InvoiceFacts
+) -> list[StatusCharacteristic]:
+    if status not in (Status.PAIEMENT_TRANSMIS, Status.ENCAISSEE):
+        return []
+    payment = payment or Payment()
+    amount = payment.amount if payment.amount is not None else facts.total_with_vat
+    if amount is None:
+        raise PaymentIncomplete("Indiquez le montant payé : la facture n'en donne pas le total.")
+    currency = facts.currency or "EUR"
+    if status is Status.PAIEMENT_TRANSMIS:
+        return [
+            StatusCharacteristic(
+                type_code="MPA", amount=amount, currency=currency, value_date=payment.paid_on
+            )
+        ]
+    rate = payment.vat_rate
+    if rate is None and facts.total_vat is not None and facts.total_without_vat:
+        # The invoice's rate when it has only one (its VAT over its net total, a round rate).
+        computed = (facts.total_vat * 100 / facts.total_without_vat).quantize(Decimal("0.01"))
+        if computed == computed.to_integral_value() or computed in (Decimal("5.50"),):
+            rate = computed
+    if rate is None:
+        raise PaymentIncomplete(
+            "Indiquez le taux de TVA du montant encaissé (BR-FR-CDV-14).",
+            extra={"field": "vat_rate"},
+        )
+    return [StatusCharacteristic(type_code="MEN", amount=amount, currency=currency, percent=rate)]
+
+
+async def _received_at(
+    session: AsyncSession, invoice: Flow, status: Status, current: Status | None
+) -> datetime:
+    """MDT-95: when the invoice reached the emitter's side — its deposit for the seller and the
+    issuing platform, its reception (202) for the buyer and the receiving platform."""
+    buyer_side = status.info.side is Side.BUYER or status in (
+        Status.RECUE,
+        Status.MISE_A_DISPOSITION,
+    )
+    if status is Status.REJETEE and current in (Status.RECUE, Status.MISE_A_DISPOSITION):
+        buyer_side = True
+    if buyer_side:
+        for entry in await repository.history(session, invoice.id):
+            if entry.status == Status.RECUE.code:
+                return entry.occurred_at
+        if status is Status.RECUE:
+            return utcnow()
+    return invoice.submitted_at
+
+
+async def _message_id(
+    session: AsyncSession,
+    invoice: Flow,
+    status: Status,
+    facts: InvoiceFacts,
+    received_at: datetime,
+) -> str:
+    """MDT-4 as the examples build it, « F202500003_204_20250701161000#380_20250701 »; a
+    status repeated on the same invoice (a second suspension) gets « _2 », « _3 »…"""
+    issue_date = facts.issue_date.strftime("%Y%m%d") if facts.issue_date else ""
+    base = (
+        f"{facts.number}_{status.value}_{cdar_stamp(received_at)}#{facts.type_code or '380'}"
+        f"_{issue_date}"
+    )[:240]
+    taken = set(await repository.message_ids_like(session, invoice.id, base))
+    if base not in taken:
+        return base
+    counter = 2
+    while f"{base}_{counter}" in taken:
+        counter += 1
+    return f"{base}_{counter}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Parties:
+    seller: StatusParty
+    buyer: StatusParty
+    platform: StatusParty
+
+    @classmethod
+    def of(cls, facts: InvoiceFacts, settings: Settings) -> _Parties:
+        return cls(
+            seller=StatusParty(
+                role=PartyRole.SELLER,
+                name=facts.seller_name,
+                siren=facts.seller_siren,
+                # The CDAR rules want an address for every party recipient (BR-FR-CDV-08).
+                electronic_address=facts.seller_electronic_address or facts.seller_siren,
+            ),
+            buyer=StatusParty(
+                role=PartyRole.BUYER,
+                name=facts.buyer_name,
+                siren=facts.buyer_siren,
+                electronic_address=facts.buyer_electronic_address or facts.buyer_siren,
+            ),
+            platform=StatusParty(
+                role=PartyRole.PLATFORM,
+                name=settings.platform_name,
+                platform_id=settings.platform_registration_number or settings.directory_platform_id,
+            ),
+        )
+
+    def recipients(self, status: Status, current: Status | None, *, ppf: bool) -> list[StatusParty]:
+        """As the use-case messages address them: the platform's statuses to the seller (and the
+        buyer once it was reached), the buyer's to the seller, the seller's to the buyer; the PPF
+        named too on the statuses it receives."""
+        side = status.info.side
+        if side is Side.BUYER:
+            parties = [self.seller]
+        elif side is Side.SELLER:
+            parties = [self.buyer]
+        elif status in (Status.RECUE, Status.MISE_A_DISPOSITION) or (
+            status is Status.REJETEE and current in (Status.RECUE, Status.MISE_A_DISPOSITION)
+        ):
+            parties = [self.seller, self.buyer]
+        else:
+            parties = [self.seller]
+        # The PPF is named beside parties named by their SIREN (BR-FR-CDV-02 would otherwise
+        # read the message as the PPF's own copy).
+        if ppf and any(party.siren for party in parties):
+            return [*parties, PPF]
+        return parties
+
+    def issuer(self, status: Status) -> StatusParty | None:
+        """A processing status is issued by its party; a platform's by the platform (None)."""
+        side = status.info.side
+        if side is Side.BUYER:
+            return self.buyer
+        if side is Side.SELLER:
+            return self.seller
+        return None
+
+
+async def _one_chunk(content: bytes) -> AsyncIterator[bytes]:
+    yield content
+
+
+async def _read(storage: BlobStorage, blob_key: str) -> bytes:
+    return b"".join([chunk async for chunk in storage.read(blob_key)])
+
+
+async def _deliver_message(
+    session: AsyncSession,
+    storage: BlobStorage,
+    *,
+    invoice: Flow,
+    copies: Sequence[Flow],
+    status: Status,
+    emitter: Emitter,
+    recipients: Sequence[StatusParty],
+    content: bytes,
+    received_cdar: Flow | None,
+    now: datetime,
+) -> list[Flow]:
+    """The message as flows of the parties on this platform: an `Out` flow of the emitting
+    party when it acted in the screens or the API (as if its software had deposited it), and an
+    `In` flow for each recipient party whose invoice is here."""
+    seller_here = invoice.direction == FlowDirection.OUT
+    seller_flow = invoice if seller_here else None
+    buyer_flows = [invoice] if not seller_here else list(copies)
+    roles = {recipient.role for recipient in recipients}
+    targets: list[tuple[Flow, FlowDirection, bool]] = []  # (invoice flow, direction, seller's)
+    if received_cdar is None and emitter.side is not Side.PLATFORM:
+        own = seller_flow if emitter.side is Side.SELLER else next(iter(buyer_flows), None)
+        if own is not None:
+            targets.append((own, FlowDirection.OUT, emitter.side is Side.SELLER))
+    if PartyRole.SELLER in roles and seller_flow is not None:
+        targets.append((seller_flow, FlowDirection.IN, True))
+    if PartyRole.BUYER in roles:
+        targets.extend((flow, FlowDirection.IN, False) for flow in buyer_flows)
+    if not targets:
+        return []
+    blob = await storage.put(_one_chunk(content), max_size=len(content) + 1)
+    digest = hashlib.sha256(content).hexdigest()
+    written = []
+    for party_flow, direction, sellers in targets:
+        if received_cdar is not None and party_flow.client_id == received_cdar.client_id:
+            continue  # the depositor has its own message already
+        flow_type = (
+            flow_schemas.FlowType.CUSTOMER_INVOICE_LC
+            if sellers
+            else flow_schemas.FlowType.SUPPLIER_INVOICE_LC
+        )
+        status_flow = Flow(
+            id=uuid.uuid4(),
+            firm_id=party_flow.firm_id,
+            client_id=party_flow.client_id,
+            direction=direction,
+            flow_type=flow_type.value,
+            syntax=Syntax.CDAR.value,
+            profile=flow_schemas.FlowProfile.UNDEFINED.value,
+            processing_rule=party_flow.processing_rule,
+            processing_rule_source="Computed",
+            name=f"{invoice.invoice_number}-CDV-{status.value}.xml"[:255],
+            sha256=digest,
+            size=blob.size,
+            media_type="application/xml",
+            blob_key=blob.key,
+            submitted_at=now,
+            updated_at=now,
+            ack_status=AckStatus.OK,
+            lifecycle_status=status.code,
+            invoice_number=invoice.invoice_number,
+            invoice_type_code=invoice.invoice_type_code,
+            issue_date=invoice.issue_date,
+            sender_siren=invoice.sender_siren,
+            recipient_siren=invoice.recipient_siren,
+            related_flow_id=party_flow.id,
+            api_key_id=emitter.author.api_key_id if direction == FlowDirection.OUT else None,
+            deposited_by=emitter.author.user_id if direction == FlowDirection.OUT else None,
+        )
+        session.add(status_flow)
+        written.append(status_flow)
+    await session.flush()
+    return written
+
+
+def _ascii(label: str) -> str:
+    table = str.maketrans("àâçéèêëîïôùûüÉ", "aaceeeeiiouuuE")
+    return label.translate(table)
+
+
+def _event(flow: Flow, invoice: Flow, entry: InvoiceStatusEntry, status: Status) -> dict[str, Any]:
+    return {
+        "invoice_flow_id": str(flow.id),
+        "client_id": str(flow.client_id),
+        "direction": "issued"
+        if flow.id == invoice.id and flow.direction == FlowDirection.OUT
+        else "received",
+        "invoice_number": invoice.invoice_number,
+        "status": status.code,
+        "label": status.label,
+        "side": entry.side,
+        "occurred_at": entry.occurred_at.isoformat(),
+        "reason_code": entry.reason_code,
+        "reason": entry.reason_text,
+        "amount": str(entry.amount) if entry.amount is not None else None,
+    }
