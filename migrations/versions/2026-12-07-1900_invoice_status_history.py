@@ -1,7 +1,7 @@
 """invoice status history: every lifecycle status of an invoice flow (who, when, why, the CDAR)
 
 Revision ID: 20261207_invoice_status_history
-Revises: 20261207_sirene_category
+Revises: 20261207_invoice_routes
 Create Date: 2026-12-07 19:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_invoice_status_history"
-down_revision: str | None = "20261207_sirene_category"
+down_revision: str | None = "20261207_invoice_routes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
