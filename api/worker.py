@@ -32,6 +32,8 @@ from api.mail import service as mail_service
 from api.mandates import service as mandates_service
 from api.outbox import service as outbox
 from api.outbox.service import OutboxHandler
+from api.ppf import service as ppf_service
+from api.ppf.feed import build_feed
 from api.validation import shared_engine
 from api.validation.rules import COMMON_RULE_FILES
 from api.webhooks import service as webhooks_service
@@ -73,6 +75,7 @@ def outbox_handlers(
         ),
         flows_service.WEBHOOK_KIND: flow_webhooks.webhook_handler(sessionmaker, settings),
         mandates_service.REMINDER_KIND: mandates_service.reminder_delivery(settings, sessionmaker),
+        ppf_service.COPY_KIND: ppf_service.delivery(build_feed(settings), sessionmaker),
     }
 
 

@@ -360,6 +360,22 @@ class Settings(BaseSettings):
     def peer_platform(self, platform_id: str) -> PeerPlatform | None:
         return next((peer for peer in self.peer_platforms if peer.id == platform_id), None)
 
+    # The PPF feed (api/ppf, docs/flows.md « PPF »): status copies the PPF must receive.
+    ppf_feed: Literal["local", "http"] = Field(
+        default="local",
+        description="`local`: each copy is kept in the database and marked sent here (embedded "
+        "default); `http`: POSTed to ppf_url.",
+    )
+    ppf_url: str = Field(
+        default="", description="The PPF endpoint receiving status copies (`http` feed)."
+    )
+    ppf_token: SecretStr = Field(
+        default=SecretStr(""), description="Bearer token the platform presents to the PPF."
+    )
+    ppf_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    ppf_timeout_seconds: float = Field(
+        default=15.0, gt=0, description="Beyond it a sending is a transient failure (retried)."
+    )
     # Mail and the outbox (api/outbox, api/adapters/mail.py)
     mail_transport: Literal["log", "smtp"] = Field(
         default="log",

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.models.flow import AckStatus, Flow, FlowDirection, FlowWebhook, PpfStatusCopy
+from api.models.flow import AckStatus, Flow, FlowDirection, FlowWebhook
 
 
 async def get_of_client(
@@ -173,17 +173,6 @@ async def subscribers(session: AsyncSession, flow: Flow) -> Sequence[FlowWebhook
 
 async def get_webhook(session: AsyncSession, webhook_id: uuid.UUID) -> FlowWebhook | None:
     return await session.get(FlowWebhook, webhook_id)
-
-
-async def unsent_ppf_copies(session: AsyncSession, limit: int) -> Sequence[PpfStatusCopy]:
-    return (
-        await session.scalars(
-            select(PpfStatusCopy)
-            .where(PpfStatusCopy.sent_at.is_(None))
-            .order_by(PpfStatusCopy.created_at)
-            .limit(limit)
-        )
-    ).all()
 
 
 def pending(flow: Flow) -> bool:

@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from api.core.input import MachineText, RequestModel
+from api.ppf.schemas import PpfTransmission
 
 
 class ProcessingRule(StrEnum):
@@ -271,11 +272,18 @@ class FlowSummary(BaseModel):
     related_flow_id: uuid.UUID | None = Field(description="A status message's invoice flow.")
 
 
+class StatusMessage(FlowSummary):
+    ppf: PpfTransmission | None = Field(
+        description="Its copy for the PPF, for the statuses the PPF must receive (200, 210, "
+        "212 under VAT on receipts, 213): whether and when it was transmitted; null otherwise."
+    )
+
+
 class FlowDetail(FlowSummary):
     rules_release: str | None = Field(description="The release of the rules run on the flow.")
     findings: list[FlowFinding]
     acknowledgement: Acknowledgement
-    status_messages: list[FlowSummary] = Field(
+    status_messages: list[StatusMessage] = Field(
         description="The lifecycle messages Comptoir issued about this flow."
     )
 

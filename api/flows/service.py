@@ -35,6 +35,7 @@ from api.flows.repository import FlowCriteria
 from api.models.flow import AckStatus, Flow, FlowDirection, FlowWebhook
 from api.oauth2.service import Organization, SoftwareCaller
 from api.outbox import service as outbox
+from api.ppf import service as ppf_service
 from api.validation import Refused, Syntax
 from api.validation.intake import read as screen
 
@@ -528,6 +529,7 @@ async def detail_for_person(
 ) -> schemas.FlowDetail:
     flow = await get_for_person(session, principal, flow_id)
     messages = await repository.status_flows_of(session, flow.id)
+    copies = await ppf_service.transmissions(session, [message.id for message in messages])
     return schemas.FlowDetail(
         **summary(flow).model_dump(),
         rules_release=flow.rules_release,
@@ -541,5 +543,8 @@ async def detail_for_person(
             for finding in flow.findings or []
         ],
         acknowledgement=as_annex(flow).acknowledgement,
-        status_messages=[summary(message) for message in messages],
+        status_messages=[
+            schemas.StatusMessage(**summary(message).model_dump(), ppf=copies.get(message.id))
+            for message in messages
+        ],
     )

@@ -222,9 +222,7 @@ ALLOWED_AFTER: Final[dict[Status, frozenset[Status | None]]] = {
     ),
 }
 
-# The statuses the PPF must receive (its copy, guideline CDV:einvoicingF2); 212 only when the
-# VAT is due on receipts (« TVA sur les encaissements »).
-PPF_STATUSES: Final = frozenset({Status.DEPOSEE, Status.REFUSEE, Status.REJETEE})
+# The statuses the PPF must receive are `api.ppf.rules`' to say.
 
 
 # MDT-113 codes allowed per status (BR-FR-CDV-CL-09), with the French label sent as MDT-114.

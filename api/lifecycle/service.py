@@ -40,15 +40,16 @@ from api.lifecycle import repository
 from api.lifecycle.catalogue import (
     ALLOWED_AFTER,
     FINAL,
-    PPF_STATUSES,
     REASON_LABELS,
     SIDE_LABELS_FR,
     Side,
     Status,
     reasons_for,
 )
-from api.models.flow import AckStatus, Flow, FlowDirection, PpfStatusCopy
+from api.models.flow import AckStatus, Flow, FlowDirection
 from api.models.lifecycle import InvoiceStatusEntry
+from api.ppf import rules as ppf_rules
+from api.ppf import service as ppf_service
 from api.validation import (
     PPF,
     InvoiceFacts,
@@ -104,13 +105,12 @@ class Reason:
 @dataclass(frozen=True, slots=True)
 class Payment:
     """211 Paiement transmis / 212 Encaissée: the amount (default: the invoice's total), the
-    VAT rate of a 212 (BR-FR-CDV-14; default: the invoice's only rate), the day of payment,
-    and whether VAT is due on receipts (then the PPF receives the 212)."""
+    VAT rate of a 212 (BR-FR-CDV-14; default: the invoice's only rate), the day of payment.
+    Whether the PPF receives the 212 is the invoice's to say (VAT on receipts, `api.ppf`)."""
 
     amount: Decimal | None = None
     vat_rate: Decimal | None = None
     paid_on: date | None = None
-    vat_on_receipts: bool = True
 
 
 @dataclass(slots=True)
@@ -231,7 +231,7 @@ async def record(
                 facts, buyer_siren=owner.siren, buyer_name=facts.buyer_name or owner.legal_name
             )
     parties = _Parties.of(facts, settings)
-    recipients = parties.recipients(status, current, ppf=_ppf_needed(status, payment))
+    recipients = parties.recipients(status, current, ppf=_ppf_needed(status, invoice))
     issuer = parties.issuer(status)
     details = [
         StatusReason(
@@ -244,7 +244,7 @@ async def record(
         for item in reasons
     ]
 
-    def message(*, for_ppf: bool) -> bytes:
+    def message() -> bytes:
         return build_status_message(
             status=status,
             invoice=facts,
@@ -255,7 +255,6 @@ async def record(
             received_at=received_at,
             reasons=details,
             characteristics=characteristics,
-            for_ppf=for_ppf,
             issued_at=now,
             message_id=message_id,
             # MDT-5, free: the invoice flow's id tells apart the messages of one invoice
@@ -264,9 +263,7 @@ async def record(
             f"_{invoice.id.hex[:12]}",
         )
 
-    content = (
-        await _read(storage, received_cdar.blob_key) if received_cdar else message(for_ppf=False)
-    )
+    content = await _read(storage, received_cdar.blob_key) if received_cdar else message()
     written = await _deliver_message(
         session,
         storage,
@@ -280,15 +277,18 @@ async def record(
         now=now,
     )
     carrier = received_cdar or (written[0] if written else None)
-    if carrier is not None and _ppf_needed(status, payment) and not from_other_platform:
-        session.add(
-            PpfStatusCopy(
-                status_flow_id=carrier.id,
-                invoice_flow_id=invoice.id,
-                status_code=status.code,
-                message=message(for_ppf=True).decode("utf-8"),
-                created_at=now,
-            )
+    if carrier is not None:
+        # The PPF's copy is the parties' message as the PPF receives it (api.ppf decides
+        # whether it is due, and sends it through the outbox).
+        await ppf_service.queue_copy(
+            session,
+            settings,
+            status_flow_id=carrier.id,
+            invoice_flow_id=invoice.id,
+            status_code=status.code,
+            message=content,
+            invoice_facts=invoice.facts,
+            issued_here=not from_other_platform,
         )
     first = reasons[0] if reasons else None
     amount = characteristics[0].amount if characteristics else None
@@ -426,10 +426,14 @@ def _facts(flow: Flow) -> InvoiceFacts:
     )
 
 
-def _ppf_needed(status: Status, payment: Payment | None) -> bool:
-    if status is Status.ENCAISSEE:
-        return payment is None or payment.vat_on_receipts
-    return status in PPF_STATUSES
+def _ppf_needed(status: Status, invoice: Flow) -> bool:
+    """Whether the PPF receives this status (`api.ppf.rules`: 212 only under VAT on receipts,
+    which the invoice says)."""
+    return ppf_rules.must_receive(
+        status.code,
+        issued_here=True,
+        vat_on_receipts=ppf_rules.vat_due_on_receipts(invoice.facts),
+    )
 
 
 def _characteristics(

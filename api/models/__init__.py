@@ -23,7 +23,14 @@ from api.models.device import Device
 from api.models.directory_line import DirectoryLineRecord
 from api.models.document import Document, DocumentSource, DocumentType
 from api.models.enrollment_token import EnrollmentPurpose, EnrollmentToken
-from api.models.flow import AckStatus, Flow, FlowDirection, FlowWebhook, PpfStatusCopy
+from api.models.flow import (
+    AckStatus,
+    Flow,
+    FlowDirection,
+    FlowWebhook,
+    PpfCopyStatus,
+    PpfStatusCopy,
+)
 from api.models.folder import Folder
 from api.models.help import HelpArticleFeedback, HelpTourProgress, SupportRequest
 from api.models.invoice_route import InvoiceRoute, RouteKind
@@ -112,6 +119,7 @@ __all__ = [
     "PaDesignation",
     "PaStatus",
     "Payer",
+    "PpfCopyStatus",
     "PpfStatusCopy",
     "RateLimitWindow",
     "RefreshToken",

@@ -118,9 +118,18 @@ class FlowWebhook(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class PpfCopyStatus(StrEnum):
+    """Where a status copy is on its way to the PPF."""
+
+    PENDING = "pending"  # queued, or being retried after a failure (`last_error` says which)
+    SENT = "sent"  # the PPF adapter accepted it (`sent_at`, `transmitted_via`)
+    ERROR = "error"  # the PPF refused it (HTTP 4xx): kept with the answer, never resent alone
+
+
 class PpfStatusCopy(IdMixin, Base):
-    """A lifecycle status message's copy for the PPF (guideline CDV:einvoicingF2), kept until
-    the PPF feed sends it (`sent_at`)."""
+    """A lifecycle status message's copy for the PPF (guideline CDV:einvoicingF2), queued with
+    an outbox message (`api.ppf`) and sent once by the PPF adapter. Its id is the idempotency
+    key the PPF receives."""
 
     __tablename__ = "ppf_status_copies"
     __table_args__ = (Index("ix_ppf_status_copies_unsent", "sent_at", "created_at"),)
@@ -133,3 +142,13 @@ class PpfStatusCopy(IdMixin, Base):
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    status: Mapped[PpfCopyStatus] = mapped_column(
+        str_enum(PpfCopyStatus, 10), default=PpfCopyStatus.PENDING
+    )
+    # `local` (kept here, the embedded default) or `http` (the configured PPF endpoint).
+    transmitted_via: Mapped[str | None] = mapped_column(String(10), default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The HTTP status of the endpoint's last answer, and what went wrong (a 4xx: its body).
+    response_status: Mapped[int | None] = mapped_column(Integer, default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)

@@ -9,6 +9,7 @@ package is the one reader of e-invoice XML: nothing else of `api` imports an XML
 
 from api.validation.engine import Engine, shared_engine
 from api.validation.facts import read_facts
+from api.validation.ppf_copy import ppf_copy
 from api.validation.rules import RULES_RELEASE
 from api.validation.status_message import (
     PPF,
@@ -51,6 +52,7 @@ __all__ = [
     "Syntax",
     "build_status_message",
     "cdar_stamp",
+    "ppf_copy",
     "read_facts",
     "rejection_reasons",
     "shared_engine",

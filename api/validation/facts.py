@@ -210,6 +210,17 @@ def _cii_party(party: Element | None) -> tuple[str | None, _Party, str | None, s
     return _text(party, "ram:Name"), ids, vat, _text(address)
 
 
+# BT-8 in the semantic model (EN 16931) is UNTDID 2005, as UBL writes it; CII's binding writes
+# UNTDID 2475: 5 invoice date → 3, 29 delivery date → 35, 72 paid to date → 432.
+_CII_VAT_DUE_DATE_CODES: Final = {"5": "3", "29": "35", "72": "432"}
+
+
+def _vat_due_date_code(cii_code: str | None) -> str | None:
+    if cii_code is None:
+        return None
+    return _CII_VAT_DUE_DATE_CODES.get(cii_code, cii_code)
+
+
 def _cii(root: Element) -> InvoiceFacts:
     values = _Values()
     agreement = _first(root, "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement")
@@ -264,6 +275,9 @@ def _cii(root: Element) -> InvoiceFacts:
             root,
             "rsm:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter"
             "/ram:ID",
+        ),
+        vat_due_date_code=_vat_due_date_code(
+            _text(settlement, "ram:ApplicableTradeTax/ram:DueDateTypeCode")
         ),
         unreadable=tuple(values.unreadable),  # last: after every value was read
     )
@@ -324,6 +338,7 @@ def _ubl(root: Element) -> InvoiceFacts:
         buyer_electronic_address=buyer_address,
         profile=_text(root, "cbc:CustomizationID"),
         business_process=_text(root, "cbc:ProfileID"),
+        vat_due_date_code=_text(root, "cac:InvoicePeriod/cbc:DescriptionCode"),
         unreadable=tuple(values.unreadable),  # last: after every value was read
     )
 

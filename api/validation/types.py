@@ -115,6 +115,10 @@ class InvoiceFacts:
     buyer_electronic_address: str | None = None  # BT-49
     seller_electronic_address: str | None = None  # BT-34
     status_code: str | None = None  # CDAR only: MDT-105, the lifecycle status (200, 213…)
+    # BT-8, when the VAT becomes due, in the semantic model's UNTDID 2005 whatever the syntax
+    # (CII's 5 / 29 / 72 read as 3 / 35 / 432): 3 invoice date, 35 delivery date, 432 paid to
+    # date, i.e. « TVA sur les encaissements ».
+    vat_due_date_code: str | None = None
     # The business terms whose value is there but unreadable ("BT-109" for a total that is no
     # number, "BT-2" for a date in no known format): their field is None, as if missing.
     unreadable: tuple[str, ...] = ()

@@ -3628,7 +3628,7 @@ export interface components {
              * Status Messages
              * @description The lifecycle messages Comptoir issued about this flow.
              */
-            status_messages: components["schemas"]["FlowSummary"][];
+            status_messages: components["schemas"]["StatusMessage"][];
         };
         /**
          * FlowDirection
@@ -4383,6 +4383,46 @@ export interface components {
             monthly_price: string;
         };
         /**
+         * PpfCopyStatus
+         * @description Where a status copy is on its way to the PPF.
+         * @enum {string}
+         */
+        PpfCopyStatus: "pending" | "sent" | "error";
+        /** PpfTransmission */
+        PpfTransmission: {
+            /** @description `pending`: queued or being retried; `sent`: accepted (see `via`); `error`: refused by the PPF, with its answer in `error`. */
+            status: components["schemas"]["PpfCopyStatus"];
+            /**
+             * Via
+             * @description `local`: kept in Comptoir only (no PPF endpoint configured); `http`: sent to the PPF's endpoint. Null until sent.
+             */
+            via: ("local" | "http") | null;
+            /**
+             * Queued At
+             * Format: date-time
+             */
+            queued_at: string;
+            /** Sent At */
+            sent_at: string | null;
+            /**
+             * Attempts
+             * @description Attempts so far (a copy is sent once, retried if down).
+             */
+            attempts: number;
+            /** Last Attempt At */
+            last_attempt_at: string | null;
+            /**
+             * Response Status
+             * @description The endpoint's last HTTP status.
+             */
+            response_status: number | null;
+            /**
+             * Error
+             * @description Why the last attempt failed: for a refusal (`error`), the endpoint's answer as it sent it (its status in `response_status`).
+             */
+            error: string | null;
+        };
+        /**
          * PublicJwk
          * @description A public P-256 key as a JWK (RFC 7517); only these members are read.
          */
@@ -4857,6 +4897,58 @@ export interface components {
              * @default 0
              */
             error: number;
+        };
+        /** StatusMessage */
+        StatusMessage: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            direction: components["schemas"]["FlowDirection"];
+            /** Name */
+            name: string;
+            syntax: components["schemas"]["FlowSyntax"];
+            flow_type: components["schemas"]["FlowType"];
+            ack_status: components["schemas"]["FlowAckStatus"];
+            /**
+             * Lifecycle Status
+             * @description The latest lifecycle status: 200 Déposée, 213 Rejetée…; null while the flow is being checked.
+             */
+            lifecycle_status: number | null;
+            /** Invoice Number */
+            invoice_number: string | null;
+            /** Issue Date */
+            issue_date: string | null;
+            /** Tracking Id */
+            tracking_id: string | null;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Document Id
+             * @description The invoice's document, once filed.
+             */
+            document_id: string | null;
+            /**
+             * Related Flow Id
+             * @description A status message's invoice flow.
+             */
+            related_flow_id: string | null;
+            /** @description Its copy for the PPF, for the statuses the PPF must receive (200, 210, 212 under VAT on receipts, 213): whether and when it was transmitted; null otherwise. */
+            ppf: components["schemas"]["PpfTransmission"] | null;
         };
         /** SubscriptionChangeOut */
         SubscriptionChangeOut: {

@@ -45,4 +45,14 @@ export const flowsText = {
     readable: "Vue lisible",
     close: "Fermer",
   },
+  ppf: {
+    sent: (when: string) => `Transmis au PPF le ${when}.`,
+    keptLocally: (when: string) =>
+      `Copie pour le PPF conservée dans Comptoir le ${when} (aucun envoi au PPF n'est configuré).`,
+    queued: "Transmission au PPF en attente.",
+    retrying: (attempts: number, error: string) =>
+      `Pas encore transmis au PPF (${attempts} essai${attempts > 1 ? "s" : ""}, nouvel essai prévu) : ${error}`,
+    refused: (status: number | null, error: string | null) =>
+      `Refusé par le PPF${status ? ` (HTTP ${status})` : ""}${error ? ` : ${error}` : "."}`,
+  },
 };

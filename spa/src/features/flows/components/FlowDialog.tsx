@@ -3,6 +3,7 @@ import { ProblemMessage } from "@/components/ProblemMessage";
 import { formatDateTime } from "@/lib/format";
 import { ApiProblem } from "@/lib/problem";
 import { originalUrl, readableUrl, useFlow } from "../api/get-flow";
+import { ppfLine } from "../ppf";
 import { flowsText } from "../text";
 import { FlowStatusBadge } from "./FlowStatusBadge";
 
@@ -57,14 +58,22 @@ export function FlowDialog({ flowId, name, onClose }: { flowId: string | null; n
             <>
               <h3>{text.statusMessages}</h3>
               <ul>
-                {detail.status_messages.map((message) => (
-                  <li key={message.id}>
-                    <FlowStatusBadge flow={message} /> {message.name}{" "}
-                    <a href={originalUrl(message.id)} download>
-                      {text.original}
-                    </a>
-                  </li>
-                ))}
+                {detail.status_messages.map((message) => {
+                  const ppf = ppfLine(message.ppf);
+                  return (
+                    <li key={message.id}>
+                      <FlowStatusBadge flow={message} /> {message.name}{" "}
+                      <a href={originalUrl(message.id)} download>
+                        {text.original}
+                      </a>
+                      {ppf && (
+                        <p className={`flow-ppf flow-ppf--${ppf.tone}`} data-testid="flow-ppf">
+                          {ppf.text}
+                        </p>
+                      )}
+                    </li>
+                  );
+                })}
               </ul>
             </>
           )}
