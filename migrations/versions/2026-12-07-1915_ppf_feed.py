@@ -2,7 +2,7 @@
 outbox message for every copy queued before the feed existed
 
 Revision ID: 20261207_ppf_feed
-Revises: 20261207_sirene_category
+Revises: 20261207_invoice_routes
 Create Date: 2026-12-07 19:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_ppf_feed"
-down_revision: str | None = "20261207_sirene_category"
+down_revision: str | None = "20261207_invoice_routes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
