@@ -2,7 +2,7 @@
 outbox message for every copy queued before the feed existed
 
 Revision ID: 20261207_ppf_feed
-Revises: 20261207_invoice_routes
+Revises: 20261207_invoice_status_history
 Create Date: 2026-12-07 19:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_ppf_feed"
-down_revision: str | None = "20261207_invoice_routes"
+down_revision: str | None = "20261207_invoice_status_history"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
