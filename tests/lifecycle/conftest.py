@@ -47,6 +47,10 @@ def uc1_facts() -> dict[str, Any]:
         "buyer_siren": BUYER_SIREN,
         "seller_electronic_address": "100000009_STATUTS",
         "buyer_electronic_address": BUYER_SIREN,
+        # Services (BT-23 S1) whose VAT is due on receipts (BT-8 72, read as 432): the PPF
+        # receives their 212.
+        "business_process": "S1",
+        "vat_due_date_code": "432",
     }
 
 
