@@ -1,4 +1,5 @@
-"""What the clients routers share: the permission aliases and the .xlsx response."""
+"""What the client-facing routers share (clients, e-invoicing, mandates): the permission
+aliases and the .xlsx and PDF responses."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from api.core.authz import Permission, Principal
 
 ClientsRead = Annotated[Principal, Depends(require(Permission.CLIENTS_READ))]
 ClientsWrite = Annotated[Actor, Depends(acting(Permission.CLIENTS_MANAGE))]
+# The client's e-invoicing and mandates: Gestionnaire de clients and owner (a Comptable: 404).
+EinvoicingManage = Annotated[
+    Actor, Depends(acting(Permission.CLIENTS_READ, Permission.EINVOICING_MANAGE))
+]
 
 
 XLSX_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -25,4 +30,18 @@ def xlsx_response(content: bytes, name: str) -> Response:
         content,
         media_type=XLSX_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
+}
+
+
+def pdf_response(content: bytes, name: str, *, attachment: bool = False) -> Response:
+    disposition = "attachment" if attachment else "inline"
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'{disposition}; filename="{name}"'},
     )

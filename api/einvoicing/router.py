@@ -4,14 +4,11 @@ a Comptable gets 404 on every one of them)."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
-from api.auth.dependencies import acting
+from api.clients.http import PDF_RESPONSE, EinvoicingManage, pdf_response
 from api.companies.dependencies import CompanyRegistryDep
-from api.core.actor import Actor
-from api.core.authz import Permission
 from api.core.db import DbSession, ReadOnly
 from api.core.errors import problem_responses
 from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
@@ -37,22 +34,6 @@ from api.models.pa_designation import EinvoicingBulkJob, PaDesignation
 
 router = APIRouter(tags=["einvoicing"])
 
-EinvoicingManage = Annotated[
-    Actor, Depends(acting(Permission.CLIENTS_READ, Permission.EINVOICING_MANAGE))
-]
-
-_PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
-}
-
-
-def _pdf(content: bytes, name: str) -> Response:
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
-    )
-
 
 def _state(client: Client, designation: PaDesignation | None) -> EinvoicingState:
     return EinvoicingState(
@@ -76,11 +57,11 @@ async def get_certification(_actor: EinvoicingManage) -> CertificationOut:
 @router.get(
     "/einvoicing/mandate-template.pdf",
     response_class=Response,
-    responses=_PDF_RESPONSE | problem_responses(401, 404),
+    responses=PDF_RESPONSE | problem_responses(401, 404),
 )
 async def blank_mandate_template(request: Request, _actor: EinvoicingManage) -> Response:
     """The blank mandate template (PDF, French), to fill by hand."""
-    return _pdf(service.blank_mandate_template(app_settings(request)), "mandat-vierge.pdf")
+    return pdf_response(service.blank_mandate_template(app_settings(request)), "mandat-vierge.pdf")
 
 
 @router.get(
@@ -100,7 +81,7 @@ async def mandate_readiness(
 @router.get(
     "/clients/{client_id}/mandate-template.pdf",
     response_class=Response,
-    responses=_PDF_RESPONSE | problem_responses(401, 404),
+    responses=PDF_RESPONSE | problem_responses(401, 404),
     dependencies=[ReadOnly],
 )
 async def client_mandate_template(
@@ -110,7 +91,7 @@ async def client_mandate_template(
     content = await service.mandate_template(
         session, app_settings(request), actor.principal, client_id
     )
-    return _pdf(content, f"mandat-{client_id}.pdf")
+    return pdf_response(content, f"mandat-{client_id}.pdf")
 
 
 @router.get(

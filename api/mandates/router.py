@@ -5,15 +5,18 @@ the seal and its check, and the readiness dashboard."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
-from api.auth.dependencies import acting
+from api.clients.http import (
+    PDF_RESPONSE,
+    XLSX_RESPONSE,
+    EinvoicingManage,
+    pdf_response,
+    xlsx_response,
+)
 from api.clients.service import ClientNotFound
 from api.companies.dependencies import CompanyRegistryDep
-from api.core.actor import Actor
-from api.core.authz import Permission
 from api.core.db import DbSession, ReadOnly
 from api.core.errors import Conflict, UnprocessableEntity, problem_responses
 from api.core.request_context import Origin
@@ -43,18 +46,6 @@ from api.models.client import Client
 from api.models.mandate_request import MandateRequest, MandateStage
 
 router = APIRouter(tags=["mandates"])
-
-MandatesManage = Annotated[
-    Actor, Depends(acting(Permission.CLIENTS_READ, Permission.EINVOICING_MANAGE))
-]
-
-_PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
-}
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_XLSX_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {_XLSX: {"schema": {"type": "string", "format": "binary"}}}}
-}
 
 
 class MandateNotSent(UnprocessableEntity):
@@ -86,7 +77,7 @@ def _state(client: Client, stage: MandateStage, request: MandateRequest | None) 
     dependencies=[ReadOnly],
 )
 async def get_mandate_request(
-    client_id: uuid.UUID, session: DbSession, actor: MandatesManage
+    client_id: uuid.UUID, session: DbSession, actor: EinvoicingManage
 ) -> MandateState:
     """The client's place in the mandate funnel, its request and, once signed, the evidence."""
     return _state(*await service.state_of(session, actor.principal, client_id))
@@ -103,7 +94,7 @@ async def send_mandate(
     body: SendIn,
     session: DbSession,
     settings: AppSettings,
-    actor: MandatesManage,
+    actor: EinvoicingManage,
 ) -> MandateState:
     """Send (or send again) the prefilled mandate for signature to the representative."""
     (result,) = await service.send_many(session, settings, actor, [client_id], body)
@@ -122,7 +113,7 @@ async def send_mandate(
     responses=problem_responses(401, 404, 409),
 )
 async def withdraw_mandate(
-    client_id: uuid.UUID, session: DbSession, actor: MandatesManage
+    client_id: uuid.UUID, session: DbSession, actor: EinvoicingManage
 ) -> MandateState:
     """Withdraw the pending request: its link stops working at once."""
     (result,) = await service.withdraw_many(session, actor, [client_id])
@@ -142,7 +133,7 @@ async def send_mandates(
     body: MandateBulkIn,
     session: DbSession,
     settings: AppSettings,
-    actor: MandatesManage,
+    actor: EinvoicingManage,
 ) -> MandateBulkOut:
     """Send (or send again) the mandate to many clients: one result per client."""
     results = await service.send_many(session, settings, actor, body.client_ids)
@@ -155,7 +146,7 @@ async def send_mandates(
     responses=problem_responses(401, 404, 422),
 )
 async def withdraw_mandates(
-    body: MandateBulkIn, session: DbSession, actor: MandatesManage
+    body: MandateBulkIn, session: DbSession, actor: EinvoicingManage
 ) -> MandateBulkOut:
     """Withdraw the pending requests of many clients: one result per client."""
     return MandateBulkOut(results=await service.withdraw_many(session, actor, body.client_ids))
@@ -165,7 +156,7 @@ async def withdraw_mandates(
 
 
 @router.get("/mandates/seal", response_model=SealOut, responses=problem_responses(401, 404))
-async def get_seal(settings: AppSettings, _actor: MandatesManage) -> SealOut:
+async def get_seal(settings: AppSettings, _actor: EinvoicingManage) -> SealOut:
     """The platform's seal certificate (self-signed on a fresh installation, and said so)."""
     identity = seal.seal_identity(settings)
     return SealOut(
@@ -190,7 +181,7 @@ async def get_seal(settings: AppSettings, _actor: MandatesManage) -> SealOut:
     },
 )
 async def check_seal(
-    request: Request, settings: AppSettings, _actor: MandatesManage
+    request: Request, settings: AppSettings, _actor: EinvoicingManage
 ) -> SealCheckOut:
     """Check the seal of any mandate PDF (the body): intact, whole document, which
     certificate, this platform's or not, self-signed or not."""
@@ -231,16 +222,12 @@ async def open_signature(
 @router.post(
     "/mandate-signatures/document",
     response_class=Response,
-    responses=_PDF_RESPONSE | problem_responses(404, 410, 422),
+    responses=PDF_RESPONSE | problem_responses(404, 410, 422),
 )
 async def signature_document(body: LinkIn, session: DbSession, settings: AppSettings) -> Response:
     """The whole mandate to read before signing (PDF)."""
     content, siren = await service.document(session, settings, body.token)
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="mandat-{siren}.pdf"'},
-    )
+    return pdf_response(content, f"mandat-{siren}.pdf")
 
 
 @router.post(
@@ -299,7 +286,7 @@ async def refuse_mandate(body: RefusalIn, session: DbSession, origin: Origin) ->
     responses=problem_responses(401, 404),
     dependencies=[ReadOnly],
 )
-async def get_readiness(session: DbSession, actor: MandatesManage) -> FirmReadiness:
+async def get_readiness(session: DbSession, actor: EinvoicingManage) -> FirmReadiness:
     """The firm's readiness: registered share, funnel counts (also per collaborator), blocked
     clients and each client's e-invoicing obligations."""
     return await readiness.dashboard(session, actor.principal)
@@ -308,17 +295,13 @@ async def get_readiness(session: DbSession, actor: MandatesManage) -> FirmReadin
 @router.get(
     "/readiness.xlsx",
     response_class=Response,
-    responses=_XLSX_RESPONSE | problem_responses(401, 404),
+    responses=XLSX_RESPONSE | problem_responses(401, 404),
     dependencies=[ReadOnly],
 )
-async def export_readiness(session: DbSession, actor: MandatesManage) -> Response:
+async def export_readiness(session: DbSession, actor: EinvoicingManage) -> Response:
     """The readiness of every client, as an Excel workbook."""
     content = await readiness.workbook(session, actor.principal)
-    return Response(
-        content,
-        media_type=_XLSX,
-        headers={"Content-Disposition": 'attachment; filename="preparation-facturation.xlsx"'},
-    )
+    return xlsx_response(content, "preparation-facturation.xlsx")
 
 
 @router.patch(
@@ -327,7 +310,7 @@ async def export_readiness(session: DbSession, actor: MandatesManage) -> Respons
     responses=problem_responses(401, 404, 422),
 )
 async def update_readiness(
-    client_id: uuid.UUID, body: ReadinessIn, session: DbSession, actor: MandatesManage
+    client_id: uuid.UUID, body: ReadinessIn, session: DbSession, actor: EinvoicingManage
 ) -> ReadinessClient:
     """Correct the client's company category (SIRENE) or set its VAT regime."""
     return await readiness.update(session, actor.principal, client_id, body)

@@ -181,6 +181,31 @@ async def _firm(session: AsyncSession, firm_id: uuid.UUID) -> Workspace:
     return firm
 
 
+async def _bulk_targets(
+    session: AsyncSession, actor: Actor, client_ids: Sequence[uuid.UUID]
+) -> tuple[list[uuid.UUID], dict[uuid.UUID, Client], dict[uuid.UUID, MandateRequest]]:
+    """The clients of a bulk act in the order asked (once each), those the actor may manage,
+    and their requests locked for the change."""
+    wanted = list(dict.fromkeys(client_ids))
+    clients = await clients_service.readable_clients(session, actor.principal, wanted)
+    existing = await repository.requests_of(session, list(clients), for_update=True)
+    return wanted, clients, existing
+
+
+async def _record_bulk(
+    session: AsyncSession, actor: Actor, action: str, audited: list[tuple[object, dict[str, Any]]]
+) -> None:
+    await audit.record_many(
+        session,
+        action,
+        author=Author.of(actor.principal),
+        origin=actor.origin,
+        workspace_id=actor.principal.workspace_id,
+        target_type="client",
+        targets=audited,
+    )
+
+
 def _link_mail(
     settings: Settings,
     request: MandateRequest,
@@ -225,9 +250,7 @@ async def send_many(
     """Mail the mandate to each client's representative (or send it again: a new link, the
     previous one dies). One result per client; one refusal never stops the others."""
     assert actor.principal.workspace_id is not None  # `require(...)` guarantees it
-    wanted = list(dict.fromkeys(client_ids))
-    clients = await clients_service.readable_clients(session, actor.principal, wanted)
-    existing = await repository.requests_of(session, list(clients), for_update=True)
+    wanted, clients, existing = await _bulk_targets(session, actor, client_ids)
     firm = await _firm(session, actor.principal.workspace_id)
     now = utcnow()
     expires_at = now + timedelta(days=settings.mandate_link_ttl_days)
@@ -300,15 +323,7 @@ async def send_many(
     await session.flush()
     await mail.queue_many(session, mails)
     await outbox.enqueue_many(session, REMINDER_KIND, reminders, not_before=due)
-    await audit.record_many(
-        session,
-        "mandates.sent",
-        author=Author.of(actor.principal),
-        origin=actor.origin,
-        workspace_id=actor.principal.workspace_id,
-        target_type="client",
-        targets=audited,
-    )
+    await _record_bulk(session, actor, "mandates.sent", audited)
     return results
 
 
@@ -318,10 +333,7 @@ async def withdraw_many(
     client_ids: Sequence[uuid.UUID],
 ) -> list[MandateBulkResult]:
     """Withdraw the pending requests: their links die at once."""
-    assert actor.principal.workspace_id is not None
-    wanted = list(dict.fromkeys(client_ids))
-    clients = await clients_service.readable_clients(session, actor.principal, wanted)
-    existing = await repository.requests_of(session, list(clients), for_update=True)
+    wanted, clients, existing = await _bulk_targets(session, actor, client_ids)
     now = utcnow()
     results: list[MandateBulkResult] = []
     audited: list[tuple[object, dict[str, Any]]] = []
@@ -339,15 +351,7 @@ async def withdraw_many(
         results.append(MandateBulkResult(id=client_id, ok=True, outcome="withdrawn"))
         audited.append((client_id, {"request_id": request.id}))
     await session.flush()
-    await audit.record_many(
-        session,
-        "mandates.withdrawn",
-        author=Author.of(actor.principal),
-        origin=actor.origin,
-        workspace_id=actor.principal.workspace_id,
-        target_type="client",
-        targets=audited,
-    )
+    await _record_bulk(session, actor, "mandates.withdrawn", audited)
     return results
 
 
