@@ -95,40 +95,60 @@ def evidence_rows(evidence: SignatureEvidence) -> list[tuple[str, str]]:
     ]
 
 
+# The page's own words (title, preamble, consent heading).
+_FIXED = (
+    "Attestation de signature électronique",
+    "Cette page, ajoutée par la plateforme au mandat signé, en consigne les preuves. Le "
+    "document entier, cette page comprise, est scellé : toute modification invalide le sceau.",
+    "Consentement accepté par le signataire :",
+)
+# PDF's standard Helvetica, in WinAnsi (cp1252): every French letter, « », œ, €, and no font
+# to parse nor subset. Embedding DejaVu took ~500 ms of the ~600 ms a seal cost (parsing the
+# TTF, then subsetting it): it stays for the rare page with a letter outside cp1252 (a
+# signer's name in another script, a browser's user agent).
+_CORE_FONT = "Helvetica"
+_CORE_ENCODING = "windows-1252"
+
+
+def _core_font_suffices(evidence: SignatureEvidence) -> bool:
+    rows = evidence_rows(evidence)
+    texts = [text for row in rows for text in row] + [evidence.consent_text, *_FIXED]
+    try:
+        for text in texts:
+            text.encode(_CORE_ENCODING)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _evidence_page(evidence: SignatureEvidence) -> bytes:
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.add_font(FONT, style="", fname=FONTS / "DejaVuSans.ttf")
-    pdf.add_font(FONT, style="B", fname=FONTS / "DejaVuSans-Bold.ttf")
+    font = FONT
+    if _core_font_suffices(evidence):
+        font = _CORE_FONT
+        pdf.core_fonts_encoding = _CORE_ENCODING
+    else:
+        pdf.add_font(FONT, style="", fname=FONTS / "DejaVuSans.ttf")
+        pdf.add_font(FONT, style="B", fname=FONTS / "DejaVuSans-Bold.ttf")
     pdf.set_margins(left=20, top=18, right=20)
     pdf.set_auto_page_break(auto=False)
     created = evidence.signed_at.astimezone(UTC)
     pdf.set_creation_date(created)
     pdf.add_page()
-    pdf.set_font(FONT, style="B", size=14)
-    pdf.multi_cell(
-        0, 7, "Attestation de signature électronique", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
-    pdf.set_font(FONT, size=9)
-    pdf.multi_cell(
-        0,
-        4.6,
-        "Cette page, ajoutée par la plateforme au mandat signé, en consigne les preuves. Le "
-        "document entier, cette page comprise, est scellé : toute modification invalide le sceau.",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
+    pdf.set_font(font, style="B", size=14)
+    pdf.multi_cell(0, 7, _FIXED[0], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(font, size=9)
+    pdf.multi_cell(0, 4.6, _FIXED[1], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
     for label, value in evidence_rows(evidence):
-        pdf.set_font(FONT, style="B", size=9)
+        pdf.set_font(font, style="B", size=9)
         pdf.cell(58, 5.2, f"{label} :")
-        pdf.set_font(FONT, size=9)
+        pdf.set_font(font, size=9)
         pdf.multi_cell(0, 5.2, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
-    pdf.set_font(FONT, style="B", size=9)
-    pdf.multi_cell(
-        0, 5, "Consentement accepté par le signataire :", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
-    pdf.set_font(FONT, size=9)
+    pdf.set_font(font, style="B", size=9)
+    pdf.multi_cell(0, 5, _FIXED[2], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(font, size=9)
     pdf.multi_cell(0, 4.6, f"« {evidence.consent_text} »", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
 

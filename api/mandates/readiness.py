@@ -137,7 +137,7 @@ async def dashboard(session: AsyncSession, principal: Principal) -> FirmReadines
     assert principal.workspace_id is not None
     scope = repository.firm_clients(principal.workspace_id)
     now = utcnow()
-    counts = await repository.stage_counts(session, scope, now)
+    counts = await repository.stage_counts(session, principal.workspace_id, now)
     total = sum(counts.values())
     registered = counts.get(MandateStage.REGISTERED.value, 0)
     people: dict[uuid.UUID, tuple[str, dict[str, int]]] = {}

@@ -68,15 +68,17 @@ async def get_request(
 # ---------------------------------------------------------------- the funnel
 
 
-def stage_expression(now: datetime) -> ColumnElement[str]:
-    """A client's funnel stage in SQL (clients LEFT JOIN mandate_requests): the directory
-    decides first (inscrit, erreur), then the latest request; an expired link is a matter of
-    time. A designation certified on paper (pending) counts as signed."""
+_DIRECTORY_STAGES = {
+    PaStatus.REGISTERED: MandateStage.REGISTERED.value,
+    PaStatus.ERROR: MandateStage.ERROR.value,
+    PaStatus.PENDING: MandateStage.SIGNED.value,
+}
+
+
+def _request_stage(now: datetime) -> ColumnElement[str]:
+    """The stage a client's latest request gives (when the directory does not decide)."""
     request = MandateRequest
     return case(
-        (Client.pa_status == PaStatus.REGISTERED, literal(MandateStage.REGISTERED.value)),
-        (Client.pa_status == PaStatus.ERROR, literal(MandateStage.ERROR.value)),
-        (Client.pa_status == PaStatus.PENDING, literal(MandateStage.SIGNED.value)),
         (request.status == MandateRequestStatus.SIGNED, literal(MandateStage.SIGNED.value)),
         (request.status == MandateRequestStatus.REFUSED, literal(MandateStage.REFUSED.value)),
         (request.status == MandateRequestStatus.LOCKED, literal(MandateStage.ERROR.value)),
@@ -91,18 +93,60 @@ def stage_expression(now: datetime) -> ColumnElement[str]:
     )
 
 
-async def stage_counts(
-    session: AsyncSession, clients_scope: ColumnElement[bool], now: datetime
-) -> dict[str, int]:
-    stage = stage_expression(now).label("stage")
-    statement = (
-        select(stage, func.count())
-        .select_from(Client)
-        .outerjoin(MandateRequest, MandateRequest.client_id == Client.id)
-        .where(clients_scope)
-        .group_by(stage)
+def stage_expression(now: datetime) -> ColumnElement[str]:
+    """A client's funnel stage in SQL (clients LEFT JOIN mandate_requests): the directory
+    decides first (inscrit, erreur), then the latest request; an expired link is a matter of
+    time. A designation certified on paper (pending) counts as signed."""
+    return case(
+        *(
+            (Client.pa_status == status, literal(stage))
+            for status, stage in _DIRECTORY_STAGES.items()
+        ),
+        else_=_request_stage(now),
     )
-    return {row[0]: row[1] for row in (await session.execute(statement)).all()}
+
+
+async def stage_counts(session: AsyncSession, firm_id: uuid.UUID, now: datetime) -> dict[str, int]:
+    """The funnel's counts in two small aggregations instead of the CASE over every client
+    joined to its request: the clients by directory status (an index-only scan of
+    `ix_clients_firm_pa_status`), then only the clients that have a request, by stage. A
+    client the directory does not decide and without a live request is « à envoyer »."""
+    by_status = await session.execute(
+        select(Client.pa_status, func.count())
+        .where(Client.firm_id == firm_id)
+        .group_by(Client.pa_status)
+    )
+    counts: dict[str, int] = {}
+    undecided = 0
+    for pa_status, count in by_status.all():
+        stage = _DIRECTORY_STAGES.get(pa_status)
+        if stage is None:
+            undecided += count
+        else:
+            counts[stage] = counts.get(stage, 0) + count
+    # The request's own stage: the clients the directory decides are left out by an anti-join
+    # over the few of them (`ix_clients_firm_pa_status`), never by reading every client.
+    decided = (
+        select(Client.id)
+        .where(
+            Client.firm_id == firm_id,
+            Client.pa_status.in_(list(_DIRECTORY_STAGES)),
+            Client.id == MandateRequest.client_id,
+        )
+        .correlate(MandateRequest)
+    )
+    by_request = await session.execute(
+        select(_request_stage(now).label("stage"), func.count())
+        .where(MandateRequest.firm_id == firm_id, ~decided.exists())
+        .group_by("stage")
+    )
+    for stage_value, count in by_request.all():
+        if stage_value == MandateStage.TO_SEND.value:
+            continue  # a withdrawn request: counted below with the clients never sent one
+        counts[stage_value] = counts.get(stage_value, 0) + count
+        undecided -= count
+    counts[MandateStage.TO_SEND.value] = undecided
+    return {stage: count for stage, count in counts.items() if count}
 
 
 async def stage_counts_by_collaborator(

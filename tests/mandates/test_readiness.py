@@ -4,12 +4,19 @@ company category and the VAT regime the firm sets, and the Excel export neutrali
 from __future__ import annotations
 
 import io
+import uuid
+from collections import Counter
+from datetime import timedelta
 
 import httpx
 import openpyxl
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.core.models import utcnow
+from api.models.client import Client, PaStatus
+from api.models.mandate_request import MandateRequest, MandateRequestStatus
 from tests.clients.conftest import Firm
 from tests.mandates.conftest import ACTIVE_SIRENS, add_client, signer_of
 
@@ -101,3 +108,55 @@ async def test_the_clients_list_filters_on_the_funnel_stage(
         "/api/v1/clients", params={"mandate_stage": "nope"}, headers=firm.owner.headers
     )
     assert refused.status_code == 422
+
+
+async def test_the_counts_agree_with_each_clients_stage(
+    client: httpx.AsyncClient, session: AsyncSession, firm: Firm
+) -> None:
+    """The counts come from two small aggregations, the table from each client's row: a
+    withdrawn request, an expired link, a paper designation over a live link and a refusal
+    land in the same stage in both."""
+    ids = [await add_client(client, firm, siren) for siren in ACTIVE_SIRENS]
+    sent = await client.post(
+        "/api/v1/mandate-requests/sendings",
+        json={"client_ids": ids[:4]},
+        headers=firm.owner.headers,
+    )
+    assert sent.status_code == 200, sent.text
+    withdrawn, expired, on_paper, refused = (uuid.UUID(value) for value in ids[:4])
+    await client.post(
+        "/api/v1/mandate-requests/withdrawals",
+        json={"client_ids": [str(withdrawn)]},
+        headers=firm.owner.headers,
+    )
+    await session.execute(
+        update(MandateRequest)
+        .where(MandateRequest.client_id == expired)
+        .values(expires_at=utcnow() - timedelta(days=1))
+    )
+    await session.execute(
+        update(Client).where(Client.id == on_paper).values(pa_status=PaStatus.PENDING)
+    )
+    await session.execute(
+        update(MandateRequest)
+        .where(MandateRequest.client_id == refused)
+        .values(status=MandateRequestStatus.REFUSED)
+    )
+    await session.commit()
+
+    body = await _readiness(client, firm)
+    rows = body["clients"]
+    assert isinstance(rows, list)
+    stages = {row["id"]: row["stage"] for row in rows}
+    assert [stages[value] for value in ids] == [
+        "to_send",
+        "expired",
+        "signed",
+        "refused",
+        "to_send",
+    ]
+    counts = body["counts"]
+    assert isinstance(counts, dict)
+    assert {stage: count for stage, count in counts.items() if count} == dict(
+        Counter(stages.values())
+    )
