@@ -12,6 +12,7 @@ from enum import StrEnum
 LOGIN_DECISION_V1 = "comptoir-login-v1"
 LOGIN_REDEEM_V1 = "comptoir-redeem-v1"
 DEVICE_SESSION_V1 = "comptoir-device-session-v1"
+MANDATE_SIGNATURE_V1 = "comptoir-mandate-signature-v1"
 
 
 class Decision(StrEnum):
@@ -67,5 +68,31 @@ def device_session_message(*, audience: str, device_id: str, nonce: str, issued_
         ("aud", audience),
         ("device", device_id),
         ("nonce", nonce),
+        ("iat", issued_at),
+    )
+
+
+def mandate_signature_message(
+    *,
+    audience: str,
+    approval_id: str,
+    server_nonce: str,
+    document_sha256: str,
+    signer_name: str,
+    decision: Decision,
+    device_id: str,
+    issued_at: int,
+) -> str:
+    """Signed by the representative's enrolled phone to approve (or deny) signing a mandate:
+    these exact bytes of that document, under the name typed on the signing page."""
+    return _message(
+        MANDATE_SIGNATURE_V1,
+        ("aud", audience),
+        ("approval", approval_id),
+        ("nonce", server_nonce),
+        ("document_sha256", document_sha256),
+        ("signer", signer_name),
+        ("decision", decision.value),
+        ("device", device_id),
         ("iat", issued_at),
     )

@@ -22,11 +22,21 @@ from pypdf import PdfReader, PdfWriter
 
 from api.einvoicing.mandate import FONT, FONTS, french_date
 
+SIGNATURE_METHOD = "email_otp"  # typed name, consent and a one-time code mailed
+PHONE_METHOD = "device"  # typed name, consent and the approval of the enrolled phone
+METHOD_LABELS = {
+    SIGNATURE_METHOD: "Nom saisi, consentement coché et code à usage unique envoyé par e-mail",
+    PHONE_METHOD: (
+        "Nom saisi, consentement coché et approbation signée par la clé du téléphone enrôlé"
+    ),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Consent:
     version: str
     text: str
+    method: str = SIGNATURE_METHOD  # the way of confirming the sentence speaks of
 
 
 CONSENTS: dict[str, Consent] = {
@@ -41,14 +51,20 @@ CONSENTS: dict[str, Consent] = {
                 "signature électronique ait la même valeur qu'une signature manuscrite."
             ),
         ),
+        Consent(
+            version="2026-12-07-telephone",
+            text=(
+                "J'ai lu l'intégralité du mandat. En saisissant mon nom et en approuvant sur "
+                "mon téléphone enrôlé, je le signe au nom de l'entreprise mandante, que je "
+                "représente légalement ou que je suis habilité(e) à engager, et j'accepte que "
+                "cette signature électronique ait la même valeur qu'une signature manuscrite."
+            ),
+            method=PHONE_METHOD,
+        ),
     )
 }
 CURRENT_CONSENT = CONSENTS["2026-12-07"]
-
-SIGNATURE_METHOD = "email_otp"
-METHOD_LABELS = {
-    SIGNATURE_METHOD: "Nom saisi, consentement coché et code à usage unique envoyé par e-mail"
-}
+CURRENT_PHONE_CONSENT = CONSENTS["2026-12-07-telephone"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +82,9 @@ class SignatureEvidence:
     method: str
     consent_version: str
     consent_text: str
+    # With the phone: the enrolled device whose key signed the approval.
+    device_id: str | None = None
+    device_name: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -89,6 +108,11 @@ def evidence_rows(evidence: SignatureEvidence) -> list[tuple[str, str]]:
         ("Adresse IP", evidence.ip or "inconnue"),
         ("Navigateur", (evidence.user_agent or "inconnu")[:200]),
         ("Méthode", METHOD_LABELS.get(evidence.method, evidence.method)),
+        *(
+            [("Téléphone enrôlé", f"{evidence.device_name} ({evidence.device_id})")]
+            if evidence.device_id
+            else []
+        ),
         ("Empreinte SHA-256 du mandat lu", evidence.document_sha256),
         ("Référence de la demande", evidence.request_id),
         ("Version du consentement", evidence.consent_version),

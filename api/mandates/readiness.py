@@ -159,7 +159,12 @@ async def dashboard(session: AsyncSession, principal: Principal) -> FirmReadines
         for user_id, (name, by_stage) in people.items()
     ]
     rows = await repository.client_rows(session, scope, now, limit=DASHBOARD_CLIENTS + 1)
-    blocked = await repository.client_rows(session, scope, now, blocked_only=True, limit=200)
+    # Blocked clients are in « erreur »: most days there are none, and no query is made.
+    blocked = (
+        await repository.client_rows(session, scope, now, blocked_only=True, limit=200)
+        if counts.get(MandateStage.ERROR.value)
+        else []
+    )
     return FirmReadiness(
         total=total,
         registered=registered,

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models.client import Client, ClientAssignment, PaStatus
+from api.models.device import Device
 from api.models.mandate_request import (
     ClientReadiness,
     MandateRequest,
@@ -248,3 +249,38 @@ def firm_clients(firm_id: uuid.UUID) -> ColumnElement[bool]:
 
 async def get_readiness(session: AsyncSession, client_id: uuid.UUID) -> ClientReadiness | None:
     return await session.get(ClientReadiness, client_id)
+
+
+# ---------------------------------------------------------------- the signer's phone
+
+
+async def has_enrolled_phone(session: AsyncSession, email: str) -> bool:
+    """Whether a user with this e-mail (as the platform knows it) holds an active device."""
+    found = await session.scalar(
+        select(Device.id)
+        .join(User, User.id == Device.user_id)
+        .where(func.lower(User.email) == email.lower(), Device.revoked_at.is_(None))
+        .limit(1)
+    )
+    return found is not None
+
+
+async def get_by_approval_id(
+    session: AsyncSession, approval_id: str, *, for_update: bool = False
+) -> MandateRequest | None:
+    statement = select(MandateRequest).where(MandateRequest.approval_id == approval_id)
+    if for_update:
+        statement = statement.with_for_update()
+    result: MandateRequest | None = await session.scalar(statement)
+    return result
+
+
+async def device_with_user(
+    session: AsyncSession, device_id: uuid.UUID
+) -> tuple[Device, User] | None:
+    row = (
+        await session.execute(
+            select(Device, User).join(User, User.id == Device.user_id).where(Device.id == device_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None

@@ -8,6 +8,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response, status
 
+from api.auth.dependencies import Authenticated, AuthenticatedActor
 from api.clients.http import (
     PDF_RESPONSE,
     XLSX_RESPONSE,
@@ -19,19 +20,28 @@ from api.clients.service import ClientNotFound
 from api.companies.dependencies import CompanyRegistryDep
 from api.core.db import DbSession, ReadOnly
 from api.core.errors import Conflict, UnprocessableEntity, problem_responses
+from api.core.input import MachineText
+from api.core.qr import svg_data_uri
+from api.core.models import utcnow
 from api.core.request_context import Origin
-from api.core.settings import AppSettings
+from api.core.settings import AppSettings, Settings
 from api.documents.router import Documents
 from api.mandates import readiness, seal, service
+from api.mandates.evidence import PHONE_METHOD
 from api.mandates.schemas import (
     CodeOut,
     ConsentOut,
     FirmReadiness,
     LinkIn,
+    MandateApprovalContext,
+    MandateApprovalDecision,
+    MandateApprovalResult,
     MandateBulkIn,
     MandateBulkOut,
     MandateRequestOut,
     MandateState,
+    PhoneApprovalOut,
+    PhoneOption,
     ReadinessClient,
     ReadinessIn,
     RefusalIn,
@@ -40,6 +50,7 @@ from api.mandates.schemas import (
     SendIn,
     SignatureIn,
     SignatureOut,
+    SignerConsent,
     SigningView,
 )
 from api.models.client import Client
@@ -202,7 +213,8 @@ async def open_signature(
 ) -> SigningView:
     """What the signing page shows (opening it marks the mandate « ouvert »)."""
     request, client, firm = await service.open_link(session, settings, body.token, origin)
-    version, text = service.current_consent()
+    consent = service.current_consent()
+    phone = service.current_consent(PHONE_METHOD)
     assert request.document_sha256 is not None
     return SigningView(
         client_name=client.legal_name,
@@ -213,9 +225,12 @@ async def open_signature(
         signer_last_name=request.signer_last_name,
         expires_at=request.expires_at,
         document_sha256=request.document_sha256,
-        consent=ConsentOut(version=version, text=text),
+        consent=ConsentOut(version=consent.version, text=consent.text),
         code_sent=request.code_hash is not None,
         attempts_left=service.attempts_left(settings, request),
+        phone=PhoneOption(consent=ConsentOut(version=phone.version, text=phone.text))
+        if await service.phone_available(session, request)
+        else None,
     )
 
 
@@ -258,13 +273,111 @@ async def sign_mandate(
     registry: CompanyRegistryDep,
     origin: Origin,
 ) -> SignatureOut:
-    """Sign: typed name, consent and the one-time code; the platform seals the PDF."""
+    """Sign: typed name, consent and the one-time code (or the enrolled phone's approval);
+    the platform seals the PDF."""
     request = await service.sign(session, settings, documents, registry, body.token, origin, body)
     assert request.closed_at is not None
     assert request.sealed_sha256 is not None
     return SignatureOut(
         status=request.status, signed_at=request.closed_at, sealed_sha256=request.sealed_sha256
     )
+
+
+def _approval(settings: Settings, request: MandateRequest) -> PhoneApprovalOut:
+    assert request.approval_expires_at is not None
+    assert request.document_sha256 is not None
+    url = service.approval_url(settings, request)
+    return PhoneApprovalOut(
+        status=service.approval_state(request, utcnow()),
+        approval_url=url,
+        qr_svg=svg_data_uri(url),
+        document_fingerprint=service.document_fingerprint(request.document_sha256),
+        expires_at=request.approval_expires_at,
+    )
+
+
+@router.post(
+    "/mandate-signatures/phone-approval",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PhoneApprovalOut,
+    responses=problem_responses(404, 409, 410, 422),
+)
+async def ask_phone_approval(
+    body: SignerConsent, session: DbSession, settings: AppSettings, origin: Origin
+) -> PhoneApprovalOut:
+    """Ask the representative's enrolled phone to approve the signature (instead of the code);
+    the page shows `approval_url` as a QR code and waits."""
+    return _approval(settings, await service.ask_phone(session, body.token, origin, body))
+
+
+@router.post(
+    "/mandate-signatures/phone-approval/state",
+    response_model=PhoneApprovalOut,
+    responses=problem_responses(404, 409, 410, 422),
+    dependencies=[ReadOnly],
+)
+async def phone_approval_state(
+    body: LinkIn, session: DbSession, settings: AppSettings
+) -> PhoneApprovalOut:
+    """Whether the phone approved yet (the page polls this, then signs)."""
+    return _approval(settings, await service.phone_state(session, body.token))
+
+
+@router.get(
+    "/mandate-approvals/{approval_id}",
+    response_model=MandateApprovalContext,
+    responses=problem_responses(401, 404, 409, 410),
+)
+async def get_mandate_approval(
+    approval_id: MachineText, session: DbSession, settings: AppSettings, principal: Authenticated
+) -> MandateApprovalContext:
+    """What the phone shows before approving a signature: the mandate, the typed name, the
+    browser that asked (a device session of the representative only)."""
+    request, client, firm = await service.approval_context(session, principal, approval_id)
+    assert request.document_sha256 is not None
+    assert request.approval_expires_at is not None
+    return MandateApprovalContext(
+        approval_id=approval_id,
+        client_name=client.legal_name,
+        client_siren=client.siren,
+        firm_name=firm.name,
+        signer_name=request.approval_signer_name or "",
+        signer_email=request.signer_email,
+        document_sha256=request.document_sha256,
+        document_fingerprint=service.document_fingerprint(request.document_sha256),
+        requester_ip=request.approval_requester_ip,
+        requester_user_agent=request.approval_requester_user_agent,
+        expires_at=request.approval_expires_at,
+        server_nonce=request.approval_nonce or "",
+        audience=settings.token_audience,
+    )
+
+
+@router.post(
+    "/mandate-approvals/{approval_id}/decision",
+    response_model=MandateApprovalResult,
+    responses=problem_responses(401, 404, 409, 410, 422, 429),
+)
+async def decide_mandate_approval(
+    approval_id: MachineText,
+    body: MandateApprovalDecision,
+    session: DbSession,
+    settings: AppSettings,
+    actor: AuthenticatedActor,
+) -> MandateApprovalResult:
+    """Approve or deny signing a mandate from the enrolled phone (device session + signature
+    of `comptoir-mandate-signature-v1`, docs/auth.md)."""
+    request = await service.decide_approval(
+        session,
+        settings,
+        actor,
+        approval_id,
+        decision=body.decision,
+        device_id=body.device_id,
+        issued_at=body.issued_at,
+        signature=body.signature,
+    )
+    return MandateApprovalResult(status=service.approval_state(request, utcnow()))
 
 
 @router.post(

@@ -8,7 +8,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from api.core.input import HumanParagraphs, HumanText, MachineText, RequestModel, Sha256Hex
+from api.auth.protocol import Decision
+from api.core.input import (
+    Base64Url,
+    HumanParagraphs,
+    HumanText,
+    MachineText,
+    RequestModel,
+    Sha256Hex,
+)
 from api.models.client import PaStatus
 from api.models.mandate_request import (
     CompanyCategory,
@@ -91,6 +99,13 @@ class ConsentOut(BaseModel):
     text: str
 
 
+class PhoneOption(BaseModel):
+    """Offered when the representative already has an enrolled phone (a user of the platform
+    with the signer's e-mail and an active device): confirming on it replaces the code."""
+
+    consent: ConsentOut
+
+
 class SigningView(BaseModel):
     """What the signing page shows: the mandate's parties, the consent, the code state."""
 
@@ -105,6 +120,7 @@ class SigningView(BaseModel):
     consent: ConsentOut
     code_sent: bool
     attempts_left: int
+    phone: PhoneOption | None = None
 
 
 class CodeOut(BaseModel):
@@ -118,13 +134,66 @@ class LinkIn(RequestModel):
     token: MachineText = Field(min_length=10, max_length=200)
 
 
-class SignatureIn(LinkIn):
+class SignerConsent(LinkIn):
+    """The typed name, the consent ticked in its shown version, the document read."""
+
     signer_name: HumanText = Field(min_length=3, max_length=200)
     consent: bool
     consent_version: MachineText = Field(max_length=40)
     consent_text: HumanParagraphs = Field(max_length=2000)
-    code: MachineText = Field(min_length=1, max_length=12)
     document_sha256: Sha256Hex
+
+
+class SignatureIn(SignerConsent):
+    method: Literal["email_otp", "device"] = Field(
+        default="email_otp",
+        description="`email_otp`: the one-time code mailed (`code`); `device`: the approval "
+        "of the enrolled phone asked with `/mandate-signatures/phone-approval`.",
+    )
+    code: MachineText | None = Field(default=None, min_length=1, max_length=12)
+
+
+PhoneApprovalState = Literal["pending", "approved", "denied", "expired"]
+
+
+class PhoneApprovalOut(BaseModel):
+    """The phone approval the signing page waits on; `approval_url` is what its QR code
+    encodes (the enrolled phone opens it), `document_fingerprint` what both screens show."""
+
+    status: PhoneApprovalState
+    approval_url: str
+    qr_svg: str = Field(description="The QR code of `approval_url`, as an SVG data URI.")
+    document_fingerprint: str
+    expires_at: datetime
+
+
+class MandateApprovalContext(BaseModel):
+    """What the phone shows before approving: the mandate, the name typed, the browser."""
+
+    approval_id: str
+    client_name: str
+    client_siren: str
+    firm_name: str
+    signer_name: str
+    signer_email: str
+    document_sha256: str
+    document_fingerprint: str
+    requester_ip: str | None
+    requester_user_agent: str | None
+    expires_at: datetime
+    server_nonce: str
+    audience: str
+
+
+class MandateApprovalDecision(RequestModel):
+    decision: Decision
+    device_id: uuid.UUID
+    issued_at: int = Field(description="Unix time (seconds) included in the signed message.")
+    signature: Base64Url = Field(description="ES256 (raw r‖s, base64url) over the message.")
+
+
+class MandateApprovalResult(BaseModel):
+    status: PhoneApprovalState
 
 
 class SignatureOut(BaseModel):

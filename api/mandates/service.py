@@ -32,10 +32,12 @@ from api.adapters.company_registry import CompanyRegistry
 from api.adapters.mail import MailMessage
 from api.audit import service as audit
 from api.audit.service import SYSTEM, Author
+from api.auth.protocol import Decision, mandate_signature_message
+from api.auth.service import DeviceNotUsable, InvalidSignature, StaleSignature
 from api.clients import service as clients_service
 from api.core.actor import Actor
-from api.core.authz import Principal
-from api.core.crypto import hash_token, new_token, same_secret
+from api.core.authz import Principal, PrincipalKind
+from api.core.crypto import hash_token, new_token, same_secret, verify_es256
 from api.core.errors import AppError, Conflict, FieldError, NotFound, UnprocessableEntity
 from api.core.models import utcnow
 from api.core.request_context import RequestOrigin
@@ -48,18 +50,34 @@ from api.mandates import messages, repository
 from api.mandates.evidence import (
     CONSENTS,
     CURRENT_CONSENT,
+    CURRENT_PHONE_CONSENT,
+    PHONE_METHOD,
     SIGNATURE_METHOD,
+    Consent,
     SignatureEvidence,
     with_evidence_page,
 )
-from api.mandates.schemas import MandateBulkResult, SendIn, SignatureIn
+from api.mandates.schemas import (
+    MandateBulkResult,
+    PhoneApprovalState,
+    SendIn,
+    SignatureIn,
+    SignerConsent,
+)
 from api.mandates.seal import seal_identity, seal_pdf
 from api.models.client import Client, PaStatus
 from api.models.document import DocumentSource, DocumentType
-from api.models.mandate_request import MandateRequest, MandateRequestStatus, MandateStage
+from api.models.mandate_request import (
+    MandateRequest,
+    MandateRequestStatus,
+    MandateStage,
+    PhoneApprovalStatus,
+)
 from api.models.workspace import Workspace
 from api.outbox import service as outbox
 from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload
+from api.rate_limits import service as rate_limits
+from api.rate_limits.service import Limit
 
 logger = logging.getLogger("comptoir.mandates")
 
@@ -69,6 +87,8 @@ MANDATES_FOLDER = "Mandats"
 SIGNER = Author(kind="signer")  # the representative, known by the link only
 PLATFORM_UPLOADER = uuid.UUID(int=0)  # `documents.uploaded_by` when no user sent the request
 _LIVE = (MandateRequestStatus.SENT, MandateRequestStatus.OPENED)
+APPROVAL_PATH = "/qr/v1/mandat/"  # what the signing page's QR code encodes, + approval id
+PHONE_APPROVAL_TTL = timedelta(minutes=5)
 
 
 class MandateRequestNotFound(NotFound):
@@ -111,6 +131,32 @@ class ConsentRequired(UnprocessableEntity):
 class MandateChanged(Conflict):
     code = "mandate-changed"
     title = "Le mandat a changé depuis son affichage"
+
+
+class NoEnrolledPhone(UnprocessableEntity):
+    code = "no-enrolled-phone"
+    title = "Aucun téléphone enrôlé pour cette adresse"
+
+
+class PhoneApprovalMissing(Conflict):
+    code = "phone-approval-missing"
+    title = "Le téléphone n'a pas approuvé cette signature"
+
+
+class MandateApprovalNotFound(NotFound):
+    code = "mandate-approval-not-found"
+    title = "Demande d'approbation introuvable"
+
+
+class MandateApprovalExpired(AppError):
+    status = 410
+    code = "mandate-approval-expired"
+    title = "Cette demande d'approbation a expiré"
+
+
+class MandateApprovalDecided(Conflict):
+    code = "mandate-approval-decided"
+    title = "Cette demande d'approbation a déjà reçu une réponse"
 
 
 _CLOSED_REASONS: dict[str, str] = {
@@ -195,6 +241,7 @@ async def _bulk_targets(
 async def _record_bulk(
     session: AsyncSession, actor: Actor, action: str, audited: list[tuple[object, dict[str, Any]]]
 ) -> None:
+    assert actor.principal.workspace_id is not None  # `require(...)` guarantees it
     await audit.record_many(
         session,
         action,
@@ -308,6 +355,7 @@ async def send_many(
         request.code_hash = request.code_expires_at = None
         request.codes_sent = request.wrong_codes = 0
         request.error_detail = None
+        _forget_approval(request)
         mails.append(
             (_link_mail(settings, request, client, firm.name, token, reminder=False), None)
         )
@@ -348,6 +396,7 @@ async def withdraw_many(
         request.status = MandateRequestStatus.WITHDRAWN
         request.closed_at = now
         request.code_hash = None
+        _forget_approval(request)
         results.append(MandateBulkResult(id=client_id, ok=True, outcome="withdrawn"))
         audited.append((client_id, {"request_id": request.id}))
     await session.flush()
@@ -564,9 +613,15 @@ async def _check_code(
     )
 
 
-def _check_consent(data: SignatureIn) -> None:
+def _check_consent(data: SignerConsent, method: str) -> None:
+    """The box ticked, in a published version of the sentence for this way of confirming."""
     consent = CONSENTS.get(data.consent_version)
-    if data.consent and consent is not None and consent.text == data.consent_text:
+    if (
+        data.consent
+        and consent is not None
+        and consent.text == data.consent_text
+        and consent.method == method
+    ):
         return
     raise ConsentRequired(
         "Cochez la case de consentement pour signer.",
@@ -593,29 +648,40 @@ async def sign(
     client's « Mandats » folder, and the PA designation started."""
     now = utcnow()
     request = await _live_request(session, token, now)
-    _check_consent(data)
-    if request.document is None or request.document_sha256 != data.document_sha256:
-        raise MandateChanged("Rechargez la page pour lire le mandat à signer.")
-    await _check_code(session, settings, request, data.code, now)
+    _check_consent(data, data.method)
+    document, document_sha256 = _check_document(request, data)
+    signer_name = " ".join(data.signer_name.split())
+    device: tuple[str, str] | None = None
+    if data.method == PHONE_METHOD:
+        device = await _approved_device(session, request, signer_name, now)
+    elif not data.code:
+        raise WrongSignatureCode(
+            "Saisissez le code reçu par e-mail.",
+            errors=[FieldError(pointer="/body/code", detail="Code requis.", code="missing")],
+        )
+    else:
+        await _check_code(session, settings, request, data.code, now)
     client, firm = await _parties(session, request)
     evidence = SignatureEvidence(
         request_id=str(request.id),
         client_name=client.legal_name,
         client_siren=client.siren,
         firm_name=firm.name,
-        signer_name=" ".join(data.signer_name.split()),
+        signer_name=signer_name,
         signer_email=request.signer_email,
         signed_at=now,
         ip=origin.ip,
         user_agent=origin.user_agent,
-        document_sha256=request.document_sha256,
-        method=SIGNATURE_METHOD,
+        document_sha256=document_sha256,
+        method=data.method,
         consent_version=data.consent_version,
         consent_text=data.consent_text,
+        device_id=device[0] if device else None,
+        device_name=device[1] if device else None,
     )
     identity = seal_identity(settings)
     sealed = await seal_pdf(
-        with_evidence_page(request.document, evidence),
+        with_evidence_page(document, evidence),
         identity,
         reason=f"Mandat signé par {evidence.signer_name} pour {client.legal_name}",
     )
@@ -638,6 +704,7 @@ async def sign(
     request.status = MandateRequestStatus.SIGNED
     request.closed_at = now
     request.code_hash = None
+    _forget_approval(request)
     request.evidence = evidence.as_json()
     request.sealed_document_id = stored.id
     request.sealed_sha256 = stored.sha256
@@ -658,6 +725,8 @@ async def sign(
             "sealed_sha256": stored.sha256,
             "sealed_document_id": stored.id,
             "consent_version": evidence.consent_version,
+            "method": evidence.method,
+            "device_id": evidence.device_id,
         },
     )
     result = await einvoicing_service.activate_signed(
@@ -695,6 +764,7 @@ async def refuse(
     request.status = MandateRequestStatus.REFUSED
     request.closed_at = now
     request.code_hash = None
+    _forget_approval(request)
     request.error_detail = (reason or "").strip()[:500] or None
     await session.flush()
     await audit.record_as(
@@ -709,5 +779,231 @@ async def refuse(
     )
 
 
-def current_consent() -> tuple[str, str]:
-    return CURRENT_CONSENT.version, CURRENT_CONSENT.text
+def current_consent(method: str = SIGNATURE_METHOD) -> Consent:
+    return CURRENT_PHONE_CONSENT if method == PHONE_METHOD else CURRENT_CONSENT
+
+
+def _check_document(request: MandateRequest, data: SignerConsent) -> tuple[bytes, str]:
+    """The mandate as the signer read it (its bytes and SHA-256), unchanged since."""
+    if request.document is None or request.document_sha256 != data.document_sha256:
+        raise MandateChanged("Rechargez la page pour lire le mandat à signer.")
+    return request.document, request.document_sha256
+
+
+# ---------------------------------------------------------------- signing with the phone
+#
+# The login's approval pattern (docs/auth.md), for a signature: the signing page asks; its QR
+# code names an approval id (no secret); the representative's enrolled phone, in its device
+# session, reads the context and signs `mandate_signature_message` (the server nonce, the
+# document's SHA-256 and the typed name) with its device key; the page, which holds the link's
+# secret, then signs. Only a device of a user whose e-mail is the signer's may approve.
+
+
+def _forget_approval(request: MandateRequest) -> None:
+    request.approval_id = request.approval_nonce = request.approval_status = None
+    request.approval_expires_at = request.approval_decided_at = None
+    request.approval_signer_name = request.approval_device_id = None
+    request.approval_requester_ip = request.approval_requester_user_agent = None
+
+
+def approval_url(settings: Settings, request: MandateRequest) -> str:
+    return settings.public_url.rstrip("/") + APPROVAL_PATH + (request.approval_id or "")
+
+
+def document_fingerprint(document_sha256: str) -> str:
+    """What both screens show, so the representative knows the phone approves this page."""
+    return " ".join(document_sha256[index : index + 4].upper() for index in (0, 4))
+
+
+def approval_state(request: MandateRequest, now: datetime) -> PhoneApprovalState:
+    if request.approval_status == PhoneApprovalStatus.APPROVED:
+        return "approved"
+    if request.approval_status == PhoneApprovalStatus.DENIED:
+        return "denied"
+    if request.approval_expires_at is None or request.approval_expires_at <= now:
+        return "expired"
+    return "pending"
+
+
+async def phone_available(session: AsyncSession, request: MandateRequest) -> bool:
+    return await repository.has_enrolled_phone(session, request.signer_email)
+
+
+async def ask_phone(
+    session: AsyncSession, token: str, origin: RequestOrigin, data: SignerConsent
+) -> MandateRequest:
+    """Ask the representative's enrolled phone to approve (a new ask replaces the last)."""
+    now = utcnow()
+    request = await _live_request(session, token, now)
+    _check_consent(data, PHONE_METHOD)
+    _check_document(request, data)
+    if not await phone_available(session, request):
+        raise NoEnrolledPhone(
+            "Aucun téléphone enrôlé ne correspond à cette adresse : confirmez avec le code "
+            "envoyé par e-mail."
+        )
+    request.approval_id = new_token(nbytes=24)
+    request.approval_nonce = new_token(nbytes=24)
+    request.approval_status = PhoneApprovalStatus.PENDING
+    request.approval_expires_at = now + PHONE_APPROVAL_TTL
+    request.approval_decided_at = request.approval_device_id = None
+    request.approval_signer_name = " ".join(data.signer_name.split())
+    request.approval_requester_ip = origin.ip
+    request.approval_requester_user_agent = (origin.user_agent or "")[:500] or None
+    await session.flush()
+    await audit.record_as(
+        session,
+        "mandates.phone_asked",
+        author=SIGNER,
+        origin=origin,
+        workspace_id=request.firm_id,
+        target_type="client",
+        target_id=request.client_id,
+        data={"request_id": request.id},
+    )
+    return request
+
+
+async def phone_state(session: AsyncSession, token: str) -> MandateRequest:
+    request = await _live_request(session, token, utcnow(), for_update=False)
+    if request.approval_id is None:
+        raise PhoneApprovalMissing("Demandez d'abord l'approbation sur votre téléphone.")
+    return request
+
+
+async def _approved_device(
+    session: AsyncSession, request: MandateRequest, signer_name: str, now: datetime
+) -> tuple[str, str]:
+    """The device that approved this signature, under this name (its id and name)."""
+    approved = (
+        request.approval_status == PhoneApprovalStatus.APPROVED
+        and request.approval_device_id is not None
+        and request.approval_signer_name == signer_name
+        and request.approval_expires_at is not None
+        and request.approval_expires_at > now
+    )
+    found = (
+        await repository.device_with_user(session, request.approval_device_id)
+        if approved and request.approval_device_id
+        else None
+    )
+    if found is None or found[0].revoked_at is not None:
+        raise PhoneApprovalMissing(
+            "Approuvez la signature sur votre téléphone (ou demandez une nouvelle approbation)."
+        )
+    return str(found[0].id), found[0].name
+
+
+async def _approval_for_device(
+    session: AsyncSession, principal: Principal, approval_id: str, *, for_update: bool
+) -> MandateRequest:
+    """The pending approval, for a device session of the signer only: anyone else (another
+    user, a browser session, an API key) gets the same 404 as an unknown id."""
+    if principal.kind != PrincipalKind.DEVICE or principal.device_id is None:
+        raise DeviceNotUsable(
+            "Cette action se fait depuis un appareil enrôlé (application mobile ou compagnon)."
+        )
+    request = await repository.get_by_approval_id(session, approval_id, for_update=for_update)
+    found = await repository.device_with_user(session, principal.device_id)
+    if (
+        request is None
+        or found is None
+        or found[1].id != principal.user_id
+        or found[1].email.lower() != request.signer_email.lower()
+        or request.status not in _LIVE
+    ):
+        raise MandateApprovalNotFound()
+    now = utcnow()
+    if request.expires_at <= now or approval_state(request, now) == "expired":
+        raise MandateApprovalExpired(
+            "Demandez une nouvelle approbation depuis la page de signature."
+        )
+    if request.approval_status != PhoneApprovalStatus.PENDING:
+        raise MandateApprovalDecided()
+    return request
+
+
+async def approval_context(
+    session: AsyncSession, principal: Principal, approval_id: str
+) -> tuple[MandateRequest, Client, Workspace]:
+    """What the phone shows before approving."""
+    request = await _approval_for_device(session, principal, approval_id, for_update=False)
+    client, firm = await _parties(session, request)
+    return request, client, firm
+
+
+async def decide_approval(
+    session: AsyncSession,
+    settings: Settings,
+    actor: Actor,
+    approval_id: str,
+    *,
+    decision: Decision,
+    device_id: uuid.UUID,
+    issued_at: int,
+    signature: str,
+) -> MandateRequest:
+    """Approve or deny signing, with a signature by the device that holds the session."""
+    principal = actor.principal
+    request = await _approval_for_device(session, principal, approval_id, for_update=True)
+    assert principal.user_id is not None
+    assert principal.device_id is not None
+    await rate_limits.enforce(
+        session,
+        Limit("mandate-approval", settings.rate_limit_approvals_per_user_per_minute, 60),
+        str(principal.user_id),
+        "Trop de réponses à des demandes d'approbation. Patientez une minute.",
+    )
+    if device_id != principal.device_id:
+        raise DeviceNotUsable("L'appareil signataire n'est pas celui de cette session.")
+    found = await repository.device_with_user(session, device_id)
+    assert found is not None  # `_approval_for_device` read it
+    device = found[0]
+    now = utcnow()
+    if abs(now.timestamp() - issued_at) > settings.device_signature_max_age_seconds:
+        raise StaleSignature("Vérifiez l'heure du téléphone puis recommencez.")
+    assert request.approval_nonce
+    assert request.document_sha256
+    assert request.approval_signer_name
+    message = mandate_signature_message(
+        audience=settings.token_audience,
+        approval_id=approval_id,
+        server_nonce=request.approval_nonce,
+        document_sha256=request.document_sha256,
+        signer_name=request.approval_signer_name,
+        decision=decision,
+        device_id=str(device.id),
+        issued_at=issued_at,
+    )
+    author = Author.device(principal.user_id, principal.device_id)
+    if not verify_es256(device.public_jwk, message, signature):
+        await audit.record_as(
+            session,
+            "mandates.phone_refused",
+            author=author,
+            origin=actor.origin,
+            workspace_id=request.firm_id,
+            target_type="client",
+            target_id=request.client_id,
+            data={"request_id": request.id, "reason": "signature"},
+        )
+        raise InvalidSignature("La signature de l'appareil ne correspond pas à cette demande.")
+    approved = decision == Decision.APPROVE
+    request.approval_status = (
+        PhoneApprovalStatus.APPROVED if approved else PhoneApprovalStatus.DENIED
+    )
+    request.approval_device_id = device.id
+    request.approval_decided_at = now
+    device.last_used_at = now
+    await session.flush()
+    await audit.record_as(
+        session,
+        "mandates.phone_approved" if approved else "mandates.phone_denied",
+        author=author,
+        origin=actor.origin,
+        workspace_id=request.firm_id,
+        target_type="client",
+        target_id=request.client_id,
+        data={"request_id": request.id, "device_id": device.id},
+    )
+    return request

@@ -28,6 +28,14 @@ class MandateRequestStatus(StrEnum):
     LOCKED = "locked"  # too many wrong codes: the link is dead, send again
 
 
+class PhoneApprovalStatus(StrEnum):
+    """The signer's phone approval (the enrolled device of a user with the signer's e-mail)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+
+
 class MandateStage(StrEnum):
     """Where a client stands in the onboarding funnel (derived, never stored)."""
 
@@ -46,6 +54,7 @@ class MandateRequest(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("client_id"),
         UniqueConstraint("token_hash"),
+        UniqueConstraint("approval_id"),
         Index("ix_mandate_requests_firm_status", "firm_id", "status"),
     )
 
@@ -77,6 +86,20 @@ class MandateRequest(IdMixin, Base):
     code_expires_at: Mapped[datetime | None] = mapped_column(default=None)
     codes_sent: Mapped[int] = mapped_column(Integer, default=0)
     wrong_codes: Mapped[int] = mapped_column(Integer, default=0)
+    # Signing with the enrolled phone instead of the code (docs/mandates.md): the page asks,
+    # the phone reads the context by `approval_id` (in the QR code), signs the decision with
+    # its device key over the server nonce and the document's SHA-256; the page then signs.
+    approval_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    approval_nonce: Mapped[str | None] = mapped_column(String(64), default=None)
+    approval_status: Mapped[PhoneApprovalStatus | None] = mapped_column(
+        str_enum(PhoneApprovalStatus, 16), default=None
+    )
+    approval_expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    approval_signer_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    approval_requester_ip: Mapped[str | None] = mapped_column(String(64), default=None)
+    approval_requester_user_agent: Mapped[str | None] = mapped_column(String(500), default=None)
+    approval_device_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    approval_decided_at: Mapped[datetime | None] = mapped_column(default=None)
     # Once signed: what was proven (who, e-mail, when, IP, user agent, SHA-256, method,
     # consent text and version), the sealed PDF kept as the client's document.
     evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)

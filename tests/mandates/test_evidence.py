@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -53,6 +54,7 @@ def test_the_evidence_page_reads_back_every_proof(
         assert label in text
         assert value[:40] in text, (label, value)
     assert " ".join(CURRENT_CONSENT.text.split())[:60] in text
-    fonts = pages[-1]["/Resources"]["/Font"]
+    resources: Any = pages[-1]["/Resources"]
+    fonts: Any = resources.get_object()["/Font"].get_object()
     names = {str(font.get_object()["/BaseFont"]) for font in fonts.values()}
     assert any("DejaVu" in name for name in names) is embedded_font, names

@@ -83,6 +83,7 @@ def _unknown(_world: World) -> dict[str, str]:
     unknown = str(uuid.uuid4())
     return {
         "challenge_id": "x" * 43,
+        "approval_id": "x" * 32,
         "session_id": unknown,
         "device_id": unknown,
         "key_id": unknown,
@@ -547,8 +548,35 @@ TABLE: list[Row] = [
     # The signer's side: the link's secret only, whoever calls (an unknown one is 404).
     *[
         Row("POST", f"/api/v1/mandate-signatures/{step}", everyone(404), _unknown_link)
-        for step in ("inspect", "document", "code", "refusal")
+        for step in ("inspect", "document", "code", "refusal", "phone-approval/state")
     ],
+    Row(
+        "POST",
+        "/api/v1/mandate-signatures/phone-approval",
+        everyone(404),
+        lambda world: (
+            _unknown_link(world)
+            | {
+                "signer_name": "Élodie Chevalier",
+                "consent": True,
+                "consent_version": "2026-12-07-telephone",
+                "consent_text": "x",
+                "document_sha256": "0" * 64,
+            }
+        ),
+    ),
+    # The phone's approval of a signature: a device session of the signer only.
+    Row(
+        "GET",
+        "/api/v1/mandate-approvals/{approval_id}",
+        everyone(401) | {Persona.DEVICE: 404},
+    ),
+    Row(
+        "POST",
+        "/api/v1/mandate-approvals/{approval_id}/decision",
+        everyone(401) | {Persona.DEVICE: 404},
+        _decision,
+    ),
     Row(
         "POST",
         "/api/v1/mandate-signatures/signature",

@@ -2054,9 +2054,93 @@ export interface paths {
         put?: never;
         /**
          * Sign Mandate
-         * @description Sign: typed name, consent and the one-time code; the platform seals the PDF.
+         * @description Sign: typed name, consent and the one-time code (or the enrolled phone's approval);
+         *     the platform seals the PDF.
          */
         post: operations["mandates:sign_mandate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-signatures/phone-approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask Phone Approval
+         * @description Ask the representative's enrolled phone to approve the signature (instead of the code);
+         *     the page shows `approval_url` as a QR code and waits.
+         */
+        post: operations["mandates:ask_phone_approval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-signatures/phone-approval/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Phone Approval State
+         * @description Whether the phone approved yet (the page polls this, then signs).
+         */
+        post: operations["mandates:phone_approval_state"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-approvals/{approval_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Mandate Approval
+         * @description What the phone shows before approving a signature: the mandate, the typed name, the
+         *     browser that asked (a device session of the representative only).
+         */
+        get: operations["mandates:get_mandate_approval"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-approvals/{approval_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide Mandate Approval
+         * @description Approve or deny signing a mandate from the enrolled phone (device session + signature
+         *     of `comptoir-mandate-signature-v1`, docs/auth.md).
+         */
+        post: operations["mandates:decide_mandate_approval"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4144,6 +4228,68 @@ export interface components {
              */
             mode: "cookie" | "bearer";
         };
+        /**
+         * MandateApprovalContext
+         * @description What the phone shows before approving: the mandate, the name typed, the browser.
+         */
+        MandateApprovalContext: {
+            /** Approval Id */
+            approval_id: string;
+            /** Client Name */
+            client_name: string;
+            /** Client Siren */
+            client_siren: string;
+            /** Firm Name */
+            firm_name: string;
+            /** Signer Name */
+            signer_name: string;
+            /** Signer Email */
+            signer_email: string;
+            /** Document Sha256 */
+            document_sha256: string;
+            /** Document Fingerprint */
+            document_fingerprint: string;
+            /** Requester Ip */
+            requester_ip: string | null;
+            /** Requester User Agent */
+            requester_user_agent: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Server Nonce */
+            server_nonce: string;
+            /** Audience */
+            audience: string;
+        };
+        /** MandateApprovalDecision */
+        MandateApprovalDecision: {
+            decision: components["schemas"]["Decision"];
+            /**
+             * Device Id
+             * Format: uuid
+             */
+            device_id: string;
+            /**
+             * Issued At
+             * @description Unix time (seconds) included in the signed message.
+             */
+            issued_at: number;
+            /**
+             * Signature
+             * @description ES256 (raw r‖s, base64url) over the message.
+             */
+            signature: string;
+        };
+        /** MandateApprovalResult */
+        MandateApprovalResult: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "denied" | "expired";
+        };
         /** MandateBulkIn */
         MandateBulkIn: {
             /** Client Ids */
@@ -4370,6 +4516,40 @@ export interface components {
          * @enum {string}
          */
         Permission: "workspace:manage" | "members:read" | "members:manage" | "extensions:manage" | "audit:read" | "clients:read" | "clients:all" | "clients:manage" | "einvoicing:manage" | "documents:read" | "documents:write" | "documents:all_clients" | "flows:read" | "flows:write" | "directory:read";
+        /**
+         * PhoneApprovalOut
+         * @description The phone approval the signing page waits on; `approval_url` is what its QR code
+         *     encodes (the enrolled phone opens it), `document_fingerprint` what both screens show.
+         */
+        PhoneApprovalOut: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "denied" | "expired";
+            /** Approval Url */
+            approval_url: string;
+            /**
+             * Qr Svg
+             * @description The QR code of `approval_url`, as an SVG data URI.
+             */
+            qr_svg: string;
+            /** Document Fingerprint */
+            document_fingerprint: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
+        /**
+         * PhoneOption
+         * @description Offered when the representative already has an enrolled phone (a user of the platform
+         *     with the signer's e-mail and an active device): confirming on it replaces the code.
+         */
+        PhoneOption: {
+            consent: components["schemas"]["ConsentOut"];
+        };
         /** PlanOut */
         PlanOut: {
             /** Code */
@@ -4795,10 +4975,17 @@ export interface components {
             consent_version: string;
             /** Consent Text */
             consent_text: string;
-            /** Code */
-            code: string;
             /** Document Sha256 */
             document_sha256: string;
+            /**
+             * Method
+             * @description `email_otp`: the one-time code mailed (`code`); `device`: the approval of the enrolled phone asked with `/mandate-signatures/phone-approval`.
+             * @default email_otp
+             * @enum {string}
+             */
+            method: "email_otp" | "device";
+            /** Code */
+            code?: string | null;
         };
         /** SignatureOut */
         SignatureOut: {
@@ -4810,6 +4997,24 @@ export interface components {
             signed_at: string;
             /** Sealed Sha256 */
             sealed_sha256: string;
+        };
+        /**
+         * SignerConsent
+         * @description The typed name, the consent ticked in its shown version, the document read.
+         */
+        SignerConsent: {
+            /** Token */
+            token: string;
+            /** Signer Name */
+            signer_name: string;
+            /** Consent */
+            consent: boolean;
+            /** Consent Version */
+            consent_version: string;
+            /** Consent Text */
+            consent_text: string;
+            /** Document Sha256 */
+            document_sha256: string;
         };
         /**
          * SigningView
@@ -4840,6 +5045,7 @@ export interface components {
             code_sent: boolean;
             /** Attempts Left */
             attempts_left: number;
+            phone?: components["schemas"]["PhoneOption"] | null;
         };
         /** SirenIn */
         SirenIn: {
@@ -11966,6 +12172,302 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SignatureOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:ask_phone_approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignerConsent"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneApprovalOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:phone_approval_state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneApprovalOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:get_mandate_approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                approval_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MandateApprovalContext"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:decide_mandate_approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                approval_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MandateApprovalDecision"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MandateApprovalResult"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */

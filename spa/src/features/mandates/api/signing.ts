@@ -34,6 +34,27 @@ export function useSign() {
   });
 }
 
+export type PhoneApproval = components["schemas"]["PhoneApprovalOut"];
+export type SignerConsent = components["schemas"]["SignerConsent"];
+
+// Operations `mandates:ask_phone_approval` and `mandates:phone_approval_state`: the page asks
+// the enrolled phone, then polls until it answers (approved, denied) or the ask expires.
+export function useAskPhone() {
+  return useMutation({
+    mutationFn: (body: SignerConsent) => unwrap(api.POST("/api/v1/mandate-signatures/phone-approval", { body })),
+  });
+}
+
+export function usePhoneApprovalState(token: string, asked: PhoneApproval | undefined) {
+  return useQuery({
+    queryKey: ["mandate-phone-approval", token, asked?.approval_url],
+    queryFn: () => unwrap(api.POST("/api/v1/mandate-signatures/phone-approval/state", { body: { token } })),
+    enabled: asked !== undefined,
+    retry: false,
+    refetchInterval: (query) => ((query.state.data ?? asked)?.status === "pending" ? 2000 : false),
+  });
+}
+
 export function useRefuse() {
   return useMutation({
     mutationFn: (body: { token: string; reason: string | null }) =>
