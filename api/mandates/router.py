@@ -21,8 +21,8 @@ from api.companies.dependencies import CompanyRegistryDep
 from api.core.db import DbSession, ReadOnly
 from api.core.errors import Conflict, UnprocessableEntity, problem_responses
 from api.core.input import MachineText
-from api.core.qr import svg_data_uri
 from api.core.models import utcnow
+from api.core.qr import svg_data_uri
 from api.core.request_context import Origin
 from api.core.settings import AppSettings, Settings
 from api.documents.router import Documents
