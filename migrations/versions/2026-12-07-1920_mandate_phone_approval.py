@@ -2,8 +2,8 @@
 approval id the QR code names, its server nonce, state, expiry, typed name and device)
 
 Revision ID: 20261207_mandate_phone
-Revises: 20261207_invoice_routes
-Create Date: 2026-12-07 19:10:00
+Revises: 20261207_ppf_feed
+Create Date: 2026-12-07 19:20:00
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_mandate_phone"
-down_revision: str | None = "20261207_invoice_routes"
+down_revision: str | None = "20261207_ppf_feed"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
