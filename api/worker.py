@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.adapters.blob_storage import create_blob_storage
 from api.adapters.directory import build_directory
 from api.adapters.mail import mail_sender
+from api.adapters.transport import HttpTransport
 from api.core.settings import Settings
 from api.einvoicing import service as einvoicing_service
 from api.flows import delivery as flow_webhooks
@@ -30,10 +31,12 @@ from api.flows.pipeline import FlowPipeline, Step, validation_handler
 from api.lifecycle import steps as lifecycle_steps
 from api.mail import service as mail_service
 from api.mandates import service as mandates_service
+from api.models.invoice_route import SEND_STATUS_KIND
 from api.outbox import service as outbox
 from api.outbox.service import OutboxHandler
 from api.ppf import service as ppf_service
 from api.ppf.feed import build_feed
+from api.routing import service as routing
 from api.validation import shared_engine
 from api.validation.rules import COMMON_RULE_FILES
 from api.webhooks import service as webhooks_service
@@ -49,6 +52,7 @@ def flow_steps() -> tuple[Step, ...]:
         flow_pipeline.record_validation,
         lifecycle_steps.issue_deposit_status,
         flow_pipeline.link_document,
+        routing.queue_routing,
         flow_pipeline.announce_changes,
     )
 
@@ -58,20 +62,29 @@ def outbox_handlers(
 ) -> dict[str, OutboxHandler]:
     """Handlers get what they need bound here: settings, adapters, and the sessionmaker for
     those that record their attempts in their own short transactions."""
+    storage = create_blob_storage(settings)
+    directory = build_directory(settings, sessionmaker)
+    transport = HttpTransport(settings)
     return {
         mail_service.MAIL_KIND: mail_service.delivery(mail_sender(settings)),
         webhooks_service.WEBHOOK_KIND: webhooks_service.delivery_handler(sessionmaker, settings),
         einvoicing_service.DIRECTORY_KIND: einvoicing_service.directory_delivery(
-            build_directory(settings, sessionmaker), sessionmaker
+            directory, sessionmaker
         ),
         flows_service.VALIDATE_KIND: validation_handler(
             FlowPipeline(
                 sessionmaker,
-                create_blob_storage(settings),
+                storage,
                 settings,
                 shared_engine(),
                 steps=flow_steps(),
             )
+        ),
+        routing.ROUTE_KIND: routing.route_handler(
+            routing.InvoiceRouting(sessionmaker, storage, settings, directory, transport)
+        ),
+        SEND_STATUS_KIND: routing.status_handler(
+            routing.StatusSender(sessionmaker, storage, settings, transport)
         ),
         flows_service.WEBHOOK_KIND: flow_webhooks.webhook_handler(sessionmaker, settings),
         mandates_service.REMINDER_KIND: mandates_service.reminder_delivery(settings, sessionmaker),

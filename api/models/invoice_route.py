@@ -14,6 +14,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.models import Base, IdMixin, str_enum, utcnow
 
+# The outbox job that takes a status message to the other platform an invoice was exchanged
+# with (payload `{"status_flow_id": …}`), handled by `api.routing`. Here, below every domain,
+# so that the lifecycle can queue it without importing routing.
+SEND_STATUS_KIND = "routing.send_status"
+
 
 class RouteKind(StrEnum):
     LOCAL = "local"  # the buyer is a client of this platform: delivered to its space

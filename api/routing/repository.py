@@ -62,3 +62,17 @@ async def sent_invoice(
         .limit(1)
     )
     return found
+
+
+async def invoice_root(session: AsyncSession, flow_id: uuid.UUID | None) -> Flow | None:
+    """The invoice a status message is about, as deposited here (or as received from another
+    platform): a buyer's copy delivered here points at the seller's flow."""
+    invoice = await session.get(Flow, flow_id) if flow_id is not None else None
+    if (
+        invoice is not None
+        and invoice.direction == FlowDirection.IN
+        and invoice.peer_platform_id is None
+        and invoice.related_flow_id is not None
+    ):
+        return await session.get(Flow, invoice.related_flow_id)
+    return invoice

@@ -7,14 +7,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.adapters.directory import LocalDirectory
@@ -24,6 +24,7 @@ from api.core.settings import PeerPlatform, Settings
 from api.core.state import Database, state_of
 from api.einvoicing.service import DIRECTORY_KIND, directory_delivery
 from api.models.client import Client, PaStatus
+from api.models.directory_line import DirectoryLineRecord
 from api.outbox import service as outbox
 from tests.shared_data import SHARED_DATA
 from tests.software import (
@@ -113,6 +114,9 @@ async def world(
 ) -> RoutingWorld:
     software = await software_world(client, session, routing_settings)
     await register_certified_clients(sessionmaker, routing_settings)
+    # Registered long before the invoices' date (the UC1 invoice is of 2025-07-01).
+    await session.execute(update(DirectoryLineRecord).values(date_from=date(2020, 1, 1)))
+    await session.commit()
     registered = set(
         await session.scalars(select(Client.siren).where(Client.pa_status == PaStatus.REGISTERED))
     )

@@ -1,0 +1,616 @@
+"""Routing: a valid invoice reaches its buyer (docs/flows.md « Routage »).
+
+    queue_routing            pipeline step: a valid invoice, or a flow another platform
+                             deposited, gets one routing job in the validation's transaction
+    InvoiceRouting.handle    the job (outbox kind `routing.route`):
+      an invoice deposited here   the buyer's directory line in effect on the invoice date
+                                  (`finder`) says where it goes:
+          this platform           delivered to the buyer's client: an `In` flow of its own,
+                                  filed as its document; 202 Reçue then 203 Mise à disposition
+          another platform        handed to the transport towards that platform; its CDAR
+                                  messages come back through its deposits on our Flow Service
+          no line (or no way)     221 Erreur de routage to the issuer
+      an invoice another platform delivered   received: 202 then 203, sent back to it
+      a CDAR another platform delivered       the status of the invoice we sent it, if that
+                                              platform is the invoice's counterpart (else
+                                              refused and logged)
+    status_sender            the job (outbox kind `routing.send_status`): a status message
+                             about an invoice exchanged with another platform goes to it
+
+Delivered once: the invoice's route row is written in the transaction that delivers it (a local
+delivery) or before the transport is called (a peer delivery, whose retries deposit the same
+file, which the other platform recognises), and a redelivered job that finds the route stops.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.adapters.blob_storage import BlobStorage
+from api.adapters.directory import Directory, DirectoryLine
+from api.adapters.transport import Parcel, PeerRefused, PeerUnavailable, Transport
+from api.audit.service import SYSTEM
+from api.core.errors import AppError
+from api.core.models import utcnow
+from api.core.settings import Settings
+from api.documents.service import DeclaredDocument, DocumentService
+from api.flows import schemas as flow_schemas
+from api.flows.pipeline import PLATFORM_USER, FlowContext
+from api.flows.service import announce
+from api.lifecycle.catalogue import Status
+from api.lifecycle.service import (
+    PLATFORM,
+    Channel,
+    Emitter,
+    InvoiceClosed,
+    Reason,
+    Recorded,
+    TransitionRefused,
+    record,
+)
+from api.models.client import Client
+from api.models.document import DocumentSource, DocumentType
+from api.models.flow import AckStatus, Flow, FlowDirection
+from api.models.invoice_route import SEND_STATUS_KIND, InvoiceRoute, RouteKind
+from api.oauth2 import service as oauth2_service
+from api.outbox import service as outbox
+from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload, RetryLater
+from api.routing import repository
+from api.routing.finder import Buyer, DirectoryUnavailable, find_line
+
+logger = logging.getLogger("comptoir.routing")
+
+ROUTE_KIND = "routing.route"
+CDAR = "CDAR"
+# The buyer's copy of an invoice delivered on this platform has an id derived from the
+# seller's flow: a second delivery attempt would name the same flow and the same document.
+_BUYER_COPY = uuid.UUID("6f1b7f0e-3c1a-4f55-9a43-5d7b8f1f2a10")
+
+
+async def queue_routing(context: FlowContext) -> None:
+    """Pipeline step, after validation: one routing job per flow to route."""
+    flow = context.flow
+    if flow.ack_status != AckStatus.OK:
+        return
+    if flow.syntax == CDAR and flow.peer_platform_id is None:
+        return  # a status message of our own client's software: the lifecycle's
+    await outbox.enqueue(
+        context.session, ROUTE_KIND, {"flow_id": str(flow.id)}, dedupe_key=f"{ROUTE_KIND}:{flow.id}"
+    )
+
+
+def buyer_of(flow: Flow) -> Buyer:
+    facts = flow.facts or {}
+    address = facts.get("buyer_electronic_address")
+    return Buyer(
+        siren=flow.recipient_siren,
+        siret=flow.recipient_siret,
+        routing_code=flow.recipient_routing_code,
+        electronic_address=address if isinstance(address, str) else None,
+    )
+
+
+async def _chunks(content: bytes) -> AsyncIterator[bytes]:
+    yield content
+
+
+@dataclass(frozen=True, slots=True)
+class RouteDecision:
+    kind: RouteKind
+    line: DirectoryLine | None
+    detail: str | None = None
+
+
+class InvoiceRouting:
+    """The routing job (module docstring). Built once per worker."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        storage: BlobStorage,
+        settings: Settings,
+        directory: Directory,
+        transport: Transport,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.storage = storage
+        self.settings = settings
+        self.directory = directory
+        self.transport = transport
+        self.documents = DocumentService(storage, settings)
+
+    async def _content(self, blob_key: str) -> bytes:
+        return b"".join([chunk async for chunk in self.storage.read(blob_key)])
+
+    async def handle(self, flow_id: uuid.UUID) -> None:
+        async with self.sessionmaker() as session:
+            flow = await repository.flow(session, flow_id)
+            route = await repository.route_of(session, flow_id)
+        if flow is None:
+            return
+        if flow.peer_platform_id is not None:
+            if flow.syntax == CDAR:
+                await self._status_from_peer(flow)
+            else:
+                await self._received_from_peer(flow)
+            return
+        if flow.direction != FlowDirection.OUT or flow.syntax == CDAR:
+            return
+        if route is not None and (route.kind != RouteKind.PEER or route.delivered_at is not None):
+            return  # routed already: a redelivered job
+        if route is None:
+            decision = await self._decide(flow)
+            if decision.kind == RouteKind.UNROUTABLE:
+                await self._unroutable(flow, decision)
+                return
+            if decision.kind == RouteKind.LOCAL:
+                await self._deliver_here(flow, decision)
+                return
+            route = await self._start_peer_route(flow, decision)
+            if route.delivered_at is not None or route.kind != RouteKind.PEER:
+                return
+        await self._send_to_peer(flow, route)
+
+    # --- where to -----------------------------------------------------------------------
+
+    async def _decide(self, flow: Flow) -> RouteDecision:
+        day = flow.issue_date or utcnow().date()
+        try:
+            line = await find_line(self.directory, buyer_of(flow), day)
+        except DirectoryUnavailable as error:
+            raise RetryLater(f"annuaire indisponible : {error}") from None
+        if line is None:
+            return RouteDecision(
+                RouteKind.UNROUTABLE,
+                None,
+                f"Aucune ligne d'annuaire en vigueur le {day.isoformat()} pour l'acheteur "
+                f"(SIREN {flow.recipient_siren or 'absent'}).",
+            )
+        if line.platform_id == self.settings.directory_platform_id:
+            return RouteDecision(RouteKind.LOCAL, line)
+        if self.settings.peer_platform(line.platform_id) is None:
+            return RouteDecision(
+                RouteKind.UNROUTABLE,
+                line,
+                f"L'acheteur reçoit ses factures par la plateforme {line.platform_id}, "
+                "avec laquelle aucun échange n'est configuré.",
+            )
+        return RouteDecision(RouteKind.PEER, line)
+
+    def _route_row(self, flow: Flow, decision: RouteDecision) -> InvoiceRoute:
+        line = decision.line
+        return InvoiceRoute(
+            id=uuid.uuid4(),
+            flow_id=flow.id,
+            kind=decision.kind,
+            platform_id=line.platform_id if line is not None else None,
+            addressing_identifier=line.address.addressing_identifier if line else None,
+            directory_line_id=line.line_id if line is not None else None,
+            detail=decision.detail,
+            created_at=utcnow(),
+        )
+
+    # --- no route: 221 ----------------------------------------------------------------------
+
+    async def _unroutable(self, flow: Flow, decision: RouteDecision) -> None:
+        async with self.sessionmaker() as session, session.begin():
+            locked = await repository.flow_for_update(session, flow.id)
+            if locked is None or await repository.route_of(session, flow.id) is not None:
+                return
+            route = await repository.add_route(session, self._route_row(flow, decision))
+            if route.kind != RouteKind.UNROUTABLE:
+                return
+            logger.info("invoice flow %s not routed: %s", flow.id, decision.detail)
+            await self._record_unroutable(session, locked, decision.detail or "")
+
+    # --- this platform ------------------------------------------------------------------
+
+    async def _deliver_here(self, flow: Flow, decision: RouteDecision) -> None:
+        assert decision.line is not None
+        async with self.sessionmaker() as session:
+            buyer = await oauth2_service.served_client(session, decision.line.address.siren)
+        if buyer is None:
+            await self._unroutable(
+                flow,
+                RouteDecision(
+                    RouteKind.UNROUTABLE,
+                    decision.line,
+                    "La ligne d'annuaire de l'acheteur désigne cette plateforme, mais "
+                    "l'entreprise n'y est plus inscrite.",
+                ),
+            )
+            return
+        copy_id = uuid.uuid5(_BUYER_COPY, str(flow.id))
+        content = await self._content(flow.blob_key)
+        document_id = await self._file_for(buyer, copy_id, flow, content)
+        async with self.sessionmaker() as session, session.begin():
+            locked = await repository.flow_for_update(session, flow.id)
+            if locked is None or await repository.route_of(session, flow.id) is not None:
+                return
+            blob = await self.storage.put(_chunks(content), max_size=len(content) + 1)
+            copy = _buyer_copy(locked, copy_id, buyer, blob.key, blob.size, document_id)
+            session.add(copy)
+            await session.flush()
+            route = self._route_row(locked, decision)
+            route.buyer_client_id = buyer.id
+            route.delivered_flow_id = copy.id
+            route.delivered_at = utcnow()
+            await repository.add_route(session, route)
+            await self._record_delivered_here(session, locked, copy)
+            await announce(session, copy)
+
+    async def _file_for(
+        self, buyer: Client, copy_id: uuid.UUID, flow: Flow, content: bytes
+    ) -> uuid.UUID:
+        """The invoice as a document of the buyer, in its own transaction, once."""
+        title = f"Facture {flow.invoice_number}" if flow.invoice_number else flow.name
+        async with self.sessionmaker() as session:
+            stored = await self.documents.store(
+                session,
+                _chunks(content),
+                DeclaredDocument(
+                    workspace_id=buyer.firm_id,
+                    client_id=buyer.id,
+                    uploaded_by=PLATFORM_USER,
+                    source=DocumentSource.INTEGRATION,
+                    type=DocumentType.INVOICE,
+                    original_filename=flow.name,
+                    title=title[:255],
+                    idempotency_key=f"flow:{copy_id}",
+                ),
+            )
+            await session.commit()
+            return stored.document.id
+
+    # --- another platform ---------------------------------------------------------------
+
+    async def _start_peer_route(self, flow: Flow, decision: RouteDecision) -> InvoiceRoute:
+        """The route is written before the transport is called: the other platform's status
+        messages may come back before its acknowledgement reaches us."""
+        async with self.sessionmaker() as session, session.begin():
+            return await repository.add_route(session, self._route_row(flow, decision))
+
+    async def _send_to_peer(self, flow: Flow, route: InvoiceRoute) -> None:
+        peer = self.settings.peer_platform(route.platform_id or "")
+        if peer is None:
+            raise RetryLater(f"la plateforme {route.platform_id} n'est plus configurée")
+        content = await self._content(flow.blob_key)
+        parcel = Parcel(
+            content=content,
+            name=flow.name,
+            syntax=flow.syntax,
+            organization=flow.recipient_siren or "",
+            tracking_id=str(flow.id),
+            sha256=flow.sha256,
+        )
+        try:
+            sent = await self.transport.send(peer, parcel)
+        except PeerUnavailable as error:
+            raise _retry(error) from None
+        except PeerRefused as error:
+            await self._peer_refused(flow, route, str(error))
+            return
+        async with self.sessionmaker() as session, session.begin():
+            kept = await repository.route_of(session, flow.id)
+            if kept is not None and kept.delivered_at is None:
+                kept.delivered_at = utcnow()
+                kept.remote_flow_id = sent.remote_flow_id[:100]
+        logger.info(
+            "invoice flow %s delivered to platform %s as %s", flow.id, peer.id, sent.remote_flow_id
+        )
+
+    async def _peer_refused(self, flow: Flow, route: InvoiceRoute, detail: str) -> None:
+        logger.warning(
+            "invoice flow %s refused by platform %s: %s", flow.id, peer_id(route), detail
+        )
+        async with self.sessionmaker() as session, session.begin():
+            locked = await repository.flow_for_update(session, flow.id)
+            kept = await repository.route_of(session, flow.id)
+            if locked is None or kept is None or kept.kind != RouteKind.PEER:
+                return
+            kept.kind = RouteKind.UNROUTABLE
+            kept.detail = detail[:1000]
+            await self._record_unroutable(session, locked, detail)
+
+    # --- from another platform ----------------------------------------------------------
+
+    async def _received_from_peer(self, flow: Flow) -> None:
+        """An invoice another platform delivered to our buyer (the flow is the buyer's own):
+        it is available in the buyer's space, 202 then 203 go back to that platform."""
+        async with self.sessionmaker() as session, session.begin():
+            locked = await repository.flow_for_update(session, flow.id)
+            if locked is None or await repository.route_of(session, flow.id) is not None:
+                return
+            await repository.add_route(
+                session,
+                InvoiceRoute(
+                    id=uuid.uuid4(),
+                    flow_id=flow.id,
+                    kind=RouteKind.RECEIVED,
+                    platform_id=flow.peer_platform_id,
+                    buyer_client_id=flow.client_id,
+                    delivered_flow_id=flow.id,
+                    delivered_at=utcnow(),
+                    created_at=utcnow(),
+                ),
+            )
+            # The invoice was deposited on the other platform (its 200 was said there): its
+            # statuses here go on from it, starting with 202 Reçue.
+            if locked.lifecycle_status is None:
+                locked.lifecycle_status = int(Status.DEPOSEE.value)
+            await self._record_received(session, locked)
+
+    async def _status_from_peer(self, message: Flow) -> None:
+        """A CDAR another platform deposited: the status of one of our invoices, accepted only
+        from the platform that invoice was exchanged with."""
+        number = message.invoice_number
+        async with self.sessionmaker() as session, session.begin():
+            locked = await repository.flow_for_update(session, message.id)
+            if locked is None or locked.ack_status != AckStatus.OK:
+                return
+            invoice = (
+                await repository.sent_invoice(session, message.client_id, number)
+                if number
+                else None
+            )
+            route = await repository.route_of(session, invoice.id) if invoice else None
+            if invoice is None or route is None or route.platform_id != message.peer_platform_id:
+                counterpart = route.platform_id if route is not None else None
+                logger.warning(
+                    "status message %s from platform %s refused: invoice %r is %s",
+                    message.id,
+                    message.peer_platform_id,
+                    number,
+                    f"exchanged with platform {counterpart}" if counterpart else "unknown here",
+                )
+                locked.ack_status = AckStatus.ERROR
+                locked.ack_details = [
+                    {
+                        "level": "Error",
+                        "item": locked.name,
+                        "reasonCode": "UnknownInvoice" if counterpart is None else "NotCounterpart",
+                        "reasonMessage": (
+                            f"Facture {number} inconnue de cette plateforme."
+                            if counterpart is None
+                            else f"La facture {number} n'a pas été échangée avec la plateforme "
+                            f"{message.peer_platform_id}."
+                        ),
+                    }
+                ]
+                locked.updated_at = utcnow()
+                await announce(session, locked)
+                return
+            await self._record_from_peer(session, invoice, locked)
+
+    # --- statuses (api.lifecycle) --------------------------------------------------------
+
+    async def _record(
+        self,
+        session: AsyncSession,
+        flow: Flow,
+        status: Status,
+        emitter: Emitter = PLATFORM,
+        reason: Reason | None = None,
+        **options: Any,
+    ) -> Recorded:
+        return await record(
+            session,
+            flow,
+            status,
+            emitter,
+            reason,
+            storage=self.storage,
+            settings=self.settings,
+            **options,
+        )
+
+    async def _record_unroutable(self, session: AsyncSession, flow: Flow, detail: str) -> None:
+        code = "DEST_INC" if detail.startswith("Aucune ligne") else "ROUTAGE_ERR"
+        await self._record(
+            session, flow, Status.ERREUR_ROUTAGE, reason=Reason(code=code, text=detail[:500])
+        )
+
+    async def _record_delivered_here(self, session: AsyncSession, flow: Flow, copy: Flow) -> None:
+        for status in (Status.RECUE, Status.MISE_A_DISPOSITION):
+            await self._record(session, copy, status)
+
+    async def _record_received(self, session: AsyncSession, flow: Flow) -> None:
+        """202 then 203 on an invoice another platform delivered; each message goes back."""
+        for status in (Status.RECUE, Status.MISE_A_DISPOSITION):
+            recorded = await self._record(session, flow, status)
+            await forward(session, recorded)
+
+    async def _record_from_peer(self, session: AsyncSession, invoice: Flow, message: Flow) -> None:
+        code = str(message.lifecycle_status or "")
+        try:
+            status = Status(code)
+        except ValueError:
+            logger.warning("status message %s carries an unknown status %r", message.id, code)
+            return
+        emitter = Emitter(side=status.info.side, author=SYSTEM, channel=Channel.CDAR)
+        try:
+            async with session.begin_nested():
+                await self._record(
+                    session,
+                    invoice,
+                    status,
+                    emitter,
+                    received_cdar=message,
+                    from_other_platform=True,
+                )
+        except InvoiceClosed as error:
+            logger.warning(
+                "status %s from platform %s on closed invoice flow %s refused: %s",
+                code,
+                message.peer_platform_id,
+                invoice.id,
+                error,
+            )
+        except TransitionRefused as error:
+            # Messages travel side by side: 203 may overtake 202. Try again once the one
+            # before it arrived (the outbox gives up after its attempts).
+            raise RetryLater(f"statut {code} en attente du précédent : {error}") from None
+        except AppError as error:
+            logger.warning(
+                "status %s from platform %s on invoice flow %s refused: %s",
+                code,
+                message.peer_platform_id,
+                invoice.id,
+                error,
+            )
+
+
+def peer_id(route: InvoiceRoute) -> str:
+    return route.platform_id or "?"
+
+
+def _retry(error: PeerUnavailable) -> RetryLater:
+    after = (
+        timedelta(seconds=error.retry_after_seconds)
+        if error.retry_after_seconds is not None
+        else None
+    )
+    return RetryLater(str(error), after=after)
+
+
+def _buyer_copy(
+    flow: Flow,
+    copy_id: uuid.UUID,
+    buyer: Client,
+    blob_key: str,
+    size: int,
+    document_id: uuid.UUID,
+) -> Flow:
+    """The buyer's incoming flow of an invoice delivered on this platform."""
+    now = utcnow()
+    self_billed = flow.flow_type == flow_schemas.FlowType.SUPPLIER_INVOICE
+    return Flow(
+        id=copy_id,
+        firm_id=buyer.firm_id,
+        client_id=buyer.id,
+        direction=FlowDirection.IN,
+        flow_type=(
+            flow_schemas.FlowType.CUSTOMER_INVOICE
+            if self_billed
+            else flow_schemas.FlowType.SUPPLIER_INVOICE
+        ).value,
+        syntax=flow.syntax,
+        profile=flow.profile,
+        processing_rule=flow.processing_rule,
+        processing_rule_source=flow.processing_rule_source,
+        name=flow.name,
+        sha256=flow.sha256,
+        size=size,
+        media_type=flow.media_type,
+        blob_key=blob_key,
+        submitted_at=now,
+        updated_at=now,
+        ack_status=AckStatus.OK,
+        lifecycle_status=flow.lifecycle_status,
+        rules_release=flow.rules_release,
+        findings=flow.findings,
+        invoice_number=flow.invoice_number,
+        invoice_type_code=flow.invoice_type_code,
+        issue_date=flow.issue_date,
+        sender_siren=flow.sender_siren,
+        sender_siret=flow.sender_siret,
+        recipient_siren=flow.recipient_siren,
+        recipient_siret=flow.recipient_siret,
+        recipient_routing_code=flow.recipient_routing_code,
+        facts=flow.facts,
+        document_id=document_id,
+        related_flow_id=flow.id,
+        converted_blob_key=flow.converted_blob_key,
+    )
+
+
+async def forward(session: AsyncSession, recorded: Recorded) -> None:
+    """Queue the message of a status just recorded for the other platform the invoice was
+    exchanged with (the job finds which, if any)."""
+    message_id = recorded.entry.cdar_flow_id or next(
+        (flow.id for flow in recorded.status_flows), None
+    )
+    if not recorded.created or message_id is None:
+        return
+    await outbox.enqueue(
+        session,
+        SEND_STATUS_KIND,
+        {"status_flow_id": str(message_id)},
+        dedupe_key=f"{SEND_STATUS_KIND}:{message_id}",
+    )
+
+
+class StatusSender:
+    """The `routing.send_status` job: a status message about an invoice exchanged with another
+    platform is deposited on that platform's Flow Service, for the party it addresses there
+    (the seller of an invoice it sent us, the buyer of an invoice we sent it)."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        storage: BlobStorage,
+        settings: Settings,
+        transport: Transport,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.storage = storage
+        self.settings = settings
+        self.transport = transport
+
+    async def send(self, status_flow_id: uuid.UUID) -> None:
+        async with self.sessionmaker() as session:
+            message = await repository.flow(session, status_flow_id)
+            if message is None or message.peer_platform_id is not None:
+                return  # gone, or it came from that platform
+            invoice = await repository.invoice_root(session, message.related_flow_id)
+            route = await repository.route_of(session, invoice.id) if invoice else None
+        if invoice is None or route is None:
+            return
+        if route.kind == RouteKind.RECEIVED:
+            platform, organization = route.platform_id, invoice.sender_siren
+        elif route.kind == RouteKind.PEER:
+            platform, organization = route.platform_id, invoice.recipient_siren
+        else:
+            return  # delivered here, or never routed: nobody elsewhere to tell
+        peer = self.settings.peer_platform(platform or "")
+        if peer is None or not organization:
+            logger.warning(
+                "status message %s not sent: platform %s is not configured", message.id, platform
+            )
+            return
+        content = b"".join([chunk async for chunk in self.storage.read(message.blob_key)])
+        parcel = Parcel(
+            content=content,
+            name=message.name,
+            syntax=CDAR,
+            organization=organization,
+            tracking_id=str(message.id),
+            sha256=message.sha256,
+        )
+        try:
+            await self.transport.send(peer, parcel)
+        except PeerUnavailable as error:
+            raise _retry(error) from None
+        except PeerRefused as error:
+            logger.error("status message %s refused by platform %s: %s", message.id, peer.id, error)
+
+
+def status_handler(sender: StatusSender) -> OutboxHandler:
+    async def deliver(payload: Payload, _attempt: DeliveryAttempt) -> None:
+        await sender.send(uuid.UUID(payload["status_flow_id"]))
+
+    return OutboxHandler(deliver=deliver)
+
+
+def route_handler(routing: InvoiceRouting) -> OutboxHandler:
+    async def deliver(payload: Payload, _attempt: DeliveryAttempt) -> None:
+        await routing.handle(uuid.UUID(payload["flow_id"]))
+
+    return OutboxHandler(deliver=deliver)
