@@ -341,10 +341,6 @@ class InvoiceRouting:
                     created_at=utcnow(),
                 ),
             )
-            # The invoice was deposited on the other platform (its 200 was said there): its
-            # statuses here go on from it, starting with 202 Reçue.
-            if locked.lifecycle_status is None:
-                locked.lifecycle_status = int(Status.DEPOSEE.value)
             await self._record_received(session, locked)
 
     async def _status_from_peer(self, message: Flow) -> None:
