@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.core.pagination import Keyset, keyset_page
 from api.models.api_key import ApiKey
 from api.models.membership import Membership, MembershipStatus
 from api.models.user import User
@@ -30,13 +30,15 @@ async def by_secret_hash(
     return None if row is None else (row[0], row[1])
 
 
-async def of_workspace(session: AsyncSession, workspace_id: uuid.UUID) -> Sequence[ApiKey]:
-    result = await session.scalars(
-        select(ApiKey)
-        .where(ApiKey.workspace_id == workspace_id)
-        .order_by(ApiKey.created_at.desc(), ApiKey.id)
-    )
-    return result.all()
+API_KEYS_SORT = Keyset("api-keys,-created_at", (ApiKey.created_at, ApiKey.id), descending=True)
+
+
+async def of_workspace(
+    session: AsyncSession, workspace_id: uuid.UUID, limit: int, cursor: str | None
+) -> tuple[list[ApiKey], str | None]:
+    """One page of the workspace's keys, newest first."""
+    statement = select(ApiKey).where(ApiKey.workspace_id == workspace_id)
+    return await keyset_page(session, statement, API_KEYS_SORT, limit, cursor)
 
 
 async def get_in_workspace(

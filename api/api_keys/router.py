@@ -6,24 +6,31 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 
 from api.api_keys import service
-from api.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
+from api.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut, ApiKeyPage
 from api.auth.dependencies import acting
 from api.core.actor import Actor
 from api.core.authz import Permission
 from api.core.db import DbSession
 from api.core.errors import problem_responses
+from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
 
 router = APIRouter(prefix="/api-keys", tags=["api_keys"])
 
 ExtensionsManager = Annotated[Actor, Depends(acting(Permission.EXTENSIONS_MANAGE))]
 
 
-@router.get("", response_model=list[ApiKeyOut], responses=problem_responses(401, 404))
-async def list_api_keys(session: DbSession, actor: ExtensionsManager) -> list[ApiKeyOut]:
-    """The workspace's API keys (without their secrets)."""
-    return [
-        ApiKeyOut.model_validate(key) for key in await service.list_keys(session, actor.principal)
-    ]
+@router.get("", response_model=ApiKeyPage, responses=problem_responses(401, 404, 422))
+async def list_api_keys(
+    session: DbSession,
+    actor: ExtensionsManager,
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
+) -> ApiKeyPage:
+    """The workspace's API keys (without their secrets), newest first."""
+    keys, next_cursor = await service.list_keys(session, actor.principal, limit, cursor)
+    return ApiKeyPage(
+        items=[ApiKeyOut.model_validate(key) for key in keys], next_cursor=next_cursor
+    )
 
 
 @router.post(

@@ -7,6 +7,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from api.core.authz import Scope
 from api.core.input import HumanText, RequestModel
+from api.core.pagination import Page
 
 
 class ApiKeyCreate(RequestModel):
@@ -37,6 +38,10 @@ class ApiKeyOut(BaseModel):
     revoked_at: datetime | None
     last_used_at: datetime | None
     last_used_ip: str | None
+
+
+class ApiKeyPage(Page[ApiKeyOut]):
+    pass
 
 
 class ApiKeyCreated(ApiKeyOut):

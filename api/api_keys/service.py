@@ -112,9 +112,11 @@ async def mint(
     return MintedKey(key, secret)
 
 
-async def list_keys(session: AsyncSession, principal: Principal) -> list[ApiKey]:
+async def list_keys(
+    session: AsyncSession, principal: Principal, limit: int, cursor: str | None
+) -> tuple[list[ApiKey], str | None]:
     assert principal.workspace_id is not None
-    return list(await repository.of_workspace(session, principal.workspace_id))
+    return await repository.of_workspace(session, principal.workspace_id, limit, cursor)
 
 
 async def revoke(session: AsyncSession, actor: Actor, key_id: uuid.UUID) -> ApiKey:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from api.core.authz import Role
+from api.core.pagination import Keyset, keyset_page
 from api.core.reads import AnySelect, fetch_all, fetch_one
 from api.models.auth_session import AuthSession, RefreshToken, SessionKind
 from api.models.device import Device
@@ -107,19 +108,35 @@ async def revoke_sessions(
     )
 
 
-async def live_sessions_of(
-    session: AsyncSession, user_id: uuid.UUID, now: datetime
-) -> Sequence[AuthSession]:
-    result = await session.scalars(
-        select(AuthSession)
-        .where(
+async def live_session_of(
+    session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime
+) -> AuthSession | None:
+    return await session.scalar(
+        select(AuthSession).where(
+            AuthSession.id == session_id,
             AuthSession.user_id == user_id,
             AuthSession.revoked_at.is_(None),
             AuthSession.expires_at > now,
         )
-        .order_by(AuthSession.last_used_at.desc())
     )
-    return result.all()
+
+
+SESSIONS_SORT = Keyset(
+    "sessions,-created_at", (AuthSession.created_at, AuthSession.id), descending=True
+)
+
+
+async def live_sessions_of(
+    session: AsyncSession, user_id: uuid.UUID, now: datetime, limit: int, cursor: str | None
+) -> tuple[list[AuthSession], str | None]:
+    """One page of the user's live sessions, newest first (a stable order: the last use
+    moves while the list is paged), and the cursor of the next page."""
+    statement = select(AuthSession).where(
+        AuthSession.user_id == user_id,
+        AuthSession.revoked_at.is_(None),
+        AuthSession.expires_at > now,
+    )
+    return await keyset_page(session, statement, SESSIONS_SORT, limit, cursor)
 
 
 @dataclass(frozen=True, slots=True)

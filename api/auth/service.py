@@ -681,8 +681,10 @@ async def revoke_session(
 ) -> None:
     """End one of the caller's own sessions (logout, or "log out that other browser")."""
     assert actor.principal.user_id is not None
-    sessions = await repository.live_sessions_of(session, actor.principal.user_id, utcnow())
-    if session_id not in {s.id for s in sessions}:
+    if (
+        await repository.live_session_of(session, actor.principal.user_id, session_id, utcnow())
+        is None
+    ):
         raise SessionNotFound()
     await repository.revoke_sessions(session, now=utcnow(), reason=reason, session_id=session_id)
     await audit.record(
@@ -696,9 +698,11 @@ async def revoke_session(
     )
 
 
-async def list_sessions(session: AsyncSession, principal: Principal) -> list[AuthSession]:
+async def list_sessions(
+    session: AsyncSession, principal: Principal, limit: int, cursor: str | None
+) -> tuple[list[AuthSession], str | None]:
     assert principal.user_id is not None
-    return list(await repository.live_sessions_of(session, principal.user_id, utcnow()))
+    return await repository.live_sessions_of(session, principal.user_id, utcnow(), limit, cursor)
 
 
 async def revoke_device_sessions(session: AsyncSession, device_id: uuid.UUID, reason: str) -> None:

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from api.core.input import HumanText, MachineText, RequestModel
-from api.core.pagination import PageParams
+from api.core.pagination import Page, PageParams
 from api.models.client import (
     ClientStatus,
     InvitationStatus,
@@ -54,6 +54,10 @@ class AssigneeOut(BaseModel):
     assigned_at: datetime
 
 
+class AssigneePage(Page[AssigneeOut]):
+    pass
+
+
 class SubscriptionIn(RequestModel):
     plan_code: MachineText = Field(max_length=40, examples=["standard"])
     payer: Payer
@@ -91,6 +95,10 @@ class PlanOut(BaseModel):
     code: str
     name: str
     monthly_price: str = Field(description="Euros excluding VAT, as a decimal string.")
+
+
+class PlanPage(Page[PlanOut]):
+    pass
 
 
 class ClientOut(BaseModel):

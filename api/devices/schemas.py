@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth.schemas import PublicJwk
 from api.core.input import HumanText, MachineText, RequestModel
+from api.core.pagination import Page
 
 
 class DeviceEnroll(RequestModel):
@@ -31,6 +32,10 @@ class DeviceOut(BaseModel):
     jwk_thumbprint: str
     created_at: datetime
     last_used_at: datetime | None
+
+
+class DevicePage(Page[DeviceOut]):
+    pass
 
 
 class EnrollmentInspect(RequestModel):

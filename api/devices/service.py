@@ -92,9 +92,11 @@ async def enroll(
     return device
 
 
-async def list_devices(session: AsyncSession, principal: Principal) -> list[Device]:
+async def list_devices(
+    session: AsyncSession, principal: Principal, limit: int, cursor: str | None
+) -> tuple[list[Device], str | None]:
     assert principal.user_id is not None
-    return list(await repository.devices_of(session, principal.user_id))
+    return await repository.devices_of(session, principal.user_id, limit, cursor)
 
 
 async def revoke(session: AsyncSession, actor: Actor, device_id: uuid.UUID) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -23,7 +22,7 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from api.adapters.company_registry.base import search_words
 from api.core.authz import Principal, Role, can_read_all_client_documents
-from api.core.pagination import after, before
+from api.core.pagination import Keyset, after, before, keyset_page
 from api.core.reads import fetch_all
 from api.models.client import Client, ClientAssignment, ClientStatus
 from api.models.document import Document
@@ -159,9 +158,15 @@ async def get_folder(session: AsyncSession, folder_id: uuid.UUID) -> Folder | No
 # --------------------------------------------------------------------------- folders
 
 
-async def folders_of(session: AsyncSession, client_id: uuid.UUID) -> Sequence[Folder]:
-    statement = select(Folder).where(Folder.client_id == client_id).order_by(Folder.name, Folder.id)
-    return (await session.scalars(statement)).all()
+FOLDERS_SORT = Keyset("folders,name", (Folder.name, Folder.id))
+
+
+async def folders_of(
+    session: AsyncSession, client_id: uuid.UUID, limit: int, cursor: str | None
+) -> tuple[list[Folder], str | None]:
+    """One page of a client's folders (flat), by name."""
+    statement = select(Folder).where(Folder.client_id == client_id)
+    return await keyset_page(session, statement, FOLDERS_SORT, limit, cursor)
 
 
 async def folder_name_taken(

@@ -21,6 +21,7 @@ from api.core.authz import Permission, Principal
 from api.core.db import DbSession, ReadOnly, StreamedBody
 from api.core.errors import AppError, problem_responses
 from api.core.input import HumanText, PrintableAscii
+from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
 from api.core.responses import PlainJSONResponse
 from api.core.state import request_state
 from api.documents import service
@@ -32,6 +33,7 @@ from api.documents.schemas import (
     DocumentUpdate,
     FolderCreate,
     FolderOut,
+    FolderPage,
     FolderUpdate,
 )
 from api.documents.service import DocumentService, DocumentTooLarge, UploadRequest
@@ -326,7 +328,7 @@ async def download_document(
 
 @router.get(
     "/folders",
-    response_model=list[FolderOut],
+    response_model=FolderPage,
     responses=problem_responses(401, 404, 422),
     dependencies=[ReadOnly],
 )
@@ -337,10 +339,14 @@ async def list_folders(
         uuid.UUID | None,
         Query(description=CLIENT_ID_DESCRIPTION),
     ] = None,
-) -> list[FolderOut]:
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
+) -> FolderPage:
     """A client's folders (flat, with `parent_id`), sorted by name."""
-    folders = await service.list_folders(session, principal, client_id)
-    return [FolderOut.model_validate(folder) for folder in folders]
+    folders, next_cursor = await service.list_folders(session, principal, client_id, limit, cursor)
+    return FolderPage(
+        items=[FolderOut.model_validate(folder) for folder in folders], next_cursor=next_cursor
+    )
 
 
 @router.post(

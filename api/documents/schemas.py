@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.core.input import HumanText, RequestModel
-from api.core.pagination import PageParams
+from api.core.pagination import Page, PageParams
 from api.models.document import DocumentSource, DocumentType
 
 
@@ -129,6 +129,10 @@ class FolderOut(BaseModel):
     parent_id: uuid.UUID | None
     name: str
     created_at: datetime
+
+
+class FolderPage(Page[FolderOut]):
+    pass
 
 
 class FolderCreate(RequestModel):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -663,12 +663,16 @@ async def _readable_folder(
 
 
 async def list_folders(
-    session: AsyncSession, principal: Principal, client_id: uuid.UUID | None
-) -> Sequence[Folder]:
-    """A client's folders; without `client_id`, those of the one client the caller can see
-    (a company user's own space), as for an upload."""
+    session: AsyncSession,
+    principal: Principal,
+    client_id: uuid.UUID | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Folder], str | None]:
+    """One page of a client's folders; without `client_id`, those of the one client the
+    caller can see (a company user's own space), as for an upload."""
     client = await _target_client(session, principal, client_id)
-    return await repository.folders_of(session, client.id)
+    return await repository.folders_of(session, client.id, limit, cursor)
 
 
 def _folder_name(name: str) -> str:

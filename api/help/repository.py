@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.core.pagination import Keyset, keyset_page
 from api.models.help import HelpArticleFeedback, HelpTourProgress, SupportRequest
 from api.models.user import User
 from api.models.workspace import Workspace
@@ -23,10 +24,15 @@ async def feedback_of(
     )
 
 
-async def tour_progress_of(session: AsyncSession, user_id: uuid.UUID) -> Sequence[HelpTourProgress]:
-    return (
-        await session.scalars(select(HelpTourProgress).where(HelpTourProgress.user_id == user_id))
-    ).all()
+TOUR_PROGRESS_SORT = Keyset("tours,tour_id", (HelpTourProgress.tour_id, HelpTourProgress.id))
+
+
+async def tour_progress_of(
+    session: AsyncSession, user_id: uuid.UUID, limit: int, cursor: str | None
+) -> tuple[list[HelpTourProgress], str | None]:
+    """One page of the user's tours, by tour id."""
+    statement = select(HelpTourProgress).where(HelpTourProgress.user_id == user_id)
+    return await keyset_page(session, statement, TOUR_PROGRESS_SORT, limit, cursor)
 
 
 async def one_tour_progress(
@@ -61,20 +67,26 @@ async def support_request_of_user(
     )
 
 
+SUPPORT_REQUESTS_SORT = Keyset(
+    "support-requests,-created_at", (SupportRequest.created_at, SupportRequest.id), descending=True
+)
+
+
 async def support_requests_of_user(
-    session: AsyncSession, user_id: uuid.UUID, workspace_id: uuid.UUID | None, limit: int = 50
-) -> Sequence[SupportRequest]:
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    workspace_id: uuid.UUID | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[SupportRequest], str | None]:
+    """One page of the requests the user sent from this workspace, newest first."""
     query = select(SupportRequest).where(SupportRequest.user_id == user_id)
     query = query.where(
         SupportRequest.workspace_id == workspace_id
         if workspace_id is not None
         else SupportRequest.workspace_id.is_(None)
     )
-    return (
-        await session.scalars(
-            query.order_by(SupportRequest.created_at.desc(), SupportRequest.id).limit(limit)
-        )
-    ).all()
+    return await keyset_page(session, query, SUPPORT_REQUESTS_SORT, limit, cursor)
 
 
 async def latest_support_requests(

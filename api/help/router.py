@@ -12,12 +12,14 @@ from api.auth.dependencies import Person, PersonActor
 from api.core.db import DbSession
 from api.core.errors import problem_responses
 from api.core.input import HumanText, MachineText
+from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit, sequence_page
 from api.core.settings import AppSettings
 from api.help import service
 from api.help.knowledge import Article as ArticleRecord
 from api.help.schemas import (
     Article,
     ArticleSummary,
+    ArticleSummaryPage,
     FeedbackIn,
     FeedbackOut,
     HelpIndex,
@@ -27,9 +29,11 @@ from api.help.schemas import (
     SupportContact,
     SupportRequestIn,
     SupportRequestOut,
+    SupportRequestPage,
     TourOut,
     TourProgressIn,
     TourProgressOut,
+    TourProgressPage,
     TourStepOut,
 )
 from api.help.tours import Tour
@@ -86,10 +90,17 @@ async def help_index(settings: AppSettings, screen: Screen = None) -> HelpIndex:
     )
 
 
-@router.get("/articles", response_model=list[ArticleSummary])
-async def list_articles() -> list[ArticleSummary]:
-    """Every article of the knowledge base, by category then title."""
-    return [_summary(article) for article in service.articles_for(None)]
+@router.get("/articles", response_model=ArticleSummaryPage, responses=problem_responses(422))
+async def list_articles(
+    limit: PageLimit = DEFAULT_PAGE_SIZE, cursor: PageCursor = None
+) -> ArticleSummaryPage:
+    """The articles of the knowledge base, by category then title."""
+    articles, next_cursor = sequence_page(
+        service.articles_for(None), lambda article: article.slug, "articles,category", limit, cursor
+    )
+    return ArticleSummaryPage(
+        items=[_summary(article) for article in articles], next_cursor=next_cursor
+    )
 
 
 @router.get("/articles/{slug}", response_model=Article, responses=problem_responses(404))
@@ -162,19 +173,26 @@ async def give_feedback(
 
 
 @router.get(
-    "/tours/progress", response_model=list[TourProgressOut], responses=problem_responses(401)
+    "/tours/progress", response_model=TourProgressPage, responses=problem_responses(401, 422)
 )
-async def list_tour_progress(session: DbSession, principal: Person) -> list[TourProgressOut]:
+async def list_tour_progress(
+    session: DbSession,
+    principal: Person,
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
+) -> TourProgressPage:
     """Where you are in each guided tour you started."""
-    return [
+    rows, next_cursor = await service.tour_progress(session, principal, limit, cursor)
+    items = [
         TourProgressOut(
             tour_id=row.tour_id,
             step=row.step,
             completed=row.completed_at is not None,
             updated_at=row.updated_at,
         )
-        for row in await service.tour_progress(session, principal)
+        for row in rows
     ]
+    return TourProgressPage(items=items, next_cursor=next_cursor)
 
 
 @router.put(
@@ -225,14 +243,19 @@ async def create_support_request(
 
 
 @router.get(
-    "/support-requests", response_model=list[SupportRequestOut], responses=problem_responses(401)
+    "/support-requests", response_model=SupportRequestPage, responses=problem_responses(401, 422)
 )
-async def list_support_requests(session: DbSession, principal: Person) -> list[SupportRequestOut]:
+async def list_support_requests(
+    session: DbSession,
+    principal: Person,
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
+) -> SupportRequestPage:
     """The requests you sent from this workspace, newest first."""
-    return [
-        SupportRequestOut.model_validate(row)
-        for row in await service.my_support_requests(session, principal)
-    ]
+    rows, next_cursor = await service.my_support_requests(session, principal, limit, cursor)
+    return SupportRequestPage(
+        items=[SupportRequestOut.model_validate(row) for row in rows], next_cursor=next_cursor
+    )
 
 
 @router.get(

@@ -6,6 +6,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from api.core.input import HumanParagraphs, HumanText, MachineText, RequestModel
+from api.core.pagination import Page
 
 
 class HelpSegment(BaseModel):
@@ -19,6 +20,10 @@ class ArticleSummary(BaseModel):
     category: str
     summary: str
     screens: list[str] = Field(description="The SPA routes the article is about.")
+
+
+class ArticleSummaryPage(Page[ArticleSummary]):
+    pass
 
 
 class Article(ArticleSummary):
@@ -98,6 +103,10 @@ class TourProgressOut(BaseModel):
     updated_at: datetime | None
 
 
+class TourProgressPage(Page[TourProgressOut]):
+    pass
+
+
 class SupportRequestIn(RequestModel):
     subject: HumanText = Field(min_length=3, max_length=200)
     message: HumanParagraphs = Field(min_length=10, max_length=5000)
@@ -123,3 +132,7 @@ class SupportRequestOut(BaseModel):
     request_id: str
     user_agent: str
     created_at: datetime
+
+
+class SupportRequestPage(Page[SupportRequestOut]):
+    pass

@@ -116,9 +116,11 @@ async def give_feedback(
 
 
 # ---- tours
-async def tour_progress(session: AsyncSession, principal: Principal) -> list[HelpTourProgress]:
+async def tour_progress(
+    session: AsyncSession, principal: Principal, limit: int, cursor: str | None
+) -> tuple[list[HelpTourProgress], str | None]:
     assert principal.user_id is not None
-    return list(await repository.tour_progress_of(session, principal.user_id))
+    return await repository.tour_progress_of(session, principal.user_id, limit, cursor)
 
 
 async def save_tour_progress(
@@ -222,11 +224,11 @@ async def create_support_request(
 
 
 async def my_support_requests(
-    session: AsyncSession, principal: Principal
-) -> Sequence[SupportRequest]:
+    session: AsyncSession, principal: Principal, limit: int, cursor: str | None
+) -> tuple[list[SupportRequest], str | None]:
     assert principal.user_id is not None
     return await repository.support_requests_of_user(
-        session, principal.user_id, principal.workspace_id
+        session, principal.user_id, principal.workspace_id, limit, cursor
     )
 
 

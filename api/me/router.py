@@ -11,13 +11,14 @@ from api.core.db import DbSession
 from api.core.errors import problem_responses
 from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
 from api.devices import service as devices_service
-from api.devices.schemas import DeviceOut
+from api.devices.schemas import DeviceOut, DevicePage
 from api.me import service
 from api.me.schemas import (
     ActivityEvent,
     ActivityPage,
     Me,
     SessionOut,
+    SessionPage,
     UserOut,
     WorkspaceRef,
     WorkspaceSwitch,
@@ -59,10 +60,16 @@ async def switch_workspace(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/sessions", response_model=list[SessionOut], responses=problem_responses(401))
-async def list_sessions(session: DbSession, principal: Person) -> list[SessionOut]:
-    """The caller's open sessions (browsers, apps, integrations)."""
-    return [
+@router.get("/sessions", response_model=SessionPage, responses=problem_responses(401, 422))
+async def list_sessions(
+    session: DbSession,
+    principal: Person,
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
+) -> SessionPage:
+    """The caller's open sessions (browsers, apps, integrations), newest first."""
+    sessions, next_cursor = await auth_service.list_sessions(session, principal, limit, cursor)
+    items = [
         SessionOut(
             id=s.id,
             kind=s.kind.value,
@@ -74,8 +81,9 @@ async def list_sessions(session: DbSession, principal: Person) -> list[SessionOu
             last_used_at=s.last_used_at,
             expires_at=s.expires_at,
         )
-        for s in await auth_service.list_sessions(session, principal)
+        for s in sessions
     ]
+    return SessionPage(items=items, next_cursor=next_cursor)
 
 
 @router.delete(
@@ -89,11 +97,18 @@ async def revoke_session(session_id: uuid.UUID, session: DbSession, actor: Perso
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/devices", response_model=list[DeviceOut], responses=problem_responses(401))
-async def list_devices(session: DbSession, principal: Person) -> list[DeviceOut]:
-    """The caller's enrolled devices."""
-    devices = await devices_service.list_devices(session, principal)
-    return [DeviceOut.model_validate(device) for device in devices]
+@router.get("/devices", response_model=DevicePage, responses=problem_responses(401, 422))
+async def list_devices(
+    session: DbSession,
+    principal: Person,
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
+) -> DevicePage:
+    """The caller's enrolled devices, newest first."""
+    devices, next_cursor = await devices_service.list_devices(session, principal, limit, cursor)
+    return DevicePage(
+        items=[DeviceOut.model_validate(device) for device in devices], next_cursor=next_cursor
+    )
 
 
 @router.delete(

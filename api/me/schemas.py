@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.core.authz import Permission, Role, Scope
 from api.core.input import RequestModel
-from api.core.pagination import NEXT_CURSOR_DESCRIPTION
+from api.core.pagination import NEXT_CURSOR_DESCRIPTION, Page
 
 
 class UserOut(BaseModel):
@@ -60,6 +60,10 @@ class SessionOut(BaseModel):
     created_at: datetime
     last_used_at: datetime
     expires_at: datetime
+
+
+class SessionPage(Page[SessionOut]):
+    pass
 
 
 class ActivityEvent(BaseModel):

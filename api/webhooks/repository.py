@@ -7,17 +7,18 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.core.pagination import before
+from api.core.pagination import Keyset, before, keyset_page
 from api.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
+ENDPOINTS_SORT = Keyset("webhooks,created_at", (WebhookEndpoint.created_at, WebhookEndpoint.id))
 
-async def endpoints_of(session: AsyncSession, workspace_id: uuid.UUID) -> Sequence[WebhookEndpoint]:
-    result = await session.scalars(
-        select(WebhookEndpoint)
-        .where(WebhookEndpoint.workspace_id == workspace_id)
-        .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)
-    )
-    return result.all()
+
+async def endpoints_of(
+    session: AsyncSession, workspace_id: uuid.UUID, limit: int, cursor: str | None
+) -> tuple[list[WebhookEndpoint], str | None]:
+    """One page of the workspace's receivers, oldest first."""
+    statement = select(WebhookEndpoint).where(WebhookEndpoint.workspace_id == workspace_id)
+    return await keyset_page(session, statement, ENDPOINTS_SORT, limit, cursor)
 
 
 async def endpoint_in(

@@ -19,6 +19,7 @@ from api.webhooks.schemas import (
     DeliveryPage,
     WebhookCreate,
     WebhookOut,
+    WebhookPage,
     WebhookUpdate,
     WebhookWithSecret,
 )
@@ -33,11 +34,19 @@ def _with_secret(created: service.CreatedEndpoint) -> WebhookWithSecret:
     return WebhookWithSecret(**shown.model_dump(), secret=created.secret)
 
 
-@router.get("", response_model=list[WebhookOut], responses=problem_responses(401, 404))
-async def list_webhooks(session: DbSession, actor: ExtensionsManager) -> list[WebhookOut]:
-    """The workspace's webhook receivers."""
-    endpoints = await service.list_endpoints(session, actor.principal)
-    return [WebhookOut.model_validate(endpoint) for endpoint in endpoints]
+@router.get("", response_model=WebhookPage, responses=problem_responses(401, 404, 422))
+async def list_webhooks(
+    session: DbSession,
+    actor: ExtensionsManager,
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
+) -> WebhookPage:
+    """The workspace's webhook receivers, oldest first."""
+    endpoints, next_cursor = await service.list_endpoints(session, actor.principal, limit, cursor)
+    return WebhookPage(
+        items=[WebhookOut.model_validate(endpoint) for endpoint in endpoints],
+        next_cursor=next_cursor,
+    )
 
 
 @router.post(

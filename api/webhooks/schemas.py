@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.core.input import HumanText, MachineText, RequestModel
-from api.core.pagination import NEXT_CURSOR_DESCRIPTION
+from api.core.pagination import NEXT_CURSOR_DESCRIPTION, Page
 from api.webhooks.events import WebhookEvent
 
 if TYPE_CHECKING:
@@ -42,6 +42,10 @@ class WebhookOut(BaseModel):
     created_at: datetime
     disabled_at: datetime | None
     previous_secret_expires_at: datetime | None
+
+
+class WebhookPage(Page[WebhookOut]):
+    pass
 
 
 class WebhookWithSecret(WebhookOut):

@@ -123,9 +123,11 @@ async def _endpoint(
     return endpoint
 
 
-async def list_endpoints(session: AsyncSession, principal: Principal) -> list[WebhookEndpoint]:
+async def list_endpoints(
+    session: AsyncSession, principal: Principal, limit: int, cursor: str | None
+) -> tuple[list[WebhookEndpoint], str | None]:
     assert principal.workspace_id is not None
-    return list(await repository.endpoints_of(session, principal.workspace_id))
+    return await repository.endpoints_of(session, principal.workspace_id, limit, cursor)
 
 
 async def update_endpoint(

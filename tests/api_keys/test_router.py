@@ -42,8 +42,9 @@ async def test_owner_mints_a_scoped_key_shown_once_that_acts_with_exactly_its_sc
     assert secret.startswith(created.json()["prefix"])
 
     listed = await client.get("/api/v1/api-keys", headers=owner)
-    assert [key["name"] for key in listed.json()] == ["Logiciel comptable"]
-    assert "secret" not in listed.json()[0]
+    assert [key["name"] for key in listed.json()["items"]] == ["Logiciel comptable"]
+    assert listed.json()["next_cursor"] is None
+    assert "secret" not in listed.json()["items"][0]
 
     as_key = {"Authorization": f"Bearer {secret}"}
     me = await client.get("/api/v1/me", headers=as_key)

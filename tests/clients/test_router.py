@@ -273,7 +273,12 @@ async def test_subscription_plan_history_and_bulk_change(
     client: httpx.AsyncClient, firm: Firm
 ) -> None:
     plans = await client.get("/api/v1/clients/plans", headers=firm.owner.headers)
-    assert [plan["code"] for plan in plans.json()] == ["essentiel", "standard", "premium"]
+    assert [plan["code"] for plan in plans.json()["items"]] == ["essentiel", "standard", "premium"]
+    # The catalogue pages like every list: one plan a page, in its order.
+    paged = await every_page(
+        client, "/api/v1/clients/plans", firm.owner.headers, {}, field="code", limit=1
+    )
+    assert paged == ["essentiel", "standard", "premium"]
     ids = [(await add(client, firm, siren)).json()["id"] for siren in ACTIVE_SIRENS[:2]]
     body = {"plan_code": "standard", "payer": "firm", "start_date": "2026-12-01"}
     response = await client.put(

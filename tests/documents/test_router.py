@@ -365,7 +365,7 @@ async def test_folders_are_created_renamed_moved_and_deleted_when_empty(
     assert document.json()["folder_id"] == contracts["id"]
     assert not_empty.status_code == 409
     assert emptied.status_code == 204
-    assert [folder["name"] for folder in listed.json()] == ["Baux commerciaux"]
+    assert [folder["name"] for folder in listed.json()["items"]] == ["Baux commerciaux"]
     assert await actions(session, leases["id"]) == [
         "folder.created",
         "folder.renamed",
@@ -391,13 +391,13 @@ async def test_a_company_user_manages_its_folders_without_naming_its_client(
     )
 
     assert before.status_code == 200
-    assert before.json() == []
+    assert before.json() == {"items": [], "next_cursor": None}
     assert created.status_code == 201
     assert created.json()["client_id"] == str(space.client_a)
-    assert [folder["name"] for folder in listed.json()] == ["Contrats"]
+    assert [folder["name"] for folder in listed.json()["items"]] == ["Contrats"]
     assert ambiguous.status_code == 422
     assert ambiguous.json()["code"] == "client-required"
-    assert [folder["name"] for folder in owner_view.json()] == ["Contrats"]
+    assert [folder["name"] for folder in owner_view.json()["items"]] == ["Contrats"]
 
 
 async def test_every_reader_pages_its_own_documents_in_both_directions(

@@ -115,7 +115,9 @@ async def test_tour_progress_is_remembered_per_person(
     assert done.json()["completed"] is True
     assert done.json()["step"] == 4  # clamped to the last step
     progress = (await client.get("/api/v1/help/tours/progress", headers=owner)).json()
-    assert [(row["tour_id"], row["completed"]) for row in progress] == [("import-clients", True)]
+    assert [(row["tour_id"], row["completed"]) for row in progress["items"]] == [
+        ("import-clients", True)
+    ]
     unknown = await client.put(
         "/api/v1/help/tours/n-existe-pas/progress", headers=owner, json={"step": 0}
     )
@@ -213,9 +215,9 @@ async def test_a_support_request_is_read_by_its_author_only(
         assert response.status_code == 404
         assert response.json()["code"] == "support-request-not-found"
         listed = await client.get("/api/v1/help/support-requests", headers=stranger)
-        assert listed.json() == []
+        assert listed.json() == {"items": [], "next_cursor": None}
     mine = await client.get("/api/v1/help/support-requests", headers=owner)
-    assert [row["id"] for row in mine.json()] == [created.json()["id"]]
+    assert [row["id"] for row in mine.json()["items"]] == [created.json()["id"]]
 
 
 async def test_a_support_request_is_validated(

@@ -218,7 +218,7 @@ async def test_webhooks_of_another_firm_are_not_found(
         await client.delete(f"/api/v1/webhooks/{endpoint['id']}", headers=rival_auth)
     ).status_code == 404
     listed = await client.get("/api/v1/webhooks", headers=rival_auth)
-    assert listed.json() == []
+    assert listed.json() == {"items": [], "next_cursor": None}
 
 
 async def test_an_event_is_published_through_the_outbox_and_retried_until_delivered(

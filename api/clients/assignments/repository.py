@@ -14,6 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.authz import Role
+from api.core.pagination import Keyset, keyset_page
 from api.models.client import (
     ClientAssignment,
 )
@@ -66,6 +67,21 @@ async def assignments_of(
         .order_by(User.last_name, User.first_name, User.id)
     )
     return [(assignment, user) for assignment, user in rows]
+
+
+ASSIGNEES_SORT = Keyset("assignees,name", (User.last_name, User.first_name, User.id))
+
+
+async def assignments_page(
+    session: AsyncSession, client_id: uuid.UUID, limit: int, cursor: str | None
+) -> tuple[list[tuple[ClientAssignment, User]], str | None]:
+    """One page of a client's assignees, by name."""
+    statement = (
+        select(ClientAssignment, User)
+        .join(User, User.id == ClientAssignment.user_id)
+        .where(ClientAssignment.client_id == client_id)
+    )
+    return await keyset_page(session, statement, ASSIGNEES_SORT, limit, cursor)
 
 
 async def get_assignment(

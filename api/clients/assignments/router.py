@@ -11,11 +11,15 @@ from api.clients.assignments import service
 from api.clients.http import ClientsRead, ClientsWrite
 from api.clients.schemas import (
     AssigneeOut,
+    AssigneePage,
     BulkAssignment,
     BulkResult,
 )
 from api.core.db import DbSession
 from api.core.errors import problem_responses
+from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
+from api.models.client import ClientAssignment
+from api.models.user import User
 
 router = APIRouter(prefix="/clients")
 
@@ -31,15 +35,22 @@ async def bulk_assign(body: BulkAssignment, session: DbSession, actor: ClientsWr
 
 @router.get(
     "/{client_id}/assignments",
-    response_model=list[AssigneeOut],
-    responses=problem_responses(401, 404),
+    response_model=AssigneePage,
+    responses=problem_responses(401, 404, 422),
 )
 async def list_assignments(
-    client_id: uuid.UUID, session: DbSession, principal: ClientsRead
-) -> list[AssigneeOut]:
-    """The Comptables assigned to a client."""
+    client_id: uuid.UUID,
+    session: DbSession,
+    principal: ClientsRead,
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
+) -> AssigneePage:
+    """The Comptables assigned to a client, by name."""
     await clients_service.get_client(session, principal, client_id)
-    return await assignees_out(session, client_id)
+    rows, next_cursor = await service.assignees_page(session, client_id, limit, cursor)
+    return AssigneePage(
+        items=[_assignee(assignment, user) for assignment, user in rows], next_cursor=next_cursor
+    )
 
 
 @router.put(
@@ -74,14 +85,19 @@ async def unassign(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+def _assignee(assignment: ClientAssignment, user: User) -> AssigneeOut:
+    return AssigneeOut(
+        user_id=user.id,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        email=user.email,
+        assigned_at=assignment.created_at,
+    )
+
+
 async def assignees_out(session: DbSession, client_id: uuid.UUID) -> list[AssigneeOut]:
+    """Every assignee of a client (embedded in the client's detail), by name."""
     return [
-        AssigneeOut(
-            user_id=user.id,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            email=user.email,
-            assigned_at=assignment.created_at,
-        )
+        _assignee(assignment, user)
         for assignment, user in await service.assignees(session, client_id)
     ]

@@ -49,6 +49,12 @@ async def assignees(
     return await repository.assignments_of(session, client_id)
 
 
+async def assignees_page(
+    session: AsyncSession, client_id: uuid.UUID, limit: int, cursor: str | None
+) -> tuple[list[tuple[ClientAssignment, Any]], str | None]:
+    return await repository.assignments_page(session, client_id, limit, cursor)
+
+
 async def assign(
     session: AsyncSession,
     actor: Actor,

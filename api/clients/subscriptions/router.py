@@ -11,6 +11,7 @@ from api.clients.schemas import (
     BulkResult,
     BulkSubscription,
     PlanOut,
+    PlanPage,
     SubscriptionChangeOut,
     SubscriptionIn,
     SubscriptionOut,
@@ -19,17 +20,31 @@ from api.clients.schemas import (
 from api.clients.subscriptions import service
 from api.core.db import DbSession
 from api.core.errors import problem_responses
+from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit, sequence_page
 from api.core.settings import app_settings
 
 router = APIRouter(prefix="/clients")
 
 
-@router.get("/plans", response_model=list[PlanOut], responses=problem_responses(401, 404))
-async def list_plans(request: Request, _principal: ClientsRead) -> list[PlanOut]:
-    """The subscription plans the firm offers (configured catalogue)."""
-    return [
-        PlanOut.model_validate(plan.model_dump()) for plan in service.plans(app_settings(request))
-    ]
+@router.get("/plans", response_model=PlanPage, responses=problem_responses(401, 404, 422))
+async def list_plans(
+    request: Request,
+    _principal: ClientsRead,
+    limit: PageLimit = DEFAULT_PAGE_SIZE,
+    cursor: PageCursor = None,
+) -> PlanPage:
+    """The subscription plans the firm offers (configured catalogue), in its order."""
+    plans, next_cursor = sequence_page(
+        service.plans(app_settings(request)),
+        lambda plan: plan.code,
+        "plans,catalogue",
+        limit,
+        cursor,
+    )
+    return PlanPage(
+        items=[PlanOut.model_validate(plan.model_dump()) for plan in plans],
+        next_cursor=next_cursor,
+    )
 
 
 @router.post(

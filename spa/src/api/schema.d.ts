@@ -57,7 +57,7 @@ export interface paths {
         };
         /**
          * List Plans
-         * @description The subscription plans the firm offers (configured catalogue).
+         * @description The subscription plans the firm offers (configured catalogue), in its order.
          */
         get: operations["clients:list_plans"];
         put?: never;
@@ -307,7 +307,7 @@ export interface paths {
         };
         /**
          * List Assignments
-         * @description The Comptables assigned to a client.
+         * @description The Comptables assigned to a client, by name.
          */
         get: operations["clients:list_assignments"];
         put?: never;
@@ -535,7 +535,7 @@ export interface paths {
         };
         /**
          * List Sessions
-         * @description The caller's open sessions (browsers, apps, integrations).
+         * @description The caller's open sessions (browsers, apps, integrations), newest first.
          */
         get: operations["me:list_sessions"];
         put?: never;
@@ -575,7 +575,7 @@ export interface paths {
         };
         /**
          * List Devices
-         * @description The caller's enrolled devices.
+         * @description The caller's enrolled devices, newest first.
          */
         get: operations["me:list_devices"];
         put?: never;
@@ -916,7 +916,7 @@ export interface paths {
         };
         /**
          * List Api Keys
-         * @description The workspace's API keys (without their secrets).
+         * @description The workspace's API keys (without their secrets), newest first.
          */
         get: operations["api_keys:list_api_keys"];
         put?: never;
@@ -960,7 +960,7 @@ export interface paths {
         };
         /**
          * List Webhooks
-         * @description The workspace's webhook receivers.
+         * @description The workspace's webhook receivers, oldest first.
          */
         get: operations["webhooks:list_webhooks"];
         put?: never;
@@ -1677,7 +1677,7 @@ export interface paths {
         };
         /**
          * List Articles
-         * @description Every article of the knowledge base, by category then title.
+         * @description The articles of the knowledge base, by category then title.
          */
         get: operations["help:list_articles"];
         put?: never;
@@ -2468,6 +2468,16 @@ export interface components {
             /** Last Used Ip */
             last_used_ip: string | null;
         };
+        /** ApiKeyPage */
+        ApiKeyPage: {
+            /** Items */
+            items: components["schemas"]["ApiKeyOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Article */
         Article: {
             /**
@@ -2517,6 +2527,16 @@ export interface components {
              */
             screens: string[];
         };
+        /** ArticleSummaryPage */
+        ArticleSummaryPage: {
+            /** Items */
+            items: components["schemas"]["ArticleSummary"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** AssigneeOut */
         AssigneeOut: {
             /**
@@ -2535,6 +2555,16 @@ export interface components {
              * Format: date-time
              */
             assigned_at: string;
+        };
+        /** AssigneePage */
+        AssigneePage: {
+            /** Items */
+            items: components["schemas"]["AssigneeOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
         };
         /** AttemptOut */
         AttemptOut: {
@@ -3288,6 +3318,16 @@ export interface components {
             /** Last Used At */
             last_used_at: string | null;
         };
+        /** DevicePage */
+        DevicePage: {
+            /** Items */
+            items: components["schemas"]["DeviceOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** DeviceSessionCreate */
         DeviceSessionCreate: {
             /**
@@ -3839,6 +3879,16 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** FolderPage */
+        FolderPage: {
+            /** Items */
+            items: components["schemas"]["FolderOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
         };
         /**
          * FolderUpdate
@@ -4562,6 +4612,16 @@ export interface components {
              */
             monthly_price: string;
         };
+        /** PlanPage */
+        PlanPage: {
+            /** Items */
+            items: components["schemas"]["PlanOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /**
          * PpfCopyStatus
          * @description Where a status copy is on its way to the PPF.
@@ -4945,6 +5005,16 @@ export interface components {
              */
             expires_at: string;
         };
+        /** SessionPage */
+        SessionPage: {
+            /** Items */
+            items: components["schemas"]["SessionOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** SessionStarted */
         SessionStarted: {
             /**
@@ -5286,6 +5356,16 @@ export interface components {
              */
             created_at: string;
         };
+        /** SupportRequestPage */
+        SupportRequestPage: {
+            /** Items */
+            items: components["schemas"]["SupportRequestOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /**
          * TokenError
          * @description RFC 6749 §5.2.
@@ -5382,6 +5462,16 @@ export interface components {
             /** Updated At */
             updated_at: string | null;
         };
+        /** TourProgressPage */
+        TourProgressPage: {
+            /** Items */
+            items: components["schemas"]["TourProgressOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** TourStepOut */
         TourStepOut: {
             /** Title */
@@ -5467,6 +5557,16 @@ export interface components {
             disabled_at: string | null;
             /** Previous Secret Expires At */
             previous_secret_expires_at: string | null;
+        };
+        /** WebhookPage */
+        WebhookPage: {
+            /** Items */
+            items: components["schemas"]["WebhookOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
         };
         /** WebhookUpdate */
         WebhookUpdate: {
@@ -5810,7 +5910,12 @@ export interface operations {
     };
     "clients:list_plans": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5823,7 +5928,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PlanOut"][];
+                    "application/json": components["schemas"]["PlanPage"];
                 };
             };
             /** @description Unauthorized */
@@ -5837,6 +5942,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6688,7 +6802,12 @@ export interface operations {
     };
     "clients:list_assignments": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 client_id: string;
@@ -6703,7 +6822,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssigneeOut"][];
+                    "application/json": components["schemas"]["AssigneePage"];
                 };
             };
             /** @description Unauthorized */
@@ -6724,7 +6843,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7436,6 +7555,10 @@ export interface operations {
             query?: {
                 /** @description The client. Required for a firm's users: omitted, it is a 422 `client-required` unless the caller reaches exactly one client, as a company user does (their own space). */
                 client_id?: string | null;
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -7449,7 +7572,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FolderOut"][];
+                    "application/json": components["schemas"]["FolderPage"];
                 };
             };
             /** @description Unauthorized */
@@ -7777,7 +7900,12 @@ export interface operations {
     };
     "me:list_sessions": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7790,7 +7918,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionOut"][];
+                    "application/json": components["schemas"]["SessionPage"];
                 };
             };
             /** @description Unauthorized */
@@ -7804,6 +7932,15 @@ export interface operations {
             };
             /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7862,7 +7999,12 @@ export interface operations {
     };
     "me:list_devices": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7875,7 +8017,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeviceOut"][];
+                    "application/json": components["schemas"]["DevicePage"];
                 };
             };
             /** @description Unauthorized */
@@ -7889,6 +8031,15 @@ export interface operations {
             };
             /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8666,7 +8817,12 @@ export interface operations {
     };
     "api_keys:list_api_keys": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -8679,7 +8835,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiKeyOut"][];
+                    "application/json": components["schemas"]["ApiKeyPage"];
                 };
             };
             /** @description Unauthorized */
@@ -8693,6 +8849,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8806,7 +8971,12 @@ export interface operations {
     };
     "webhooks:list_webhooks": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -8819,7 +8989,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookOut"][];
+                    "application/json": components["schemas"]["WebhookPage"];
                 };
             };
             /** @description Unauthorized */
@@ -8833,6 +9003,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11085,7 +11264,12 @@ export interface operations {
     };
     "help:list_articles": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -11098,7 +11282,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ArticleSummary"][];
+                    "application/json": components["schemas"]["ArticleSummaryPage"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -11300,7 +11493,12 @@ export interface operations {
     };
     "help:list_tour_progress": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -11313,7 +11511,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TourProgressOut"][];
+                    "application/json": components["schemas"]["TourProgressPage"];
                 };
             };
             /** @description Unauthorized */
@@ -11327,6 +11525,15 @@ export interface operations {
             };
             /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11391,7 +11598,12 @@ export interface operations {
     };
     "help:list_support_requests": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -11404,7 +11616,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SupportRequestOut"][];
+                    "application/json": components["schemas"]["SupportRequestPage"];
                 };
             };
             /** @description Unauthorized */
@@ -11418,6 +11630,15 @@ export interface operations {
             };
             /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

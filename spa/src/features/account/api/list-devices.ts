@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
+import { allPages, pageQuery } from "@/api/pages";
 import type { components } from "@/api/schema";
 
 export type AccountDevice = components["schemas"]["DeviceOut"];
@@ -8,7 +9,9 @@ export type AccountDevice = components["schemas"]["DeviceOut"];
 export const devicesQueryKey = ["me", "devices"] as const;
 
 export function listDevices(signal?: AbortSignal) {
-  return unwrap(api.GET("/api/v1/me/devices", { signal: signal ?? null }));
+  return allPages((cursor) =>
+    unwrap(api.GET("/api/v1/me/devices", { params: { query: pageQuery(cursor) }, signal: signal ?? null })),
+  );
 }
 
 export function useDevices() {

@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
+import { allPages, pageQuery } from "@/api/pages";
 import type { components } from "@/api/schema";
 
 export type AccountSession = components["schemas"]["SessionOut"];
@@ -8,7 +9,9 @@ export type AccountSession = components["schemas"]["SessionOut"];
 export const sessionsQueryKey = ["me", "sessions"] as const;
 
 export function listSessions(signal?: AbortSignal) {
-  return unwrap(api.GET("/api/v1/me/sessions", { signal: signal ?? null }));
+  return allPages((cursor) =>
+    unwrap(api.GET("/api/v1/me/sessions", { params: { query: pageQuery(cursor) }, signal: signal ?? null })),
+  );
 }
 
 export function useSessions() {

@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
+import { allPages, pageQuery } from "@/api/pages";
 import type { components } from "@/api/schema";
 import { documentsQueryKey } from "./list-documents";
 
@@ -23,11 +24,13 @@ export const allFoldersQueryKey = [...documentsQueryKey, "folders"] as const;
 export const foldersQueryKey = (clientId: string) => [...allFoldersQueryKey, clientId] as const;
 
 export function listFolders(clientId: string, signal?: AbortSignal) {
-  return unwrap(
-    api.GET("/api/v1/folders", {
-      params: { query: clientId === OWN_SPACE ? {} : { client_id: clientId } },
-      signal: signal ?? null,
-    }),
+  return allPages((cursor) =>
+    unwrap(
+      api.GET("/api/v1/folders", {
+        params: { query: { ...(clientId === OWN_SPACE ? {} : { client_id: clientId }), ...pageQuery(cursor) } },
+        signal: signal ?? null,
+      }),
+    ),
   );
 }
 

@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
+import { allPages, pageQuery } from "@/api/pages";
 import type { components } from "@/api/schema";
 
 export type ApiKey = components["schemas"]["ApiKeyOut"];
@@ -9,7 +10,9 @@ export type ApiKeyScope = components["schemas"]["ApiKeyCreate"]["scopes"][number
 export const apiKeysQueryKey = ["api-keys"] as const;
 
 export function listApiKeys(signal?: AbortSignal) {
-  return unwrap(api.GET("/api/v1/api-keys", { signal: signal ?? null }));
+  return allPages((cursor) =>
+    unwrap(api.GET("/api/v1/api-keys", { params: { query: pageQuery(cursor) }, signal: signal ?? null })),
+  );
 }
 
 export function useApiKeys() {

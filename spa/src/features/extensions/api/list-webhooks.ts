@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
+import { allPages, pageQuery } from "@/api/pages";
 import type { components } from "@/api/schema";
 
 export type Webhook = components["schemas"]["WebhookOut"];
@@ -9,7 +10,9 @@ export type WebhookEvent = components["schemas"]["WebhookCreate"]["event_types"]
 export const webhooksQueryKey = ["webhooks"] as const;
 
 export function listWebhooks(signal?: AbortSignal) {
-  return unwrap(api.GET("/api/v1/webhooks", { signal: signal ?? null }));
+  return allPages((cursor) =>
+    unwrap(api.GET("/api/v1/webhooks", { params: { query: pageQuery(cursor) }, signal: signal ?? null })),
+  );
 }
 
 export function useWebhooks() {

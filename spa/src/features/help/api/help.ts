@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMutation } from "@/lib/mutation";
 import { api, unwrap } from "@/api/client";
+import { allPages, pageQuery } from "@/api/pages";
 import type { components } from "@/api/schema";
 
 export type HelpIndex = components["schemas"]["HelpIndex"];
@@ -44,7 +45,8 @@ export function useHelpArticle(slug: string) {
 export function useHelpArticles() {
   return useQuery({
     queryKey: ["help", "articles"],
-    queryFn: ({ signal }) => unwrap(api.GET("/api/v1/help/articles", { signal })),
+    queryFn: ({ signal }) =>
+      allPages((cursor) => unwrap(api.GET("/api/v1/help/articles", { params: { query: pageQuery(cursor) }, signal }))),
     staleTime: 5 * 60_000,
   });
 }
@@ -74,7 +76,10 @@ export const tourProgressKey = ["help", "tours", "progress"] as const;
 export function useTourProgress(enabled: boolean) {
   return useQuery({
     queryKey: tourProgressKey,
-    queryFn: ({ signal }) => unwrap(api.GET("/api/v1/help/tours/progress", { signal })),
+    queryFn: ({ signal }) =>
+      allPages((cursor) =>
+        unwrap(api.GET("/api/v1/help/tours/progress", { params: { query: pageQuery(cursor) }, signal })),
+      ),
     enabled,
   });
 }
