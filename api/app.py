@@ -27,6 +27,7 @@ from api.core.errors import (
     CrashBarrierMiddleware,
     NotFound,
     add_problem_schema,
+    document_outages,
     install_error_handlers,
 )
 from api.core.request_context import RequestIdMiddleware, configure_logging
@@ -174,6 +175,7 @@ def _document_problems(app: FastAPI) -> None:
             add_problem_schema(default_openapi())
             document_security(app, app.openapi_schema or {})
             document_created_location(app.openapi_schema or {})
+            document_outages(app, app.openapi_schema or {})
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]

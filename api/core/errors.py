@@ -10,14 +10,15 @@ from __future__ import annotations
 import errno
 import logging
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, ClassVar, Protocol
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import asyncpg
 import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -227,6 +228,9 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
+    if status == 503 and not any(name.lower() == "retry-after" for name in headers or {}):
+        # RFC 9110 §15.6.4: an outage says when to come back; one that did not say gets ours.
+        headers = {**(headers or {}), "Retry-After": str(OUTAGE_RETRY_AFTER_SECONDS)}
     path = request.url.path
     for prefix, renderer in _SURFACE_RENDERERS.items():
         if path.startswith(prefix):
@@ -469,6 +473,54 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
+
+# Seconds a 503 tells the client to wait when the failing dependency did not say.
+OUTAGE_RETRY_AFTER_SECONDS = 30
+
+_OUTAGE_FREE: set[Callable[..., Any]] = set()
+
+EndpointT = TypeVar("EndpointT", bound=Callable[..., Any])
+
+
+def outage_free(endpoint: EndpointT) -> EndpointT:
+    """Mark an endpoint that reads only what the process itself holds (shipped files, its
+    settings): no database or other dependency can fail under it, so its operation declares no
+    503. Every other operation does (`document_outages`); `tests/core/test_outage_contract.py`
+    calls the marked ones with no database at all."""
+    _OUTAGE_FREE.add(endpoint)
+    return endpoint
+
+
+OUTAGE_RESPONSE: dict[str, Any] = {
+    "description": "Service momentanément indisponible : une dépendance (base de données, "
+    "registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après "
+    "`Retry-After`.",
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again (RFC 9110 §10.2.3).",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+}
+
+
+def document_outages(app: FastAPI, openapi_schema: dict[str, Any]) -> None:
+    """Every operation that can meet a dependency outage declares its 503: an RFC 9457
+    problem with `Retry-After` (the crash barrier answers it for any route the database
+    fails under). Written once here, from the routes, rather than in each `responses=`."""
+    paths = openapi_schema.get("paths", {})
+    problem = problem_responses(503)[503]
+    for route in app.routes:
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
+            continue
+        if route.endpoint in _OUTAGE_FREE:
+            continue
+        for method in route.methods:
+            operation = paths.get(route.path_format, {}).get(method.lower())
+            if operation is None:
+                continue
+            declared = operation.setdefault("responses", {}).setdefault("503", {})
+            declared.update(OUTAGE_RESPONSE | problem | {"headers": OUTAGE_RESPONSE["headers"]})
 
 
 def add_problem_schema(openapi_schema: dict[str, Any]) -> None:

@@ -2,7 +2,7 @@ from fastapi import APIRouter
 
 from api import __version__
 from api.core.db import DbSession
-from api.core.errors import problem_responses
+from api.core.errors import outage_free, problem_responses
 from api.health import service
 from api.health.schemas import Health, Readiness
 
@@ -10,6 +10,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=Health)
+@outage_free
 async def health() -> Health:
     """Liveness: the process answers."""
     return Health(status="ok", version=__version__)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, status
 
 from api.auth.dependencies import Person, PersonActor
 from api.core.db import DbSession
-from api.core.errors import problem_responses
+from api.core.errors import outage_free, problem_responses
 from api.core.input import HumanText, MachineText
 from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit, sequence_page
 from api.core.settings import AppSettings
@@ -80,6 +80,7 @@ def _contact(settings: AppSettings) -> SupportContact:
 
 
 @router.get("", response_model=HelpIndex, responses=problem_responses(422))
+@outage_free
 async def help_index(settings: AppSettings, screen: Screen = None) -> HelpIndex:
     """The panel's first view: the articles and tours of this screen, and the contact."""
     return HelpIndex(
@@ -91,6 +92,7 @@ async def help_index(settings: AppSettings, screen: Screen = None) -> HelpIndex:
 
 
 @router.get("/articles", response_model=ArticleSummaryPage, responses=problem_responses(422))
+@outage_free
 async def list_articles(
     limit: PageLimit = DEFAULT_PAGE_SIZE, cursor: PageCursor = None
 ) -> ArticleSummaryPage:
@@ -104,6 +106,7 @@ async def list_articles(
 
 
 @router.get("/articles/{slug}", response_model=Article, responses=problem_responses(404))
+@outage_free
 async def get_article(slug: MachineText) -> Article:
     """One article, rendered, with its related articles."""
     found = service.article(slug)
@@ -117,6 +120,7 @@ async def get_article(slug: MachineText) -> Article:
 
 
 @router.get("/search", response_model=SearchResults, responses=problem_responses(422))
+@outage_free
 async def search_articles(
     q: Annotated[HumanText, Query(min_length=1, max_length=200, description="The question.")],
     limit: Annotated[int, Query(ge=1, le=30)] = 10,
@@ -138,6 +142,7 @@ async def search_articles(
 
 
 @router.get("/contact", response_model=SupportContact)
+@outage_free
 async def support_contact(settings: AppSettings) -> SupportContact:
     """How to reach the support team (from the configuration)."""
     return _contact(settings)
