@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from api.api_keys import cli as api_keys_cli
 from api.audit import cli as audit_cli
 from api.auth import cli as auth_cli
+from api.blobs import cli as blobs_cli
 from api.clients import cli as clients_cli
 from api.companies import cli as companies_cli
 from api.core.settings import PROJECT_ROOT, Settings, get_settings, override_environment
@@ -39,6 +40,7 @@ OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
 COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     api_keys_cli.register,
     audit_cli.register,
+    blobs_cli.register,
     auth_cli.register,
     clients_cli.register,
     companies_cli.register,

@@ -13,13 +13,14 @@ never an upload's).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import hashlib
 import hmac
 import logging
 import os
 import tempfile
-from collections.abc import AsyncIterable, AsyncIterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -194,6 +195,14 @@ async def sweep_spools(settings: Settings) -> int:
     return removed
 
 
+def _put_back(aside: Path, path: Path) -> None:
+    """Return a blob moved aside; if an upload published the same bytes meanwhile, theirs
+    stays (identical content) and ours goes."""
+    with contextlib.suppress(FileExistsError):
+        os.link(aside, path)
+    aside.unlink()
+
+
 class LocalBlobStorage:
     """Blobs as files in one folder, written atomically: a reader sees a whole file or none."""
 
@@ -234,6 +243,47 @@ class LocalBlobStorage:
             os.fsync(directory)
         finally:
             os.close(directory)
+
+    def stored_before(self, cutoff: float) -> Iterator[str]:
+        """The keys of the blobs last written before `cutoff` (a POSIX time): candidates for
+        the orphan sweep. A blob published again (same bytes, another upload) is written
+        anew, so its time moves forward."""
+        for path in self.root.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*"):
+            key = f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
+            try:
+                _check_key(key)
+                if path.stat().st_mtime < cutoff:
+                    yield key
+            except (BlobNotFound, FileNotFoundError):
+                continue
+
+    async def delete_if_orphaned(
+        self, key: str, cutoff: float, referenced: Callable[[str], Awaitable[bool]]
+    ) -> bool:
+        """Delete the blob unless a row references it or it was written at or after `cutoff`.
+
+        Call it for blobs already found unreferenced (a referenced blob is never moved: a
+        download could miss it). The blob is moved aside, then judged again: an upload of the
+        same bytes that published before the move left a fresh file (moved aside with it, then
+        put back); one publishing after it writes a new file at the key, which this never
+        touches. So a blob an upload is about to reference is never the one deleted."""
+        path = self._path(key)
+        aside = path.with_name(f".sweeping-{path.name}")
+        try:
+            await asyncio.to_thread(path.rename, aside)
+        except FileNotFoundError:
+            return False
+        try:
+            written = (await asyncio.to_thread(aside.stat)).st_mtime
+            orphaned = written < cutoff and not await referenced(key)
+        except BaseException:
+            await asyncio.shield(asyncio.to_thread(_put_back, aside, path))
+            raise
+        if orphaned:
+            await asyncio.to_thread(aside.unlink)
+        else:
+            await asyncio.to_thread(_put_back, aside, path)
+        return orphaned
 
     async def read(
         self, key: str, *, start: int = 0, end: int | None = None

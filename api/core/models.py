@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, DateTime, Dialect, Enum, MetaData, Uuid
+from sqlalchemy import BigInteger, Column, DateTime, Dialect, Enum, MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -83,6 +83,21 @@ class MoneyAmount(TypeDecorator[Decimal]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), uuid.UUID: Uuid()}
+
+
+# `info=` of a column holding a blob store key (`ab/cd/<sha256>`): the orphan sweep
+# (`comptoir blobs sweep`) keeps every blob such a column references, in any table.
+BLOB_KEY: dict[str, Any] = {"blob_key": True}
+
+
+def blob_key_columns(metadata: MetaData) -> list[Column[Any]]:
+    """Every column of the schema that references blobs (marked `info=BLOB_KEY`)."""
+    return [
+        column
+        for table in metadata.sorted_tables
+        for column in table.columns
+        if column.info.get("blob_key")
+    ]
 
 
 class IdMixin:

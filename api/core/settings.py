@@ -206,6 +206,12 @@ class Settings(BaseSettings):
         description="`path` (endpoint/bucket/key) or `virtual` (bucket.endpoint/key).",
     )
     s3_timeout_seconds: float = Field(default=30.0, gt=0)
+    blob_orphan_grace_seconds: int = Field(
+        default=3600,
+        ge=60,
+        description="`comptoir blobs sweep` deletes an unreferenced blob only once it is this "
+        "old: an upload publishes its blob before its row commits.",
+    )
 
     @property
     def blob_dir(self) -> Path:

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.core.models import Base, IdMixin, MoneyAmount, utcnow
+from api.core.models import BLOB_KEY, Base, IdMixin, MoneyAmount, utcnow
 
 
 class DocumentType(StrEnum):
@@ -93,7 +93,7 @@ class Document(IdMixin, Base):
     media_type: Mapped[str] = mapped_column(String(127))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
-    blob_key: Mapped[str] = mapped_column(String(80), index=True)
+    blob_key: Mapped[str] = mapped_column(String(80), index=True, info=BLOB_KEY)
     # Never NULL: the date the user gave, else the invoice's issue date, else the upload day;
     # the list sorts and pages on it.
     document_date: Mapped[date]

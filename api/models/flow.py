@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.core.models import Base, IdMixin, str_enum, utcnow
+from api.core.models import BLOB_KEY, Base, IdMixin, str_enum, utcnow
 
 
 class FlowDirection(StrEnum):
@@ -55,7 +55,7 @@ class Flow(IdMixin, Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
     media_type: Mapped[str] = mapped_column(String(127))
-    blob_key: Mapped[str] = mapped_column(String(80))
+    blob_key: Mapped[str] = mapped_column(String(80), info=BLOB_KEY)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     ack_status: Mapped[AckStatus] = mapped_column(
@@ -95,7 +95,7 @@ class Flow(IdMixin, Base):
     # lifecycle message about an invoice we sent it. NULL for what software or we deposited.
     peer_platform_id: Mapped[str | None] = mapped_column(String(100), default=None)
     # Factur-X: the invoice XML extracted from the PDF (`docType=Converted`).
-    converted_blob_key: Mapped[str | None] = mapped_column(String(80), default=None)
+    converted_blob_key: Mapped[str | None] = mapped_column(String(80), default=None, info=BLOB_KEY)
 
 
 class FlowWebhook(IdMixin, Base):

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.core.models import Base, IdMixin, str_enum, utcnow
+from api.core.models import BLOB_KEY, Base, IdMixin, str_enum, utcnow
 
 
 class SsoAuthorization(IdMixin, Base):
@@ -106,7 +106,7 @@ class IdentityVerification(IdMixin, Base):
     expiry_date: Mapped[date | None] = mapped_column(default=None)
     mrz_sha256: Mapped[str] = mapped_column(String(64))
     document_sha256: Mapped[str | None] = mapped_column(String(64))
-    image_blob_key: Mapped[str | None] = mapped_column(String(200))
+    image_blob_key: Mapped[str | None] = mapped_column(String(200), info=BLOB_KEY)
     image_media_type: Mapped[str | None] = mapped_column(String(40))
     attempt: Mapped[int] = mapped_column(Integer)
     ip: Mapped[str | None] = mapped_column(String(64))
