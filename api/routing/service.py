@@ -64,6 +64,7 @@ from api.outbox import service as outbox
 from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload, RetryLater
 from api.routing import repository
 from api.routing.finder import Buyer, DirectoryUnavailable, find_line
+from api.validation import rejection_reasons
 
 logger = logging.getLogger("comptoir.routing")
 
@@ -75,15 +76,39 @@ _BUYER_COPY = uuid.UUID("6f1b7f0e-3c1a-4f55-9a43-5d7b8f1f2a10")
 
 
 async def queue_routing(context: FlowContext) -> None:
-    """Pipeline step, after validation: one routing job per flow to route."""
+    """Pipeline step, after validation: one routing job per flow to route. An invoice another
+    platform delivered that fails our rules is 213 Rejetée, sent back to that platform."""
     flow = context.flow
     if flow.ack_status != AckStatus.OK:
+        if flow.peer_platform_id is not None and flow.syntax != CDAR:
+            await _reject_received(context)
         return
     if flow.syntax == CDAR and flow.peer_platform_id is None:
         return  # a status message of our own client's software: the lifecycle's
     await outbox.enqueue(
         context.session, ROUTE_KIND, {"flow_id": str(flow.id)}, dedupe_key=f"{ROUTE_KIND}:{flow.id}"
     )
+
+
+async def _reject_received(context: FlowContext) -> None:
+    report = context.report
+    if report is None or report.facts is None or not report.facts.number:
+        return  # nothing a status message could name: its acknowledgement says why
+    reasons = [
+        Reason(code=detail.code, label=detail.reason, text=detail.note)
+        for detail in rejection_reasons(report)
+    ]
+    recorded = await record(
+        context.session,
+        context.flow,
+        Status.REJETEE,
+        PLATFORM,
+        reasons,
+        storage=context.storage,
+        settings=context.settings,
+    )
+    context.touched.extend(recorded.status_flows)
+    await forward(context.session, recorded)
 
 
 def buyer_of(flow: Flow) -> Buyer:
@@ -567,11 +592,12 @@ class StatusSender:
                 return  # gone, or it came from that platform
             invoice = await repository.invoice_root(session, message.related_flow_id)
             route = await repository.route_of(session, invoice.id) if invoice else None
-        if invoice is None or route is None:
+        if invoice is None:
             return
-        if route.kind == RouteKind.RECEIVED:
-            platform, organization = route.platform_id, invoice.sender_siren
-        elif route.kind == RouteKind.PEER:
+        platform: str | None
+        if invoice.peer_platform_id is not None:  # received from that platform
+            platform, organization = invoice.peer_platform_id, invoice.sender_siren
+        elif route is not None and route.kind == RouteKind.PEER:
             platform, organization = route.platform_id, invoice.recipient_siren
         else:
             return  # delivered here, or never routed: nobody elsewhere to tell

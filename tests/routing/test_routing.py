@@ -33,8 +33,10 @@ from api.routing import service as routing
 from api.worker import outbox_handlers
 from tests.flows.conftest import deposit
 from tests.routing.conftest import PEER_ID, RoutingWorld, invoice_between, peer_token
+from tests.shared_data import SHARED_DATA
 from tests.software import token_for
 
+GENERIC_CII = SHARED_DATA / "einvoices" / "cii" / "CII_example1.xml"
 KINDS = {flows_service.VALIDATE_KIND, routing.ROUTE_KIND, SEND_STATUS_KIND}
 Worker = Callable[..., Awaitable[list[PassReport]]]
 
@@ -258,3 +260,27 @@ async def test_a_status_from_a_platform_that_is_not_the_counterpart_is_refused(
     assert received.ack_details is not None
     assert received.ack_details[0]["reasonCode"] == "NotCounterpart"
     assert await _history(session, seller_id) == [(200, None), (202, None), (203, None)]
+
+
+async def test_an_invoice_from_the_peer_that_fails_our_rules_is_213(
+    client: httpx.AsyncClient, world: RoutingWorld, session: AsyncSession, work: Worker
+) -> None:
+    issued = await peer_token(client)
+    headers = {
+        "Authorization": f"Bearer {issued.json()['access_token']}",
+        "Organization-Id": world.buyer_siren,
+    }
+    response = await deposit(
+        client,
+        headers,
+        GENERIC_CII.read_bytes(),  # no French mentions: BR-FR rules fail
+        {"name": GENERIC_CII.name, "flowSyntax": "CII"},
+    )
+    assert response.status_code == 202, response.text
+    await work(passes=2)
+    received = await _flow_by_annex_id(session, response.json()["flowId"])
+    assert received.ack_status == AckStatus.ERROR
+    history = await _history(session, received.id)
+    assert history
+    assert {status for status, _ in history} == {213}
+    assert history[0][1] == "REJ_SEMAN"
