@@ -3,7 +3,11 @@ other platform; tests/routing/test_two_platforms.py does it between two real pro
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -11,6 +15,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from api.adapters.transport import HttpTransport, Parcel, PeerRefused, PeerUnavailable
+from api.adapters.transport.http import FLOWS_PATH as FLOWS
 from api.core.settings import PeerPlatform, Settings
 from tests.live import free_port
 from tests.routing.conftest import INBOUND, RoutingWorld, invoice_between
@@ -86,3 +91,91 @@ async def test_a_platform_that_does_not_answer_is_retried_later(settings: Settin
             _parcel(b"<x/>", "552081317"),
         )
     await transport.aclose()
+
+
+@contextlib.contextmanager
+def _platform_answering(
+    *deposits: tuple[int, dict[str, str], bytes],
+) -> Iterator[tuple[str, list[str]]]:
+    """A real HTTP server on loopback playing a platform: its token endpoint works, its
+    deposits answer `deposits` (status, headers, body) in turn, the last one again and again.
+    Yields its URL and the paths asked."""
+    answers = list(deposits)
+    asked: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length", "0")))
+            asked.append(self.path)
+            answer: tuple[int, dict[str, str], bytes]
+            if self.path == "/oauth2/token":
+                answer = (200, {}, b'{"access_token":"t","expires_in":900}')
+            else:
+                answer = answers.pop(0) if len(answers) > 1 else answers[0]
+            status, headers, body = answer
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("answer", "error", "retry_after"),
+    [
+        ((503, {"Retry-After": "7"}, b"{}"), PeerUnavailable, 7.0),
+        ((429, {}, b"{}"), PeerUnavailable, None),
+        ((502, {}, b"<html>proxy</html>"), PeerUnavailable, None),
+        (
+            (422, {}, b'{"errorCode":"INVALID_SCHEMA","errorMessage":"XML invalide"}'),
+            PeerRefused,
+            None,
+        ),
+        ((202, {}, b"{}"), PeerUnavailable, None),  # accepted without a flow id: try again
+    ],
+)
+async def test_the_answers_of_a_platform_are_retries_or_refusals(
+    settings: Settings,
+    answer: tuple[int, dict[str, str], bytes],
+    error: type[Exception],
+    retry_after: float | None,
+) -> None:
+    transport = HttpTransport(settings)
+    with _platform_answering(answer) as (url, asked), pytest.raises(error) as raised:
+        await transport.send(
+            _as_seen_by_the_sender(url, secret="secret-jamais-montre"),
+            _parcel(b"<x/>", "552081317"),
+        )
+    await transport.aclose()
+    assert asked == ["/oauth2/token", "/afnor-flow/v1/flows"]
+    assert "secret-jamais-montre" not in str(raised.value)
+    if isinstance(raised.value, PeerUnavailable):
+        assert raised.value.retry_after_seconds == retry_after
+    else:
+        assert "XML invalide" in str(raised.value)
+
+
+async def test_a_token_refused_at_deposit_is_fetched_again_once(settings: Settings) -> None:
+    transport = HttpTransport(settings)
+    accepted: tuple[int, dict[str, str], bytes] = (202, {}, b'{"flowId":"flux-42"}')
+    with _platform_answering((401, {}, b"{}"), accepted) as (url, asked):
+        sent = await transport.send(_as_seen_by_the_sender(url), _parcel(b"<x/>", "552081317"))
+        again = await transport.send(_as_seen_by_the_sender(url), _parcel(b"<x/>", "552081317"))
+    await transport.aclose()
+    assert (sent.remote_flow_id, again.remote_flow_id) == ("flux-42", "flux-42")
+    # token, refused deposit, new token, deposit; then the kept token serves the next one
+    assert asked == ["/oauth2/token", FLOWS, "/oauth2/token", FLOWS, FLOWS]
