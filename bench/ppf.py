@@ -3,7 +3,8 @@ worker's outbox passes: claim, read the copy, POST it, record the outcome), agai
 `httpx` POST loop of the same bodies to the same endpoint in the same run (the baseline: what
 the network and the endpoint allow, with no database).
 
-.venv/bin/python -m bench.ppf [--copies 2000] [--concurrency 8] [--postgres]
+.venv/bin/python -m bench.ppf [--copies 2000] [--concurrency 8]
+                              [--postgres | --postgres-server postgresql+asyncpg://…/postgres]
 
 The endpoint is `bench/ppf_endpoint.py` under uvicorn (its own process). SQLite (a file, the
 default deployment) unless `--postgres` starts a throwaway cluster. Both sides send with the
@@ -142,10 +143,13 @@ async def run_baseline(url: str, count: int, concurrency: int) -> float:
 
 
 @contextlib.contextmanager
-def database(postgres: bool) -> Iterator[str]:
+def database(postgres: bool, server: str | None) -> Iterator[str]:
+    if server:
+        yield create_database(server, "bench_ppf")
+        return
     if postgres:
-        with postgres_server() as server:
-            yield create_database(server, "bench_ppf")
+        with postgres_server() as started:
+            yield create_database(started, "bench_ppf")
         return
     folder = Path(tempfile.mkdtemp(prefix="comptoir-bench-ppf."))
     yield f"sqlite+aiosqlite:///{folder / 'comptoir.db'}"
@@ -155,10 +159,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway cluster")
+    parser.add_argument("--postgres-server", help="or a running server's URL (asyncpg)")
     args = parser.parse_args()
     with (
-        database(args.postgres) as database_url,
+        database(args.postgres, args.postgres_server) as database_url,
         serve_baseline("bench.ppf_endpoint:app", database_url) as base_url,
     ):
         endpoint = base_url + "/v1/statuts"
@@ -178,7 +183,7 @@ def main() -> None:
         asyncio.run(run_baseline(endpoint, 200, args.concurrency))  # warm the endpoint up
         baseline = asyncio.run(run_baseline(endpoint, args.copies, args.concurrency))
         app = asyncio.run(run_feed(settings, args.copies))
-    kind = "PostgreSQL" if args.postgres else "SQLite"
+    kind = "PostgreSQL" if args.postgres or args.postgres_server else "SQLite"
     print(f"PPF feed, {args.copies} copies, concurrency {args.concurrency}, {kind}")
     feed_rate, bare_rate = args.copies / app, args.copies / baseline
     print(f"  http adapter via the outbox : {feed_rate:8.1f} copies/s ({app:.2f} s)")
