@@ -5,10 +5,10 @@ send it once from the outbox, and say where it is.
     delivery(feed, sessionmaker)              the outbox handler (`api/worker.py`)
     transmissions(session, status_flow_ids)   per status flow, for the people's screens
 
-Sent once: the outbox message is deduplicated per copy, the handler skips a copy that is no
-longer pending, and the endpoint receives the copy's id as its idempotency key, the same on
-every attempt (a worker that died after sending, before recording it, sends it again under
-the same key).
+Sent once: the outbox message is deduplicated per copy and settled once delivered, an
+outcome is recorded only on a copy still pending, and the endpoint receives the copy's id as
+its idempotency key, the same on every attempt (a worker that died after sending, before
+recording it, sends it again under the same key: the endpoint keeps one).
 """
 
 from __future__ import annotations
@@ -83,7 +83,10 @@ async def queue_copy(
     )
     session.add(copy)
     await session.flush()
-    await outbox.enqueue(session, COPY_KIND, {"copy_id": str(copy.id)}, dedupe_key=f"ppf:{copy.id}")
+    # The message rides in the payload too: the worker sends it without reading the copy
+    # first (one transaction less per copy); the outbox drops it once delivered.
+    payload = {"copy_id": str(copy.id), "status_code": status_code, "message": copy.message}
+    await outbox.enqueue(session, COPY_KIND, payload, dedupe_key=f"ppf:{copy.id}")
     return copy
 
 
@@ -92,11 +95,15 @@ def delivery(feed: PpfFeed, sessionmaker: async_sessionmaker[AsyncSession]) -> O
 
     async def deliver(payload: Payload, attempt: DeliveryAttempt) -> None:
         copy_id = uuid.UUID(payload["copy_id"])
-        async with sessionmaker() as session:
-            copy = await repository.get(session, copy_id)
-            if copy is None or copy.status != PpfCopyStatus.PENDING:
-                return  # sent or refused already: a replayed message sends nothing
-            to_send = CopyToSend(copy.id, copy.status_code, copy.message.encode("utf-8"))
+        if "message" in payload:
+            message = str(payload["message"]).encode("utf-8")
+            to_send = CopyToSend(copy_id, int(payload["status_code"]), message)
+        else:  # queued before the payload carried it (the migration's messages)
+            async with sessionmaker() as session:
+                copy = await repository.get(session, copy_id)
+                if copy is None or copy.status != PpfCopyStatus.PENDING:
+                    return
+                to_send = CopyToSend(copy.id, copy.status_code, copy.message.encode("utf-8"))
         outcome = await feed.send(to_send)
         now = utcnow()
         values: dict[str, Any] = {"attempts": attempt.number, "last_attempt_at": now}
@@ -126,7 +133,11 @@ def delivery(feed: PpfFeed, sessionmaker: async_sessionmaker[AsyncSession]) -> O
                 outcome.detail, after=timedelta(seconds=after) if after is not None else None
             )
 
-    return OutboxHandler(deliver=deliver)
+    return OutboxHandler(deliver=deliver, retained_after_delivery=_without_message)
+
+
+def _without_message(payload: Payload) -> Payload:
+    return {name: value for name, value in payload.items() if name != "message"}
 
 
 async def transmissions(

@@ -146,6 +146,11 @@ async def test_every_copy_reaches_the_endpoint_once_through_an_outage(
         None,
     )
     assert shown["attempts"] == 2
+    session.expire_all()
+    payloads = await session.scalars(
+        select(OutboxMessage.payload).where(OutboxMessage.kind == ppf_service.COPY_KIND)
+    )
+    assert [sorted(payload) for payload in payloads] == [["copy_id", "status_code"]] * 5
 
 
 async def test_a_copy_whose_answer_was_lost_is_sent_again_under_the_same_key(
@@ -301,3 +306,34 @@ async def test_the_http_feed_needs_its_url_and_the_local_feed_needs_nothing(
     with pytest.raises(ValueError, match="COMPTOIR_PPF_URL"):
         HttpFeed(settings.model_copy(update={"ppf_feed": "http", "ppf_url": ""}))
     assert isinstance(await LocalFeed().send(CopyToSend(uuid.uuid4(), 200, b"")), Delivered)
+
+
+async def test_a_copy_queued_before_the_payload_carried_it_is_read_and_sent_once(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    firm_token: dict[str, str],
+    run_flows_worker: Worker,
+    run_ppf_feed: FeedPass,
+    ppf_endpoint: PpfEndpoint,
+    session: AsyncSession,
+) -> None:
+    """The migration queued the copies of issue 17 with their id only."""
+    await _deposit(client, firm_token, run_flows_worker, UC1_CII)
+    [copy] = await _copies(session)
+    message = await session.scalar(
+        select(OutboxMessage).where(OutboxMessage.kind == ppf_service.COPY_KIND)
+    )
+    assert message is not None
+    message.payload = {"copy_id": str(copy.id)}
+    await session.flush()
+    settings = http_settings(state_of(app).settings, ppf_endpoint)
+
+    first = await run_ppf_feed(HttpFeed(settings), settings)
+    await outbox.enqueue(session, ppf_service.COPY_KIND, {"copy_id": str(copy.id)})
+    await session.flush()
+    replayed = await run_ppf_feed(HttpFeed(settings), settings)
+
+    assert (first.sent, replayed.sent) == (1, 1)  # the replay settles without sending
+    assert [request.body for request in ppf_endpoint.received] == [copy.message.encode()]
+    [copy] = await _copies(session)
+    assert copy.status == PpfCopyStatus.SENT
