@@ -29,7 +29,6 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.core.db import create_engine
 from api.core.settings import PROJECT_ROOT, Settings, process_environment
-from api.migrate import upgrade_to_head
 from api.models.client import Client, ClientStatus, PaStatus
 from api.models.directory_line import DirectoryLineRecord
 from api.models.flow import Flow, FlowDirection
@@ -124,8 +123,6 @@ async def _seed(settings: Settings, siren: str, lines: list[tuple[str, str]]) ->
     directory's lines."""
     engine = create_engine(settings)
     try:
-        async with engine.begin() as connection:
-            await connection.run_sync(upgrade_to_head)
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
             created = await create_firm(session, settings, name=f"Cabinet {siren}")
             client = Client(
@@ -182,14 +179,15 @@ def platforms(
                 [_peer(other, f"{them}-pour-{me}", f"{me}-pour-{them}")]
             ),
         }
-    lines = [(SELLER, a.name), (BUYER, b.name)]
-    a.key = asyncio.run(_seed(_settings(a), SELLER, lines))
-    b.key = asyncio.run(_seed(_settings(b), BUYER, lines))
+    # Both start at once (each migrates its own database), then their data is seeded.
     a.launch()
     b.launch()
     try:
         a.wait_ready()
         b.wait_ready()
+        lines = [(SELLER, a.name), (BUYER, b.name)]
+        a.key = asyncio.run(_seed(_settings(a), SELLER, lines))
+        b.key = asyncio.run(_seed(_settings(b), BUYER, lines))
         yield a, b
     finally:
         a.stop()
