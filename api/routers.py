@@ -16,6 +16,7 @@ from api.flows.router import people_router as flows_router
 from api.flows.router import router as flow_service_router
 from api.health.router import router as health_router
 from api.help.router import router as help_router
+from api.lifecycle.router import router as invoices_router
 from api.mandates.router import router as mandates_router
 from api.me.router import router as me_router
 from api.members.router import router as members_router
@@ -43,6 +44,7 @@ api_router.include_router(members_router, responses=KEY_RATE_LIMITED)
 api_router.include_router(audit_router)
 api_router.include_router(einvoicing_router, responses=KEY_RATE_LIMITED)
 api_router.include_router(flows_router)
+api_router.include_router(invoices_router, responses=KEY_RATE_LIMITED)
 api_router.include_router(help_router)
 api_router.include_router(mandates_router, responses=KEY_RATE_LIMITED)
 

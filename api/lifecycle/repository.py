@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
+from api.core.pagination import before as pagination_before
 from api.models.client import Client
 from api.models.flow import Flow, FlowDirection
 from api.models.lifecycle import InvoiceStatusEntry
+from api.models.user import User
 
 CDAR = "CDAR"
 
@@ -96,3 +100,87 @@ async def message_ids_like(
 
 async def client(session: AsyncSession, client_id: uuid.UUID) -> Client | None:
     return await session.get(Client, client_id)
+
+
+# --- « Factures reçues » / « Factures émises » -------------------------------------------------
+
+
+def _invoices(direction: str) -> ColumnElement[bool]:
+    """Invoice flows (not status messages) issued by the client (deposited by its software or
+    its users) or received by it (delivered here, or deposited by another platform)."""
+    not_message = Flow.syntax != CDAR
+    if direction == "issued":
+        return and_(
+            not_message, Flow.direction == FlowDirection.OUT, Flow.peer_platform_id.is_(None)
+        )
+    return and_(not_message, Flow.direction == FlowDirection.IN)
+
+
+async def invoices_page(
+    session: AsyncSession,
+    readable_client_ids: Select[uuid.UUID],
+    *,
+    direction: str,
+    client_id: uuid.UUID | None,
+    statuses: Sequence[int],
+    before: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[tuple[Flow, str]]:
+    """Newest first (deposit time, then id), with the client's name."""
+    statement = (
+        select(Flow, Client.legal_name)
+        .join(Client, Client.id == Flow.client_id)
+        .where(Flow.client_id.in_(readable_client_ids), _invoices(direction))
+    )
+    if client_id is not None:
+        statement = statement.where(Flow.client_id == client_id)
+    if statuses:
+        wanted = [code for code in statuses if code]
+        clauses = [Flow.lifecycle_status.in_(wanted)] if wanted else []
+        if 0 in statuses:
+            clauses.append(Flow.lifecycle_status.is_(None))
+        statement = statement.where(or_(*clauses))
+    if before is not None:
+        statement = statement.where(pagination_before([Flow.submitted_at, Flow.id], before))
+    statement = statement.order_by(Flow.submitted_at.desc(), Flow.id.desc()).limit(limit)
+    return [(flow, name) for flow, name in (await session.execute(statement)).all()]
+
+
+async def readable_invoice(
+    session: AsyncSession, readable_client_ids: Select[uuid.UUID], flow_id: uuid.UUID
+) -> tuple[Flow, str] | None:
+    row = (
+        await session.execute(
+            select(Flow, Client.legal_name)
+            .join(Client, Client.id == Flow.client_id)
+            .where(
+                Flow.id == flow_id,
+                Flow.client_id.in_(readable_client_ids),
+                or_(_invoices("issued"), _invoices("received")),
+            )
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+async def messages_of(session: AsyncSession, flow_id: uuid.UUID) -> Sequence[Flow]:
+    """The CDAR flows about one party's invoice flow, oldest first."""
+    return (
+        await session.scalars(
+            select(Flow)
+            .where(Flow.related_flow_id == flow_id, Flow.syntax == CDAR)
+            .order_by(Flow.submitted_at, Flow.id)
+        )
+    ).all()
+
+
+async def user_names(session: AsyncSession, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(User.id, User.first_name, User.last_name).where(User.id.in_(user_ids))
+    )
+    return {
+        user_id: " ".join(part for part in (first, last) if part)
+        for user_id, first, last in rows.all()
+    }

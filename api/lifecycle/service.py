@@ -30,13 +30,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.adapters.blob_storage import BlobStorage
 from api.audit.service import SYSTEM, Author
-from api.core.authz import Principal
-from api.core.errors import AppError
+from api.core.actor import Actor
+from api.core.authz import Permission, Principal
+from api.core.errors import AppError, NotFound
 from api.core.models import utcnow
+from api.core.pagination import InvalidCursor, decode_cursor, encode_cursor
 from api.core.settings import Settings
+from api.documents import service as documents_service
 from api.flows import schemas as flow_schemas
 from api.flows.service import announce
-from api.lifecycle import repository
+from api.lifecycle import repository, schemas
 from api.lifecycle.catalogue import (
     ALLOWED_AFTER,
     FINAL,
@@ -674,3 +677,274 @@ def _event(flow: Flow, invoice: Flow, entry: InvoiceStatusEntry, status: Status)
         "reason": entry.reason_text,
         "amount": str(entry.amount) if entry.amount is not None else None,
     }
+
+
+# --- « Factures reçues » / « Factures émises » (/api/v1/invoices) -----------------------------
+
+
+class InvoiceNotFound(NotFound):
+    code = "invoice-not-found"
+    title = "Facture introuvable"
+
+
+CHECKING_LABEL = "En cours de contrôle"
+
+
+def side_of(flow: Flow) -> Side:
+    """The side of the client whose flow this is: issued here → seller, received → buyer."""
+    return Side.SELLER if flow.direction == FlowDirection.OUT else Side.BUYER
+
+
+def _current(flow: Flow) -> Status | None:
+    return Status(str(flow.lifecycle_status)) if flow.lifecycle_status else None
+
+
+def available_actions(flow: Flow, principal: Principal) -> list[schemas.InvoiceAction]:
+    if not principal.has(Permission.DOCUMENTS_WRITE):
+        return []
+    side, current = side_of(flow), _current(flow)
+    if current in FINAL or flow.ack_status != AckStatus.OK:
+        return []
+    return [
+        action
+        for action, status in schemas.ACTION_STATUS.items()
+        if status.info.side is side and current in ALLOWED_AFTER[status]
+    ]
+
+
+def _summary(flow: Flow, client_name: str, principal: Principal) -> schemas.InvoiceSummary:
+    facts = flow.facts or {}
+    current = _current(flow)
+    return schemas.InvoiceSummary(
+        id=flow.id,
+        client_id=flow.client_id,
+        client_name=client_name,
+        direction=(
+            schemas.InvoiceDirection.ISSUED
+            if side_of(flow) is Side.SELLER
+            else schemas.InvoiceDirection.RECEIVED
+        ),
+        invoice_number=flow.invoice_number,
+        type_code=flow.invoice_type_code,
+        issue_date=flow.issue_date,
+        seller_name=_text(facts, "seller_name"),
+        seller_siren=flow.sender_siren,
+        buyer_name=_text(facts, "buyer_name"),
+        buyer_siren=flow.recipient_siren,
+        total_with_vat=_decimal(facts, "total_with_vat"),
+        currency=_text(facts, "currency"),
+        status=flow.lifecycle_status,
+        status_label=current.label if current else CHECKING_LABEL,
+        submitted_at=flow.submitted_at,
+        updated_at=flow.updated_at,
+        actions=available_actions(flow, principal),
+    )
+
+
+async def list_invoices(
+    session: AsyncSession, principal: Principal, params: schemas.InvoiceListParams
+) -> schemas.InvoicePage:
+    """The invoices received or issued by the clients whose documents `principal` sees (one
+    client's with `client_id`), newest first."""
+    if params.client_id is not None:
+        await documents_service.readable_client(session, principal, params.client_id)
+    before = None
+    if params.cursor:
+        try:
+            stamp, last_id = decode_cursor(params.cursor, 2)
+            before = (datetime.fromisoformat(stamp), uuid.UUID(last_id))
+        except (ValueError, TypeError):
+            raise InvalidCursor("Reprenez la liste depuis la première page.") from None
+    found = await repository.invoices_page(
+        session,
+        documents_service.readable_client_ids(principal),
+        direction=params.direction.value,
+        client_id=params.client_id,
+        statuses=params.status,
+        before=before,
+        limit=params.limit + 1,
+    )
+    page = found[: params.limit]
+    next_cursor = None
+    if len(found) > params.limit:
+        last = page[-1][0]
+        next_cursor = encode_cursor([last.submitted_at.isoformat(), str(last.id)])
+    return schemas.InvoicePage(
+        items=[_summary(flow, name, principal) for flow, name in page], next_cursor=next_cursor
+    )
+
+
+async def _readable(
+    session: AsyncSession, principal: Principal, invoice_id: uuid.UUID
+) -> tuple[Flow, str]:
+    found = await repository.readable_invoice(
+        session, documents_service.readable_client_ids(principal), invoice_id
+    )
+    if found is None:
+        raise InvoiceNotFound()
+    return found
+
+
+async def timeline(
+    session: AsyncSession, principal: Principal, invoice_id: uuid.UUID
+) -> list[schemas.TimelineEntry]:
+    """The invoice's statuses, oldest first, as its party sees them."""
+    flow, _name = await _readable(session, principal, invoice_id)
+    return await _timeline(session, flow)
+
+
+async def _timeline(session: AsyncSession, flow: Flow) -> list[schemas.TimelineEntry]:
+    root_id = flow.id
+    if flow.direction == FlowDirection.IN and flow.related_flow_id is not None:
+        root_id = flow.related_flow_id
+    entries = await repository.history(session, root_id)
+    names = await repository.user_names(
+        session, {entry.author_user_id for entry in entries if entry.author_user_id}
+    )
+    # The party's own copy of each message (another party's flow is not theirs to open).
+    own: dict[int, list[uuid.UUID]] = {}
+    for message in await repository.messages_of(session, flow.id):
+        own.setdefault(message.lifecycle_status or 0, []).append(message.id)
+    result = []
+    for entry in entries:
+        status = Status(str(entry.status))
+        side = Side(entry.side)
+        copies = own.get(entry.status) or []
+        message_id = entry.cdar_flow_id if entry.cdar_flow_id in copies else None
+        if message_id is None and copies:
+            message_id = copies.pop(0)
+        elif message_id is not None:
+            copies.remove(message_id)
+        result.append(
+            schemas.TimelineEntry(
+                status=entry.status,
+                label=status.label,
+                side=side,
+                side_label=SIDE_LABELS_FR[side],
+                author_kind=entry.author_kind,
+                author_name=names.get(entry.author_user_id) if entry.author_user_id else None,
+                channel=entry.channel,
+                occurred_at=entry.occurred_at,
+                reason_code=entry.reason_code,
+                reason_label=REASON_LABELS.get(entry.reason_code) if entry.reason_code else None,
+                reason_text=entry.reason_text,
+                amount=entry.amount,
+                message_flow_id=message_id,
+            )
+        )
+    return result
+
+
+async def invoice_detail(
+    session: AsyncSession, principal: Principal, invoice_id: uuid.UUID
+) -> schemas.InvoiceDetail:
+    flow, name = await _readable(session, principal, invoice_id)
+    return schemas.InvoiceDetail(
+        **_summary(flow, name, principal).model_dump(), timeline=await _timeline(session, flow)
+    )
+
+
+async def act(
+    session: AsyncSession,
+    storage: BlobStorage,
+    settings: Settings,
+    actor: Actor,
+    invoice_id: uuid.UUID,
+    request: schemas.ActionRequest,
+) -> schemas.InvoiceDetail:
+    """One action of a person (or an integration) on an invoice of a client they see: the
+    status it means, recorded for the client's side. The same action twice is one status."""
+    flow, name = await _readable(session, actor.principal, invoice_id)
+    status = schemas.ACTION_STATUS[request.action]
+    side = side_of(flow)
+    if status.info.side is not side:
+        raise NotEmitter(
+            f"« {status.label} » revient au {SIDE_LABELS_FR[status.info.side].lower()} : "
+            f"cette facture est {'émise' if side is Side.SELLER else 'reçue'} par ce client."
+        )
+    reason = None
+    if request.reason_code is not None:
+        reason = Reason(code=request.reason_code, text=request.reason_text)
+    elif request.reason_text:
+        reason = (
+            Reason(code="AUTRE", text=request.reason_text) if status.info.needs_reason else None
+        )
+    payment = None
+    if status in (Status.PAIEMENT_TRANSMIS, Status.ENCAISSEE):
+        payment = Payment(
+            amount=request.amount,
+            vat_rate=request.vat_rate,
+            paid_on=request.paid_on,
+            vat_on_receipts=request.vat_on_receipts,
+        )
+    await record(
+        session,
+        flow,
+        status,
+        Emitter.of(side, actor.principal),
+        reason,
+        storage=storage,
+        settings=settings,
+        payment=payment,
+    )
+    await session.refresh(flow)
+    return schemas.InvoiceDetail(
+        **_summary(flow, name, actor.principal).model_dump(),
+        timeline=await _timeline(session, flow),
+    )
+
+
+async def act_in_bulk(
+    session: AsyncSession,
+    storage: BlobStorage,
+    settings: Settings,
+    actor: Actor,
+    request: schemas.BulkActionRequest,
+) -> schemas.BulkOutcome:
+    """The same action on many invoices, each on its own: one refused never stops the others."""
+    single = schemas.ActionRequest.model_validate(request.model_dump(exclude={"invoice_ids"}))
+    results = []
+    for invoice_id in dict.fromkeys(request.invoice_ids):
+        try:
+            async with session.begin_nested():
+                detail = await act(session, storage, settings, actor, invoice_id, single)
+        except AppError as error:
+            results.append(
+                schemas.BulkResult(
+                    id=invoice_id,
+                    ok=False,
+                    status=None,
+                    error=schemas.BulkProblem(
+                        code=error.code, title=error.title, detail=error.detail
+                    ),
+                )
+            )
+            continue
+        results.append(schemas.BulkResult(id=invoice_id, ok=True, status=detail.status, error=None))
+    return schemas.BulkOutcome(results=results)
+
+
+def catalogue() -> schemas.Catalogue:
+    return schemas.Catalogue(
+        statuses=[
+            schemas.StatusOut(
+                code=status.code, label=status.label, side=status.info.side, final=status in FINAL
+            )
+            for status in Status
+        ],
+        actions=[
+            schemas.ActionOut(
+                action=action,
+                status=status.code,
+                label=status.label,
+                side=status.info.side,
+                reason_required=status.info.needs_reason,
+                reasons=[
+                    schemas.ReasonOut(code=code, label=REASON_LABELS[code])
+                    for code in sorted(reasons_for(status))
+                    if code in REASON_LABELS
+                ],
+            )
+            for action, status in schemas.ACTION_STATUS.items()
+        ],
+    )

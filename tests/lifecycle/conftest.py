@@ -54,7 +54,7 @@ def uc1_facts() -> dict[str, Any]:
     }
 
 
-def _client(firm_id: uuid.UUID, siren: str, name: str) -> Client:
+def client_row(firm_id: uuid.UUID, siren: str, name: str) -> Client:
     return Client(
         id=uuid.uuid4(),
         firm_id=firm_id,
@@ -129,8 +129,8 @@ class Trade:
 async def trade(session: AsyncSession, settings: Settings) -> Trade:
     seller_firm = await create_firm(session, settings, name="Cabinet du vendeur")
     buyer_firm = await create_firm(session, settings, name="Cabinet de l'acheteur")
-    seller = _client(seller_firm.firm.id, SELLER_SIREN, "Vendeur")
-    buyer = _client(buyer_firm.firm.id, BUYER_SIREN, "Acheteur")
+    seller = client_row(seller_firm.firm.id, SELLER_SIREN, "Vendeur")
+    buyer = client_row(buyer_firm.firm.id, BUYER_SIREN, "Acheteur")
     session.add_all([seller, buyer])
     await session.flush()
     issued = invoice_flow(seller, FlowDirection.OUT)

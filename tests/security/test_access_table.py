@@ -31,6 +31,7 @@ from api.core.authz import Role, Scope
 from api.core.settings import Settings
 from api.core.state import Database, state_of
 from api.einvoicing.certification import CURRENT_CERTIFICATION
+from api.models.flow import AckStatus, Flow, FlowDirection
 from api.models.membership import Membership, MembershipStatus
 from api.models.outbox_message import OutboxMessage
 from api.models.user import User
@@ -73,6 +74,7 @@ class World:
     deactivated_member_id: uuid.UUID = field(default_factory=uuid.uuid4)
     client_id: uuid.UUID = field(default_factory=uuid.uuid4)  # firm A's, assigned to the Comptable
     accountant_user_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    invoice_id: uuid.UUID = field(default_factory=uuid.uuid4)  # issued by firm A's client
 
 
 Body = Callable[[World], dict[str, Any]] | None
@@ -683,6 +685,50 @@ TABLE += [
 ]
 
 
+def _invoice(world: World) -> dict[str, str]:
+    return {"invoice_id": str(world.invoice_id)}
+
+
+def _cancel(world: World) -> dict[str, Any]:
+    return {"action": "cancel"}
+
+
+# « Factures reçues / émises »: the documents' rule (the invoice is firm A's client's, issued,
+# status 200 Déposée: its seller may cancel it). Another firm's owner gets its own (empty) lists
+# and 404 on the invoice; in bulk, a 200 whose one result is `invoice-not-found`.
+TABLE += [
+    Row("GET", "/api/v1/invoices", _documents(200)),
+    Row("GET", "/api/v1/invoices/catalogue", _documents(200)),
+    Row(
+        "POST",
+        "/api/v1/invoices/actions",
+        _documents(200),
+        lambda world: {"action": "cancel", "invoice_ids": [str(world.invoice_id)]},
+    ),
+    Row(
+        "GET",
+        "/api/v1/invoices/{invoice_id}",
+        _documents(200) | {Persona.OTHER_FIRM: 404},
+        None,
+        _invoice,
+    ),
+    Row(
+        "GET",
+        "/api/v1/invoices/{invoice_id}/timeline",
+        _documents(200) | {Persona.OTHER_FIRM: 404},
+        None,
+        _invoice,
+    ),
+    Row(
+        "POST",
+        "/api/v1/invoices/{invoice_id}/actions",
+        _documents(200) | {Persona.OTHER_FIRM: 404},
+        _cancel,
+        _invoice,
+    ),
+]
+
+
 # --- the help centre: public articles and search; feedback, tours and support per person ---
 def _help(_world: World) -> dict[str, str]:
     return {
@@ -840,6 +886,27 @@ async def _populate(world: World, session: AsyncSession, settings: Settings) -> 
         f"/api/v1/clients/{world.client_id}/assignments/{world.accountant_user_id}", headers=owner
     )
     assert assigned.status_code == 204, assigned.text
+    invoice = Flow(
+        id=world.invoice_id,
+        firm_id=firm.firm.id,
+        client_id=world.client_id,
+        direction=FlowDirection.OUT,
+        flow_type="CustomerInvoice",
+        syntax="CII",
+        name="F1.xml",
+        sha256="0" * 64,
+        size=1,
+        media_type="application/xml",
+        blob_key="none",
+        ack_status=AckStatus.OK,
+        lifecycle_status=200,
+        invoice_number="F1",
+        invoice_type_code="380",
+        sender_siren="610869075",
+        recipient_siren="200000008",
+    )
+    session.add(invoice)
+    await session.commit()
 
 
 async def _latest_link(session: AsyncSession, membership_id: uuid.UUID) -> str:

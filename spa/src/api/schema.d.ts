@@ -57,7 +57,7 @@ export interface paths {
         };
         /**
          * List Plans
-         * @description The subscription plans the firm offers (configured catalogue), in its order.
+         * @description The subscription plans the firm offers (configured catalogue).
          */
         get: operations["clients:list_plans"];
         put?: never;
@@ -307,7 +307,7 @@ export interface paths {
         };
         /**
          * List Assignments
-         * @description The Comptables assigned to a client, by name.
+         * @description The Comptables assigned to a client.
          */
         get: operations["clients:list_assignments"];
         put?: never;
@@ -535,7 +535,7 @@ export interface paths {
         };
         /**
          * List Sessions
-         * @description The caller's open sessions (browsers, apps, integrations), newest first.
+         * @description The caller's open sessions (browsers, apps, integrations).
          */
         get: operations["me:list_sessions"];
         put?: never;
@@ -575,7 +575,7 @@ export interface paths {
         };
         /**
          * List Devices
-         * @description The caller's enrolled devices, newest first.
+         * @description The caller's enrolled devices.
          */
         get: operations["me:list_devices"];
         put?: never;
@@ -916,7 +916,7 @@ export interface paths {
         };
         /**
          * List Api Keys
-         * @description The workspace's API keys (without their secrets), newest first.
+         * @description The workspace's API keys (without their secrets).
          */
         get: operations["api_keys:list_api_keys"];
         put?: never;
@@ -960,7 +960,7 @@ export interface paths {
         };
         /**
          * List Webhooks
-         * @description The workspace's webhook receivers, oldest first.
+         * @description The workspace's webhook receivers.
          */
         get: operations["webhooks:list_webhooks"];
         put?: never;
@@ -1648,6 +1648,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Invoices
+         * @description The invoices received (or issued) by the clients whose documents you see, newest first,
+         *     with their lifecycle status and what you may do now.
+         */
+        get: operations["invoices:list_invoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invoice Catalogue
+         * @description Every lifecycle status (code, French label, who emits it) and every action with its
+         *     reason codes.
+         */
+        get: operations["invoices:invoice_catalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act On Invoices
+         * @description One action on many invoices: one result each (`ok`, the new status, or the problem).
+         */
+        post: operations["invoices:act_on_invoices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{invoice_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Invoice
+         * @description An invoice with its status timeline and what you may do now.
+         */
+        get: operations["invoices:get_invoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{invoice_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Invoice Timeline
+         * @description The invoice's lifecycle statuses, oldest first: who, when, why, the message.
+         */
+        get: operations["invoices:get_invoice_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{invoice_id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act On Invoice
+         * @description Take charge, approve, dispute, refuse… (the buyer's side), mark cashed, complete, cancel
+         *     (the seller's): the status is recorded, its message sent. 409 when the invoice's status
+         *     does not allow it; the same action twice is one status.
+         */
+        post: operations["invoices:act_on_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/help": {
         parameters: {
             query?: never;
@@ -1677,7 +1801,7 @@ export interface paths {
         };
         /**
          * List Articles
-         * @description The articles of the knowledge base, by category then title.
+         * @description Every article of the knowledge base, by category then title.
          */
         get: operations["help:list_articles"];
         put?: never;
@@ -2054,93 +2178,9 @@ export interface paths {
         put?: never;
         /**
          * Sign Mandate
-         * @description Sign: typed name, consent and the one-time code (or the enrolled phone's approval);
-         *     the platform seals the PDF.
+         * @description Sign: typed name, consent and the one-time code; the platform seals the PDF.
          */
         post: operations["mandates:sign_mandate"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/mandate-signatures/phone-approval": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Ask Phone Approval
-         * @description Ask the representative's enrolled phone to approve the signature (instead of the code);
-         *     the page shows `approval_url` as a QR code and waits.
-         */
-        post: operations["mandates:ask_phone_approval"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/mandate-signatures/phone-approval/state": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Phone Approval State
-         * @description Whether the phone approved yet (the page polls this, then signs).
-         */
-        post: operations["mandates:phone_approval_state"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/mandate-approvals/{approval_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Mandate Approval
-         * @description What the phone shows before approving a signature: the mandate, the typed name, the
-         *     browser that asked (a device session of the representative only).
-         */
-        get: operations["mandates:get_mandate_approval"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/mandate-approvals/{approval_id}/decision": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Decide Mandate Approval
-         * @description Approve or deny signing a mandate from the enrolled phone (device session + signature
-         *     of `comptoir-mandate-signature-v1`, docs/auth.md).
-         */
-        post: operations["mandates:decide_mandate_approval"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2278,6 +2318,44 @@ export interface components {
             reasonCode: string;
             /** Reasonmessage */
             reasonMessage: string;
+        };
+        /** ActionOut */
+        ActionOut: {
+            action: components["schemas"]["InvoiceAction"];
+            /** Status */
+            status: number;
+            /** Label */
+            label: string;
+            side: components["schemas"]["Side"];
+            /** Reason Required */
+            reason_required: boolean;
+            /** Reasons */
+            reasons: components["schemas"]["ReasonOut"][];
+        };
+        /**
+         * ActionRequest
+         * @description One action. `reason_code` is required for approve_partially, dispute, suspend and refuse
+         *     (the codes of GET /api/v1/invoices/catalogue); `amount` / `vat_rate` for payment_sent and
+         *     cashed default to the invoice's total and its only VAT rate.
+         */
+        ActionRequest: {
+            action: components["schemas"]["InvoiceAction"];
+            /** Reason Code */
+            reason_code?: string | null;
+            /** Reason Text */
+            reason_text?: string | null;
+            /** Amount */
+            amount?: number | string | null;
+            /** Vat Rate */
+            vat_rate?: number | string | null;
+            /** Paid On */
+            paid_on?: string | null;
+            /**
+             * Vat On Receipts
+             * @description cashed: the VAT is due on receipts (the PPF receives the 212).
+             * @default true
+             */
+            vat_on_receipts: boolean;
         };
         /** ActivationIn */
         ActivationIn: {
@@ -2468,16 +2546,6 @@ export interface components {
             /** Last Used Ip */
             last_used_ip: string | null;
         };
-        /** ApiKeyPage */
-        ApiKeyPage: {
-            /** Items */
-            items: components["schemas"]["ApiKeyOut"][];
-            /**
-             * Next Cursor
-             * @description Pass it as `cursor` to get the next page; null on the last page.
-             */
-            next_cursor: string | null;
-        };
         /** Article */
         Article: {
             /**
@@ -2527,16 +2595,6 @@ export interface components {
              */
             screens: string[];
         };
-        /** ArticleSummaryPage */
-        ArticleSummaryPage: {
-            /** Items */
-            items: components["schemas"]["ArticleSummary"][];
-            /**
-             * Next Cursor
-             * @description Pass it as `cursor` to get the next page; null on the last page.
-             */
-            next_cursor: string | null;
-        };
         /** AssigneeOut */
         AssigneeOut: {
             /**
@@ -2555,16 +2613,6 @@ export interface components {
              * Format: date-time
              */
             assigned_at: string;
-        };
-        /** AssigneePage */
-        AssigneePage: {
-            /** Items */
-            items: components["schemas"]["AssigneeOut"][];
-            /**
-             * Next Cursor
-             * @description Pass it as `cursor` to get the next page; null on the last page.
-             */
-            next_cursor: string | null;
         };
         /** AttemptOut */
         AttemptOut: {
@@ -2640,6 +2688,28 @@ export interface components {
              * @description Pass it as `cursor` to get the next page; null on the last page.
              */
             next_cursor: string | null;
+        };
+        /** BulkActionRequest */
+        BulkActionRequest: {
+            action: components["schemas"]["InvoiceAction"];
+            /** Reason Code */
+            reason_code?: string | null;
+            /** Reason Text */
+            reason_text?: string | null;
+            /** Amount */
+            amount?: number | string | null;
+            /** Vat Rate */
+            vat_rate?: number | string | null;
+            /** Paid On */
+            paid_on?: string | null;
+            /**
+             * Vat On Receipts
+             * @description cashed: the VAT is due on receipts (the PPF receives the 212).
+             * @default true
+             */
+            vat_on_receipts: boolean;
+            /** Invoice Ids */
+            invoice_ids: string[];
         };
         /** BulkActivationIn */
         BulkActivationIn: {
@@ -2755,6 +2825,20 @@ export interface components {
              */
             errors: components["schemas"]["BulkError"][];
         };
+        /** BulkOutcome */
+        BulkOutcome: {
+            /** Results */
+            results: components["schemas"]["api__lifecycle__schemas__BulkResult"][];
+        };
+        /** BulkProblem */
+        BulkProblem: {
+            /** Code */
+            code: string;
+            /** Title */
+            title: string;
+            /** Detail */
+            detail: string | null;
+        };
         /** BulkProgress */
         BulkProgress: {
             /** Pending */
@@ -2765,11 +2849,6 @@ export interface components {
             error: number;
             /** Deregistered */
             deregistered: number;
-        };
-        /** BulkResult */
-        BulkResult: {
-            /** Results */
-            results: components["schemas"]["BulkItemResult"][];
         };
         /** BulkSubscription */
         BulkSubscription: {
@@ -2788,6 +2867,13 @@ export interface components {
             start_date: string;
             /** Client Ids */
             client_ids: string[];
+        };
+        /** Catalogue */
+        Catalogue: {
+            /** Statuses */
+            statuses: components["schemas"]["StatusOut"][];
+            /** Actions */
+            actions: components["schemas"]["ActionOut"][];
         };
         /** CertificationOut */
         CertificationOut: {
@@ -3318,16 +3404,6 @@ export interface components {
             /** Last Used At */
             last_used_at: string | null;
         };
-        /** DevicePage */
-        DevicePage: {
-            /** Items */
-            items: components["schemas"]["DeviceOut"][];
-            /**
-             * Next Cursor
-             * @description Pass it as `cursor` to get the next page; null on the last page.
-             */
-            next_cursor: string | null;
-        };
         /** DeviceSessionCreate */
         DeviceSessionCreate: {
             /**
@@ -3752,7 +3828,7 @@ export interface components {
              * Status Messages
              * @description The lifecycle messages Comptoir issued about this flow.
              */
-            status_messages: components["schemas"]["StatusMessage"][];
+            status_messages: components["schemas"]["FlowSummary"][];
         };
         /**
          * FlowDirection
@@ -3879,16 +3955,6 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-        };
-        /** FolderPage */
-        FolderPage: {
-            /** Items */
-            items: components["schemas"]["FolderOut"][];
-            /**
-             * Next Cursor
-             * @description Pass it as `cursor` to get the next page; null on the last page.
-             */
-            next_cursor: string | null;
         };
         /**
          * FolderUpdate
@@ -4163,6 +4229,155 @@ export interface components {
          * @enum {string}
          */
         InvitationStatus: "not_sent" | "sent" | "expired" | "accepted";
+        /**
+         * InvoiceAction
+         * @description What a person may do to an invoice; each records one status.
+         * @enum {string}
+         */
+        InvoiceAction: "take_charge" | "approve" | "approve_partially" | "dispute" | "suspend" | "refuse" | "payment_sent" | "complete" | "cashed" | "cancel";
+        /** InvoiceDetail */
+        InvoiceDetail: {
+            /**
+             * Id
+             * Format: uuid
+             * @description The invoice's flow id (the one of this client).
+             */
+            id: string;
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            /** Client Name */
+            client_name: string;
+            direction: components["schemas"]["InvoiceDirection"];
+            /** Invoice Number */
+            invoice_number: string | null;
+            /**
+             * Type Code
+             * @description BT-3: 380 invoice, 381 credit note…
+             */
+            type_code: string | null;
+            /** Issue Date */
+            issue_date: string | null;
+            /** Seller Name */
+            seller_name: string | null;
+            /** Seller Siren */
+            seller_siren: string | null;
+            /** Buyer Name */
+            buyer_name: string | null;
+            /** Buyer Siren */
+            buyer_siren: string | null;
+            /** Total With Vat */
+            total_with_vat: string | null;
+            /** Currency */
+            currency: string | null;
+            /**
+             * Status
+             * @description Lifecycle status (MDT-105); null while checked.
+             */
+            status: number | null;
+            /**
+             * Status Label
+             * @description French label (« En cours de contrôle » when null).
+             */
+            status_label: string;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Actions
+             * @description What you may do now (your side, the status, your rights).
+             */
+            actions: components["schemas"]["InvoiceAction"][];
+            /** Timeline */
+            timeline: components["schemas"]["TimelineEntry"][];
+        };
+        /**
+         * InvoiceDirection
+         * @enum {string}
+         */
+        InvoiceDirection: "received" | "issued";
+        /** InvoicePage */
+        InvoicePage: {
+            /** Items */
+            items: components["schemas"]["InvoiceSummary"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null at the end.
+             */
+            next_cursor: string | null;
+        };
+        /** InvoiceSummary */
+        InvoiceSummary: {
+            /**
+             * Id
+             * Format: uuid
+             * @description The invoice's flow id (the one of this client).
+             */
+            id: string;
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            /** Client Name */
+            client_name: string;
+            direction: components["schemas"]["InvoiceDirection"];
+            /** Invoice Number */
+            invoice_number: string | null;
+            /**
+             * Type Code
+             * @description BT-3: 380 invoice, 381 credit note…
+             */
+            type_code: string | null;
+            /** Issue Date */
+            issue_date: string | null;
+            /** Seller Name */
+            seller_name: string | null;
+            /** Seller Siren */
+            seller_siren: string | null;
+            /** Buyer Name */
+            buyer_name: string | null;
+            /** Buyer Siren */
+            buyer_siren: string | null;
+            /** Total With Vat */
+            total_with_vat: string | null;
+            /** Currency */
+            currency: string | null;
+            /**
+             * Status
+             * @description Lifecycle status (MDT-105); null while checked.
+             */
+            status: number | null;
+            /**
+             * Status Label
+             * @description French label (« En cours de contrôle » when null).
+             */
+            status_label: string;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Actions
+             * @description What you may do now (your side, the status, your rights).
+             */
+            actions: components["schemas"]["InvoiceAction"][];
+        };
         /** Jwks */
         Jwks: {
             /** Keys */
@@ -4277,68 +4492,6 @@ export interface components {
              * @enum {string}
              */
             mode: "cookie" | "bearer";
-        };
-        /**
-         * MandateApprovalContext
-         * @description What the phone shows before approving: the mandate, the name typed, the browser.
-         */
-        MandateApprovalContext: {
-            /** Approval Id */
-            approval_id: string;
-            /** Client Name */
-            client_name: string;
-            /** Client Siren */
-            client_siren: string;
-            /** Firm Name */
-            firm_name: string;
-            /** Signer Name */
-            signer_name: string;
-            /** Signer Email */
-            signer_email: string;
-            /** Document Sha256 */
-            document_sha256: string;
-            /** Document Fingerprint */
-            document_fingerprint: string;
-            /** Requester Ip */
-            requester_ip: string | null;
-            /** Requester User Agent */
-            requester_user_agent: string | null;
-            /**
-             * Expires At
-             * Format: date-time
-             */
-            expires_at: string;
-            /** Server Nonce */
-            server_nonce: string;
-            /** Audience */
-            audience: string;
-        };
-        /** MandateApprovalDecision */
-        MandateApprovalDecision: {
-            decision: components["schemas"]["Decision"];
-            /**
-             * Device Id
-             * Format: uuid
-             */
-            device_id: string;
-            /**
-             * Issued At
-             * @description Unix time (seconds) included in the signed message.
-             */
-            issued_at: number;
-            /**
-             * Signature
-             * @description ES256 (raw r‖s, base64url) over the message.
-             */
-            signature: string;
-        };
-        /** MandateApprovalResult */
-        MandateApprovalResult: {
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "pending" | "approved" | "denied" | "expired";
         };
         /** MandateBulkIn */
         MandateBulkIn: {
@@ -4566,40 +4719,6 @@ export interface components {
          * @enum {string}
          */
         Permission: "workspace:manage" | "members:read" | "members:manage" | "extensions:manage" | "audit:read" | "clients:read" | "clients:all" | "clients:manage" | "einvoicing:manage" | "documents:read" | "documents:write" | "documents:all_clients" | "flows:read" | "flows:write" | "directory:read";
-        /**
-         * PhoneApprovalOut
-         * @description The phone approval the signing page waits on; `approval_url` is what its QR code
-         *     encodes (the enrolled phone opens it), `document_fingerprint` what both screens show.
-         */
-        PhoneApprovalOut: {
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "pending" | "approved" | "denied" | "expired";
-            /** Approval Url */
-            approval_url: string;
-            /**
-             * Qr Svg
-             * @description The QR code of `approval_url`, as an SVG data URI.
-             */
-            qr_svg: string;
-            /** Document Fingerprint */
-            document_fingerprint: string;
-            /**
-             * Expires At
-             * Format: date-time
-             */
-            expires_at: string;
-        };
-        /**
-         * PhoneOption
-         * @description Offered when the representative already has an enrolled phone (a user of the platform
-         *     with the signer's e-mail and an active device): confirming on it replaces the code.
-         */
-        PhoneOption: {
-            consent: components["schemas"]["ConsentOut"];
-        };
         /** PlanOut */
         PlanOut: {
             /** Code */
@@ -4611,56 +4730,6 @@ export interface components {
              * @description Euros excluding VAT, as a decimal string.
              */
             monthly_price: string;
-        };
-        /** PlanPage */
-        PlanPage: {
-            /** Items */
-            items: components["schemas"]["PlanOut"][];
-            /**
-             * Next Cursor
-             * @description Pass it as `cursor` to get the next page; null on the last page.
-             */
-            next_cursor: string | null;
-        };
-        /**
-         * PpfCopyStatus
-         * @description Where a status copy is on its way to the PPF.
-         * @enum {string}
-         */
-        PpfCopyStatus: "pending" | "sent" | "error";
-        /** PpfTransmission */
-        PpfTransmission: {
-            /** @description `pending`: queued or being retried; `sent`: accepted (see `via`); `error`: refused by the PPF, with its answer in `error`. */
-            status: components["schemas"]["PpfCopyStatus"];
-            /**
-             * Via
-             * @description `local`: kept in Comptoir only (no PPF endpoint configured); `http`: sent to the PPF's endpoint. Null until sent.
-             */
-            via: ("local" | "http") | null;
-            /**
-             * Queued At
-             * Format: date-time
-             */
-            queued_at: string;
-            /** Sent At */
-            sent_at: string | null;
-            /**
-             * Attempts
-             * @description Attempts so far (a copy is sent once, retried if down).
-             */
-            attempts: number;
-            /** Last Attempt At */
-            last_attempt_at: string | null;
-            /**
-             * Response Status
-             * @description The endpoint's last HTTP status.
-             */
-            response_status: number | null;
-            /**
-             * Error
-             * @description Why the last attempt failed: for a refusal (`error`), the endpoint's answer as it sent it (its status in `response_status`).
-             */
-            error: string | null;
         };
         /**
          * PublicJwk
@@ -4725,6 +4794,13 @@ export interface components {
         ReadinessIn: {
             company_category?: components["schemas"]["CompanyCategory"] | null;
             vat_regime?: components["schemas"]["VatRegime"] | null;
+        };
+        /** ReasonOut */
+        ReasonOut: {
+            /** Code */
+            code: string;
+            /** Label */
+            label: string;
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -5005,16 +5081,6 @@ export interface components {
              */
             expires_at: string;
         };
-        /** SessionPage */
-        SessionPage: {
-            /** Items */
-            items: components["schemas"]["SessionOut"][];
-            /**
-             * Next Cursor
-             * @description Pass it as `cursor` to get the next page; null on the last page.
-             */
-            next_cursor: string | null;
-        };
         /** SessionStarted */
         SessionStarted: {
             /**
@@ -5033,6 +5099,13 @@ export interface components {
              */
             access_expires_at: string;
         };
+        /**
+         * Side
+         * @description Who emits a status: the buyer's side (its users, software or firm), the seller's side,
+         *     or a platform (ours, or the counterpart's).
+         * @enum {string}
+         */
+        Side: "buyer" | "seller" | "platform";
         /** SignatureIn */
         SignatureIn: {
             /** Token */
@@ -5045,17 +5118,10 @@ export interface components {
             consent_version: string;
             /** Consent Text */
             consent_text: string;
+            /** Code */
+            code: string;
             /** Document Sha256 */
             document_sha256: string;
-            /**
-             * Method
-             * @description `email_otp`: the one-time code mailed (`code`); `device`: the approval of the enrolled phone asked with `/mandate-signatures/phone-approval`.
-             * @default email_otp
-             * @enum {string}
-             */
-            method: "email_otp" | "device";
-            /** Code */
-            code?: string | null;
         };
         /** SignatureOut */
         SignatureOut: {
@@ -5067,24 +5133,6 @@ export interface components {
             signed_at: string;
             /** Sealed Sha256 */
             sealed_sha256: string;
-        };
-        /**
-         * SignerConsent
-         * @description The typed name, the consent ticked in its shown version, the document read.
-         */
-        SignerConsent: {
-            /** Token */
-            token: string;
-            /** Signer Name */
-            signer_name: string;
-            /** Consent */
-            consent: boolean;
-            /** Consent Version */
-            consent_version: string;
-            /** Consent Text */
-            consent_text: string;
-            /** Document Sha256 */
-            document_sha256: string;
         };
         /**
          * SigningView
@@ -5115,7 +5163,6 @@ export interface components {
             code_sent: boolean;
             /** Attempts Left */
             attempts_left: number;
-            phone?: components["schemas"]["PhoneOption"] | null;
         };
         /** SirenIn */
         SirenIn: {
@@ -5174,57 +5221,15 @@ export interface components {
              */
             error: number;
         };
-        /** StatusMessage */
-        StatusMessage: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /**
-             * Client Id
-             * Format: uuid
-             */
-            client_id: string;
-            direction: components["schemas"]["FlowDirection"];
-            /** Name */
-            name: string;
-            syntax: components["schemas"]["FlowSyntax"];
-            flow_type: components["schemas"]["FlowType"];
-            ack_status: components["schemas"]["FlowAckStatus"];
-            /**
-             * Lifecycle Status
-             * @description The latest lifecycle status: 200 Déposée, 213 Rejetée…; null while the flow is being checked.
-             */
-            lifecycle_status: number | null;
-            /** Invoice Number */
-            invoice_number: string | null;
-            /** Issue Date */
-            issue_date: string | null;
-            /** Tracking Id */
-            tracking_id: string | null;
-            /**
-             * Submitted At
-             * Format: date-time
-             */
-            submitted_at: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /**
-             * Document Id
-             * @description The invoice's document, once filed.
-             */
-            document_id: string | null;
-            /**
-             * Related Flow Id
-             * @description A status message's invoice flow.
-             */
-            related_flow_id: string | null;
-            /** @description Its copy for the PPF, for the statuses the PPF must receive (200, 210, 212 under VAT on receipts, 213): whether and when it was transmitted; null otherwise. */
-            ppf: components["schemas"]["PpfTransmission"] | null;
+        /** StatusOut */
+        StatusOut: {
+            /** Code */
+            code: number;
+            /** Label */
+            label: string;
+            side: components["schemas"]["Side"];
+            /** Final */
+            final: boolean;
         };
         /** SubscriptionChangeOut */
         SubscriptionChangeOut: {
@@ -5356,15 +5361,48 @@ export interface components {
              */
             created_at: string;
         };
-        /** SupportRequestPage */
-        SupportRequestPage: {
-            /** Items */
-            items: components["schemas"]["SupportRequestOut"][];
+        /** TimelineEntry */
+        TimelineEntry: {
+            /** Status */
+            status: number;
+            /** Label */
+            label: string;
+            side: components["schemas"]["Side"];
+            /** Side Label */
+            side_label: string;
             /**
-             * Next Cursor
-             * @description Pass it as `cursor` to get the next page; null on the last page.
+             * Author Kind
+             * @description user, device, api_key or system (the platform).
              */
-            next_cursor: string | null;
+            author_kind: string;
+            /**
+             * Author Name
+             * @description The person, when a person acted.
+             */
+            author_name: string | null;
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "api" | "cdar" | "platform";
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Reason Code */
+            reason_code: string | null;
+            /** Reason Label */
+            reason_label: string | null;
+            /** Reason Text */
+            reason_text: string | null;
+            /** Amount */
+            amount: string | null;
+            /**
+             * Message Flow Id
+             * @description The CDAR message that carried the status (a flow of /api/v1/flows).
+             */
+            message_flow_id: string | null;
         };
         /**
          * TokenError
@@ -5462,16 +5500,6 @@ export interface components {
             /** Updated At */
             updated_at: string | null;
         };
-        /** TourProgressPage */
-        TourProgressPage: {
-            /** Items */
-            items: components["schemas"]["TourProgressOut"][];
-            /**
-             * Next Cursor
-             * @description Pass it as `cursor` to get the next page; null on the last page.
-             */
-            next_cursor: string | null;
-        };
         /** TourStepOut */
         TourStepOut: {
             /** Title */
@@ -5558,16 +5586,6 @@ export interface components {
             /** Previous Secret Expires At */
             previous_secret_expires_at: string | null;
         };
-        /** WebhookPage */
-        WebhookPage: {
-            /** Items */
-            items: components["schemas"]["WebhookOut"][];
-            /**
-             * Next Cursor
-             * @description Pass it as `cursor` to get the next page; null on the last page.
-             */
-            next_cursor: string | null;
-        };
         /** WebhookUpdate */
         WebhookUpdate: {
             /** Url */
@@ -5633,6 +5651,27 @@ export interface components {
              * Format: uuid
              */
             workspace_id: string;
+        };
+        /** BulkResult */
+        api__clients__schemas__BulkResult: {
+            /** Results */
+            results: components["schemas"]["BulkItemResult"][];
+        };
+        /** BulkResult */
+        api__lifecycle__schemas__BulkResult: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Ok */
+            ok: boolean;
+            /**
+             * Status
+             * @description The invoice's status after the action.
+             */
+            status: number | null;
+            error: components["schemas"]["BulkProblem"] | null;
         };
         /** FieldError */
         FieldError: {
@@ -5748,17 +5787,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "clients:create_client": {
@@ -5839,11 +5867,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
+            /** @description Service Unavailable */
             503: {
                 headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5919,27 +5945,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "clients:list_plans": {
         parameters: {
-            query?: {
-                /** @description Items per page (≤ 200). */
-                limit?: number;
-                /** @description `next_cursor` of the previous page; absent: first page. */
-                cursor?: string | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -5952,7 +5962,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PlanPage"];
+                    "application/json": components["schemas"]["PlanOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -5973,29 +5983,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6043,17 +6033,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6142,17 +6121,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "clients:get_import": {
@@ -6212,17 +6180,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6305,17 +6262,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "clients:bulk_assign": {
@@ -6337,7 +6283,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BulkResult"];
+                    "application/json": components["schemas"]["api__clients__schemas__BulkResult"];
                 };
             };
             /** @description Unauthorized */
@@ -6370,17 +6316,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6408,7 +6343,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BulkResult"];
+                    "application/json": components["schemas"]["api__clients__schemas__BulkResult"];
                 };
             };
             /** @description Unauthorized */
@@ -6441,17 +6376,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6518,17 +6442,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "clients:remind_invited_clients": {
@@ -6583,17 +6496,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6667,17 +6569,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "clients:get_client": {
@@ -6730,17 +6621,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6803,17 +6683,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6887,17 +6756,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "clients:withdraw_invitation": {
@@ -6965,27 +6823,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "clients:list_assignments": {
         parameters: {
-            query?: {
-                /** @description Items per page (≤ 200). */
-                limit?: number;
-                /** @description `next_cursor` of the previous page; absent: first page. */
-                cursor?: string | null;
-            };
+            query?: never;
             header?: never;
             path: {
                 client_id: string;
@@ -7000,7 +6842,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssigneePage"];
+                    "application/json": components["schemas"]["AssigneeOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -7021,7 +6863,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unprocessable Entity */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7033,17 +6875,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7107,17 +6938,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "clients:unassign": {
@@ -7169,17 +6989,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7244,17 +7053,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "clients:set_subscription": {
@@ -7311,17 +7109,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7393,17 +7180,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7518,17 +7294,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "documents:get_document": {
@@ -7581,17 +7346,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7654,17 +7408,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "documents:update_document": {
@@ -7721,17 +7464,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7836,17 +7568,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "documents:list_folders": {
@@ -7854,10 +7575,6 @@ export interface operations {
             query?: {
                 /** @description The client. Required for a firm's users: omitted, it is a 422 `client-required` unless the caller reaches exactly one client, as a company user does (their own space). */
                 client_id?: string | null;
-                /** @description Items per page (≤ 200). */
-                limit?: number;
-                /** @description `next_cursor` of the previous page; absent: first page. */
-                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -7871,7 +7588,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FolderPage"];
+                    "application/json": components["schemas"]["FolderOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -7904,17 +7621,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7992,17 +7698,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "documents:delete_folder": {
@@ -8062,17 +7757,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8150,17 +7834,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "me:get_me": {
@@ -8184,17 +7857,6 @@ export interface operations {
             /** @description Unauthorized */
             401: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8250,27 +7912,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "me:list_sessions": {
         parameters: {
-            query?: {
-                /** @description Items per page (≤ 200). */
-                limit?: number;
-                /** @description `next_cursor` of the previous page; absent: first page. */
-                cursor?: string | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -8283,7 +7929,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionPage"];
+                    "application/json": components["schemas"]["SessionOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -8298,26 +7944,6 @@ export interface operations {
             /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
             404: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8371,27 +7997,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "me:list_devices": {
         parameters: {
-            query?: {
-                /** @description Items per page (≤ 200). */
-                limit?: number;
-                /** @description `next_cursor` of the previous page; absent: first page. */
-                cursor?: string | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -8404,7 +8014,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DevicePage"];
+                    "application/json": components["schemas"]["DeviceOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -8419,26 +8029,6 @@ export interface operations {
             /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
             404: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8486,17 +8076,6 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8555,17 +8134,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "auth:create_login_challenge": {
@@ -8604,17 +8172,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8667,17 +8224,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8745,17 +8291,6 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8842,17 +8377,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "auth:redeem_login_challenge": {
@@ -8933,17 +8457,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "auth:create_device_nonce": {
@@ -8969,17 +8482,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9024,17 +8526,6 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9092,17 +8583,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "auth:logout": {
@@ -9148,17 +8628,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "auth:get_jwks": {
@@ -9177,17 +8646,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Jwks"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9230,11 +8688,9 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
+            /** @description Service Unavailable */
             503: {
                 headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9303,17 +8759,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "devices:inspect_enrollment": {
@@ -9356,27 +8801,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "api_keys:list_api_keys": {
         parameters: {
-            query?: {
-                /** @description Items per page (≤ 200). */
-                limit?: number;
-                /** @description `next_cursor` of the previous page; absent: first page. */
-                cursor?: string | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -9389,7 +8818,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiKeyPage"];
+                    "application/json": components["schemas"]["ApiKeyOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -9404,26 +8833,6 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9483,17 +8892,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "api_keys:revoke_api_key": {
@@ -9543,27 +8941,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "webhooks:list_webhooks": {
         parameters: {
-            query?: {
-                /** @description Items per page (≤ 200). */
-                limit?: number;
-                /** @description `next_cursor` of the previous page; absent: first page. */
-                cursor?: string | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -9576,7 +8958,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookPage"];
+                    "application/json": components["schemas"]["WebhookOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -9591,26 +8973,6 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9670,17 +9032,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "webhooks:delete_webhook": {
@@ -9722,17 +9073,6 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9792,17 +9132,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "webhooks:rotate_webhook_secret": {
@@ -9846,17 +9175,6 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9917,17 +9235,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "webhooks:redeliver_webhook": {
@@ -9972,17 +9279,6 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10034,11 +9330,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
+            /** @description Service Unavailable */
             503: {
                 headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10124,11 +9418,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
+            /** @description Service Unavailable */
             503: {
                 headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10215,17 +9507,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "registration:get_registration": {
@@ -10262,17 +9543,6 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10339,11 +9609,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
+            /** @description Service Unavailable */
             503: {
                 headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10410,11 +9678,9 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
+            /** @description Service Unavailable */
             503: {
                 headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10480,17 +9746,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10577,17 +9832,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "members:get_member": {
@@ -10640,17 +9884,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10725,17 +9958,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10818,17 +10040,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "members:revoke_invitation": {
@@ -10897,17 +10108,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10994,17 +10194,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "members:deactivate": {
@@ -11075,17 +10264,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11168,17 +10346,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "audit:list_events": {
@@ -11240,17 +10407,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "einvoicing:get_certification": {
@@ -11292,17 +10448,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11356,17 +10501,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "einvoicing:mandate_readiness": {
@@ -11408,17 +10542,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11483,17 +10606,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "einvoicing:get_einvoicing": {
@@ -11546,17 +10658,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11634,17 +10735,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "einvoicing:deregister": {
@@ -11716,17 +10806,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "einvoicing:einvoicing_history": {
@@ -11784,17 +10863,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11861,17 +10929,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "einvoicing:get_bulk_activation": {
@@ -11924,17 +10981,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11994,17 +11040,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "flows:get_flow_detail": {
@@ -12054,17 +11089,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "flows:download_flow_original": {
@@ -12108,17 +11132,6 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12175,11 +11188,361 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
+        };
+    };
+    "invoices:list_invoices": {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `received` (default): the clients' incoming invoices; `issued`: their outgoing ones. */
+                direction?: components["schemas"]["InvoiceDirection"];
+                /** @description One client; absent: every client whose documents you see. */
+                client_id?: string | null;
+                /** @description Lifecycle status codes (repeat the parameter: any of them); `0` stands for an invoice still being checked (no status yet). */
+                status?: number[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "invoices:invoice_catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalogue"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "invoices:act_on_invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkActionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkOutcome"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "invoices:get_invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "invoices:get_invoice_timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineEntry"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "invoices:act_on_invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -12222,12 +11585,7 @@ export interface operations {
     };
     "help:list_articles": {
         parameters: {
-            query?: {
-                /** @description Items per page (≤ 200). */
-                limit?: number;
-                /** @description `next_cursor` of the previous page; absent: first page. */
-                cursor?: string | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -12240,16 +11598,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ArticleSummaryPage"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["ArticleSummary"][];
                 };
             };
         };
@@ -12394,17 +11743,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "help:give_feedback": {
@@ -12458,27 +11796,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "help:list_tour_progress": {
         parameters: {
-            query?: {
-                /** @description Items per page (≤ 200). */
-                limit?: number;
-                /** @description `next_cursor` of the previous page; absent: first page. */
-                cursor?: string | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -12491,7 +11813,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TourProgressPage"];
+                    "application/json": components["schemas"]["TourProgressOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -12506,26 +11828,6 @@ export interface operations {
             /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
             404: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12585,27 +11887,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "help:list_support_requests": {
         parameters: {
-            query?: {
-                /** @description Items per page (≤ 200). */
-                limit?: number;
-                /** @description `next_cursor` of the previous page; absent: first page. */
-                cursor?: string | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -12618,7 +11904,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SupportRequestPage"];
+                    "application/json": components["schemas"]["SupportRequestOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -12633,26 +11919,6 @@ export interface operations {
             /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
             404: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12721,17 +11987,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "help:get_support_request": {
@@ -12775,17 +12030,6 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12844,17 +12088,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12934,17 +12167,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "mandates:withdraw_mandate": {
@@ -13012,17 +12234,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "mandates:send_mandates": {
@@ -13077,17 +12288,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13154,17 +12354,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "mandates:get_seal": {
@@ -13206,17 +12395,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13292,17 +12470,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "mandates:open_signature": {
@@ -13357,17 +12524,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13434,17 +12590,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "mandates:send_signature_code": {
@@ -13499,17 +12644,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13585,357 +12719,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "mandates:ask_phone_approval": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SignerConsent"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PhoneApprovalOut"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Gone */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "mandates:phone_approval_state": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LinkIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PhoneApprovalOut"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Gone */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "mandates:get_mandate_approval": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                approval_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MandateApprovalContext"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Gone */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "mandates:decide_mandate_approval": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                approval_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MandateApprovalDecision"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MandateApprovalResult"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Gone */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "mandates:refuse_mandate": {
@@ -13994,17 +12777,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "mandates:get_readiness": {
@@ -14052,17 +12824,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "mandates:export_readiness": {
@@ -14104,17 +12865,6 @@ export interface operations {
             /** @description Too Many Requests */
             429: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14183,17 +12933,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     "oauth2:issue_token": {
@@ -14243,17 +12982,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenError"];
-                };
-            };
-            /** @description Service momentanément indisponible : une dépendance (base de données, registre des entreprises, fournisseur d'identité…) ne répond pas. Réessayer après `Retry-After`. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again (RFC 9110 §10.2.3). */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
