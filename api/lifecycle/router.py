@@ -44,10 +44,10 @@ async def list_invoices(
 
 @router.get(
     "/catalogue",
-    response_model=schemas.Catalogue,
+    response_model=schemas.InvoiceCatalogue,
     responses=problem_responses(401, 404),
 )
-async def invoice_catalogue(_principal: InvoicesRead) -> schemas.Catalogue:
+async def invoice_catalogue(_principal: InvoicesRead) -> schemas.InvoiceCatalogue:
     """Every lifecycle status (code, French label, who emits it) and every action with its
     reason codes."""
     return service.catalogue()
@@ -55,7 +55,7 @@ async def invoice_catalogue(_principal: InvoicesRead) -> schemas.Catalogue:
 
 @router.post(
     "/actions",
-    response_model=schemas.BulkOutcome,
+    response_model=schemas.InvoiceBulkOutcome,
     responses=problem_responses(401, 404, 422),
 )
 async def act_on_invoices(
@@ -63,8 +63,8 @@ async def act_on_invoices(
     session: DbSession,
     storage: Storage,
     actor: InvoicesAct,
-    body: schemas.BulkActionRequest,
-) -> schemas.BulkOutcome:
+    body: schemas.InvoiceBulkActionRequest,
+) -> schemas.InvoiceBulkOutcome:
     """One action on many invoices: one result each (`ok`, the new status, or the problem)."""
     settings = request_state(request).settings
     return await service.act_in_bulk(session, storage, settings, actor, body)
@@ -85,13 +85,13 @@ async def get_invoice(
 
 @router.get(
     "/{invoice_id}/timeline",
-    response_model=list[schemas.TimelineEntry],
+    response_model=list[schemas.InvoiceTimelineEntry],
     responses=problem_responses(401, 404),
     dependencies=[ReadOnly],
 )
 async def get_invoice_timeline(
     invoice_id: uuid.UUID, session: DbSession, principal: InvoicesRead
-) -> list[schemas.TimelineEntry]:
+) -> list[schemas.InvoiceTimelineEntry]:
     """The invoice's lifecycle statuses, oldest first: who, when, why, the message."""
     return await service.timeline(session, principal, invoice_id)
 
@@ -107,7 +107,7 @@ async def act_on_invoice(
     session: DbSession,
     storage: Storage,
     actor: InvoicesAct,
-    body: schemas.ActionRequest,
+    body: schemas.InvoiceActionRequest,
 ) -> schemas.InvoiceDetail:
     """Take charge, approve, dispute, refuse… (the buyer's side), mark cashed, complete, cancel
     (the seller's): the status is recorded, its message sent. 409 when the invoice's status

@@ -98,7 +98,7 @@ class InvoicePage(BaseModel):
     )
 
 
-class TimelineEntry(BaseModel):
+class InvoiceTimelineEntry(BaseModel):
     status: int
     label: str
     side: Side
@@ -117,10 +117,10 @@ class TimelineEntry(BaseModel):
 
 
 class InvoiceDetail(InvoiceSummary):
-    timeline: list[TimelineEntry]
+    timeline: list[InvoiceTimelineEntry]
 
 
-class ActionRequest(RequestModel):
+class InvoiceActionRequest(RequestModel):
     """One action. `reason_code` is required for approve_partially, dispute, suspend and refuse
     (the codes of GET /api/v1/invoices/catalogue); `amount` / `vat_rate` for payment_sent and
     cashed default to the invoice's total and its only VAT rate."""
@@ -136,48 +136,48 @@ class ActionRequest(RequestModel):
     )
 
 
-class BulkActionRequest(ActionRequest):
+class InvoiceBulkActionRequest(InvoiceActionRequest):
     invoice_ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_PAGE_SIZE)
 
 
-class BulkProblem(BaseModel):
+class InvoiceBulkProblem(BaseModel):
     code: str
     title: str
     detail: str | None
 
 
-class BulkResult(BaseModel):
+class InvoiceBulkResult(BaseModel):
     id: uuid.UUID
     ok: bool
     status: int | None = Field(description="The invoice's status after the action.")
-    error: BulkProblem | None
+    error: InvoiceBulkProblem | None
 
 
-class BulkOutcome(BaseModel):
-    results: list[BulkResult]
+class InvoiceBulkOutcome(BaseModel):
+    results: list[InvoiceBulkResult]
 
 
-class ReasonOut(BaseModel):
+class InvoiceReasonOut(BaseModel):
     code: str
     label: str
 
 
-class ActionOut(BaseModel):
+class InvoiceActionOut(BaseModel):
     action: InvoiceAction
     status: int
     label: str
     side: Side
     reason_required: bool
-    reasons: list[ReasonOut]
+    reasons: list[InvoiceReasonOut]
 
 
-class StatusOut(BaseModel):
+class InvoiceStatusOut(BaseModel):
     code: int
     label: str
     side: Side
     final: bool
 
 
-class Catalogue(BaseModel):
-    statuses: list[StatusOut]
-    actions: list[ActionOut]
+class InvoiceCatalogue(BaseModel):
+    statuses: list[InvoiceStatusOut]
+    actions: list[InvoiceActionOut]

@@ -787,13 +787,13 @@ async def _readable(
 
 async def timeline(
     session: AsyncSession, principal: Principal, invoice_id: uuid.UUID
-) -> list[schemas.TimelineEntry]:
+) -> list[schemas.InvoiceTimelineEntry]:
     """The invoice's statuses, oldest first, as its party sees them."""
     flow, _name = await _readable(session, principal, invoice_id)
     return await _timeline(session, flow)
 
 
-async def _timeline(session: AsyncSession, flow: Flow) -> list[schemas.TimelineEntry]:
+async def _timeline(session: AsyncSession, flow: Flow) -> list[schemas.InvoiceTimelineEntry]:
     root_id = flow.id
     if flow.direction == FlowDirection.IN and flow.related_flow_id is not None:
         root_id = flow.related_flow_id
@@ -816,7 +816,7 @@ async def _timeline(session: AsyncSession, flow: Flow) -> list[schemas.TimelineE
         elif message_id is not None:
             copies.remove(message_id)
         result.append(
-            schemas.TimelineEntry(
+            schemas.InvoiceTimelineEntry(
                 status=entry.status,
                 label=status.label,
                 side=side,
@@ -850,7 +850,7 @@ async def act(
     settings: Settings,
     actor: Actor,
     invoice_id: uuid.UUID,
-    request: schemas.ActionRequest,
+    request: schemas.InvoiceActionRequest,
 ) -> schemas.InvoiceDetail:
     """One action of a person (or an integration) on an invoice of a client they see: the
     status it means, recorded for the client's side. The same action twice is one status."""
@@ -899,10 +899,12 @@ async def act_in_bulk(
     storage: BlobStorage,
     settings: Settings,
     actor: Actor,
-    request: schemas.BulkActionRequest,
-) -> schemas.BulkOutcome:
+    request: schemas.InvoiceBulkActionRequest,
+) -> schemas.InvoiceBulkOutcome:
     """The same action on many invoices, each on its own: one refused never stops the others."""
-    single = schemas.ActionRequest.model_validate(request.model_dump(exclude={"invoice_ids"}))
+    single = schemas.InvoiceActionRequest.model_validate(
+        request.model_dump(exclude={"invoice_ids"})
+    )
     results = []
     for invoice_id in dict.fromkeys(request.invoice_ids):
         try:
@@ -910,37 +912,39 @@ async def act_in_bulk(
                 detail = await act(session, storage, settings, actor, invoice_id, single)
         except AppError as error:
             results.append(
-                schemas.BulkResult(
+                schemas.InvoiceBulkResult(
                     id=invoice_id,
                     ok=False,
                     status=None,
-                    error=schemas.BulkProblem(
+                    error=schemas.InvoiceBulkProblem(
                         code=error.code, title=error.title, detail=error.detail
                     ),
                 )
             )
             continue
-        results.append(schemas.BulkResult(id=invoice_id, ok=True, status=detail.status, error=None))
-    return schemas.BulkOutcome(results=results)
+        results.append(
+            schemas.InvoiceBulkResult(id=invoice_id, ok=True, status=detail.status, error=None)
+        )
+    return schemas.InvoiceBulkOutcome(results=results)
 
 
-def catalogue() -> schemas.Catalogue:
-    return schemas.Catalogue(
+def catalogue() -> schemas.InvoiceCatalogue:
+    return schemas.InvoiceCatalogue(
         statuses=[
-            schemas.StatusOut(
+            schemas.InvoiceStatusOut(
                 code=status.code, label=status.label, side=status.info.side, final=status in FINAL
             )
             for status in Status
         ],
         actions=[
-            schemas.ActionOut(
+            schemas.InvoiceActionOut(
                 action=action,
                 status=status.code,
                 label=status.label,
                 side=status.info.side,
                 reason_required=status.info.needs_reason,
                 reasons=[
-                    schemas.ReasonOut(code=code, label=REASON_LABELS[code])
+                    schemas.InvoiceReasonOut(code=code, label=REASON_LABELS[code])
                     for code in sorted(reasons_for(status))
                     if code in REASON_LABELS
                 ],

@@ -2319,44 +2319,6 @@ export interface components {
             /** Reasonmessage */
             reasonMessage: string;
         };
-        /** ActionOut */
-        ActionOut: {
-            action: components["schemas"]["InvoiceAction"];
-            /** Status */
-            status: number;
-            /** Label */
-            label: string;
-            side: components["schemas"]["Side"];
-            /** Reason Required */
-            reason_required: boolean;
-            /** Reasons */
-            reasons: components["schemas"]["ReasonOut"][];
-        };
-        /**
-         * ActionRequest
-         * @description One action. `reason_code` is required for approve_partially, dispute, suspend and refuse
-         *     (the codes of GET /api/v1/invoices/catalogue); `amount` / `vat_rate` for payment_sent and
-         *     cashed default to the invoice's total and its only VAT rate.
-         */
-        ActionRequest: {
-            action: components["schemas"]["InvoiceAction"];
-            /** Reason Code */
-            reason_code?: string | null;
-            /** Reason Text */
-            reason_text?: string | null;
-            /** Amount */
-            amount?: number | string | null;
-            /** Vat Rate */
-            vat_rate?: number | string | null;
-            /** Paid On */
-            paid_on?: string | null;
-            /**
-             * Vat On Receipts
-             * @description cashed: the VAT is due on receipts (the PPF receives the 212).
-             * @default true
-             */
-            vat_on_receipts: boolean;
-        };
         /** ActivationIn */
         ActivationIn: {
             /**
@@ -2689,28 +2651,6 @@ export interface components {
              */
             next_cursor: string | null;
         };
-        /** BulkActionRequest */
-        BulkActionRequest: {
-            action: components["schemas"]["InvoiceAction"];
-            /** Reason Code */
-            reason_code?: string | null;
-            /** Reason Text */
-            reason_text?: string | null;
-            /** Amount */
-            amount?: number | string | null;
-            /** Vat Rate */
-            vat_rate?: number | string | null;
-            /** Paid On */
-            paid_on?: string | null;
-            /**
-             * Vat On Receipts
-             * @description cashed: the VAT is due on receipts (the PPF receives the 212).
-             * @default true
-             */
-            vat_on_receipts: boolean;
-            /** Invoice Ids */
-            invoice_ids: string[];
-        };
         /** BulkActivationIn */
         BulkActivationIn: {
             /**
@@ -2825,20 +2765,6 @@ export interface components {
              */
             errors: components["schemas"]["BulkError"][];
         };
-        /** BulkOutcome */
-        BulkOutcome: {
-            /** Results */
-            results: components["schemas"]["api__lifecycle__schemas__BulkResult"][];
-        };
-        /** BulkProblem */
-        BulkProblem: {
-            /** Code */
-            code: string;
-            /** Title */
-            title: string;
-            /** Detail */
-            detail: string | null;
-        };
         /** BulkProgress */
         BulkProgress: {
             /** Pending */
@@ -2849,6 +2775,11 @@ export interface components {
             error: number;
             /** Deregistered */
             deregistered: number;
+        };
+        /** BulkResult */
+        BulkResult: {
+            /** Results */
+            results: components["schemas"]["BulkItemResult"][];
         };
         /** BulkSubscription */
         BulkSubscription: {
@@ -2867,13 +2798,6 @@ export interface components {
             start_date: string;
             /** Client Ids */
             client_ids: string[];
-        };
-        /** Catalogue */
-        Catalogue: {
-            /** Statuses */
-            statuses: components["schemas"]["StatusOut"][];
-            /** Actions */
-            actions: components["schemas"]["ActionOut"][];
         };
         /** CertificationOut */
         CertificationOut: {
@@ -4235,6 +4159,103 @@ export interface components {
          * @enum {string}
          */
         InvoiceAction: "take_charge" | "approve" | "approve_partially" | "dispute" | "suspend" | "refuse" | "payment_sent" | "complete" | "cashed" | "cancel";
+        /** InvoiceActionOut */
+        InvoiceActionOut: {
+            action: components["schemas"]["InvoiceAction"];
+            /** Status */
+            status: number;
+            /** Label */
+            label: string;
+            side: components["schemas"]["Side"];
+            /** Reason Required */
+            reason_required: boolean;
+            /** Reasons */
+            reasons: components["schemas"]["InvoiceReasonOut"][];
+        };
+        /**
+         * InvoiceActionRequest
+         * @description One action. `reason_code` is required for approve_partially, dispute, suspend and refuse
+         *     (the codes of GET /api/v1/invoices/catalogue); `amount` / `vat_rate` for payment_sent and
+         *     cashed default to the invoice's total and its only VAT rate.
+         */
+        InvoiceActionRequest: {
+            action: components["schemas"]["InvoiceAction"];
+            /** Reason Code */
+            reason_code?: string | null;
+            /** Reason Text */
+            reason_text?: string | null;
+            /** Amount */
+            amount?: number | string | null;
+            /** Vat Rate */
+            vat_rate?: number | string | null;
+            /** Paid On */
+            paid_on?: string | null;
+            /**
+             * Vat On Receipts
+             * @description cashed: the VAT is due on receipts (the PPF receives the 212).
+             * @default true
+             */
+            vat_on_receipts: boolean;
+        };
+        /** InvoiceBulkActionRequest */
+        InvoiceBulkActionRequest: {
+            action: components["schemas"]["InvoiceAction"];
+            /** Reason Code */
+            reason_code?: string | null;
+            /** Reason Text */
+            reason_text?: string | null;
+            /** Amount */
+            amount?: number | string | null;
+            /** Vat Rate */
+            vat_rate?: number | string | null;
+            /** Paid On */
+            paid_on?: string | null;
+            /**
+             * Vat On Receipts
+             * @description cashed: the VAT is due on receipts (the PPF receives the 212).
+             * @default true
+             */
+            vat_on_receipts: boolean;
+            /** Invoice Ids */
+            invoice_ids: string[];
+        };
+        /** InvoiceBulkOutcome */
+        InvoiceBulkOutcome: {
+            /** Results */
+            results: components["schemas"]["InvoiceBulkResult"][];
+        };
+        /** InvoiceBulkProblem */
+        InvoiceBulkProblem: {
+            /** Code */
+            code: string;
+            /** Title */
+            title: string;
+            /** Detail */
+            detail: string | null;
+        };
+        /** InvoiceBulkResult */
+        InvoiceBulkResult: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Ok */
+            ok: boolean;
+            /**
+             * Status
+             * @description The invoice's status after the action.
+             */
+            status: number | null;
+            error: components["schemas"]["InvoiceBulkProblem"] | null;
+        };
+        /** InvoiceCatalogue */
+        InvoiceCatalogue: {
+            /** Statuses */
+            statuses: components["schemas"]["InvoiceStatusOut"][];
+            /** Actions */
+            actions: components["schemas"]["InvoiceActionOut"][];
+        };
         /** InvoiceDetail */
         InvoiceDetail: {
             /**
@@ -4298,7 +4319,7 @@ export interface components {
              */
             actions: components["schemas"]["InvoiceAction"][];
             /** Timeline */
-            timeline: components["schemas"]["TimelineEntry"][];
+            timeline: components["schemas"]["InvoiceTimelineEntry"][];
         };
         /**
          * InvoiceDirection
@@ -4314,6 +4335,23 @@ export interface components {
              * @description Pass as `cursor` for the next page; null at the end.
              */
             next_cursor: string | null;
+        };
+        /** InvoiceReasonOut */
+        InvoiceReasonOut: {
+            /** Code */
+            code: string;
+            /** Label */
+            label: string;
+        };
+        /** InvoiceStatusOut */
+        InvoiceStatusOut: {
+            /** Code */
+            code: number;
+            /** Label */
+            label: string;
+            side: components["schemas"]["Side"];
+            /** Final */
+            final: boolean;
         };
         /** InvoiceSummary */
         InvoiceSummary: {
@@ -4377,6 +4415,49 @@ export interface components {
              * @description What you may do now (your side, the status, your rights).
              */
             actions: components["schemas"]["InvoiceAction"][];
+        };
+        /** InvoiceTimelineEntry */
+        InvoiceTimelineEntry: {
+            /** Status */
+            status: number;
+            /** Label */
+            label: string;
+            side: components["schemas"]["Side"];
+            /** Side Label */
+            side_label: string;
+            /**
+             * Author Kind
+             * @description user, device, api_key or system (the platform).
+             */
+            author_kind: string;
+            /**
+             * Author Name
+             * @description The person, when a person acted.
+             */
+            author_name: string | null;
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "api" | "cdar" | "platform";
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Reason Code */
+            reason_code: string | null;
+            /** Reason Label */
+            reason_label: string | null;
+            /** Reason Text */
+            reason_text: string | null;
+            /** Amount */
+            amount: string | null;
+            /**
+             * Message Flow Id
+             * @description The CDAR message that carried the status (a flow of /api/v1/flows).
+             */
+            message_flow_id: string | null;
         };
         /** Jwks */
         Jwks: {
@@ -4794,13 +4875,6 @@ export interface components {
         ReadinessIn: {
             company_category?: components["schemas"]["CompanyCategory"] | null;
             vat_regime?: components["schemas"]["VatRegime"] | null;
-        };
-        /** ReasonOut */
-        ReasonOut: {
-            /** Code */
-            code: string;
-            /** Label */
-            label: string;
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -5221,16 +5295,6 @@ export interface components {
              */
             error: number;
         };
-        /** StatusOut */
-        StatusOut: {
-            /** Code */
-            code: number;
-            /** Label */
-            label: string;
-            side: components["schemas"]["Side"];
-            /** Final */
-            final: boolean;
-        };
         /** SubscriptionChangeOut */
         SubscriptionChangeOut: {
             /** Plan Code */
@@ -5360,49 +5424,6 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-        };
-        /** TimelineEntry */
-        TimelineEntry: {
-            /** Status */
-            status: number;
-            /** Label */
-            label: string;
-            side: components["schemas"]["Side"];
-            /** Side Label */
-            side_label: string;
-            /**
-             * Author Kind
-             * @description user, device, api_key or system (the platform).
-             */
-            author_kind: string;
-            /**
-             * Author Name
-             * @description The person, when a person acted.
-             */
-            author_name: string | null;
-            /**
-             * Channel
-             * @enum {string}
-             */
-            channel: "api" | "cdar" | "platform";
-            /**
-             * Occurred At
-             * Format: date-time
-             */
-            occurred_at: string;
-            /** Reason Code */
-            reason_code: string | null;
-            /** Reason Label */
-            reason_label: string | null;
-            /** Reason Text */
-            reason_text: string | null;
-            /** Amount */
-            amount: string | null;
-            /**
-             * Message Flow Id
-             * @description The CDAR message that carried the status (a flow of /api/v1/flows).
-             */
-            message_flow_id: string | null;
         };
         /**
          * TokenError
@@ -5651,27 +5672,6 @@ export interface components {
              * Format: uuid
              */
             workspace_id: string;
-        };
-        /** BulkResult */
-        api__clients__schemas__BulkResult: {
-            /** Results */
-            results: components["schemas"]["BulkItemResult"][];
-        };
-        /** BulkResult */
-        api__lifecycle__schemas__BulkResult: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Ok */
-            ok: boolean;
-            /**
-             * Status
-             * @description The invoice's status after the action.
-             */
-            status: number | null;
-            error: components["schemas"]["BulkProblem"] | null;
         };
         /** FieldError */
         FieldError: {
@@ -6283,7 +6283,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__clients__schemas__BulkResult"];
+                    "application/json": components["schemas"]["BulkResult"];
                 };
             };
             /** @description Unauthorized */
@@ -6343,7 +6343,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["api__clients__schemas__BulkResult"];
+                    "application/json": components["schemas"]["BulkResult"];
                 };
             };
             /** @description Unauthorized */
@@ -11272,7 +11272,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Catalogue"];
+                    "application/json": components["schemas"]["InvoiceCatalogue"];
                 };
             };
             /** @description Unauthorized */
@@ -11313,7 +11313,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BulkActionRequest"];
+                "application/json": components["schemas"]["InvoiceBulkActionRequest"];
             };
         };
         responses: {
@@ -11323,7 +11323,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BulkOutcome"];
+                    "application/json": components["schemas"]["InvoiceBulkOutcome"];
                 };
             };
             /** @description Unauthorized */
@@ -11439,7 +11439,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TimelineEntry"][];
+                    "application/json": components["schemas"]["InvoiceTimelineEntry"][];
                 };
             };
             /** @description Unauthorized */
@@ -11491,7 +11491,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ActionRequest"];
+                "application/json": components["schemas"]["InvoiceActionRequest"];
             };
         };
         responses: {
