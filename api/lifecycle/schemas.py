@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -60,7 +60,7 @@ class InvoiceListParams(PageParams):
     client_id: uuid.UUID | None = Field(
         None, description="One client; absent: every client whose documents you see."
     )
-    status: list[int] = Field(
+    status: list[Annotated[int, Field(ge=0, le=999)]] = Field(
         default_factory=list,
         max_length=30,
         description="Lifecycle status codes (repeat the parameter: any of them); "

@@ -902,14 +902,11 @@ async def act_in_bulk(
     request: schemas.InvoiceBulkActionRequest,
 ) -> schemas.InvoiceBulkOutcome:
     """The same action on many invoices, each on its own: one refused never stops the others."""
-    single = schemas.InvoiceActionRequest.model_validate(
-        request.model_dump(exclude={"invoice_ids"})
-    )
     results = []
     for invoice_id in dict.fromkeys(request.invoice_ids):
         try:
             async with session.begin_nested():
-                detail = await act(session, storage, settings, actor, invoice_id, single)
+                detail = await act(session, storage, settings, actor, invoice_id, request)
         except AppError as error:
             results.append(
                 schemas.InvoiceBulkResult(
