@@ -16,6 +16,7 @@ from api.core.actor import Actor
 from api.core.authz import Permission, Principal
 from api.core.db import DbSession, ReadOnly
 from api.core.errors import problem_responses
+from api.core.pagination import PageParams
 from api.core.state import request_state
 from api.flows.router import Storage
 from api.lifecycle import schemas, service
@@ -85,15 +86,18 @@ async def get_invoice(
 
 @router.get(
     "/{invoice_id}/timeline",
-    response_model=list[schemas.InvoiceTimelineEntry],
-    responses=problem_responses(401, 404),
+    response_model=schemas.InvoiceTimelinePage,
+    responses=problem_responses(401, 404, 422),
     dependencies=[ReadOnly],
 )
 async def get_invoice_timeline(
-    invoice_id: uuid.UUID, session: DbSession, principal: InvoicesRead
-) -> list[schemas.InvoiceTimelineEntry]:
+    invoice_id: uuid.UUID,
+    session: DbSession,
+    principal: InvoicesRead,
+    params: Annotated[PageParams, Query()],
+) -> schemas.InvoiceTimelinePage:
     """The invoice's lifecycle statuses, oldest first: who, when, why, the message."""
-    return await service.timeline(session, principal, invoice_id)
+    return await service.timeline(session, principal, invoice_id, params)
 
 
 @router.post(

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from api.core.input import HumanParagraphs, MachineText, RequestModel
-from api.core.pagination import MAX_PAGE_SIZE, PageParams
+from api.core.pagination import MAX_PAGE_SIZE, Page, PageParams
 from api.lifecycle.catalogue import Side, Status
 
 
@@ -91,14 +91,12 @@ class InvoiceSummary(BaseModel):
     )
 
 
-class InvoicePage(BaseModel):
-    items: list[InvoiceSummary]
-    next_cursor: str | None = Field(
-        description="Pass as `cursor` for the next page; null at the end."
-    )
+class InvoicePage(Page[InvoiceSummary]):
+    pass
 
 
 class InvoiceTimelineEntry(BaseModel):
+    id: uuid.UUID
     status: int
     label: str
     side: Side
@@ -116,6 +114,10 @@ class InvoiceTimelineEntry(BaseModel):
     )
 
 
+class InvoiceTimelinePage(Page[InvoiceTimelineEntry]):
+    pass
+
+
 class InvoiceDetail(InvoiceSummary):
     timeline: list[InvoiceTimelineEntry]
 
@@ -131,9 +133,6 @@ class InvoiceActionRequest(RequestModel):
     amount: Decimal | None = Field(None, gt=0, max_digits=15, decimal_places=2)
     vat_rate: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
     paid_on: date | None = None
-    vat_on_receipts: bool = Field(
-        True, description="cashed: the VAT is due on receipts (the PPF receives the 212)."
-    )
 
 
 class InvoiceBulkActionRequest(InvoiceActionRequest):

@@ -34,7 +34,13 @@ from api.core.actor import Actor
 from api.core.authz import Permission, Principal
 from api.core.errors import AppError, NotFound
 from api.core.models import utcnow
-from api.core.pagination import InvalidCursor, decode_cursor, encode_cursor
+from api.core.pagination import (
+    InvalidCursor,
+    PageParams,
+    decode_cursor,
+    encode_cursor,
+    sequence_page,
+)
 from api.core.settings import Settings
 from api.documents import service as documents_service
 from api.flows import schemas as flow_schemas
@@ -786,11 +792,19 @@ async def _readable(
 
 
 async def timeline(
-    session: AsyncSession, principal: Principal, invoice_id: uuid.UUID
-) -> list[schemas.InvoiceTimelineEntry]:
-    """The invoice's statuses, oldest first, as its party sees them."""
+    session: AsyncSession, principal: Principal, invoice_id: uuid.UUID, params: PageParams
+) -> schemas.InvoiceTimelinePage:
+    """The invoice's statuses, oldest first, as its party sees them (a few per invoice: read
+    whole, served in pages)."""
     flow, _name = await _readable(session, principal, invoice_id)
-    return await _timeline(session, flow)
+    entries, next_cursor = sequence_page(
+        await _timeline(session, flow),
+        lambda entry: str(entry.id),
+        "timeline",
+        params.limit,
+        params.cursor,
+    )
+    return schemas.InvoiceTimelinePage(items=entries, next_cursor=next_cursor)
 
 
 async def _timeline(session: AsyncSession, flow: Flow) -> list[schemas.InvoiceTimelineEntry]:
@@ -817,6 +831,7 @@ async def _timeline(session: AsyncSession, flow: Flow) -> list[schemas.InvoiceTi
             copies.remove(message_id)
         result.append(
             schemas.InvoiceTimelineEntry(
+                id=entry.id,
                 status=entry.status,
                 label=status.label,
                 side=side,
@@ -875,7 +890,6 @@ async def act(
             amount=request.amount,
             vat_rate=request.vat_rate,
             paid_on=request.paid_on,
-            vat_on_receipts=request.vat_on_receipts,
         )
     await record(
         session,

@@ -57,7 +57,7 @@ export interface paths {
         };
         /**
          * List Plans
-         * @description The subscription plans the firm offers (configured catalogue).
+         * @description The subscription plans the firm offers (configured catalogue), in its order.
          */
         get: operations["clients:list_plans"];
         put?: never;
@@ -307,7 +307,7 @@ export interface paths {
         };
         /**
          * List Assignments
-         * @description The Comptables assigned to a client.
+         * @description The Comptables assigned to a client, by name.
          */
         get: operations["clients:list_assignments"];
         put?: never;
@@ -535,7 +535,7 @@ export interface paths {
         };
         /**
          * List Sessions
-         * @description The caller's open sessions (browsers, apps, integrations).
+         * @description The caller's open sessions (browsers, apps, integrations), newest first.
          */
         get: operations["me:list_sessions"];
         put?: never;
@@ -575,7 +575,7 @@ export interface paths {
         };
         /**
          * List Devices
-         * @description The caller's enrolled devices.
+         * @description The caller's enrolled devices, newest first.
          */
         get: operations["me:list_devices"];
         put?: never;
@@ -916,7 +916,7 @@ export interface paths {
         };
         /**
          * List Api Keys
-         * @description The workspace's API keys (without their secrets).
+         * @description The workspace's API keys (without their secrets), newest first.
          */
         get: operations["api_keys:list_api_keys"];
         put?: never;
@@ -960,7 +960,7 @@ export interface paths {
         };
         /**
          * List Webhooks
-         * @description The workspace's webhook receivers.
+         * @description The workspace's webhook receivers, oldest first.
          */
         get: operations["webhooks:list_webhooks"];
         put?: never;
@@ -1801,7 +1801,7 @@ export interface paths {
         };
         /**
          * List Articles
-         * @description Every article of the knowledge base, by category then title.
+         * @description The articles of the knowledge base, by category then title.
          */
         get: operations["help:list_articles"];
         put?: never;
@@ -2178,9 +2178,93 @@ export interface paths {
         put?: never;
         /**
          * Sign Mandate
-         * @description Sign: typed name, consent and the one-time code; the platform seals the PDF.
+         * @description Sign: typed name, consent and the one-time code (or the enrolled phone's approval);
+         *     the platform seals the PDF.
          */
         post: operations["mandates:sign_mandate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-signatures/phone-approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask Phone Approval
+         * @description Ask the representative's enrolled phone to approve the signature (instead of the code);
+         *     the page shows `approval_url` as a QR code and waits.
+         */
+        post: operations["mandates:ask_phone_approval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-signatures/phone-approval/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Phone Approval State
+         * @description Whether the phone approved yet (the page polls this, then signs).
+         */
+        post: operations["mandates:phone_approval_state"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-approvals/{approval_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Mandate Approval
+         * @description What the phone shows before approving a signature: the mandate, the typed name, the
+         *     browser that asked (a device session of the representative only).
+         */
+        get: operations["mandates:get_mandate_approval"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mandate-approvals/{approval_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide Mandate Approval
+         * @description Approve or deny signing a mandate from the enrolled phone (device session + signature
+         *     of `comptoir-mandate-signature-v1`, docs/auth.md).
+         */
+        post: operations["mandates:decide_mandate_approval"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2508,6 +2592,16 @@ export interface components {
             /** Last Used Ip */
             last_used_ip: string | null;
         };
+        /** ApiKeyPage */
+        ApiKeyPage: {
+            /** Items */
+            items: components["schemas"]["ApiKeyOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Article */
         Article: {
             /**
@@ -2557,6 +2651,16 @@ export interface components {
              */
             screens: string[];
         };
+        /** ArticleSummaryPage */
+        ArticleSummaryPage: {
+            /** Items */
+            items: components["schemas"]["ArticleSummary"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** AssigneeOut */
         AssigneeOut: {
             /**
@@ -2575,6 +2679,16 @@ export interface components {
              * Format: date-time
              */
             assigned_at: string;
+        };
+        /** AssigneePage */
+        AssigneePage: {
+            /** Items */
+            items: components["schemas"]["AssigneeOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
         };
         /** AttemptOut */
         AttemptOut: {
@@ -3328,6 +3442,16 @@ export interface components {
             /** Last Used At */
             last_used_at: string | null;
         };
+        /** DevicePage */
+        DevicePage: {
+            /** Items */
+            items: components["schemas"]["DeviceOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** DeviceSessionCreate */
         DeviceSessionCreate: {
             /**
@@ -3752,7 +3876,7 @@ export interface components {
              * Status Messages
              * @description The lifecycle messages Comptoir issued about this flow.
              */
-            status_messages: components["schemas"]["FlowSummary"][];
+            status_messages: components["schemas"]["StatusMessage"][];
         };
         /**
          * FlowDirection
@@ -3879,6 +4003,16 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** FolderPage */
+        FolderPage: {
+            /** Items */
+            items: components["schemas"]["FolderOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
         };
         /**
          * FolderUpdate
@@ -4190,12 +4324,6 @@ export interface components {
             vat_rate?: number | string | null;
             /** Paid On */
             paid_on?: string | null;
-            /**
-             * Vat On Receipts
-             * @description cashed: the VAT is due on receipts (the PPF receives the 212).
-             * @default true
-             */
-            vat_on_receipts: boolean;
         };
         /** InvoiceBulkActionRequest */
         InvoiceBulkActionRequest: {
@@ -4210,12 +4338,6 @@ export interface components {
             vat_rate?: number | string | null;
             /** Paid On */
             paid_on?: string | null;
-            /**
-             * Vat On Receipts
-             * @description cashed: the VAT is due on receipts (the PPF receives the 212).
-             * @default true
-             */
-            vat_on_receipts: boolean;
             /** Invoice Ids */
             invoice_ids: string[];
         };
@@ -4332,7 +4454,7 @@ export interface components {
             items: components["schemas"]["InvoiceSummary"][];
             /**
              * Next Cursor
-             * @description Pass as `cursor` for the next page; null at the end.
+             * @description Pass it as `cursor` to get the next page; null on the last page.
              */
             next_cursor: string | null;
         };
@@ -4418,6 +4540,11 @@ export interface components {
         };
         /** InvoiceTimelineEntry */
         InvoiceTimelineEntry: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
             /** Status */
             status: number;
             /** Label */
@@ -4458,6 +4585,16 @@ export interface components {
              * @description The CDAR message that carried the status (a flow of /api/v1/flows).
              */
             message_flow_id: string | null;
+        };
+        /** InvoiceTimelinePage */
+        InvoiceTimelinePage: {
+            /** Items */
+            items: components["schemas"]["InvoiceTimelineEntry"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
         };
         /** Jwks */
         Jwks: {
@@ -4573,6 +4710,68 @@ export interface components {
              * @enum {string}
              */
             mode: "cookie" | "bearer";
+        };
+        /**
+         * MandateApprovalContext
+         * @description What the phone shows before approving: the mandate, the name typed, the browser.
+         */
+        MandateApprovalContext: {
+            /** Approval Id */
+            approval_id: string;
+            /** Client Name */
+            client_name: string;
+            /** Client Siren */
+            client_siren: string;
+            /** Firm Name */
+            firm_name: string;
+            /** Signer Name */
+            signer_name: string;
+            /** Signer Email */
+            signer_email: string;
+            /** Document Sha256 */
+            document_sha256: string;
+            /** Document Fingerprint */
+            document_fingerprint: string;
+            /** Requester Ip */
+            requester_ip: string | null;
+            /** Requester User Agent */
+            requester_user_agent: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Server Nonce */
+            server_nonce: string;
+            /** Audience */
+            audience: string;
+        };
+        /** MandateApprovalDecision */
+        MandateApprovalDecision: {
+            decision: components["schemas"]["Decision"];
+            /**
+             * Device Id
+             * Format: uuid
+             */
+            device_id: string;
+            /**
+             * Issued At
+             * @description Unix time (seconds) included in the signed message.
+             */
+            issued_at: number;
+            /**
+             * Signature
+             * @description ES256 (raw r‖s, base64url) over the message.
+             */
+            signature: string;
+        };
+        /** MandateApprovalResult */
+        MandateApprovalResult: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "denied" | "expired";
         };
         /** MandateBulkIn */
         MandateBulkIn: {
@@ -4800,6 +4999,40 @@ export interface components {
          * @enum {string}
          */
         Permission: "workspace:manage" | "members:read" | "members:manage" | "extensions:manage" | "audit:read" | "clients:read" | "clients:all" | "clients:manage" | "einvoicing:manage" | "documents:read" | "documents:write" | "documents:all_clients" | "flows:read" | "flows:write" | "directory:read";
+        /**
+         * PhoneApprovalOut
+         * @description The phone approval the signing page waits on; `approval_url` is what its QR code
+         *     encodes (the enrolled phone opens it), `document_fingerprint` what both screens show.
+         */
+        PhoneApprovalOut: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "denied" | "expired";
+            /** Approval Url */
+            approval_url: string;
+            /**
+             * Qr Svg
+             * @description The QR code of `approval_url`, as an SVG data URI.
+             */
+            qr_svg: string;
+            /** Document Fingerprint */
+            document_fingerprint: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
+        /**
+         * PhoneOption
+         * @description Offered when the representative already has an enrolled phone (a user of the platform
+         *     with the signer's e-mail and an active device): confirming on it replaces the code.
+         */
+        PhoneOption: {
+            consent: components["schemas"]["ConsentOut"];
+        };
         /** PlanOut */
         PlanOut: {
             /** Code */
@@ -4811,6 +5044,56 @@ export interface components {
              * @description Euros excluding VAT, as a decimal string.
              */
             monthly_price: string;
+        };
+        /** PlanPage */
+        PlanPage: {
+            /** Items */
+            items: components["schemas"]["PlanOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * PpfCopyStatus
+         * @description Where a status copy is on its way to the PPF.
+         * @enum {string}
+         */
+        PpfCopyStatus: "pending" | "sent" | "error";
+        /** PpfTransmission */
+        PpfTransmission: {
+            /** @description `pending`: queued or being retried; `sent`: accepted (see `via`); `error`: refused by the PPF, with its answer in `error`. */
+            status: components["schemas"]["PpfCopyStatus"];
+            /**
+             * Via
+             * @description `local`: kept in Comptoir only (no PPF endpoint configured); `http`: sent to the PPF's endpoint. Null until sent.
+             */
+            via: ("local" | "http") | null;
+            /**
+             * Queued At
+             * Format: date-time
+             */
+            queued_at: string;
+            /** Sent At */
+            sent_at: string | null;
+            /**
+             * Attempts
+             * @description Attempts so far (a copy is sent once, retried if down).
+             */
+            attempts: number;
+            /** Last Attempt At */
+            last_attempt_at: string | null;
+            /**
+             * Response Status
+             * @description The endpoint's last HTTP status.
+             */
+            response_status: number | null;
+            /**
+             * Error
+             * @description Why the last attempt failed: for a refusal (`error`), the endpoint's answer as it sent it (its status in `response_status`).
+             */
+            error: string | null;
         };
         /**
          * PublicJwk
@@ -5155,6 +5438,16 @@ export interface components {
              */
             expires_at: string;
         };
+        /** SessionPage */
+        SessionPage: {
+            /** Items */
+            items: components["schemas"]["SessionOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** SessionStarted */
         SessionStarted: {
             /**
@@ -5192,10 +5485,17 @@ export interface components {
             consent_version: string;
             /** Consent Text */
             consent_text: string;
-            /** Code */
-            code: string;
             /** Document Sha256 */
             document_sha256: string;
+            /**
+             * Method
+             * @description `email_otp`: the one-time code mailed (`code`); `device`: the approval of the enrolled phone asked with `/mandate-signatures/phone-approval`.
+             * @default email_otp
+             * @enum {string}
+             */
+            method: "email_otp" | "device";
+            /** Code */
+            code?: string | null;
         };
         /** SignatureOut */
         SignatureOut: {
@@ -5207,6 +5507,24 @@ export interface components {
             signed_at: string;
             /** Sealed Sha256 */
             sealed_sha256: string;
+        };
+        /**
+         * SignerConsent
+         * @description The typed name, the consent ticked in its shown version, the document read.
+         */
+        SignerConsent: {
+            /** Token */
+            token: string;
+            /** Signer Name */
+            signer_name: string;
+            /** Consent */
+            consent: boolean;
+            /** Consent Version */
+            consent_version: string;
+            /** Consent Text */
+            consent_text: string;
+            /** Document Sha256 */
+            document_sha256: string;
         };
         /**
          * SigningView
@@ -5237,6 +5555,7 @@ export interface components {
             code_sent: boolean;
             /** Attempts Left */
             attempts_left: number;
+            phone?: components["schemas"]["PhoneOption"] | null;
         };
         /** SirenIn */
         SirenIn: {
@@ -5294,6 +5613,58 @@ export interface components {
              * @default 0
              */
             error: number;
+        };
+        /** StatusMessage */
+        StatusMessage: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Client Id
+             * Format: uuid
+             */
+            client_id: string;
+            direction: components["schemas"]["FlowDirection"];
+            /** Name */
+            name: string;
+            syntax: components["schemas"]["FlowSyntax"];
+            flow_type: components["schemas"]["FlowType"];
+            ack_status: components["schemas"]["FlowAckStatus"];
+            /**
+             * Lifecycle Status
+             * @description The latest lifecycle status: 200 Déposée, 213 Rejetée…; null while the flow is being checked.
+             */
+            lifecycle_status: number | null;
+            /** Invoice Number */
+            invoice_number: string | null;
+            /** Issue Date */
+            issue_date: string | null;
+            /** Tracking Id */
+            tracking_id: string | null;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Document Id
+             * @description The invoice's document, once filed.
+             */
+            document_id: string | null;
+            /**
+             * Related Flow Id
+             * @description A status message's invoice flow.
+             */
+            related_flow_id: string | null;
+            /** @description Its copy for the PPF, for the statuses the PPF must receive (200, 210, 212 under VAT on receipts, 213): whether and when it was transmitted; null otherwise. */
+            ppf: components["schemas"]["PpfTransmission"] | null;
         };
         /** SubscriptionChangeOut */
         SubscriptionChangeOut: {
@@ -5425,6 +5796,16 @@ export interface components {
              */
             created_at: string;
         };
+        /** SupportRequestPage */
+        SupportRequestPage: {
+            /** Items */
+            items: components["schemas"]["SupportRequestOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /**
          * TokenError
          * @description RFC 6749 §5.2.
@@ -5521,6 +5902,16 @@ export interface components {
             /** Updated At */
             updated_at: string | null;
         };
+        /** TourProgressPage */
+        TourProgressPage: {
+            /** Items */
+            items: components["schemas"]["TourProgressOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** TourStepOut */
         TourStepOut: {
             /** Title */
@@ -5606,6 +5997,16 @@ export interface components {
             disabled_at: string | null;
             /** Previous Secret Expires At */
             previous_secret_expires_at: string | null;
+        };
+        /** WebhookPage */
+        WebhookPage: {
+            /** Items */
+            items: components["schemas"]["WebhookOut"][];
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
         };
         /** WebhookUpdate */
         WebhookUpdate: {
@@ -5949,7 +6350,12 @@ export interface operations {
     };
     "clients:list_plans": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5962,7 +6368,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PlanOut"][];
+                    "application/json": components["schemas"]["PlanPage"];
                 };
             };
             /** @description Unauthorized */
@@ -5976,6 +6382,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6827,7 +7242,12 @@ export interface operations {
     };
     "clients:list_assignments": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 client_id: string;
@@ -6842,7 +7262,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssigneeOut"][];
+                    "application/json": components["schemas"]["AssigneePage"];
                 };
             };
             /** @description Unauthorized */
@@ -6863,7 +7283,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7575,6 +7995,10 @@ export interface operations {
             query?: {
                 /** @description The client. Required for a firm's users: omitted, it is a 422 `client-required` unless the caller reaches exactly one client, as a company user does (their own space). */
                 client_id?: string | null;
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -7588,7 +8012,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FolderOut"][];
+                    "application/json": components["schemas"]["FolderPage"];
                 };
             };
             /** @description Unauthorized */
@@ -7916,7 +8340,12 @@ export interface operations {
     };
     "me:list_sessions": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7929,7 +8358,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionOut"][];
+                    "application/json": components["schemas"]["SessionPage"];
                 };
             };
             /** @description Unauthorized */
@@ -7943,6 +8372,15 @@ export interface operations {
             };
             /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8001,7 +8439,12 @@ export interface operations {
     };
     "me:list_devices": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -8014,7 +8457,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeviceOut"][];
+                    "application/json": components["schemas"]["DevicePage"];
                 };
             };
             /** @description Unauthorized */
@@ -8028,6 +8471,15 @@ export interface operations {
             };
             /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8805,7 +9257,12 @@ export interface operations {
     };
     "api_keys:list_api_keys": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -8818,7 +9275,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiKeyOut"][];
+                    "application/json": components["schemas"]["ApiKeyPage"];
                 };
             };
             /** @description Unauthorized */
@@ -8832,6 +9289,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8945,7 +9411,12 @@ export interface operations {
     };
     "webhooks:list_webhooks": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -8958,7 +9429,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookOut"][];
+                    "application/json": components["schemas"]["WebhookPage"];
                 };
             };
             /** @description Unauthorized */
@@ -8972,6 +9443,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11424,7 +11904,12 @@ export interface operations {
     };
     "invoices:get_invoice_timeline": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+            };
             header?: never;
             path: {
                 invoice_id: string;
@@ -11439,7 +11924,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvoiceTimelineEntry"][];
+                    "application/json": components["schemas"]["InvoiceTimelinePage"];
                 };
             };
             /** @description Unauthorized */
@@ -11460,7 +11945,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11585,7 +12070,12 @@ export interface operations {
     };
     "help:list_articles": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -11598,7 +12088,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ArticleSummary"][];
+                    "application/json": components["schemas"]["ArticleSummaryPage"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -11800,7 +12299,12 @@ export interface operations {
     };
     "help:list_tour_progress": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -11813,7 +12317,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TourProgressOut"][];
+                    "application/json": components["schemas"]["TourProgressPage"];
                 };
             };
             /** @description Unauthorized */
@@ -11827,6 +12331,15 @@ export interface operations {
             };
             /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11891,7 +12404,12 @@ export interface operations {
     };
     "help:list_support_requests": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (≤ 200). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; absent: first page. */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -11904,7 +12422,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SupportRequestOut"][];
+                    "application/json": components["schemas"]["SupportRequestPage"];
                 };
             };
             /** @description Unauthorized */
@@ -11918,6 +12436,15 @@ export interface operations {
             };
             /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12672,6 +13199,302 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SignatureOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:ask_phone_approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignerConsent"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description The new resource's URL (or, when it has none of its own, the collection's). */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneApprovalOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:phone_approval_state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneApprovalOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:get_mandate_approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                approval_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MandateApprovalContext"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mandates:decide_mandate_approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                approval_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MandateApprovalDecision"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MandateApprovalResult"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
