@@ -6,7 +6,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Text, cast, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.pagination import before
@@ -38,6 +38,95 @@ async def lock_chain_head(session: AsyncSession, chain: str) -> AuditChainHead:
         head = await session.scalar(locked)
     assert head is not None
     return head
+
+
+# Every column of an event row, in the order `append_in_one_statement` inserts them.
+_EVENT_COLUMNS = (
+    "id",
+    "chain",
+    "sequence",
+    "workspace_id",
+    "actor_kind",
+    "actor_user_id",
+    "actor_device_id",
+    "actor_api_key_id",
+    "action",
+    "target_type",
+    "target_id",
+    "ip",
+    "user_agent",
+    "occurred_at",
+    "data",
+    "prev_hash",
+    "hash",
+)
+
+
+async def append_in_one_statement(
+    session: AsyncSession, event: AuditEvent, canonical_before: str, canonical_after: str
+) -> bool:
+    """PostgreSQL: append `event` to its chain in one statement — lock the head, move it on,
+    insert the row — hashing in the database: `sha256(prev_hash ‖ canonical_before ‖ sequence
+    ‖ canonical_after)`, the canonical row with the sequence spliced in (the only value not
+    known before the head is locked). The head stays locked from this statement to the commit
+    only, instead of across a select, a flush and whatever the request does next.
+
+    Fills `event.sequence`, `prev_hash` and `hash`; False when the chain has no head yet."""
+    head = (
+        select(AuditChainHead.chain, AuditChainHead.sequence, AuditChainHead.hash)
+        .where(AuditChainHead.chain == event.chain)
+        .with_for_update()
+        .cte("head")
+    )
+    sequence = head.c.sequence + 1
+    digest = func.encode(
+        func.sha256(
+            func.convert_to(
+                head.c.hash
+                + literal(canonical_before, Text)
+                + cast(sequence, Text)
+                + literal(canonical_after, Text),
+                literal("UTF8"),
+            )
+        ),
+        literal("hex"),
+    )
+    moved = (
+        update(AuditChainHead)
+        .where(AuditChainHead.chain == head.c.chain)
+        .values(sequence=sequence, hash=digest)
+        .returning(
+            AuditChainHead.sequence.label("sequence"),
+            AuditChainHead.hash.label("hash"),
+            head.c.hash.label("prev_hash"),
+        )
+        .cte("moved")
+    )
+    table = AuditEvent.__table__
+    values = [
+        moved.c[name]
+        if name in ("sequence", "prev_hash", "hash")
+        else literal(getattr(event, name), table.c[name].type)
+        for name in _EVENT_COLUMNS
+    ]
+    statement = (
+        insert_for(session, AuditEvent)
+        .from_select(list(_EVENT_COLUMNS), select(*values))
+        .returning(AuditEvent.sequence, AuditEvent.prev_hash, AuditEvent.hash)
+    )
+    row = (await session.execute(statement)).one_or_none()
+    if row is None:
+        return False
+    event.sequence, event.prev_hash, event.hash = row
+    return True
+
+
+async def ensure_chain_head(session: AsyncSession, chain: str) -> None:
+    await session.execute(
+        insert_for(session, AuditChainHead)
+        .values(chain=chain, sequence=0, hash=GENESIS_HASH)
+        .on_conflict_do_nothing(index_elements=["chain"])
+    )
 
 
 def events_of_workspace(

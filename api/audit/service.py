@@ -79,7 +79,30 @@ def _text(value: Any) -> str | None:
 
 def canonical_row(event: AuditEvent) -> bytes:
     """The hashed content of a row: every column but the hashes, in a fixed JSON form."""
-    row = {
+    return json.dumps(
+        _canonical_fields(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode()
+
+
+def canonical_around_sequence(event: AuditEvent) -> tuple[str, str]:
+    """`canonical_row` as the text before and after the sequence number, which the database
+    splices in once it has locked the chain's head: `before + str(sequence) + after` is the
+    canonical row, byte for byte (the keys are sorted, so `sequence` sits between
+    `occurred_at` and `target_id`; each side is rendered by the same `json.dumps`)."""
+    fields = _canonical_fields(event)
+    del fields["sequence"]
+    ahead = {key: value for key, value in fields.items() if key < "sequence"}
+    behind = {key: value for key, value in fields.items() if key > "sequence"}
+
+    def inner(part: dict[str, Any]) -> str:
+        text = json.dumps(part, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text[1:-1]
+
+    return "{" + inner(ahead) + ',"sequence":', "," + inner(behind) + "}"
+
+
+def _canonical_fields(event: AuditEvent) -> dict[str, Any]:
+    return {
         "chain": event.chain,
         "sequence": event.sequence,
         "workspace_id": _text(event.workspace_id),
@@ -95,7 +118,6 @@ def canonical_row(event: AuditEvent) -> bytes:
         "occurred_at": event.occurred_at.isoformat(timespec="microseconds"),
         "data": event.data,
     }
-    return json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def chain_hash(prev_hash: str, event: AuditEvent) -> str:
@@ -115,14 +137,13 @@ class _Entry:
     data: dict[str, Any]
 
 
-def _chained(head: AuditChainHead, entry: _Entry, *, occurred_at: datetime) -> AuditEvent:
-    """`entry` as the next event of the chain whose locked head is `head`, which moves on."""
-    # Truncated to microseconds and rendered as JSON once, so the hash recomputed from the
-    # stored row is the hash computed here, on SQLite and PostgreSQL alike.
-    event = AuditEvent(
+def _unchained(chain: str, entry: _Entry, *, occurred_at: datetime) -> AuditEvent:
+    """`entry` as a row of `chain`, before it has its place (sequence and hashes)."""
+    # Rendered as JSON once, so the hash recomputed from the stored row is the hash computed
+    # at the append, on SQLite and PostgreSQL alike.
+    return AuditEvent(
         id=uuid.uuid4(),
-        chain=head.chain,
-        sequence=head.sequence + 1,
+        chain=chain,
         workspace_id=entry.workspace_id,
         actor_kind=entry.author.kind,
         actor_user_id=entry.author.user_id,
@@ -135,8 +156,14 @@ def _chained(head: AuditChainHead, entry: _Entry, *, occurred_at: datetime) -> A
         user_agent=entry.origin.user_agent if entry.origin else None,
         occurred_at=occurred_at,
         data=json.loads(json.dumps(entry.data, default=str)),
-        prev_hash=head.hash,
     )
+
+
+def _chained(head: AuditChainHead, entry: _Entry, *, occurred_at: datetime) -> AuditEvent:
+    """`entry` as the next event of the chain whose locked head is `head`, which moves on."""
+    event = _unchained(head.chain, entry, occurred_at=occurred_at)
+    event.sequence = head.sequence + 1
+    event.prev_hash = head.hash
     event.hash = chain_hash(head.hash, event)
     head.sequence = event.sequence
     head.hash = event.hash
@@ -179,12 +206,19 @@ async def record_as(
 ) -> AuditEvent:
     """Append one event to its workspace's chain (flushes; the unit of work commits)."""
     chain = str(workspace_id) if workspace_id else PLATFORM_CHAIN
+    entry = _Entry(action, author, origin, workspace_id, target_type, target_id, data or {})
+    if session.get_bind().dialect.name == "postgresql":
+        # One round trip, the head locked from here to the commit only: under load the chain
+        # (all anonymous events share one) no longer waits on the holder's other statements.
+        event = _unchained(chain, entry, occurred_at=utcnow())
+        before, after = canonical_around_sequence(event)
+        if not await repository.append_in_one_statement(session, event, before, after):
+            await repository.ensure_chain_head(session, chain)
+            appended = await repository.append_in_one_statement(session, event, before, after)
+            assert appended
+        return event
     head = await repository.lock_chain_head(session, chain)
-    event = _chained(
-        head,
-        _Entry(action, author, origin, workspace_id, target_type, target_id, data or {}),
-        occurred_at=utcnow(),
-    )
+    event = _chained(head, entry, occurred_at=utcnow())
     session.add(event)
     await session.flush()
     return event
