@@ -127,8 +127,9 @@ def http_settings(settings: Settings, endpoint: PpfEndpoint, **changes: Any) -> 
             "ppf_feed": "http",
             "ppf_url": endpoint.url,
             "ppf_token": SecretStr(TOKEN),
-            "ppf_timeout_seconds": 2.0,
-            "ppf_connect_timeout_seconds": 1.0,
+            # Generous: a loaded CI machine must not turn an answer into a timeout.
+            "ppf_timeout_seconds": 10.0,
+            "ppf_connect_timeout_seconds": 5.0,
             "outbox_batch_size": 500,
             "outbox_concurrency": 1,
         }

@@ -163,10 +163,11 @@ async def test_a_copy_whose_answer_was_lost_is_sent_again_under_the_same_key(
     session: AsyncSession,
 ) -> None:
     await _deposit(client, firm_token, run_flows_worker, UC1_CII)
-    settings = http_settings(state_of(app).settings, ppf_endpoint, ppf_timeout_seconds=0.3)
+    impatient = http_settings(state_of(app).settings, ppf_endpoint, ppf_timeout_seconds=0.3)
+    settings = http_settings(state_of(app).settings, ppf_endpoint)
     ppf_endpoint.hang = threading.Event()  # the endpoint takes it, answers too late
 
-    late = await run_ppf_feed(HttpFeed(settings), settings)
+    late = await run_ppf_feed(HttpFeed(impatient), impatient)
     ppf_endpoint.hang.set()
     on_time = await run_ppf_feed(HttpFeed(settings), settings)
 
