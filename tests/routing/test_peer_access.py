@@ -122,3 +122,21 @@ async def test_a_forged_or_orphaned_peer_token_is_refused(
     async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as other:
         orphaned = await deposit(other, headers, content, body)
     assert orphaned.status_code == 401, orphaned.text
+
+
+@pytest.mark.parametrize(
+    ("method", "route"),
+    [
+        ("GET", "/api/v1/flows"),
+        ("GET", "/api/v1/documents"),
+        ("GET", "/api/v1/clients"),
+        ("GET", "/afnor-directory/v1/siren/code-insee:610869075"),
+    ],
+)
+async def test_the_peer_token_opens_nothing_but_the_flow_deposit(
+    client: httpx.AsyncClient, world: RoutingWorld, method: str, route: str
+) -> None:
+    headers = await _peer_headers(client, world.buyer_siren)
+    response = await client.request(method, route, headers=headers)
+    assert response.status_code in (401, 403), response.text
+    assert world.buyer_siren not in response.text

@@ -88,6 +88,10 @@ class HttpTransport:
             raise _failure(peer, response, "dépôt du flux")
         raise PeerRefused(f"La plateforme {peer.id} refuse nos jetons d'accès.", status=401)
 
+    async def check(self, peer: PeerPlatform) -> None:
+        """Ask the peer for a token with our credentials: raises as `send` would."""
+        await self._token(peer, fresh=True)
+
     async def _token(self, peer: PeerPlatform, *, fresh: bool) -> str:
         async with self._lock:
             kept = self._tokens.get(peer.id)
