@@ -62,6 +62,10 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   "mandates.reminded": "Relance de signature du mandat",
   "mandates.withdrawn": "Demande de mandat retirée",
   "mandates.locked": "Signature du mandat bloquée (trop d'essais)",
+  "mandates.phone_asked": "Signature du mandat demandée sur le téléphone",
+  "mandates.phone_approved": "Mandat signé sur le téléphone",
+  "mandates.phone_denied": "Signature du mandat refusée sur le téléphone",
+  "mandates.phone_refused": "Signature du téléphone rejetée (signature invalide)",
   // Support
   "support.request_created": "Demande d'assistance envoyée",
   // Documents and folders
