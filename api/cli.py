@@ -33,6 +33,7 @@ from api.devices import cli as devices_cli
 from api.firms import cli as firms_cli
 from api.help import cli as help_cli
 from api.outbox import cli as outbox_cli
+from api.ppf import cli as ppf_cli
 from api.routing import cli as routing_cli
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
@@ -49,6 +50,7 @@ COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParse
     firms_cli.register,
     help_cli.register,
     outbox_cli.register,
+    ppf_cli.register,
     routing_cli.register,
 ]
 

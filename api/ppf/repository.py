@@ -37,3 +37,19 @@ async def settle_pending(session: AsyncSession, copy_id: uuid.UUID, values: dict
         .execution_options(synchronize_session=False)
     )
     return getattr(result, "rowcount", 0) == 1
+
+
+async def refused(
+    session: AsyncSession, ids: Sequence[uuid.UUID] | None, *, limit: int | None = None
+) -> Sequence[PpfStatusCopy]:
+    """Copies the PPF refused (those of `ids`, or all), newest first."""
+    statement = (
+        select(PpfStatusCopy)
+        .where(PpfStatusCopy.status == PpfCopyStatus.ERROR)
+        .order_by(PpfStatusCopy.last_attempt_at.desc(), PpfStatusCopy.id)
+    )
+    if ids is not None:
+        statement = statement.where(PpfStatusCopy.id.in_(list(ids)))
+    if limit is not None:
+        statement = statement.limit(limit)
+    return (await session.scalars(statement)).all()

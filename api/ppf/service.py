@@ -90,6 +90,28 @@ async def queue_copy(
     return copy
 
 
+async def refused_copies(session: AsyncSession, *, limit: int) -> Sequence[PpfStatusCopy]:
+    """The copies the PPF refused, newest first, each with its answer."""
+    return await repository.refused(session, None, limit=limit)
+
+
+async def resend(session: AsyncSession, ids: Sequence[uuid.UUID] | None) -> list[uuid.UUID]:
+    """Queue again copies the PPF refused (those of `ids`, or all), once their cause is fixed
+    (a token, the endpoint's address, a platform setting). A copy sent or still pending is
+    never touched. The refusal stays shown until the next attempt replaces it."""
+    requeued = []
+    for copy in await repository.refused(session, ids):
+        copy.status = PpfCopyStatus.PENDING
+        payload = {"copy_id": str(copy.id), "status_code": copy.status_code}
+        # A new key for the new round: the first message of this copy is settled.
+        dedupe_key = f"ppf:{copy.id}:{uuid.uuid4().hex[:12]}"
+        await outbox.enqueue(session, COPY_KIND, payload | {"message": copy.message}, dedupe_key)
+        requeued.append(copy.id)
+        logger.info("PPF copy %s requeued by an operator", copy.id)
+    await session.flush()
+    return requeued
+
+
 def delivery(feed: PpfFeed, sessionmaker: async_sessionmaker[AsyncSession]) -> OutboxHandler:
     """The outbox handler of status copies: one copy per message, side by side."""
 

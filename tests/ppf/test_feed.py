@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -338,3 +339,33 @@ async def test_a_copy_queued_before_the_payload_carried_it_is_read_and_sent_once
     assert [request.body for request in ppf_endpoint.received] == [copy.message.encode()]
     [copy] = await _copies(session)
     assert copy.status == PpfCopyStatus.SENT
+
+
+async def test_copies_refused_for_a_wrong_token_are_resent_once_it_is_fixed(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    firm_token: dict[str, str],
+    run_flows_worker: Worker,
+    run_ppf_feed: FeedPass,
+    ppf_endpoint: PpfEndpoint,
+    session: AsyncSession,
+) -> None:
+    await _deposit(client, firm_token, run_flows_worker, UC1_CII, REJECTED)
+    fixed = http_settings(state_of(app).settings, ppf_endpoint)
+    wrong = fixed.model_copy(update={"ppf_token": SecretStr("ancien-jeton")})
+    await run_ppf_feed(HttpFeed(wrong), wrong)
+    refused = await ppf_service.refused_copies(session, limit=10)
+    assert {copy.response_status for copy in refused} == {401}
+    assert ppf_endpoint.kept == {}
+
+    requeued = await ppf_service.resend(session, None)
+    again = await ppf_service.resend(session, None)  # nothing refused any more
+    await session.flush()
+    await run_ppf_feed(HttpFeed(fixed), fixed)
+
+    assert sorted(map(str, requeued)) == sorted(str(copy.id) for copy in refused)
+    assert again == []
+    copies = await _copies(session)
+    assert {copy.status for copy in copies} == {PpfCopyStatus.SENT}
+    assert set(ppf_endpoint.kept) == {str(copy.id) for copy in copies}
+    assert len(ppf_endpoint.received) == 4  # two refused, two accepted
