@@ -111,6 +111,11 @@ async def _reject_received(context: FlowContext) -> None:
     await forward(context.session, recorded)
 
 
+def buyer_copy_id(flow_id: uuid.UUID) -> uuid.UUID:
+    """The id of the buyer's copy of an invoice delivered here (and of its document's key)."""
+    return uuid.uuid5(_BUYER_COPY, str(flow_id))
+
+
 def buyer_of(flow: Flow) -> Buyer:
     facts = flow.facts or {}
     address = facts.get("buyer_electronic_address")
@@ -252,7 +257,7 @@ class InvoiceRouting:
                 ),
             )
             return
-        copy_id = uuid.uuid5(_BUYER_COPY, str(flow.id))
+        copy_id = buyer_copy_id(flow.id)
         content = await self._content(flow.blob_key)
         document_id = await self._file_for(buyer, copy_id, flow, content)
         async with self.sessionmaker() as session, session.begin():

@@ -6,7 +6,7 @@ invoice queued; a status message from a platform that is not the counterpart is 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, timedelta
 
 import httpx
@@ -19,10 +19,11 @@ from api.adapters.directory import build_directory
 from api.adapters.transport import HttpTransport
 from api.core.models import utcnow
 from api.core.settings import Settings
+from api.documents.service import DeclaredDocument, DocumentService
 from api.flows import service as flows_service
 from api.models.client import Client
 from api.models.directory_line import DirectoryLineRecord
-from api.models.document import Document
+from api.models.document import Document, DocumentSource, DocumentType
 from api.models.flow import AckStatus, Flow, FlowDirection
 from api.models.invoice_route import SEND_STATUS_KIND, InvoiceRoute, RouteKind
 from api.models.lifecycle import InvoiceStatusEntry
@@ -37,23 +38,20 @@ from tests.shared_data import SHARED_DATA
 from tests.software import token_for
 
 GENERIC_CII = SHARED_DATA / "einvoices" / "cii" / "CII_example1.xml"
-KINDS = {flows_service.VALIDATE_KIND, routing.ROUTE_KIND, SEND_STATUS_KIND}
+KINDS = frozenset({flows_service.VALIDATE_KIND, routing.ROUTE_KIND, SEND_STATUS_KIND})
 Worker = Callable[..., Awaitable[list[PassReport]]]
 
 
 @pytest.fixture
 def work(sessionmaker: async_sessionmaker[AsyncSession], routing_settings: Settings) -> Worker:
     """`await work(passes)`: the worker's real handlers (api.worker) for validation, routing
-    and status sending, each pass a few hours after the previous one."""
+    and status sending (those of `kinds`), each pass a few hours after the previous one."""
     moment = [utcnow()]
-    handlers = {
-        kind: handler
-        for kind, handler in outbox_handlers(routing_settings, sessionmaker).items()
-        if kind in KINDS
-    }
+    every = outbox_handlers(routing_settings, sessionmaker)
     chosen = routing_settings.model_copy(update={"outbox_batch_size": 500})
 
-    async def run(passes: int = 3) -> list[PassReport]:
+    async def run(passes: int = 3, kinds: frozenset[str] = KINDS) -> list[PassReport]:
+        handlers = {kind: handler for kind, handler in every.items() if kind in kinds}
         reports = []
         for _ in range(passes):
             moment[0] += timedelta(hours=3)
@@ -284,3 +282,53 @@ async def test_an_invoice_from_the_peer_that_fails_our_rules_is_213(
     assert history
     assert {status for status, _ in history} == {213}
     assert history[0][1] == "REJ_SEMAN"
+
+
+async def test_a_worker_killed_after_filing_the_buyers_document_delivers_once_on_redelivery(
+    client: httpx.AsyncClient,
+    world: RoutingWorld,
+    session: AsyncSession,
+    work: Worker,
+    routing_settings: Settings,
+) -> None:
+    annex_id = await _deposit_for_seller(client, world, world.buyer_siren)
+    await work(passes=1, kinds=frozenset({flows_service.VALIDATE_KIND}))
+    seller_flow = await _flow_by_annex_id(session, annex_id)
+    seller_id = seller_flow.id
+    buyer = await session.scalar(select(Client).where(Client.siren == world.buyer_siren))
+    assert buyer is not None
+    # What the killed attempt had committed: the buyer's document, filed under its key.
+    key = f"flow:{routing.buyer_copy_id(seller_id)}"
+    content = b"".join(
+        [chunk async for chunk in create_blob_storage(routing_settings).read(seller_flow.blob_key)]
+    )
+    await DocumentService(create_blob_storage(routing_settings), routing_settings).store(
+        session,
+        _one(content),
+        DeclaredDocument(
+            workspace_id=buyer.firm_id,
+            client_id=buyer.id,
+            uploaded_by=uuid.UUID(int=0),
+            source=DocumentSource.INTEGRATION,
+            type=DocumentType.INVOICE,
+            idempotency_key=key,
+        ),
+    )
+    await session.commit()
+    # The job comes back (its claim expired): the invoice is delivered, once.
+    await work()
+    documents = (
+        await session.scalars(select(Document).where(Document.client_id == buyer.id))
+    ).all()
+    copies = (
+        await session.scalars(
+            select(Flow).where(Flow.related_flow_id == seller_id, Flow.syntax == "CII")
+        )
+    ).all()
+    assert len(documents) == 1
+    assert [copy.document_id for copy in copies] == [documents[0].id]
+    assert await _history(session, seller_id) == [(200, None), (202, None), (203, None)]
+
+
+async def _one(content: bytes) -> AsyncIterator[bytes]:
+    yield content
