@@ -51,6 +51,7 @@ def flow_steps() -> tuple[Step, ...]:
     return (
         flow_pipeline.record_validation,
         lifecycle_steps.issue_deposit_status,
+        lifecycle_steps.apply_deposited_status,
         flow_pipeline.link_document,
         routing.queue_routing,
         flow_pipeline.announce_changes,

@@ -184,3 +184,26 @@ async def user_names(session: AsyncSession, user_ids: set[uuid.UUID]) -> dict[uu
         user_id: " ".join(part for part in (first, last) if part)
         for user_id, first, last in rows.all()
     }
+
+
+async def party_invoice(
+    session: AsyncSession,
+    client_id: uuid.UUID,
+    *,
+    issued: bool,
+    number: str,
+    seller_siren: str | None,
+) -> Flow | None:
+    """The client's invoice a status message names: issued by it (seller) or received (buyer),
+    by its number (and its seller's SIREN when the message gives it); the latest one."""
+    statement = select(Flow).where(
+        Flow.client_id == client_id,
+        _invoices("issued" if issued else "received"),
+        Flow.invoice_number == number,
+    )
+    if seller_siren:
+        statement = statement.where(Flow.sender_siren == seller_siren)
+    flow: Flow | None = await session.scalar(
+        statement.order_by(Flow.submitted_at.desc(), Flow.id.desc()).limit(1)
+    )
+    return flow

@@ -15,12 +15,14 @@ from api.validation.status_message import (
     PPF,
     LifecycleStatus,
     PartyRole,
+    ReceivedStatus,
     StatusCharacteristic,
     StatusCode,
     StatusParty,
     StatusReason,
     build_status_message,
     cdar_stamp,
+    read_status_message,
     rejection_reasons,
 )
 from api.validation.types import (
@@ -41,6 +43,7 @@ __all__ = [
     "InvoiceFacts",
     "LifecycleStatus",
     "PartyRole",
+    "ReceivedStatus",
     "RefusalCode",
     "Refused",
     "Report",
@@ -54,6 +57,7 @@ __all__ = [
     "cdar_stamp",
     "ppf_copy",
     "read_facts",
+    "read_status_message",
     "rejection_reasons",
     "shared_engine",
 ]

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from api.validation.intake import CDAR_NS
+from api.validation.intake import CDAR_NS, safe_parse
 from api.validation.types import InvoiceFacts, Report
 
 _RAM: Final = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -322,3 +322,94 @@ def _party(element: Element, party: StatusParty, *, role: PartyRole) -> None:
         _sub(communication, _RAM, "URIID", party.electronic_address).set(
             "schemeID", SCHEME_DIRECTORY_ADDRESS
         )
+
+
+# --- reading a status message a party deposited -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedStatus:
+    """What a CDAR message says, for the lifecycle to apply it: its id (MDT-4), the status
+    (MDT-105), the invoice it names (MDT-87, its seller MDT-129), who issued it (MDT-40 role,
+    MDT-38 SIREN), the reasons and the amount paid or cashed with its VAT rate."""
+
+    message_id: str | None
+    status_code: str | None
+    invoice_number: str | None
+    seller_siren: str | None
+    issuer_role: str | None
+    issuer_siren: str | None
+    reasons: tuple[StatusReason, ...] = ()
+    amount: Decimal | None = None
+    vat_rate: Decimal | None = None
+    paid_on: date | None = None
+
+
+def read_status_message(content: bytes) -> ReceivedStatus:
+    """The parts of a CDAR message (already validated) the lifecycle needs. Raises
+    `ValueError` on a file that is no readable CDAR."""
+    try:
+        root = safe_parse(content).getroot()
+    except etree.XMLSyntaxError as error:
+        raise ValueError(str(error)) from error
+    ns = _NSMAP
+
+    def text(node: Element | None, path: str) -> str | None:
+        if node is None:
+            return None
+        found = node.find(path, ns)
+        return found.text.strip() if found is not None and found.text else None
+
+    document = root.find("rsm:ExchangedDocument", ns)
+    issuer = document.find("ram:IssuerTradeParty", ns) if document is not None else None
+    referenced = root.find("rsm:AcknowledgementDocument/ram:ReferenceReferencedDocument", ns)
+    issuer_siren = None
+    if issuer is not None:
+        for global_id in issuer.findall("ram:GlobalID", ns):
+            if global_id.get("schemeID") == SCHEME_SIREN and global_id.text:
+                issuer_siren = global_id.text.strip()
+    reasons: list[StatusReason] = []
+    amount = vat_rate = None
+    paid_on = None
+    if referenced is not None:
+        for detail in referenced.findall("ram:SpecifiedDocumentStatus", ns):
+            code = text(detail, "ram:ReasonCode")
+            if code:
+                reasons.append(
+                    StatusReason(
+                        code=code,
+                        reason=text(detail, "ram:Reason") or code,
+                        note=text(detail, "ram:IncludedNote/ram:Content"),
+                        action_code=text(detail, "ram:RequestedActionCode"),
+                        action=text(detail, "ram:RequestedAction"),
+                    )
+                )
+            for characteristic in detail.findall("ram:SpecifiedDocumentCharacteristic", ns):
+                if text(characteristic, "ram:TypeCode") not in ("MPA", "MEN"):
+                    continue
+                amount = _decimal_or_none(text(characteristic, "ram:ValueAmount"))
+                vat_rate = _decimal_or_none(text(characteristic, "ram:ValuePercent"))
+                day = text(characteristic, "ram:ValueDateTime/udt:DateTimeString")
+                if day and len(day) == 8 and day.isdigit():
+                    paid_on = date(int(day[:4]), int(day[4:6]), int(day[6:]))
+    return ReceivedStatus(
+        message_id=text(document, "ram:ID"),
+        status_code=text(referenced, "ram:ProcessConditionCode"),
+        invoice_number=text(referenced, "ram:IssuerAssignedID"),
+        seller_siren=text(referenced, "ram:IssuerTradeParty/ram:GlobalID"),
+        issuer_role=text(issuer, "ram:RoleCode"),
+        issuer_siren=issuer_siren,
+        reasons=tuple(reasons),
+        amount=amount,
+        vat_rate=vat_rate,
+        paid_on=paid_on,
+    )
+
+
+def _decimal_or_none(value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(value)
+    except ArithmeticError:
+        return None

@@ -22,6 +22,7 @@ from api.lifecycle.catalogue import Side, Status
 from api.models.client import Client
 from api.models.flow import AckStatus, Flow, FlowDirection
 from api.validation import Report, Syntax, shared_engine
+from tests.flows.conftest import run_flows_worker, world  # noqa: F401 -- the Flow Service's
 from tests.helpers import create_firm
 from tests.shared_data import SHARED_DATA
 
