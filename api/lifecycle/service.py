@@ -225,7 +225,7 @@ async def record(
     now = utcnow()
     status_at = at or now
     copies = await repository.delivered_copies(session, invoice.id)
-    received_at = await _received_at(session, invoice, status, current)
+    received_at = await _received_at(session, invoice, status, current, status_at)
     message_id = message_id or await _message_id(session, invoice, status, facts, received_at)
     owner = await repository.client(session, invoice.client_id)
     if owner is not None:
@@ -476,22 +476,26 @@ def _characteristics(
 
 
 async def _received_at(
-    session: AsyncSession, invoice: Flow, status: Status, current: Status | None
+    session: AsyncSession,
+    invoice: Flow,
+    status: Status,
+    current: Status | None,
+    status_at: datetime,
 ) -> datetime:
     """MDT-95: when the invoice reached the emitter's side — its deposit for the seller and the
-    issuing platform, its reception (202) for the buyer and the receiving platform."""
+    issuing platform, its reception (202) for the buyer and the receiving platform (a 213
+    after the deposit is the receiving side's: reception is the rejection, UC2)."""
     buyer_side = status.info.side is Side.BUYER or status in (
         Status.RECUE,
         Status.MISE_A_DISPOSITION,
     )
-    if status is Status.REJETEE and current in (Status.RECUE, Status.MISE_A_DISPOSITION):
+    if status is Status.REJETEE and current is not None:
         buyer_side = True
     if buyer_side:
         for entry in await repository.history(session, invoice.id):
             if entry.status == Status.RECUE.code:
                 return entry.occurred_at
-        if status is Status.RECUE:
-            return utcnow()
+        return status_at
     return invoice.submitted_at
 
 
@@ -557,7 +561,8 @@ class _Parties:
         elif side is Side.SELLER:
             parties = [self.buyer]
         elif status in (Status.RECUE, Status.MISE_A_DISPOSITION) or (
-            status is Status.REJETEE and current in (Status.RECUE, Status.MISE_A_DISPOSITION)
+            # Rejected on its way to the buyer (UC2): the buyer hears of it too.
+            status is Status.REJETEE and current is not None
         ):
             parties = [self.seller, self.buyer]
         else:
