@@ -79,6 +79,21 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   {
+    // One table pattern (components/DataTable): it fits a phone as cards and a laptop in its
+    // own scrolling frame. A hand-written <table> would widen the page again.
+    files: ["src/**/*.tsx"],
+    ignores: ["src/components/DataTable.tsx"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "JSXOpeningElement[name.name='table']",
+          message: "Utilisez <DataTable> (@/components/DataTable) : une seule présentation des listes, lisible sur un téléphone.",
+        },
+      ],
+    },
+  },
+  {
     files: ["*.{js,ts,mjs}", "scripts/**", "e2e/**", "src/**/*.test.ts"],
     languageOptions: { globals: { ...globals.node } },
   },

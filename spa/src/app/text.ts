@@ -8,6 +8,7 @@ export const shellText = {
   mainNavigation: "Navigation principale",
   openNavigation: "Ouvrir le menu",
   closeNavigation: "Fermer le menu",
+  navigationToggle: "Menu",
   navigation: {
     clients: "Clients",
     documents: "Documents clients",

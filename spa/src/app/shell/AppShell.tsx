@@ -34,9 +34,11 @@ export function AppShell() {
           className="shell__navigation-toggle"
           aria-expanded={navigationOpen}
           aria-controls={navigationId}
+          aria-label={navigationOpen ? shellText.closeNavigation : shellText.openNavigation}
           onClick={() => setNavigationOpenedOn(navigationOpen ? null : pathname)}
         >
-          {navigationOpen ? shellText.closeNavigation : shellText.openNavigation}
+          {/* A phone's header has room for one short word; the name says what it does. */}
+          {shellText.navigationToggle}
         </button>
         <Link to="/" className="shell__product">
           {shellText.productName}

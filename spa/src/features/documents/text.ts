@@ -50,7 +50,6 @@ export const documentsText = {
     number: "Numéro",
     parties: "Vendeur / acheteur",
     total: "Montant TTC",
-    currency: "Devise",
     actions: "Actions",
   },
   einvoiceBadge: "Facture électronique",

@@ -76,7 +76,7 @@ function Sessions() {
             accountText.sessionIp,
             accountText.sessionCreated,
             accountText.sessionLastUsed,
-            accountText.actions,
+            { label: accountText.actions, kind: "actions" },
           ]}
         >
           {sessions.data.map((session) => (
@@ -138,7 +138,7 @@ function Devices() {
             accountText.devicePlatform,
             accountText.deviceCreated,
             accountText.deviceLastUsed,
-            accountText.actions,
+            { label: accountText.actions, kind: "actions" },
           ]}
         >
           {devices.data.map((device) => (

@@ -32,7 +32,7 @@ export function AuditPage() {
         {rows.length > 0 && (
           <DataTable
             caption={text.caption}
-            columns={[text.date, text.action, text.by, text.on, text.origin]}
+            columns={[text.date, { label: text.action, kind: "primary" }, text.by, text.on, text.origin]}
             data-testid="audit-table"
           >
             {rows.map((event) => (

@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router";
+import { DataTable, type Column } from "@/components/DataTable";
 import { PaStatusBadge } from "@/components/PaStatusBadge";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { componentsText } from "@/components/text";
@@ -371,19 +372,22 @@ const SORTABLE: { key: SortKey; label: string }[] = [
   { key: "created_at", label: clientsText.columns.createdAt },
 ];
 
-function SortHeader({ sortKey, filters, onSort }: { sortKey: SortKey; filters: ClientListFilters; onSort: (key: SortKey) => void }) {
+/** A sortable column: its header is a button that sorts by it, and says the current order. */
+function sortColumn(sortKey: SortKey, filters: ClientListFilters, onSort: (key: SortKey) => void): Column {
   const label = SORTABLE.find((column) => column.key === sortKey)?.label ?? sortKey;
   const direction = sortDirection(filters.sort, sortKey);
-  return (
-    <th scope="col" aria-sort={direction}>
+  return {
+    label,
+    "aria-sort": direction,
+    header: (
       <button type="button" className="sort-button" onClick={() => onSort(sortKey)} title={clientsText.sortBy(label)}>
         {label}
         <span className="sort-button__arrow" aria-hidden="true">
           {direction === "ascending" ? "▲" : direction === "descending" ? "▼" : "↕"}
         </span>
       </button>
-    </th>
-  );
+    ),
+  };
 }
 
 function ClientsTable({
@@ -409,72 +413,77 @@ function ClientsTable({
   const allSelected = rows.length > 0 && rows.every((row) => selected.has(row.id));
   const someSelected = !allSelected && rows.some((row) => selected.has(row.id));
   return (
-    <div className="table-scroll" aria-busy={busy}>
-      <table className="table table--clients" data-testid="clients-table">
-        <caption className="visually-hidden">{clientsText.listCaption}</caption>
-        <thead>
-          <tr>
-            {selectable && (
-              <th scope="col" className="table__select">
-                <input
-                  type="checkbox"
-                  aria-label={clientsText.selectAll}
-                  checked={allSelected}
-                  ref={(input) => {
-                    if (input) input.indeterminate = someSelected;
-                  }}
-                  onChange={(event) => onSelect(event.target.checked ? rows.map((row) => row.id) : [])}
-                />
-              </th>
-            )}
-            <SortHeader sortKey="name" filters={filters} onSort={onSort} />
-            <SortHeader sortKey="siren" filters={filters} onSort={onSort} />
-            <th scope="col">{clientsText.columns.city}</th>
-            <th scope="col">{clientsText.columns.status}</th>
-            <th scope="col">{clientsText.columns.paStatus}</th>
-            <th scope="col">{clientsText.columns.plan}</th>
-            <SortHeader sortKey="created_at" filters={filters} onSort={onSort} />
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.id} aria-selected={selectable ? selected.has(row.id) : undefined}>
-              {selectable && (
-                <td className="table__select">
+    <DataTable
+      caption={clientsText.listCaption}
+      className="table--clients"
+      data-testid="clients-table"
+      busy={busy}
+      columns={[
+        ...(selectable
+          ? [
+              {
+                label: clientsText.selectAll,
+                kind: "select" as const,
+                className: "table__select",
+                header: (
                   <input
                     type="checkbox"
-                    aria-label={clientsText.selectClient(row.legal_name)}
-                    checked={selected.has(row.id)}
-                    onChange={(event) =>
-                      onSelect(
-                        event.target.checked ? [...selectedIds, row.id] : selectedIds.filter((id) => id !== row.id),
-                      )
-                    }
+                    aria-label={clientsText.selectAll}
+                    checked={allSelected}
+                    ref={(input) => {
+                      if (input) input.indeterminate = someSelected;
+                    }}
+                    onChange={(event) => onSelect(event.target.checked ? rows.map((row) => row.id) : [])}
                   />
-                </td>
-              )}
-              <td>
-                <Link to={`/clients/${row.id}`} className="table__primary">
-                  {row.legal_name}
-                </Link>
-                {row.is_firm_itself && <span className="tag tag--brand">{clientsText.firmItselfBadge}</span>}
-              </td>
-              <td className="numeric">{row.siren}</td>
-              <td>{row.city ?? clientsText.none}</td>
-              <td>
-                <ClientStatusBadge status={row.status} invitation={row.invitation_status} />
-              </td>
-              <td>
-                <PaStatusBadge status={row.pa_status} />
-              </td>
-              <td>{planName(row.plan_code)}</td>
-              <td>
-                <time dateTime={row.created_at}>{formatDate(row.created_at)}</time>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+                ),
+              },
+            ]
+          : []),
+        sortColumn("name", filters, onSort),
+        sortColumn("siren", filters, onSort),
+        clientsText.columns.city,
+        clientsText.columns.status,
+        clientsText.columns.paStatus,
+        clientsText.columns.plan,
+        sortColumn("created_at", filters, onSort),
+      ]}
+    >
+      {rows.map((row) => (
+      <tr key={row.id} aria-selected={selectable ? selected.has(row.id) : undefined}>
+        {selectable && (
+          <td className="table__select">
+            <input
+              type="checkbox"
+              aria-label={clientsText.selectClient(row.legal_name)}
+              checked={selected.has(row.id)}
+              onChange={(event) =>
+                onSelect(
+                  event.target.checked ? [...selectedIds, row.id] : selectedIds.filter((id) => id !== row.id),
+                )
+              }
+            />
+          </td>
+        )}
+        <td>
+          <Link to={`/clients/${row.id}`} className="table__primary">
+            {row.legal_name}
+          </Link>
+          {row.is_firm_itself && <span className="tag tag--brand">{clientsText.firmItselfBadge}</span>}
+        </td>
+        <td className="numeric">{row.siren}</td>
+        <td>{row.city ?? clientsText.none}</td>
+        <td>
+          <ClientStatusBadge status={row.status} invitation={row.invitation_status} />
+        </td>
+        <td>
+          <PaStatusBadge status={row.pa_status} />
+        </td>
+        <td>{planName(row.plan_code)}</td>
+        <td>
+          <time dateTime={row.created_at}>{formatDate(row.created_at)}</time>
+        </td>
+      </tr>
+      ))}
+    </DataTable>
   );
 }

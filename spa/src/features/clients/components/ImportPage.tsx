@@ -297,7 +297,7 @@ function ImportRowsTable({ rows, labels }: { rows: ImportRow[]; labels: Record<s
       columns={[
         clientsText.reportColumns.row,
         clientsText.reportColumns.siren,
-        clientsText.reportColumns.name,
+        { label: clientsText.reportColumns.name, kind: "primary" },
         clientsText.reportColumns.outcome,
         clientsText.reportColumns.reason,
       ]}

@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useState, type ReactNode } from "react";
 import { Link, useSearchParams } from "react-router";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
+import { DataTable } from "@/components/DataTable";
 import { DateField } from "@/components/DateField";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { formatAmount, formatDate } from "@/lib/format";
@@ -213,7 +214,9 @@ function DocumentsWorkspace({ space, flows }: { space: "firm" | "company"; flows
         </ul>
       )}
 
-      <div className="doc-layout">
+      {/* Without a client chosen, the folders panel is only a hint: above the list, which
+          keeps the whole width for its columns. */}
+      <div className={folderClientId ? "doc-layout" : "doc-layout doc-layout--stacked"}>
         <FoldersPanel
           clientId={folderClientId}
           folders={folderList}
@@ -335,84 +338,76 @@ function DocumentsTable({
 }) {
   const columns = documentsText.columns;
   return (
-    <div className="table-scroll" aria-busy={busy}>
-      <table className="table doc-table" data-testid="documents-table">
-        <caption className="visually-hidden">{documentsText.listCaption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{columns.document}</th>
-            {clientName && <th scope="col">{columns.client}</th>}
-            {folderName && <th scope="col">{columns.folder}</th>}
-            <th scope="col">{columns.type}</th>
-            <th scope="col">{columns.date}</th>
-            <th scope="col">{columns.number}</th>
-            <th scope="col">{columns.parties}</th>
-            <th scope="col" className="doc-numeric">
-              {columns.total}
-            </th>
-            <th scope="col">{columns.currency}</th>
-            {canWrite && (
-              <th scope="col">
-                <span className="visually-hidden">{columns.actions}</span>
-              </th>
+    <DataTable
+      caption={documentsText.listCaption}
+      className="doc-table"
+      data-testid="documents-table"
+      busy={busy}
+      columns={[
+        columns.document,
+        ...(clientName ? [columns.client] : []),
+        ...(folderName ? [columns.folder] : []),
+        columns.type,
+        columns.date,
+        columns.number,
+        columns.parties,
+        { label: columns.total, className: "doc-numeric" },
+        ...(canWrite
+          ? [{ label: columns.actions, kind: "actions" as const, header: <span className="visually-hidden">{columns.actions}</span> }]
+          : []),
+      ]}
+    >
+      {rows.map((row) => (
+        <tr key={row.id} data-document-id={row.id}>
+          <td>
+            <button
+              type="button"
+              className="doc-link"
+              onClick={() => onOpen(row.id)}
+              aria-label={documentsText.open(row.title)}
+            >
+              {row.title}
+            </button>
+            <EinvoiceBadge status={row.einvoice_status} format={row.einvoice_format} />
+          </td>
+          {clientName && <td>{clientName(row.client_id)}</td>}
+          {folderName && <td>{folderName(row.folder_id)}</td>}
+          <td>{documentsText.typeSingular[row.type]}</td>
+          <td>
+            <time dateTime={row.document_date}>{formatDate(row.document_date)}</time>
+          </td>
+          <td>{row.invoice_number ?? documentsText.none}</td>
+          <td>
+            {row.seller_name || row.buyer_name ? (
+              <>
+                {row.seller_name ?? documentsText.none}
+                <span className="doc-parties__separator" aria-hidden="true">
+                  {" → "}
+                </span>
+                <span className="visually-hidden"> / </span>
+                {row.buyer_name ?? documentsText.none}
+              </>
+            ) : (
+              documentsText.none
             )}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.id} data-document-id={row.id}>
-              <td>
-                <button
-                  type="button"
-                  className="doc-link"
-                  onClick={() => onOpen(row.id)}
-                  aria-label={documentsText.open(row.title)}
-                >
-                  {row.title}
-                </button>
-                <EinvoiceBadge status={row.einvoice_status} format={row.einvoice_format} />
-              </td>
-              {clientName && <td>{clientName(row.client_id)}</td>}
-              {folderName && <td>{folderName(row.folder_id)}</td>}
-              <td>{documentsText.typeSingular[row.type]}</td>
-              <td>
-                <time dateTime={row.document_date}>{formatDate(row.document_date)}</time>
-              </td>
-              <td>{row.invoice_number ?? documentsText.none}</td>
-              <td>
-                {row.seller_name || row.buyer_name ? (
-                  <>
-                    {row.seller_name ?? documentsText.none}
-                    <span className="doc-parties__separator" aria-hidden="true">
-                      {" → "}
-                    </span>
-                    <span className="visually-hidden"> / </span>
-                    {row.buyer_name ?? documentsText.none}
-                  </>
-                ) : (
-                  documentsText.none
-                )}
-              </td>
-              <td className="doc-numeric">
-                {row.total_incl_vat ? formatAmount(row.total_incl_vat, row.currency ?? "EUR") : documentsText.none}
-              </td>
-              <td>{row.currency ?? documentsText.none}</td>
-              {canWrite && (
-                <td>
-                  <button
-                    type="button"
-                    className="button button--small button--quiet"
-                    aria-label={documentsText.removeLabel(row.title)}
-                    onClick={() => onDelete(row)}
-                  >
-                    {documentsText.remove}
-                  </button>
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </td>
+          <td className="doc-numeric">
+            {row.total_incl_vat ? formatAmount(row.total_incl_vat, row.currency ?? "EUR") : documentsText.none}
+          </td>
+          {canWrite && (
+            <td>
+              <button
+                type="button"
+                className="button button--small button--quiet"
+                aria-label={documentsText.removeLabel(row.title)}
+                onClick={() => onDelete(row)}
+              >
+                {documentsText.remove}
+              </button>
+            </td>
+          )}
+        </tr>
+      ))}
+    </DataTable>
   );
 }

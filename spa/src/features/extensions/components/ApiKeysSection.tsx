@@ -65,7 +65,7 @@ export function ApiKeysSection({ onNotice }: { onNotice: (message: string) => vo
             text.expires,
             text.lastUsed,
             text.status,
-            extensionsText.actions,
+            { label: extensionsText.actions, kind: "actions" },
           ]}
           data-testid="api-keys-table"
         >

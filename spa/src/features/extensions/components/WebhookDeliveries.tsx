@@ -27,7 +27,7 @@ export function WebhookDeliveries({ webhook, onNotice }: { webhook: Webhook; onN
       {deliveries.data && deliveries.data.length > 0 && (
         <DataTable
           caption={text.heading(webhook.url)}
-          columns={[text.event, text.date, text.status, text.attempts, text.lastCode, extensionsText.actions]}
+          columns={[text.event, text.date, text.status, text.attempts, text.lastCode, { label: extensionsText.actions, kind: "actions" }]}
         >
           {deliveries.data.map((delivery) => (
             <tr key={delivery.id}>

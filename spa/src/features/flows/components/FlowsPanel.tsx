@@ -1,4 +1,5 @@
 import { useMemo, useState } from "react";
+import { DataTable } from "@/components/DataTable";
 import { LoadMore } from "@/components/LoadMore";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { formatDateTime } from "@/lib/format";
@@ -24,43 +25,40 @@ export function FlowsPanel({ clientId }: { clientId?: string | undefined }) {
       {flows.isPending && <p>{flowsText.loading}</p>}
       {!flows.isPending && rows.length === 0 && !flows.error && <p>{flowsText.empty}</p>}
       {rows.length > 0 && (
-        <div className="table-scroll">
-          <table className="table" data-testid="flows-table">
-            <thead>
-              <tr>
-                <th scope="col">{columns.date}</th>
-                <th scope="col">{columns.name}</th>
-                <th scope="col">{columns.direction}</th>
-                <th scope="col">{columns.type}</th>
-                <th scope="col">{columns.invoice}</th>
-                <th scope="col">{columns.status}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((flow) => (
-                <tr key={flow.id}>
-                  <td>{formatDateTime(flow.submitted_at)}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="flow-link"
-                      aria-label={flowsText.open(flow.name)}
-                      onClick={() => setOpened({ id: flow.id, name: flow.name })}
-                    >
-                      {flow.name}
-                    </button>
-                  </td>
-                  <td>{flowsText.directions[flow.direction] ?? flow.direction}</td>
-                  <td>{flowsText.types[flow.flow_type] ?? flow.flow_type}</td>
-                  <td>{flow.invoice_number ?? "—"}</td>
-                  <td>
-                    <FlowStatusBadge flow={flow} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={flowsText.heading}
+          data-testid="flows-table"
+          columns={[
+            columns.date,
+            { label: columns.name, kind: "primary" },
+            columns.direction,
+            columns.type,
+            columns.invoice,
+            columns.status,
+          ]}
+        >
+          {rows.map((flow) => (
+            <tr key={flow.id}>
+              <td>{formatDateTime(flow.submitted_at)}</td>
+              <td>
+                <button
+                  type="button"
+                  className="flow-link"
+                  aria-label={flowsText.open(flow.name)}
+                  onClick={() => setOpened({ id: flow.id, name: flow.name })}
+                >
+                  {flow.name}
+                </button>
+              </td>
+              <td>{flowsText.directions[flow.direction] ?? flow.direction}</td>
+              <td>{flowsText.types[flow.flow_type] ?? flow.flow_type}</td>
+              <td>{flow.invoice_number ?? "—"}</td>
+              <td>
+                <FlowStatusBadge flow={flow} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {rows.length > 0 && (
         <LoadMore

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { DataTable } from "@/components/DataTable";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { formatDate } from "@/lib/format";
 import { ApiProblem } from "@/lib/problem";
@@ -62,30 +63,20 @@ export function ReadinessDashboard() {
       {data.collaborators.length > 0 && (
         <section>
           <h3>{text.perCollaborator}</h3>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{text.collaborator}</th>
-                <th scope="col">{text.registeredShare}</th>
+          <DataTable
+            caption={text.perCollaborator}
+            columns={[text.collaborator, text.registeredShare, ...STAGES.map((stage) => text.stages[stage])]}
+          >
+            {data.collaborators.map((person) => (
+              <tr key={person.user_id}>
+                <th scope="row">{person.name}</th>
+                <td>{percent(person.registered_share)}</td>
                 {STAGES.map((stage) => (
-                  <th scope="col" key={stage}>
-                    {text.stages[stage]}
-                  </th>
+                  <td key={stage}>{person.counts[stage]}</td>
                 ))}
               </tr>
-            </thead>
-            <tbody>
-              {data.collaborators.map((person) => (
-                <tr key={person.user_id}>
-                  <th scope="row">{person.name}</th>
-                  <td>{percent(person.registered_share)}</td>
-                  {STAGES.map((stage) => (
-                    <td key={stage}>{person.counts[stage]}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </section>
       )}
       <section>
@@ -125,46 +116,43 @@ export function ReadinessDashboard() {
         )}
         {bulk.error instanceof ApiProblem && <ProblemMessage problem={bulk.error} />}
         {data.clients_truncated && <p className="muted">{text.truncated}</p>}
-        <table className="table" data-testid="readiness-clients">
-          <thead>
-            <tr>
-              <th scope="col">
-                <span className="visually-hidden">{text.select("")}</span>
+        <DataTable
+          caption={text.clients}
+          data-testid="readiness-clients"
+          columns={[
+            { label: text.select(""), kind: "select", header: <span className="visually-hidden">{text.select("")}</span> },
+            text.client,
+            text.stage,
+            text.reception,
+            text.emission,
+            text.eReporting,
+            text.cadence,
+          ]}
+        >
+          {data.clients.map((client) => (
+            <tr key={client.id}>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={text.select(client.legal_name)}
+                  checked={selected.has(client.id)}
+                  onChange={() => toggle(client.id)}
+                />
+              </td>
+              <th scope="row">
+                {client.legal_name} <span className="muted">{client.siren}</span>
               </th>
-              <th scope="col">{text.client}</th>
-              <th scope="col">{text.stage}</th>
-              <th scope="col">{text.reception}</th>
-              <th scope="col">{text.emission}</th>
-              <th scope="col">{text.eReporting}</th>
-              <th scope="col">{text.cadence}</th>
+              <td data-testid="stage">{text.stages[client.stage]}</td>
+              <td>{formatDate(client.obligations.reception_from)}</td>
+              <td>
+                {formatDate(client.obligations.emission_from)}
+                {client.company_category === null && <span className="muted"> {text.categoryUnknown}</span>}
+              </td>
+              <td>{formatDate(client.obligations.e_reporting_from)}</td>
+              <td>{client.obligations.e_reporting_cadence ?? text.cadenceUnknown}</td>
             </tr>
-          </thead>
-          <tbody>
-            {data.clients.map((client) => (
-              <tr key={client.id}>
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={text.select(client.legal_name)}
-                    checked={selected.has(client.id)}
-                    onChange={() => toggle(client.id)}
-                  />
-                </td>
-                <th scope="row">
-                  {client.legal_name} <span className="muted">{client.siren}</span>
-                </th>
-                <td data-testid="stage">{text.stages[client.stage]}</td>
-                <td>{formatDate(client.obligations.reception_from)}</td>
-                <td>
-                  {formatDate(client.obligations.emission_from)}
-                  {client.company_category === null && <span className="muted"> {text.categoryUnknown}</span>}
-                </td>
-                <td>{formatDate(client.obligations.e_reporting_from)}</td>
-                <td>{client.obligations.e_reporting_cadence ?? text.cadenceUnknown}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </section>
     </div>
   );

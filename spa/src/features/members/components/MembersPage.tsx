@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { DataTable } from "@/components/DataTable";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { LoadMore } from "@/components/LoadMore";
 import { ProblemMessage } from "@/components/ProblemMessage";
@@ -81,33 +82,29 @@ export function MembersPage() {
         {members.error instanceof ApiProblem && <ProblemMessage problem={members.error} />}
         {members.isSuccess && rows.length === 0 && <p className="card__message empty">{text.empty}</p>}
         {rows.length > 0 && (
-          <div className="table-scroll">
-            <table className="table" data-testid="members-table">
-              <caption className="visually-hidden">{text.caption}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{text.name}</th>
-                  <th scope="col">{text.roles}</th>
-                  <th scope="col">{text.status}</th>
-                  <th scope="col">{text.addedOn}</th>
-                  {manage && <th scope="col">{text.actions}</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((member) => (
-                  <MemberRow
-                    key={member.id}
-                    member={member}
-                    isMe={member.user_id === myself.data?.userId}
-                    showActionsColumn={manage}
-                    actionable={actionsFor(member)}
-                    onEditRoles={() => setEditing(member)}
-                    onConfirm={(action) => setConfirming({ action, member })}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={text.caption}
+            data-testid="members-table"
+            columns={[
+              text.name,
+              text.roles,
+              text.status,
+              text.addedOn,
+              ...(manage ? [{ label: text.actions, kind: "actions" as const }] : []),
+            ]}
+          >
+            {rows.map((member) => (
+              <MemberRow
+                key={member.id}
+                member={member}
+                isMe={member.user_id === myself.data?.userId}
+                showActionsColumn={manage}
+                actionable={actionsFor(member)}
+                onEditRoles={() => setEditing(member)}
+                onConfirm={(action) => setConfirming({ action, member })}
+              />
+            ))}
+          </DataTable>
         )}
         {members.isSuccess && (
           <LoadMore

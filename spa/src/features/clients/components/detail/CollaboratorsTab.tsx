@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from "react";
+import { DataTable } from "@/components/DataTable";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { useConfirmedMutation } from "@/components/use-confirmed-mutation";
@@ -26,40 +27,35 @@ export function CollaboratorsTab({ client }: { client: ClientDetail }) {
         {client.assignees.length === 0 ? (
           <p className="empty">{clientsText.noAssignees}</p>
         ) : (
-          <div className="table-scroll">
-            <table className="table">
-              <caption className="visually-hidden">{clientsText.assigneesCaption}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{clientsText.contactLastName}</th>
-                  <th scope="col">{clientsText.contactEmail}</th>
-                  <th scope="col">{clientsText.assignedAt}</th>
-                  {canManage && <th scope="col">{clientsText.unassign}</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {client.assignees.map((assignee) => (
-                  <tr key={assignee.user_id}>
-                    <td>{memberName(assignee)}</td>
-                    <td>{assignee.email}</td>
-                    <td>{formatDate(assignee.assigned_at)}</td>
-                    {canManage && (
-                      <td>
-                        <button
-                          type="button"
-                          className="button button--small"
-                          aria-label={clientsText.unassignLabel(memberName(assignee))}
-                          onClick={() => removal.ask(assignee)}
-                        >
-                          {clientsText.unassign}
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={clientsText.assigneesCaption}
+            columns={[
+              clientsText.contactLastName,
+              clientsText.contactEmail,
+              clientsText.assignedAt,
+              ...(canManage ? [{ label: clientsText.unassign, kind: "actions" as const }] : []),
+            ]}
+          >
+            {client.assignees.map((assignee) => (
+              <tr key={assignee.user_id}>
+                <td>{memberName(assignee)}</td>
+                <td>{assignee.email}</td>
+                <td>{formatDate(assignee.assigned_at)}</td>
+                {canManage && (
+                  <td>
+                    <button
+                      type="button"
+                      className="button button--small"
+                      aria-label={clientsText.unassignLabel(memberName(assignee))}
+                      onClick={() => removal.ask(assignee)}
+                    >
+                      {clientsText.unassign}
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
       {canManage && can("members:read") && <AssignForm client={client} />}
