@@ -93,6 +93,14 @@ export const E2E_FIRMS = {
     ownerFirstName: "Lucas",
     ownerLastName: "Garnier",
   },
+  // flows.e2e.ts: its client's software deposits invoices through the Flow Service.
+  flows: {
+    name: "Cabinet Perrin Audit",
+    siren: "208901264",
+    ownerEmail: "agathe.perrin@perrin-audit.example",
+    ownerFirstName: "Agathe",
+    ownerLastName: "Perrin",
+  },
 } as const;
 
 export type E2eFirm = keyof typeof E2E_FIRMS;
