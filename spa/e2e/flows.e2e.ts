@@ -10,8 +10,10 @@ import { CliCompanion } from "./companion";
 // docs/flows.md and examples/afnor_flow_software.py do: an API key of the firm, a token by OAuth2
 // client credentials, `Organization-Id` = the client's SIREN. One is the standard's UC1 invoice
 // (valid), the other a generic EN 16931 sample that lacks what French law requires (rejected).
-// Then the firm finds them in the client's « Flux » tab and under « Documents clients », reads
-// the validation report in French, the readable view, and downloads the original.
+// Then the firm finds them in the client's « Flux » tab and under « Documents clients » with
+// their status (the valid one is routed on: its buyer has no address, « Erreur de routage »
+// after « Déposée »), reads the validation report in French, the readable view, and downloads
+// the original.
 const baseUrl = inject("baseUrl");
 // ../shared next to the repository, as the API tests (tests/shared_data.py).
 const SHARED = process.env["COMPTOIR_TEST_SHARED_DIR"] ?? resolve(import.meta.dirname, "..", "..", "..", "shared");
@@ -150,11 +152,19 @@ describe.skipIf(!sharedDataThere)("deposited e-invoices, as the firm sees them",
       await expect
         .poll(() => acknowledgement(token, flowIds.rejected), { timeout: VALIDATED_WITHIN_MS, interval: 1_000 })
         .toBe("Error");
+      // The valid one is then routed: its buyer (SIREN 200000008) has no directory line, so the
+      // platform records 221 « Erreur de routage » after 200 « Déposée ».
+      await expect
+        .poll(async () => ((await call("GET", `/api/v1/flows/${flowIds.valid}`)).body as { lifecycle_status: number | null }).lifecycle_status, {
+          timeout: VALIDATED_WITHIN_MS,
+          interval: 1_000,
+        })
+        .toBe(221);
     },
     VALIDATED_WITHIN_MS * 2,
   );
 
-  it("lists both in the client's « Flux » tab, « Déposée » and « Rejetée »", async () => {
+  it("lists both in the client's « Flux » tab with their status: « Erreur de routage », « Rejetée »", async () => {
     await page.goto(`${baseUrl}/clients/${clientId}`);
     await page.getByRole("heading", { level: 1, name: GARAGE.name }).waitFor();
     await page.getByRole("navigation", { name: "Fiche client" }).getByRole("link", { name: "Flux" }).click();
@@ -162,13 +172,13 @@ describe.skipIf(!sharedDataThere)("deposited e-invoices, as the firm sees them",
     const table = page.getByTestId("flows-table");
 
     const valid = await rowOf(table, basename(VALID));
-    await valid.getByText("Déposée").waitFor();
+    await valid.getByText("Erreur de routage").waitFor();
     expect(await valid.textContent()).toContain("F202500003");
     const rejected = await rowOf(table, basename(REJECTED));
     await rejected.getByText("Rejetée").waitFor();
     expect(await rejected.textContent()).toContain("12115118");
-    // Comptoir's own status messages (CDAR 200 and 213) are flows of the client too.
-    expect(await table.getByText("Statut (vente)").count()).toBeGreaterThanOrEqual(2);
+    // Comptoir's own status messages (CDAR 200, 221 and 213) are flows of the client too.
+    expect(await table.getByText("Statut (vente)").count()).toBeGreaterThanOrEqual(3);
     await screenshot(page, "flows-client-tab");
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
@@ -193,7 +203,11 @@ describe.skipIf(!sharedDataThere)("deposited e-invoices, as the firm sees them",
     const report = page.getByRole("dialog", { name: `Flux « ${basename(VALID)} »` });
     const detail = report.getByTestId("flow-detail");
     await detail.waitFor();
-    expect(await detail.getByText("Déposée").count()).toBeGreaterThanOrEqual(1);
+    // Its current status, and the messages the platform issued on the way: 200 then 221.
+    expect(await detail.getByText("Erreur de routage").count()).toBeGreaterThanOrEqual(1);
+    const messages = detail.getByRole("list").filter({ hasText: "Déposée" });
+    await messages.waitFor();
+    expect(await messages.getByText("Erreur de routage").count()).toBe(1);
     expect(await report.getByText("Bloquante").count()).toBe(0);
 
     const actions = detail.locator(".flow-detail__actions");
@@ -202,7 +216,6 @@ describe.skipIf(!sharedDataThere)("deposited e-invoices, as the firm sees them",
       actions.getByRole("link", { name: "Vue lisible" }).click(),
     ]);
     await readable.getByRole("heading", { level: 1, name: basename(VALID) }).waitFor();
-    expect(await readable.getByText("statut : Déposée", { exact: false }).count()).toBe(1);
     expect(await readable.getByRole("cell", { name: "F202500003" }).count()).toBe(1);
     await readable.close();
 
@@ -228,7 +241,7 @@ describe.skipIf(!sharedDataThere)("deposited e-invoices, as the firm sees them",
     expect(await documents.getByRole("row").filter({ hasText: "F202500003" }).getByText(GARAGE.name).count()).toBe(1);
 
     const flows = page.getByTestId("flows-table");
-    await (await rowOf(flows, basename(VALID))).getByText("Déposée").waitFor();
+    await (await rowOf(flows, basename(VALID))).getByText("Erreur de routage").waitFor();
     await (await rowOf(flows, basename(REJECTED))).getByText("Rejetée").waitFor();
     await screenshot(page, "flows-documents");
     expect(await seriousAccessibilityViolations(page)).toEqual([]);

@@ -7,11 +7,17 @@ export interface FlowStatusInput {
 
 export type FlowTone = "pending" | "ok" | "error";
 
-/** What the badge says: the lifecycle status when there is one (« Déposée », « Rejetée »),
- * else the acknowledgement (being checked, accepted, refused). */
+// Statuses that end an invoice's road badly: refused by the buyer, rejected by the rules,
+// cancelled, or with no way to its buyer.
+const ERROR_STATUSES = new Set([210, 213, 220, 221]);
+
+/** What the badge says: the lifecycle status when there is one (« Déposée », « Rejetée »,
+ * « Erreur de routage »…), else the acknowledgement (being checked, accepted, refused). */
 export function flowStatus(flow: FlowStatusInput): { label: string; tone: FlowTone } {
-  if (flow.lifecycle_status === 200) return { label: flowsText.statuses[200], tone: "ok" };
-  if (flow.lifecycle_status === 213) return { label: flowsText.statuses[213], tone: "error" };
+  if (flow.lifecycle_status !== null) {
+    const label = flowsText.lifecycle[flow.lifecycle_status] ?? flowsText.unknownStatus(flow.lifecycle_status);
+    return { label, tone: ERROR_STATUSES.has(flow.lifecycle_status) ? "error" : "ok" };
+  }
   if (flow.ack_status === "Pending") return { label: flowsText.statuses.pending, tone: "pending" };
   if (flow.ack_status === "Error") return { label: flowsText.statuses.error, tone: "error" };
   return { label: flowsText.statuses.ok, tone: "ok" };
