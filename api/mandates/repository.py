@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models.client import Client, ClientAssignment, PaStatus
 from api.models.device import Device
+from api.models.document import Document
 from api.models.mandate_request import (
     ClientReadiness,
     MandateRequest,
@@ -30,6 +31,10 @@ async def get_workspace(session: AsyncSession, workspace_id: uuid.UUID) -> Works
 
 async def get_client(session: AsyncSession, client_id: uuid.UUID) -> Client | None:
     return await session.get(Client, client_id)
+
+
+async def get_document(session: AsyncSession, document_id: uuid.UUID) -> Document | None:
+    return await session.get(Document, document_id)
 
 
 async def requests_of(

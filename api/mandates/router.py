@@ -135,6 +135,20 @@ async def withdraw_mandate(
     return _state(*await service.state_of(session, actor.principal, client_id))
 
 
+@router.get(
+    "/clients/{client_id}/mandate-request/sealed.pdf",
+    response_class=Response,
+    responses=PDF_RESPONSE | problem_responses(401, 404),
+    dependencies=[ReadOnly],
+)
+async def download_sealed_mandate(
+    client_id: uuid.UUID, session: DbSession, documents: Documents, actor: EinvoicingManage
+) -> Response:
+    """The client's signed and sealed mandate (PDF)."""
+    content, siren = await service.sealed_pdf(session, actor.principal, documents, client_id)
+    return pdf_response(content, f"mandat-{siren}-signe.pdf", attachment=True)
+
+
 @router.post(
     "/mandate-requests/sendings",
     response_model=MandateBulkOut,

@@ -412,6 +412,28 @@ async def state_of(
     return client, stage_of(client, request, utcnow()), request
 
 
+class SealedMandateNotFound(NotFound):
+    code = "sealed-mandate-not-found"
+    title = "Aucun mandat signé pour ce client"
+
+
+async def sealed_pdf(
+    session: AsyncSession, principal: Principal, documents: DocumentService, client_id: uuid.UUID
+) -> tuple[bytes, str]:
+    """The sealed mandate of a client (to those who manage its mandate, who may not read its
+    documents otherwise): its bytes and the client's SIREN."""
+    client, _stage, request = await state_of(session, principal, client_id)
+    document = (
+        await repository.get_document(session, request.sealed_document_id)
+        if request is not None and request.sealed_document_id is not None
+        else None
+    )
+    if document is None:
+        raise SealedMandateNotFound()
+    content = b"".join([chunk async for chunk in documents.storage.read(document.blob_key)])
+    return content, client.siren
+
+
 # ---------------------------------------------------------------- reminders (the worker)
 
 

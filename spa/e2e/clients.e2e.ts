@@ -278,6 +278,7 @@ describe("clients", () => {
       "Collaborateurs",
       "Abonnement",
       "Facturation électronique",
+      "Mandat",
       "Flux",
       "Historique",
     ]);

@@ -8,7 +8,9 @@ import { CliCompanion } from "./companion";
 // Mandates signed online, against the real API and its embedded worker: the firm sends the
 // mandate to three clients from its home page (the readiness dashboard), the representative of
 // one signs it on a phone-size screen with the code mailed to them, and the client becomes
-// « Inscrit » without the firm touching it; the dashboard's counts move.
+// « Inscrit » without the firm touching it; the dashboard's counts move. Then the clients list,
+// filtered on a funnel stage, withdraws the other two in bulk, and the client's file shows its
+// mandate (stage, evidence, sealed PDF) and sends it again.
 const baseUrl = inject("baseUrl");
 const CLIENTS = [
   { siren: "610869075", name: "GARAGE CHEVALIER ET FRÈRES", email: "elodie@garage-chevalier.example" },
@@ -147,5 +149,60 @@ describe("mandates signed online", () => {
     expect(await funnel("sent").textContent()).toBe("2");
     expect(await funnel("registered").textContent()).toBe("1");
     await screenshot(page, "mandates-dashboard-registered");
+  });
+
+  it("the clients list filtered on « Envoyé » withdraws the requests in bulk, one result per client", async () => {
+    const table = page.getByRole("table");
+    // Without the « Mandat » filter, the bulk bar has no mandate action.
+    await page.goto(`${baseUrl}/clients`);
+    await table.getByRole("link", { name: CLIENTS[1]!.name }).waitFor();
+    await page.getByRole("checkbox", { name: `Sélectionner ${CLIENTS[1]!.name}` }).check();
+    const bar = page.getByRole("region", { name: "Actions groupées" });
+    await bar.waitFor();
+    expect(await bar.getByRole("button", { name: "Retirer la demande de mandat" }).count()).toBe(0);
+
+    await page.goto(`${baseUrl}/clients?mandat=sent`);
+    await table.getByRole("link", { name: CLIENTS[2]!.name }).waitFor();
+    expect(await table.getByRole("link", { name: SIGNER.name }).count()).toBe(0);
+    await page.getByRole("checkbox", { name: "Sélectionner tous les clients affichés" }).check();
+    await bar.getByRole("button", { name: "Retirer la demande de mandat" }).click();
+    const dialog = page.getByRole("dialog", { name: "Retirer la demande de mandat de 2 client(s)" });
+    await dialog.getByRole("button", { name: "Retirer" }).click();
+    const result = page.getByRole("status").filter({ hasText: "Résultat de l'action groupée" });
+    await result.getByText("2 réussis, 0 en échec.").waitFor();
+    expect(await result.getByTestId("bulk-details").textContent()).toContain("Demande retirée");
+    await screenshot(page, "mandates-clients-bulk-withdrawn");
+    await page.goto(`${baseUrl}/clients?mandat=sent`);
+    await page.getByText("Aucun client ne correspond à cette recherche.").waitFor();
+  });
+
+  it("the client's file shows its mandate: stage, evidence, sealed PDF, and sends it again", async () => {
+    await page.goto(`${baseUrl}/clients`);
+    await page.getByRole("table").getByRole("link", { name: SIGNER.name }).click();
+    await page.getByRole("heading", { level: 1, name: SIGNER.name }).waitFor();
+    await page.getByRole("navigation", { name: "Fiche client" }).getByRole("link", { name: "Mandat" }).click();
+    const panel = page.getByTestId("mandate-panel");
+    await panel.getByTestId("mandate-stage").filter({ hasText: "Inscrit" }).waitFor();
+    const evidence = panel.getByTestId("mandate-evidence");
+    await evidence.getByText("Élodie Chevalier").waitFor();
+    expect(await evidence.textContent()).toContain("Code à usage unique envoyé par e-mail");
+    expect(await panel.getByRole("button", { name: "Renvoyer" }).count()).toBe(0);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      panel.getByRole("button", { name: "Télécharger le mandat scellé (PDF)" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`mandat-${SIGNER.siren}-signe.pdf`);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, "mandates-client-panel-signed");
+
+    // A withdrawn client: « À envoyer », sent again from its file.
+    await page.goto(`${baseUrl}/clients`);
+    await page.getByRole("table").getByRole("link", { name: CLIENTS[1]!.name }).click();
+    await page.getByRole("navigation", { name: "Fiche client" }).getByRole("link", { name: "Mandat" }).click();
+    await panel.getByTestId("mandate-stage").filter({ hasText: "À envoyer" }).waitFor();
+    await panel.getByRole("button", { name: "Envoyer le mandat à signer" }).click();
+    await panel.getByRole("status").filter({ hasText: "Mandat envoyé" }).waitFor();
+    await panel.getByTestId("mandate-stage").filter({ hasText: "Envoyé" }).waitFor();
+    await panel.getByRole("button", { name: "Renvoyer" }).waitFor();
   });
 });

@@ -13,7 +13,7 @@ from api.core.authz import Role
 from api.core.settings import Settings
 from tests.clients.conftest import Firm, log_in, member
 from tests.helpers import create_firm
-from tests.mandates.conftest import ACTIVE_SIRENS, add_client, signer_of
+from tests.mandates.conftest import signer_of
 
 pytestmark = pytest.mark.usefixtures("sirene")
 
@@ -24,13 +24,24 @@ def _endpoints(client_id: str) -> list[tuple[str, str, Any]]:
         ("POST", f"/api/v1/clients/{client_id}/mandate-request", {}),
         ("POST", f"/api/v1/clients/{client_id}/mandate-request/withdrawal", None),
         ("PATCH", f"/api/v1/clients/{client_id}/readiness", {"vat_regime": "simplified"}),
+        ("GET", f"/api/v1/clients/{client_id}/mandate-request/sealed.pdf", None),
     ]
 
 
 async def test_firm_side_endpoints_are_404_for_other_roles_and_other_firms(
     client: httpx.AsyncClient, session: AsyncSession, settings: Settings, firm: Firm
 ) -> None:
-    client_id = await add_client(client, firm, ACTIVE_SIRENS[0])
+    # A signed client: its sealed mandate exists, and only the firm's managers download it.
+    client_id, signer = await signer_of(client, session, firm)
+    await signer.open()
+    assert (await signer.sign(await signer.ask_code())).status_code == 200
+    sealed = await client.get(
+        f"/api/v1/clients/{client_id}/mandate-request/sealed.pdf", headers=firm.owner.headers
+    )
+    assert sealed.status_code == 200
+    assert sealed.headers["content-type"] == "application/pdf"
+    assert sealed.content.startswith(b"%PDF-")
+    assert "attachment" in sealed.headers["content-disposition"]
     accountant = await member(client, session, settings, firm.created, frozenset({Role.ACCOUNTANT}))
     assigned = await client.put(
         f"/api/v1/clients/{client_id}/assignments/{accountant.user_id}",

@@ -509,6 +509,14 @@ TABLE: list[Row] = [
     Row("GET", "/api/v1/einvoicing/bulk-activations/{job_id}", _firm_clients_write(404)),
     # --- mandates signed online and readiness (clients:read + einvoicing:manage) ----------
     Row("GET", "/api/v1/clients/{client_id}/mandate-request", _client_write(), path_values=_client),
+    # No signed mandate in this world: 404 once allowed too (tests/mandates/test_security.py
+    # downloads a signed one, and refuses it to the others).
+    Row(
+        "GET",
+        "/api/v1/clients/{client_id}/mandate-request/sealed.pdf",
+        _client_write(404),
+        path_values=_client,
+    ),
     Row(
         "POST",
         "/api/v1/clients/{client_id}/mandate-request",

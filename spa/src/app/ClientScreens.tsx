@@ -6,6 +6,8 @@ import {
   einvoicingText,
 } from "@/features/einvoicing";
 import { FlowsPanel } from "@/features/flows";
+import { ClientMandatePanel, MandateBulkForm, mandatesText, type MandateBulkAction } from "@/features/mandates";
+import { useSearchParams } from "react-router";
 import { useCan } from "@/lib/permissions";
 import { shellText } from "./text";
 
@@ -27,12 +29,36 @@ const einvoicingActivation: ClientsBulkAction = {
   ),
 };
 
+// Sending and withdrawing mandates on a selection, offered once the list is filtered on a
+// funnel stage (« Mandat »): one result per client, every client of the filter included.
+const mandateBulkAction = (action: MandateBulkAction): ClientsBulkAction => ({
+  key: `mandate-${action}`,
+  label: mandatesText.bulkActions[action],
+  title: mandatesText.bulkTitles[action],
+  form: ({ selection, onCancel, onDone }) => (
+    <MandateBulkForm
+      action={action}
+      clientIds={selection.ids}
+      onCancel={onCancel}
+      onDone={(results) => onDone({ results })}
+    />
+  ),
+});
+const mandateBulkActions = [mandateBulkAction("send"), mandateBulkAction("withdraw")];
+
 const einvoicingTab: ClientTab = {
   path: "facturation",
   label: einvoicingText.tabLabel,
   render: (client) => (
     <ClientEinvoicingPanel client={{ id: client.id, siren: client.siren, legalName: client.legal_name }} />
   ),
+};
+
+// The client's mandate signed online: its funnel stage, evidence and actions.
+const mandateTab: ClientTab = {
+  path: "mandat",
+  label: mandatesText.tabLabel,
+  render: (client) => <ClientMandatePanel clientId={client.id} siren={client.siren} />,
 };
 
 // The client's e-invoice flows, shown to who reads its documents.
@@ -42,17 +68,25 @@ const flowsTab: ClientTab = {
   render: (client) => <FlowsPanel clientId={client.id} />,
 };
 
-/** « Clients », with the bulk e-invoicing activation for those who may (`einvoicing:manage`). */
+/** « Clients », with the bulk e-invoicing activation for those who may (`einvoicing:manage`),
+ * and the mandates' sending and withdrawal when the « Mandat » filter is set. */
 export function ClientsScreen() {
   const can = useCan();
-  return <ClientsPage extraBulkActions={can("einvoicing:manage") ? [einvoicingActivation] : []} />;
+  const [searchParams] = useSearchParams();
+  const actions: ClientsBulkAction[] = [];
+  if (can("einvoicing:manage")) {
+    actions.push(einvoicingActivation);
+    if (searchParams.get("mandat")) actions.push(...mandateBulkActions);
+  }
+  return <ClientsPage extraBulkActions={actions} />;
 }
 
-/** A client's file, with its « Facturation électronique » and « Flux » tabs for those who may. */
+/** A client's file, with its « Facturation électronique », « Mandat » and « Flux » tabs for
+ * those who may. */
 export function ClientDetailScreen() {
   const can = useCan();
   const tabs: ClientTab[] = [];
-  if (can("einvoicing:manage")) tabs.push(einvoicingTab);
+  if (can("einvoicing:manage")) tabs.push(einvoicingTab, mandateTab);
   if (can("documents:read")) tabs.push(flowsTab);
   return <ClientDetailPage extraTabs={tabs} />;
 }

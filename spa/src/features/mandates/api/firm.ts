@@ -18,17 +18,31 @@ export function downloadReadiness(): Promise<Blob> {
   return unwrap(api.GET("/api/v1/readiness.xlsx", { parseAs: "blob" }));
 }
 
+// One call takes up to 5,000 clients (and sends 1,000 in about a second): a whole filter goes
+// in batches, one after the other, their results joined in order.
+export const MANDATE_BATCH = 1000;
+
 // Operations `mandates:send_mandates` and `mandates:withdraw_mandates`: one result per client.
 export function useBulkMandates() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ action, clientIds }: { action: "send" | "withdraw"; clientIds: string[] }) =>
-      unwrap(
-        action === "send"
-          ? api.POST("/api/v1/mandate-requests/sendings", { body: { client_ids: clientIds } })
-          : api.POST("/api/v1/mandate-requests/withdrawals", { body: { client_ids: clientIds } }),
-      ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: READINESS_KEY }),
+    mutationFn: async ({ action, clientIds }: { action: "send" | "withdraw"; clientIds: string[] }) => {
+      const results = [];
+      for (let start = 0; start < clientIds.length; start += MANDATE_BATCH) {
+        const body = { client_ids: clientIds.slice(start, start + MANDATE_BATCH) };
+        const page = await unwrap(
+          action === "send"
+            ? api.POST("/api/v1/mandate-requests/sendings", { body })
+            : api.POST("/api/v1/mandate-requests/withdrawals", { body }),
+        );
+        results.push(...page.results);
+      }
+      return { results };
+    },
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: READINESS_KEY });
+      void queryClient.invalidateQueries({ queryKey: ["mandate-request"] });
+    },
   });
 }
 
@@ -47,4 +61,46 @@ export function useSealCheck() {
         }),
       ),
   });
+}
+
+// Operations `mandates:get_mandate_request`, `…send_mandate`, `…withdraw_mandate`,
+// `…download_sealed_mandate`: one client's mandate, from its file.
+const mandateKey = (clientId: string) => ["mandate-request", clientId];
+
+export function useMandateState(clientId: string) {
+  return useQuery({
+    queryKey: mandateKey(clientId),
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/clients/{client_id}/mandate-request", { params: { path: { client_id: clientId } } })),
+  });
+}
+
+export function useMandateAction(clientId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (action: "send" | "withdraw") =>
+      unwrap(
+        action === "send"
+          ? api.POST("/api/v1/clients/{client_id}/mandate-request", {
+              params: { path: { client_id: clientId } },
+              body: {},
+            })
+          : api.POST("/api/v1/clients/{client_id}/mandate-request/withdrawal", {
+              params: { path: { client_id: clientId } },
+            }),
+      ),
+    onSuccess: (state) => {
+      queryClient.setQueryData(mandateKey(clientId), state);
+      void queryClient.invalidateQueries({ queryKey: READINESS_KEY });
+    },
+  });
+}
+
+export function downloadSealedMandate(clientId: string): Promise<Blob> {
+  return unwrap(
+    api.GET("/api/v1/clients/{client_id}/mandate-request/sealed.pdf", {
+      params: { path: { client_id: clientId } },
+      parseAs: "blob",
+    }),
+  );
 }
