@@ -1,6 +1,7 @@
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { formatDateTime } from "@/lib/format";
 import { ApiProblem } from "@/lib/problem";
+import { saveFile } from "@/lib/save-file";
 import { downloadSealedMandate, useMandateAction, useMandateState } from "../api/firm";
 import { evidenceRows, mandateActions } from "../panel";
 import { mandatesText as text } from "../text";
@@ -15,15 +16,7 @@ export function ClientMandatePanel({ clientId, siren }: { clientId: string; sire
   if (!state.data) return <p role="status">{text.loading}</p>;
   const { stage, request, evidence } = state.data;
   const actions = mandateActions(state.data);
-  const download = () =>
-    void downloadSealedMandate(clientId).then((blob) => {
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = `mandat-${siren}-signe.pdf`;
-      link.click();
-      URL.revokeObjectURL(url);
-    });
+  const download = () => void downloadSealedMandate(clientId).then((blob) => saveFile(blob, `mandat-${siren}-signe.pdf`));
 
   return (
     <section className="stack" aria-labelledby="mandate-panel-title" data-testid="mandate-panel">

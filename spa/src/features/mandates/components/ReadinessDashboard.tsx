@@ -3,6 +3,7 @@ import { DataTable } from "@/components/DataTable";
 import { ProblemMessage } from "@/components/ProblemMessage";
 import { formatDate } from "@/lib/format";
 import { ApiProblem } from "@/lib/problem";
+import { saveFile } from "@/lib/save-file";
 import { downloadReadiness, useBulkMandates, useReadiness, type MandateStage } from "../api/firm";
 import { mandatesText as text } from "../text";
 
@@ -31,15 +32,7 @@ export function ReadinessDashboard() {
     });
   const run = (action: "send" | "withdraw") =>
     bulk.mutate({ action, clientIds: [...selected] }, { onSuccess: () => setSelected(new Set()) });
-  const exportXlsx = () =>
-    void downloadReadiness().then((blob) => {
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = "preparation-facturation.xlsx";
-      link.click();
-      URL.revokeObjectURL(url);
-    });
+  const exportXlsx = () => void downloadReadiness().then((blob) => saveFile(blob, "preparation-facturation.xlsx"));
 
   return (
     <div className="stack readiness">
