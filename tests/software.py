@@ -8,16 +8,19 @@ from __future__ import annotations
 import base64
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 import httpx
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.api_keys.cli import create_key
 from api.core.authz import Role, Scope
 from api.core.settings import Settings
-from api.models.client import Client
+from api.einvoicing.certification import CURRENT_CERTIFICATION
+from api.models.client import Client, ClientStatus, PaStatus
 from api.models.membership import Membership, MembershipStatus
+from api.models.pa_designation import MandateCertification, PaDesignation
 from api.models.user import User
 from api.models.workspace import Workspace, WorkspaceKind
 from tests.clients.conftest import log_in
@@ -29,6 +32,10 @@ from tests.helpers import create_firm
 CERTIFIED_SIREN = "610869075"
 UNCERTIFIED_SIREN = "624000170"
 RIVAL_CLIENT_SIREN = "414617811"
+# The seller (« VENDEUR ») and the buyer (« ACHETEUR ») of the standard's example invoices
+# (../shared/data/afnor/examples): an invoice is deposited by its seller.
+EXAMPLES_SELLER_SIREN = "100000009"
+EXAMPLES_BUYER_SIREN = "200000008"
 
 SOFTWARE_SCOPES = [Scope.FLOWS_READ, Scope.FLOWS_WRITE, Scope.DIRECTORY_READ]
 
@@ -50,6 +57,8 @@ class SoftwareWorld:
     company_key: Key  # the certified client's own company space
     rival_company_key: Key  # the rival firm's client's company space
     certified_client_id: str
+    seller_client_id: str  # the examples' seller, a certified client of the firm
+    buyer_client_id: str  # the examples' buyer, another one
     uncertified_client_id: str
     rival_client_id: str
     firm_siren: str
@@ -123,6 +132,49 @@ async def company_space(session: AsyncSession, client_id: str, siren: str) -> Ke
     return Key(created.key_id, created.secret)
 
 
+async def certified_client(session: AsyncSession, firm_siren: str, siren: str, name: str) -> str:
+    """A client of the firm whose mandate is certified and designation registered, written
+    directly (the examples' parties are not in the SIRENE sample the HTTP API adds from)."""
+    firm_id = await session.scalar(
+        select(Workspace.id).where(
+            Workspace.siren == firm_siren, Workspace.kind == WorkspaceKind.FIRM
+        )
+    )
+    assert firm_id is not None
+    client = Client(
+        id=uuid.uuid4(),
+        firm_id=firm_id,
+        siren=siren,
+        legal_name=name,
+        search_name=" " + name.lower(),
+        sort_name=name.lower(),
+        status=ClientStatus.ACTIVE,
+        pa_status=PaStatus.REGISTERED,
+    )
+    certification = MandateCertification(
+        id=uuid.uuid4(),
+        firm_id=firm_id,
+        text_version=CURRENT_CERTIFICATION.version,
+        text=CURRENT_CERTIFICATION.text,
+        actor_kind="system",
+        roles=[],
+    )
+    session.add_all([client, certification])
+    await session.flush()
+    session.add(
+        PaDesignation(
+            firm_id=firm_id,
+            client_id=client.id,
+            certification_id=certification.id,
+            status=PaStatus.REGISTERED,
+            siren=siren,
+            date_from=date(2026, 9, 1),
+        )
+    )
+    await session.commit()
+    return str(client.id)
+
+
 async def software_world(
     client: httpx.AsyncClient, session: AsyncSession, settings: Settings
 ) -> SoftwareWorld:
@@ -135,12 +187,16 @@ async def software_world(
         client, session, settings, "Cabinet Rival", RIVAL_CLIENT_SIREN, None
     )
     assert uncertified_id is not None
+    seller_id = await certified_client(session, firm_siren, EXAMPLES_SELLER_SIREN, "VENDEUR")
+    buyer_id = await certified_client(session, firm_siren, EXAMPLES_BUYER_SIREN, "ACHETEUR")
     return SoftwareWorld(
         firm_key=firm_key,
         rival_key=rival_key,
         company_key=await company_space(session, certified_id, CERTIFIED_SIREN),
         rival_company_key=await company_space(session, rival_client_id, RIVAL_CLIENT_SIREN),
         certified_client_id=certified_id,
+        seller_client_id=seller_id,
+        buyer_client_id=buyer_id,
         uncertified_client_id=uncertified_id,
         rival_client_id=rival_client_id,
         firm_siren=firm_siren,

@@ -1,12 +1,16 @@
-"""Session checks remembered by this process, only while PostgreSQL tells it what changes.
+"""Access checks remembered by this process, only while PostgreSQL tells it what changes.
 
 Every authenticated request checks its session, user, device and membership
 (`repository.access_context`): on the busiest list pages that round trip was a fifth of the
-request. On PostgreSQL the answer is kept here, and forgotten as soon as anything it depends
-on may have changed:
+request. A software call checks its bearer token, its key, the key's creator and the
+organisation it acts for (`api.oauth2`): three round trips before its work. On PostgreSQL the
+answers are kept here (each under a key of its own kind: a session id, a tuple naming what it
+is), and forgotten as soon as anything they depend on may have changed:
 
-- triggers on `auth_sessions`, `memberships`, `devices` and `users` send
-  `NOTIFY comptoir_access` when a change commits (migration `20261127_access_notify`), and
+- triggers on `auth_sessions`, `memberships`, `devices` and `users` (migration
+  `20261127_access_notify`), and on `api_keys`, `software_access_tokens`, `workspaces`,
+  `clients`, `client_assignments` and `pa_designations` (migration `20261207_software_notify`)
+  send `NOTIFY comptoir_access` when a change commits, and
   this process LISTENs on a connection of its own: every process forgets everything at once;
 - this process also forgets everything when one of its own write requests commits, so its
   own revocations never wait for the notification;
@@ -23,16 +27,14 @@ import asyncio
 import contextlib
 import logging
 import time
-import uuid
 from collections import OrderedDict
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Hashable
+from typing import Any, TypeVar
 
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from api.auth.repository import AccessContext
-
+T = TypeVar("T")
 CHANNEL = "comptoir_access"
 logger = logging.getLogger("comptoir.auth.access_cache")
 
@@ -42,7 +44,7 @@ class AccessCache:
         self.ttl = ttl
         self.size = size
         self.listening = False
-        self._entries: OrderedDict[uuid.UUID, tuple[AccessContext, float]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[object, float]] = OrderedDict()
         self._generation = 0
 
     @property
@@ -50,23 +52,25 @@ class AccessCache:
         """Read it before the database: `put` refuses an answer older than a `clear`."""
         return self._generation
 
-    def get(self, session_id: uuid.UUID) -> AccessContext | None:
+    def get(self, key: Hashable, kind: type[T]) -> T | None:
+        """The answer kept under `key` if it is a `kind` still fresh (a session id: its
+        `AccessContext`)."""
         if not self.listening:
             return None
-        entry = self._entries.get(session_id)
+        entry = self._entries.get(key)
         if entry is None:
             return None
-        context, stored_at = entry
+        value, stored_at = entry
         if time.monotonic() - stored_at > self.ttl:
-            del self._entries[session_id]
+            del self._entries[key]
             return None
-        return context
+        return value if isinstance(value, kind) else None
 
-    def put(self, session_id: uuid.UUID, context: AccessContext, generation: int) -> None:
+    def put(self, key: Hashable, value: object, generation: int) -> None:
         if not self.listening or generation != self._generation:
             return
-        self._entries[session_id] = (context, time.monotonic())
-        self._entries.move_to_end(session_id)
+        self._entries[key] = (value, time.monotonic())
+        self._entries.move_to_end(key)
         if len(self._entries) > self.size:
             self._entries.popitem(last=False)
 

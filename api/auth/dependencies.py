@@ -132,7 +132,7 @@ async def _access_context(
     cache = request_state(request).get(AccessCache)
     if cache is None:
         return await repository.access_context(session, session_id)
-    context = cache.get(session_id)
+    context = cache.get(session_id, repository.AccessContext)
     if context is None:
         generation = cache.generation
         context = await repository.access_context(session, session_id)

@@ -261,9 +261,18 @@ async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
                     _written(request)
 
 
+def changes_no_access(request: Request) -> None:
+    """Declare that this request's writes change no access check (a software call of the
+    standard APIs, which manage no key, member or session): its commit leaves the
+    session-check cache as it is. Other processes still hear of any such change."""
+    request.state.changes_no_access = True
+
+
 def _written(request: Request) -> None:
     """A write request committed: tell who asked (the state's `on_write_commit`, e.g. the
     session-check cache, which then forgets what it knew)."""
+    if getattr(request.state, "changes_no_access", False):
+        return
     callback = _app_state(request).on_write_commit
     if callback is not None:
         callback()

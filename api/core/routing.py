@@ -3,8 +3,10 @@
 - **An id in a path is matched as an id.** A path parameter typed `uuid.UUID` gets Starlette's
   `uuid` converter, so a fixed segment next to it (`/clients/imports`) can never fall into the
   parameter's route: `PATCH /clients/imports` is a 405, not a 422 from `/clients/{client_id}`,
-  and `/clients/pas-un-uuid` is a 404. Applied to the app's routes at start-up, whoever wrote
-  them; `tests/core/test_routing.py` walks every route.
+  and `/clients/pas-un-uuid` is a 404. A string parameter (the standards' ids, such as the
+  Flow Service's `/flows/{flowId}` beside `/flows/search`) never takes the value of a fixed
+  segment a sibling route has at its place: `GET /flows/search` is a 405 too. Applied to the
+  app's routes at start-up, whoever wrote them; `tests/core/test_routing.py` walks every route.
 - **A 405 lists every method of the path** in `Allow` (RFC 9110 §15.5.6), not only those of the
   first route Starlette tried.
 - **A 201 says where the new resource is** (`Location`, RFC 9110 §10.2.2): the created item's
@@ -15,6 +17,7 @@
 from __future__ import annotations
 
 import json
+import re
 import typing
 import uuid
 
@@ -25,19 +28,51 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def match_ids_as_ids(app: FastAPI) -> None:
-    """Give every `uuid.UUID` path parameter the `uuid` converter (the contract's path stays
+    """Give every `uuid.UUID` path parameter the `uuid` converter, and keep every other
+    parameter from matching its siblings' fixed segments (the contract's path stays
     `/clients/{client_id}`: FastAPI documents `path_format`)."""
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
-            continue
+    routes = [route for route in app.routes if isinstance(route, APIRoute)]
+    fixed = _fixed_segments(routes)
+    for route in routes:
         path = route.path
         for parameter in route.dependant.path_params:
             annotation = parameter.field_info.annotation
             if _is_uuid(annotation) and "{" + parameter.name + "}" in path:
                 path = path.replace("{" + parameter.name + "}", "{" + parameter.name + ":uuid}")
-        if path != route.path:
+        regex, _, convertors = compile_path(path)
+        pattern = regex.pattern
+        segments = route.path.split("/")
+        for index, segment in enumerate(segments):
+            name = segment[1:-1]
+            siblings = fixed.get(_shape(segments[:index]))
+            if not (segment.startswith("{") and segment.endswith("}") and siblings):
+                continue
+            if f"(?P<{name}>[^/]+)" not in pattern:
+                continue  # a uuid or path parameter: a fixed segment cannot match it anyway
+            excluded = "|".join(re.escape(word) for word in sorted(siblings))
+            pattern = pattern.replace(
+                f"(?P<{name}>[^/]+)", f"(?P<{name}>(?!(?:{excluded})(?:/|$))[^/]+)"
+            )
+        if path != route.path or pattern != regex.pattern:
             # Only the matching changes: `route.path` stays what the router declared.
-            route.path_regex, _, route.param_convertors = compile_path(path)
+            route.path_regex, route.param_convertors = re.compile(pattern), convertors
+
+
+def _shape(segments: typing.Sequence[str]) -> tuple[str, ...]:
+    """A path prefix with every parameter alike: `/flows/{flowId}` and `/flows/{id}` match
+    the same requests."""
+    return tuple("{}" if part.startswith("{") else part for part in segments)
+
+
+def _fixed_segments(routes: typing.Sequence[APIRoute]) -> dict[tuple[str, ...], set[str]]:
+    """For each path prefix, the fixed segments some route has right after it."""
+    found: dict[tuple[str, ...], set[str]] = {}
+    for route in routes:
+        segments = route.path.split("/")
+        for index, segment in enumerate(segments):
+            if segment and not segment.startswith("{") and "{" not in segment:
+                found.setdefault(_shape(segments[:index]), set()).add(segment)
+    return found
 
 
 def _is_uuid(annotation: typing.Any) -> bool:

@@ -32,19 +32,17 @@ from api.core.models import utcnow
 from api.core.settings import Settings
 from api.documents.service import DeclaredDocument, DocumentService
 from api.flows import repository, schemas
-from api.flows.service import announce
+from api.flows.service import SELF_BILLED, announce
 from api.models.client import Client
 from api.models.document import DocumentSource, DocumentType
 from api.models.flow import AckStatus, Flow, FlowDirection
 from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload
-from api.validation import Engine, Refused, Report, Syntax
+from api.validation import Engine, Refused, Report, StatusReason, Syntax
 
 logger = logging.getLogger("comptoir.flows")
 
 # A document needs a person as uploader; flows the platform files on its own have none.
 PLATFORM_USER = uuid.UUID(int=0)
-# Invoice type codes of self-billing (UNTDID 1001): the buyer issues the invoice.
-SELF_BILLED = frozenset({"389", "501", "500", "471", "473", "261", "502"})
 MAX_DETAILS = 200
 
 
@@ -62,6 +60,8 @@ class FlowContext:
     refused: Refused | None
     document_id: uuid.UUID | None = None
     touched: list[Flow] = field(default_factory=list)
+    # Why the platform rejects an invoice the rules accept (a duplicate): the 213's reasons.
+    rejections: tuple[StatusReason, ...] = ()
 
 
 Step = Callable[[FlowContext], Awaitable[None]]
@@ -153,7 +153,9 @@ async def record_validation(context: FlowContext) -> None:
         flow.recipient_routing_code = facts.buyer_routing_code
     client = await context.session.get(Client, flow.client_id)
     flow.flow_type = _flow_type(flow, report, client.siren if client is not None else None)
-    if report.valid:
+    if report.valid and report.syntax != Syntax.CDAR:
+        context.rejections = await _duplicate(context.session, flow)
+    if report.valid and not context.rejections:
         flow.ack_status = AckStatus.OK
         # Seller and buyer both identified by a SIREN: a French B2B invoice.
         if (
@@ -175,7 +177,12 @@ async def record_validation(context: FlowContext) -> None:
         }
         for finding in sorted(report.findings, key=lambda finding: not finding.fatal)
     ]
-    flow.ack_details = details[:MAX_DETAILS] or None
+    rejected = [
+        {"level": "Error", "item": flow.name, "reasonCode": reason.code, "reasonMessage": note}
+        for reason in context.rejections
+        for note in [f"{reason.reason} : {reason.note}" if reason.note else reason.reason]
+    ]
+    flow.ack_details = [*rejected, *details][:MAX_DETAILS] or None
     # An invoice's status (200 / 213) is the lifecycle's step (`api.lifecycle.steps`); a CDAR
     # flow shows the status it carries.
     if report.syntax == Syntax.CDAR and facts is not None and (facts.status_code or "").isdigit():
@@ -187,6 +194,29 @@ async def record_validation(context: FlowContext) -> None:
 
 async def _chunks(content: bytes) -> AsyncIterator[bytes]:
     yield content
+
+
+# MDT-113 / 114 of a duplicate (use case UC2), and the notes telling where the first one came.
+DUPLICATE = "DOUBLON"
+DUPLICATE_LABEL = "Facture en doublon (déjà émise / reçue)"
+RECEIVED_ELSEWHERE = "Facture identique reçue sur une autre adresse"
+RECEIVED_BEFORE = "Facture identique déjà reçue"
+
+
+async def _duplicate(session: AsyncSession, flow: Flow) -> tuple[StatusReason, ...]:
+    """An invoice whose seller already issued one with the same number in the same year
+    through this platform (accepted, whatever its file or the address it came to) is a
+    duplicate: rejected with the reason « DOUBLON » (use case UC2), not run twice through
+    the chain."""
+    if not (flow.sender_siren and flow.invoice_number and flow.issue_date):
+        return ()
+    await repository.lock_invoice(session, flow)
+    first = await repository.same_invoice(session, flow)
+    if first is None:
+        return ()
+    elsewhere = first.client_id != flow.client_id
+    note = RECEIVED_ELSEWHERE if elsewhere else RECEIVED_BEFORE
+    return (StatusReason(code=DUPLICATE, reason=DUPLICATE_LABEL, note=note),)
 
 
 async def link_document(context: FlowContext) -> None:

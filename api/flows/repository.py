@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only
 
+from api.core.sql import insert_for
 from api.models.flow import AckStatus, Flow, FlowDirection, FlowWebhook
 
 
@@ -42,6 +45,81 @@ async def same_file(
     return flow
 
 
+async def lock_invoice(session: AsyncSession, flow: Flow) -> None:
+    """Until the transaction ends, no other one checks the same seller, number and year: two
+    copies of an invoice validated side by side cannot both pass the duplicate check. (On
+    SQLite, writing transactions already run one at a time.)"""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    assert flow.issue_date is not None
+    name = f"invoice|{flow.sender_siren}|{flow.invoice_number}|{flow.issue_date.year}"
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    await session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+async def same_invoice(session: AsyncSession, flow: Flow) -> Flow | None:
+    """The first accepted invoice flow, in `flow`'s direction, from the same seller with the
+    same number, issued the same year (an incoming one: for the same client)."""
+    assert flow.issue_date is not None
+    year = flow.issue_date.year
+    statement = (
+        select(Flow)
+        .options(load_only(Flow.id, Flow.client_id, Flow.submitted_at))
+        .where(
+            Flow.sender_siren == flow.sender_siren,
+            Flow.invoice_number == flow.invoice_number,
+            Flow.issue_date >= date(year, 1, 1),
+            Flow.issue_date < date(year + 1, 1, 1),
+            Flow.direction == flow.direction,
+            Flow.syntax != "CDAR",
+            Flow.ack_status == AckStatus.OK,
+            Flow.id != flow.id,
+        )
+        .order_by(Flow.submitted_at, Flow.id)
+        .limit(1)
+    )
+    if flow.direction == FlowDirection.IN:
+        statement = statement.where(Flow.client_id == flow.client_id)
+    found: Flow | None = await session.scalar(statement)
+    return found
+
+
+async def insert_unless_deposited(session: AsyncSession, flow: Flow) -> bool:
+    """Insert a deposited flow unless its client already has the same file in the same
+    direction (then False: nothing inserted). The flow stays outside the session."""
+    table = Flow.__table__
+    values = {
+        column.name: getattr(flow, column.key)
+        for column in table.columns
+        if getattr(flow, column.key, None) is not None
+    }
+    statement = (
+        insert_for(session, Flow)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["client_id", "direction", "sha256"])
+        .returning(table.c.id)
+    )
+    return (await session.execute(statement)).first() is not None
+
+
+# What `api.flows.service.as_annex` reads.
+ANNEX_COLUMNS = (
+    Flow.id,
+    Flow.tracking_id,
+    Flow.name,
+    Flow.processing_rule,
+    Flow.syntax,
+    Flow.profile,
+    Flow.submitted_at,
+    Flow.updated_at,
+    Flow.flow_type,
+    Flow.processing_rule_source,
+    Flow.direction,
+    Flow.ack_status,
+    Flow.ack_details,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class FlowCriteria:
     updated_after: datetime | None = None
@@ -62,8 +140,11 @@ async def search(
     limit: int,
 ) -> Sequence[Flow]:
     """Flows of the clients matching every criterion (a list criterion: any of its values),
-    oldest update first, keyset-paginated on (updated_at, id)."""
-    statement = select(Flow).where(Flow.client_id.in_(client_ids))
+    oldest update first, keyset-paginated on (updated_at, id). Only what the annex's Flow
+    shows is loaded (not the findings and facts of each flow)."""
+    statement = (
+        select(Flow).options(load_only(*ANNEX_COLUMNS)).where(Flow.client_id.in_(client_ids))
+    )
     if criteria.updated_after is not None:
         statement = statement.where(Flow.updated_at > criteria.updated_after)
     if criteria.updated_before is not None:

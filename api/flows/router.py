@@ -161,7 +161,11 @@ async def search_flows(
     organization_id: OrganizationId = None,
 ) -> schemas.SearchFlowContent:
     """Select flows upon criteria"""
-    return await service.search(session, acting.organization, params)
+    found = await service.search(session, acting.organization, params)
+    # Serialised once, here (returning the model would dump, validate and dump it again).
+    return Response(  # type: ignore[return-value]
+        found.model_dump_json(exclude_none=True, by_alias=True), media_type="application/json"
+    )
 
 
 @router.get(

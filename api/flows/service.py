@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.adapters.blob_storage import BlobStorage
@@ -36,10 +35,13 @@ from api.models.flow import AckStatus, Flow, FlowDirection, FlowWebhook
 from api.oauth2.service import Organization, SoftwareCaller
 from api.outbox import service as outbox
 from api.ppf import service as ppf_service
-from api.validation import Refused, Syntax
+from api.validation import InvoiceFacts, Refused, Syntax
+from api.validation.facts import extract
 from api.validation.intake import read as screen
 
 VALIDATE_KIND = "flows.validate"
+# Invoice type codes of self-billing (UNTDID 1001): the buyer issues the invoice.
+SELF_BILLED = frozenset({"389", "501", "500", "471", "473", "261", "502"})
 WEBHOOK_KIND = "flows.webhook"
 
 # --- errors (the annex's error codes: api.core.standard_api renders them) -----------------
@@ -69,6 +71,12 @@ class FlowTypeError(FlowRefused):
 class EmptyFlow(FlowRefused):
     code = "EMPTY_FLOW"
     title = "Flux vide"
+
+
+class DepositorNotIssuer(AppError):
+    status = 403
+    code = "FORBIDDEN_ACCESS"
+    title = "Le déposant n'est pas l'émetteur de cette facture"
 
 
 class FileSizeExceeded(AppError):
@@ -160,6 +168,31 @@ async def _one_chunk(content: bytes) -> AsyncIterator[bytes]:
     yield content
 
 
+def _screened(content: bytes, syntax: Syntax, max_bytes: int) -> tuple[Syntax, InvoiceFacts]:
+    parsed = screen(content, declared_syntax=syntax, max_bytes=max_bytes)
+    return parsed.syntax, extract(parsed.syntax, parsed.tree)
+
+
+def check_issuer(organization: Organization, syntax: Syntax, facts: InvoiceFacts) -> None:
+    """An invoice is deposited by whoever issues it: the seller (its own software, or its
+    firm acting for it with a certified mandate, `Organization-Id`), or the buyer of a
+    self-billed invoice. Anyone else is refused before anything is stored. An invoice that
+    names no issuer SIREN is left to the French rules, which reject it with their rule id; a
+    status message (CDAR) is not an invoice."""
+    if syntax is Syntax.CDAR:
+        return
+    self_billed = facts.type_code in SELF_BILLED
+    issuer = facts.buyer_siren if self_billed else facts.seller_siren
+    if issuer is None or issuer == organization.siren:
+        return
+    role = "l'acheteur de cette facture d'autofacturation" if self_billed else "le vendeur"
+    raise DepositorNotIssuer(
+        f"La facture est émise par le SIREN {issuer} ({role}) ; ce dépôt agit pour "
+        f"{organization.siren}. Déposez-la pour son émetteur (en-tête Organization-Id).",
+        extra={"reasonCode": "InvoiceLCAccessDenied"},
+    )
+
+
 async def deposit(
     session: AsyncSession,
     storage: BlobStorage,
@@ -181,21 +214,19 @@ async def deposit(
         raise FlowTypeError("Les flux d'e-reporting (FRR) ne sont pas encore acceptés.")
     try:
         # Parsing a Factur-X PDF takes a few milliseconds of CPU: off the event loop.
-        parsed = await asyncio.to_thread(
-            screen,
-            content,
-            declared_syntax=Syntax(info.flowSyntax),
-            max_bytes=settings.flow_max_bytes,
+        syntax, facts = await asyncio.to_thread(
+            _screened, content, Syntax(info.flowSyntax), settings.flow_max_bytes
         )
     except Refused as refused:
         raise _refusal_error(refused) from None
     # A flow another platform deposits comes *in* to the organisation (an invoice for our
-    # buyer, a status about an invoice we sent it); software deposits go *out*.
+    # buyer, a status about an invoice we sent it); software deposits go *out*, and only
+    # their issuer deposits them.
     peer = caller.peer_platform_id
     direction = FlowDirection.IN if peer is not None else FlowDirection.OUT
-    existing = await repository.same_file(session, organization.client_id, direction, digest)
-    if existing is not None:
-        return Deposited(existing, created=False)
+    if peer is None:
+        check_issuer(organization, syntax, facts)
+    # Blobs are named by their content: the same file deposited again is stored once.
     blob = await storage.put(_one_chunk(content), max_size=settings.flow_max_bytes)
     now = utcnow()
     flow = Flow(
@@ -204,7 +235,7 @@ async def deposit(
         client_id=organization.client_id,
         direction=direction,
         flow_type=schemas.FlowType.UNDEFINED.value,
-        syntax=parsed.syntax.value,
+        syntax=syntax.value,
         profile=(info.flowProfile or schemas.FlowProfile.UNDEFINED),
         processing_rule=(info.processingRule or schemas.ProcessingRule.UNDEFINED),
         processing_rule_source="Input" if info.processingRule else "Computed",
@@ -212,7 +243,7 @@ async def deposit(
         tracking_id=info.trackingId,
         sha256=digest,
         size=blob.size,
-        media_type="application/pdf" if parsed.syntax == Syntax.FACTURX else "application/xml",
+        media_type="application/pdf" if syntax == Syntax.FACTURX else "application/xml",
         blob_key=blob.key,
         submitted_at=now,
         updated_at=now,
@@ -221,16 +252,12 @@ async def deposit(
         deposited_by=caller.principal.user_id,
         peer_platform_id=peer,
     )
-    try:
-        async with session.begin_nested():
-            session.add(flow)
-            await session.flush()
-    except IntegrityError:
-        # The same file deposited twice at the same instant: the first one wins.
-        winner = await repository.same_file(session, organization.client_id, direction, digest)
-        if winner is None:
-            raise
-        return Deposited(winner, created=False)
+    # One statement whether or not the same file came before (the unique constraint says which),
+    # rather than a lookup, then a savepoint around the insert for a deposit at the same instant.
+    if not await repository.insert_unless_deposited(session, flow):
+        first = await repository.same_file(session, organization.client_id, direction, digest)
+        assert first is not None
+        return Deposited(first, created=False)
     await outbox.enqueue(
         session, VALIDATE_KIND, {"flow_id": str(flow.id)}, dedupe_key=f"{VALIDATE_KIND}:{flow.id}"
     )

@@ -39,10 +39,11 @@ async def issue_deposit_status(context: FlowContext) -> None:
         return
     if flow.peer_platform_id is not None:  # its issuer's platform said 200 already
         return
-    status = Status.DEPOSEE if report.valid else Status.REJETEE
+    # Rejected by the rules, or by the platform although the rules accept it (a duplicate).
+    details = rejection_reasons(report) if not report.valid else context.rejections
+    status = Status.REJETEE if details else Status.DEPOSEE
     reasons = [
-        Reason(code=detail.code, label=detail.reason, text=detail.note)
-        for detail in (rejection_reasons(report) if not report.valid else ())
+        Reason(code=detail.code, label=detail.reason, text=detail.note) for detail in details
     ]
     recorded = await record(
         context.session,

@@ -40,6 +40,8 @@ class Flow(IdMixin, Base):
         # Searches are one client's flows ordered by (updated_at, id): one index range.
         Index("ix_flows_client_updated", "client_id", "updated_at", "id"),
         Index("ix_flows_client_tracking", "client_id", "tracking_id"),
+        # Duplicates: a seller's invoice number (use case UC2).
+        Index("ix_flows_sender_invoice", "sender_siren", "invoice_number"),
     )
 
     firm_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="RESTRICT"))

@@ -3,7 +3,7 @@ client is an API key (client id = the key's id, client secret = the key's secret
 opaque bearer tokens stored hashed, and the organisation a call acts for (`Organization-Id`).
 
     issue_token(...)             the token endpoint's work; `OAuthError` carries RFC 6749 §5.2
-    authenticate(...)            a bearer token → the caller (its key is re-checked each time)
+    verify(...)                  a bearer token → the caller (its key and creator checked)
     resolve_organization(...)    who the call acts for:
         a firm's key     for one of its clients (by SIREN or client id) whose mandate the firm
                          certified; a Comptable's key only for the clients assigned to them;
@@ -23,8 +23,10 @@ import hmac
 import logging
 import re
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,7 +40,6 @@ from api.core.authz import (
     permissions_of_scopes,
 )
 from api.core.crypto import hash_token, new_token
-from api.core.db import release_connection
 from api.core.errors import AppError
 from api.core.models import utcnow
 from api.core.settings import PeerPlatform, Settings
@@ -47,8 +48,7 @@ from api.models.membership import MembershipStatus
 from api.models.software_token import SoftwareAccessToken
 from api.models.workspace import WorkspaceKind
 from api.oauth2 import repository
-from api.rate_limits import service as rate_limits
-from api.rate_limits.service import Limit
+from api.rate_limits.service import BatchedLimit, Limit
 
 ACCESS_TOKEN_PREFIX = "cpt_at_"
 PEER_TOKEN_PREFIX = "cpt_pt_"
@@ -273,27 +273,33 @@ def _peer_caller(settings: Settings, token: str) -> SoftwareCaller:
     )
 
 
-async def authenticate(session: AsyncSession, settings: Settings, token: str) -> SoftwareCaller:
-    """The caller behind a bearer token. The key and its creator are checked on every call, so
-    revoking the key or deactivating its creator stops its tokens at once."""
+def _peer_expiry(token: str) -> datetime:
+    """When a peer's token (checked by `_peer_caller`) ends: its claims say."""
+    expires = token.removeprefix(PEER_TOKEN_PREFIX).split(".")[1]
+    return datetime.fromtimestamp(int(expires), tz=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedToken:
+    """A bearer token found alive, with its caller: what a process may remember of it
+    (`api.oauth2.dependencies`) until `expires_at` or a change of its key, creator or
+    workspace."""
+
+    caller: SoftwareCaller
+    expires_at: datetime
+
+
+async def verify(session: AsyncSession, settings: Settings, token: str) -> VerifiedToken:
+    """The caller behind a bearer token. The key and its creator are checked, so revoking the
+    key or deactivating its creator stops its tokens; a peer platform's token is checked
+    against the settings."""
     if token.startswith(PEER_TOKEN_PREFIX):
-        return _peer_caller(settings, token)
+        return VerifiedToken(_peer_caller(settings, token), _peer_expiry(token))
     found = await repository.token_context(session, hash_token(token))
-    now = utcnow()
-    if found is None or not _alive(found[0].expires_at, found[1], now):
+    if found is None or not _alive(found[0].expires_at, found[1], utcnow()):
         raise InvalidSoftwareToken("Demandez un nouveau jeton à /oauth2/token.")
     access, context = found
     assert context.creator is not None
-    await rate_limits.enforce(
-        session,
-        Limit("api-key", settings.rate_limit_api_key_requests_per_minute, 60),
-        str(context.key.id),
-        "Limite de requêtes de cette clé atteinte.",
-    )
-    # Every call of the key counts on one row: committed now, its lock is held for one
-    # statement, not for the whole request (an upload, a validation), which would queue the
-    # key's calls one behind the other (measured: 10 deposits/s at 32 connections).
-    await release_connection(session)
     scopes = frozenset(Scope(s) for s in access.scopes)
     principal = Principal(
         kind=PrincipalKind.API_KEY,
@@ -303,7 +309,33 @@ async def authenticate(session: AsyncSession, settings: Settings, token: str) ->
         membership_id=context.creator.id,
         permissions=permissions_of_scopes(scopes) & permissions_of(context.creator.roles),
     )
-    return SoftwareCaller(principal, context.workspace_kind, context.workspace_siren, scopes)
+    caller = SoftwareCaller(principal, context.workspace_kind, context.workspace_siren, scopes)
+    return VerifiedToken(caller, access.expires_at)
+
+
+def caller_of(verified: VerifiedToken, now: datetime) -> SoftwareCaller:
+    """The token's caller while the token lives (a remembered token expires on its own)."""
+    if verified.expires_at <= now:
+        raise InvalidSoftwareToken("Demandez un nouveau jeton à /oauth2/token.")
+    return verified.caller
+
+
+def call_limit(settings: Settings) -> BatchedLimit:
+    """The calls of one key, counted with its calls on /api/v1 (`api-key:<id>`)."""
+    return BatchedLimit(Limit("api-key", settings.rate_limit_api_key_requests_per_minute, 60))
+
+
+async def count_call(
+    limit: BatchedLimit,
+    writer: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+    caller: SoftwareCaller,
+) -> None:
+    """Count a call of a key towards its limit (a peer platform's calls are not limited)."""
+    if caller.principal.api_key_id is None:
+        return
+    await limit.hit(
+        writer, str(caller.principal.api_key_id), "Limite de requêtes de cette clé atteinte."
+    )
 
 
 def require_permission(caller: SoftwareCaller, permission: Permission) -> None:

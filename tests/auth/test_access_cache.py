@@ -46,7 +46,7 @@ def test_nothing_is_remembered_without_the_listener() -> None:
 
     cache.put(session_id, CONTEXT, cache.generation)
 
-    assert cache.get(session_id) is None
+    assert cache.get(session_id, AccessContext) is None
 
 
 def test_an_answer_read_before_a_change_is_not_stored_after_it() -> None:
@@ -57,18 +57,18 @@ def test_an_answer_read_before_a_change_is_not_stored_after_it() -> None:
 
     cache.put(session_id, CONTEXT, before_the_read)
 
-    assert cache.get(session_id) is None
+    assert cache.get(session_id, AccessContext) is None
 
 
 def test_a_notification_forgets_everything() -> None:
     cache = listening()
     session_id = uuid.uuid4()
     cache.put(session_id, CONTEXT, cache.generation)
-    assert cache.get(session_id) == CONTEXT
+    assert cache.get(session_id, AccessContext) == CONTEXT
 
     cache.clear("connection", 1234, "comptoir_access", "")
 
-    assert cache.get(session_id) is None
+    assert cache.get(session_id, AccessContext) is None
 
 
 def test_entries_expire(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -78,14 +78,36 @@ def test_entries_expire(monkeypatch: pytest.MonkeyPatch) -> None:
     later = time.monotonic() + 31
     monkeypatch.setattr(time, "monotonic", lambda: later)
 
-    assert cache.get(session_id) is None
+    assert cache.get(session_id, AccessContext) is None
 
 
+def test_an_answer_of_another_kind_is_not_returned() -> None:
+    cache = listening()
+    cache.put(("software-token", "hash"), "not a session check", cache.generation)
+
+    assert cache.get(("software-token", "hash"), AccessContext) is None
+    assert cache.get(("software-token", "hash"), str) == "not a session check"
+
+
+# What a session check or a software call's check reads (an UPDATE of no row still fires the
+# statement trigger).
+WATCHED_CHANGES = [
+    "UPDATE users SET deleted_at = NULL WHERE false",
+    "UPDATE api_keys SET revoked_at = NULL WHERE false",
+    "DELETE FROM software_access_tokens WHERE false",
+    "UPDATE workspaces SET siren = NULL WHERE false",
+    "UPDATE clients SET pa_status = 'registered' WHERE false",
+    "DELETE FROM client_assignments WHERE false",
+    "DELETE FROM pa_designations WHERE false",
+]
+
+
+@pytest.mark.parametrize("change", WATCHED_CHANGES)
 async def test_a_committed_change_reaches_the_listener(
-    engine: AsyncEngine, database_url: str
+    engine: AsyncEngine, database_url: str, change: str
 ) -> None:
-    """On PostgreSQL: a commit touching users (here an UPDATE of no row, which still fires
-    the statement trigger) empties the cache of a listening process."""
+    """On PostgreSQL: a commit touching what a check reads empties the cache of a listening
+    process."""
     if engine.dialect.name != "postgresql":
         pytest.skip("LISTEN/NOTIFY is PostgreSQL's; on SQLite nothing is ever cached")
     async with listening_cache(database_url) as cache:
@@ -96,14 +118,14 @@ async def test_a_committed_change_reaches_the_listener(
         assert cache.listening
         session_id = uuid.uuid4()
         cache.put(session_id, CONTEXT, cache.generation)
-        assert cache.get(session_id) == CONTEXT
+        assert cache.get(session_id, AccessContext) == CONTEXT
 
         async with engine.begin() as connection:
-            await connection.execute(text("UPDATE users SET deleted_at = NULL WHERE false"))
+            await connection.execute(text(change))
         for _ in range(100):
-            if cache.get(session_id) is None:
+            if cache.get(session_id, AccessContext) is None:
                 break
             await asyncio.sleep(0.02)
 
-        assert cache.get(session_id) is None
+        assert cache.get(session_id, AccessContext) is None
     assert not cache.listening

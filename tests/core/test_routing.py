@@ -40,10 +40,7 @@ async def test_a_wrong_method_on_any_path_is_a_405_listing_every_allowed_method(
 ) -> None:
     allowed: dict[str, set[str]] = defaultdict(set)
     for route in _api_routes(app):
-        # The Flow Service (/afnor-flow) answers in the annex's own error format, and its
-        # string ids (`/flows/{flowId}` beside `/flows/search`) are the standard's.
-        if route.path_format.startswith("/api/"):
-            allowed[route.path_format] |= route.methods
+        allowed[route.path_format] |= route.methods
     sample_id = str(uuid.uuid4())
     wrong = []
     for path_format, methods in allowed.items():
@@ -56,8 +53,12 @@ async def test_a_wrong_method_on_any_path_is_a_405_listing_every_allowed_method(
                     f"{method} {path_format}: {response.status_code} "
                     f"Allow={response.headers.get('allow')!r}, expected {expected!r}"
                 )
-            elif response.headers["content-type"] != "application/problem+json":
-                wrong.append(f"{method} {path_format}: not a problem")
+            elif not path_format.startswith("/afnor-"):
+                if response.headers["content-type"] != "application/problem+json":
+                    wrong.append(f"{method} {path_format}: not a problem")
+            # The standard APIs answer with their annex's error body.
+            elif response.json().get("errorCode") != "METHOD_NOT_ALLOWED":
+                wrong.append(f"{method} {path_format}: not the annex's error")
     assert not wrong, "\n".join(wrong)
 
 
@@ -69,6 +70,18 @@ async def test_a_fixed_segment_never_falls_into_the_id_route(client: httpx.Async
     not_an_id = await client.get("/api/v1/clients/pas-un-uuid")
     assert not_an_id.status_code == 404
     assert not_an_id.json()["code"] == "not-found"
+
+
+async def test_a_fixed_segment_never_falls_into_a_string_id_route(
+    client: httpx.AsyncClient,
+) -> None:
+    """The Flow Service's ids are strings (the annex's): `/flows/search` is still the search."""
+    response = await client.get("/afnor-flow/v1/flows/search")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["errorCode"] == "METHOD_NOT_ALLOWED"
+    other_id = await client.get("/afnor-flow/v1/flows/searching")
+    assert other_id.status_code == 401  # a flow id: the route asks for its token
 
 
 async def test_a_body_that_is_not_utf8_is_the_documented_validation_problem(

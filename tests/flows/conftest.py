@@ -27,7 +27,7 @@ from api.outbox.service import PassReport
 from api.validation import shared_engine
 from api.worker import flow_steps
 from tests.shared_data import SHARED_DATA
-from tests.software import SoftwareWorld, software_world, token_for
+from tests.software import EXAMPLES_SELLER_SIREN, SoftwareWorld, software_world, token_for
 
 EXAMPLES = SHARED_DATA / "afnor" / "examples"
 UC1_PDF = EXAMPLES / "UC1" / "UC1_F202500003_00-INV_20250701.pdf"
@@ -45,7 +45,8 @@ async def world(
 
 @pytest.fixture
 async def firm_token(client: httpx.AsyncClient, world: SoftwareWorld) -> dict[str, str]:
-    return await token_for(client, world.firm_key) | {"Organization-Id": "610869075"}
+    """The firm's software acting for the seller of the standard's example invoices."""
+    return await token_for(client, world.firm_key) | {"Organization-Id": EXAMPLES_SELLER_SIREN}
 
 
 def syntax_of(path: Path) -> str:

@@ -35,7 +35,32 @@ GENERATOR_SETUP = PROJECT_ROOT / "scripts" / "generate-python-client"
 GENERATOR_VENV = PROJECT_ROOT / "build" / "python-client" / ".venv"
 EXAMPLE = PROJECT_ROOT / "examples" / "afnor_flow_software.py"
 ANNEX = SHARED_DATA / "afnor" / "flow-service-1.3.0.json"
-COMPANY_SIREN = "610869075"
+# The seller (« VENDEUR ») of the standard's example invoices: the company deposits its own
+# invoice. It is not in the SIRENE sample: `_examples_seller_stock` writes its two lines.
+COMPANY_SIREN = "100000009"
+SAMPLE_SIREN, SAMPLE_NAME = "610869075", "GARAGE CHEVALIER ET FRÈRES"
+
+
+def _examples_seller_stock(folder: Path) -> tuple[Path, Path]:
+    """SIRENE stock files (units, establishments) holding only the examples' seller: a
+    company of the sample renamed, its head office the seller's SIRET of the invoices."""
+    written = []
+    for source, replaced in [
+        (UNITS_FILE, {SAMPLE_SIREN: COMPANY_SIREN, SAMPLE_NAME: "VENDEUR", ",83095,": ",00017,"}),
+        (
+            ESTABLISHMENTS_FILE,
+            {f"{SAMPLE_SIREN}83095": "10000000900017", SAMPLE_SIREN: COMPANY_SIREN,
+             ",83095,": ",00017,"},
+        ),
+    ]:  # fmt: skip
+        lines = source.read_text(encoding="utf-8").splitlines()
+        line = next(line for line in lines[1:] if line.startswith(SAMPLE_SIREN + ","))
+        for before, after in replaced.items():
+            line = line.replace(before, after)
+        target = folder / source.name
+        target.write_text(lines[0] + "\n" + line + "\n", encoding="utf-8")
+        written.append(target)
+    return written[0], written[1]
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +131,9 @@ def test_off_the_shelf_client_deposits_finds_downloads_and_gets_the_webhook(
     }
     comptoir(env, "migrate")
     comptoir(env, "sirene", "import", str(UNITS_FILE), str(ESTABLISHMENTS_FILE))
+    stock = tmp_path / "stock"
+    stock.mkdir()
+    comptoir(env, "sirene", "import", *map(str, _examples_seller_stock(stock)))
     created = comptoir(
         env,
         "firm", "create", "--name", "Cabinet Flux", "--siren", "901234567",

@@ -27,7 +27,7 @@ async def test_the_firm_sees_its_clients_flows_with_their_report(
     owner = world.firm_owner
 
     listed = await client.get(
-        "/api/v1/flows", params={"client_id": world.certified_client_id}, headers=owner
+        "/api/v1/flows", params={"client_id": world.seller_client_id}, headers=owner
     )
     assert listed.status_code == 200, listed.text
     by_id = {flow["id"]: flow for flow in listed.json()["items"]}
@@ -67,7 +67,7 @@ async def test_another_firm_sees_none_of_them(
     assert (await client.get(f"/api/v1/flows/{flow_id}", headers=rival)).status_code == 404
     assert (await client.get(f"/api/v1/flows/{flow_id}/original", headers=rival)).status_code == 404
     foreign = await client.get(
-        "/api/v1/flows", params={"client_id": world.certified_client_id}, headers=rival
+        "/api/v1/flows", params={"client_id": world.seller_client_id}, headers=rival
     )
     assert foreign.status_code == 404
     assert (await client.get("/api/v1/flows", headers=rival)).json()["items"] == []

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.settings import Settings
 from api.core.state import state_of
@@ -20,12 +21,11 @@ from tests.flows.conftest import (
     FLOWS,
     UC1_CII,
     UC1_PDF,
-    UC1_UBL,
     Worker,
     deposit_file,
 )
 from tests.peers.webhook_receiver import Receiver, webhook_receiver
-from tests.software import SoftwareWorld, token_for
+from tests.software import EXAMPLES_SELLER_SIREN, SoftwareWorld, company_space, token_for
 
 
 async def _search(client: httpx.AsyncClient, headers: dict[str, str], **body: object) -> dict:  # type: ignore[type-arg]
@@ -39,7 +39,10 @@ async def test_search_by_every_criterion_and_page_by_cursor(
     client: httpx.AsyncClient, firm_token: dict[str, str], run_flows_worker: Worker
 ) -> None:
     ids = {}
-    for path, tracking in [(UC1_PDF, "t-pdf"), (UC1_CII, "t-cii"), (UC1_UBL, "t-ubl")]:
+    # Three invoices (the same invoice in two files would be a duplicate, rejected).
+    uc2_cii = EXAMPLES / "UC2" / "UC2_F202500004_00-INV_20250701_CII.xml"
+    uc5_ubl = EXAMPLES / "UC5" / "UC5_F202500007_00-INV_20250702_UBL.xml"
+    for path, tracking in [(UC1_PDF, "t-pdf"), (uc2_cii, "t-cii"), (uc5_ubl, "t-ubl")]:
         response = await deposit_file(client, firm_token, path, trackingId=tracking)
         ids[tracking] = response.json()["flowId"]
     bad = await deposit_file(
@@ -95,6 +98,7 @@ async def test_another_organization_sees_none_of_the_flows(
     client: httpx.AsyncClient,
     firm_token: dict[str, str],
     world: SoftwareWorld,
+    session: AsyncSession,
 ) -> None:
     flow_id = (await deposit_file(client, firm_token, UC1_CII)).json()["flowId"]
     rival = await token_for(client, world.rival_key) | {"Organization-Id": "414617811"}
@@ -102,7 +106,8 @@ async def test_another_organization_sees_none_of_the_flows(
     found = await _search(client, rival, where={"updatedAfter": "2000-01-01T00:00:00Z"})
     assert found["results"] == []
     # The client's own company key sees it: it is the same organisation.
-    company = await token_for(client, world.company_key)
+    seller_key = await company_space(session, world.seller_client_id, EXAMPLES_SELLER_SIREN)
+    company = await token_for(client, seller_key)
     assert (await client.get(f"{FLOWS}/flows/{flow_id}", headers=company)).status_code == 200
 
 

@@ -130,7 +130,7 @@ async def test_a_revoked_key_gets_no_token_and_its_tokens_stop_working(
         headers=world.firm_key.basic(),
     )
     access = token.json()["access_token"]
-    caller = await service.authenticate(session, settings, access)
+    caller = (await service.verify(session, settings, access)).caller
     assert caller.principal.api_key_id is not None
     await session.execute(
         update(ApiKey).where(ApiKey.id == caller.principal.api_key_id).values(revoked_at=utcnow())
@@ -143,7 +143,7 @@ async def test_a_revoked_key_gets_no_token_and_its_tokens_stop_working(
     )
     assert again.status_code == 401
     with pytest.raises(service.InvalidSoftwareToken):
-        await service.authenticate(session, settings, access)
+        await service.verify(session, settings, access)
 
 
 def _key(world: SoftwareWorld, name: str) -> str:
@@ -180,7 +180,7 @@ async def test_organization_id_table(
     token = await client.post(
         "/oauth2/token", data={"grant_type": "client_credentials"}, headers=key.basic()
     )
-    caller = await service.authenticate(session, settings, token.json()["access_token"])
+    caller = (await service.verify(session, settings, token.json()["access_token"])).caller
     if acts_for is None:
         with pytest.raises(OrganizationRefused):
             await service.resolve_organization(session, caller, organization_id)
@@ -195,7 +195,7 @@ async def test_a_firm_key_without_organization_id_acts_for_no_one_but_the_firm_i
     token = await client.post(
         "/oauth2/token", data={"grant_type": "client_credentials"}, headers=world.firm_key.basic()
     )
-    caller = await service.authenticate(session, settings, token.json()["access_token"])
+    caller = (await service.verify(session, settings, token.json()["access_token"])).caller
     # The firm is not a client of itself here: nobody to act for.
     with pytest.raises(OrganizationRefused):
         await service.resolve_organization(session, caller, None)
