@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import tempfile
 import time
@@ -107,6 +108,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20_000)
     parser.add_argument("--send", type=int, default=1000)
     args = parser.parse_args()
+    # The machine is shared: its load is printed with the figures, which depend on it.
+    load_before = os.getloadavg()
     seal_ms, render_ms, seal_p95 = sealing()
     with postgres_server() as server:
         database = create_database(server, "comptoir_bench_mandates")
@@ -139,7 +142,12 @@ def main() -> None:
                 seconds=5,
                 headers=auth,
             )
+    cores = os.cpu_count()
     print(f"\nMandates, PostgreSQL, {args.clients} clients, over HTTP (worker off)")
+    print(
+        f"load average (1 min) {load_before[0]:.1f} at the start, {os.getloadavg()[0]:.1f} "
+        f"at the end, on {cores} cores"
+    )
     verdict = "OK" if sending < 2 else "TOO SLOW"
     label = f"send {len(chosen)} mandates (one request)"
     print(f"{label:<40} {sending:8.2f} s   < 2 s: {verdict}")
