@@ -26,6 +26,7 @@ from api.core.settings import Settings
 from api.core.state import Database, state_of
 from api.migrate import upgrade_to_head
 from tests.peers.oidc_provider import LocalOidcProvider
+from tests.peers.smtp_server import LocalSmtpServer
 
 
 class SuiteEnvironment(BaseSettings):
@@ -162,3 +163,15 @@ def oidc_provider() -> Iterator[LocalOidcProvider]:
         yield provider
     finally:
         provider.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[LocalSmtpServer]:
+    """A real SMTP server (aiosmtpd) on loopback keeping what it accepts in `inbox`; its
+    `settings(...)` sends a test's mail there."""
+    server = LocalSmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

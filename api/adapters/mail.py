@@ -33,6 +33,9 @@ class MailMessage:
     subject: str
     text: str
     html: str
+    # Where an answer goes (Reply-To:) when it is not the From: address, a no-reply one: the
+    # person who asked, for a mail to the support team; the support team, for their receipt.
+    reply_to: str | None = None
     # Stable for every attempt at this one mail (the outbox message id): its Message-ID, so a
     # mail sent again after a worker crash is recognised as the same one by the receiving side.
     key: str | None = None
@@ -41,10 +44,14 @@ class MailMessage:
         # A header is one line: a line break there would start another header (injection).
         object.__setattr__(self, "to", one_line(self.to))
         object.__setattr__(self, "subject", one_line(self.subject))
+        if self.reply_to is not None:
+            object.__setattr__(self, "reply_to", one_line(self.reply_to) or None)
 
     def as_payload(self) -> dict[str, Any]:
         payload = asdict(self)
         del payload["key"]
+        if payload["reply_to"] is None:
+            del payload["reply_to"]  # the payload of a mail without one, as before it existed
         return payload
 
     @classmethod
@@ -54,6 +61,7 @@ class MailMessage:
             subject=str(payload["subject"]),
             text=str(payload["text"]),
             html=str(payload["html"]),
+            reply_to=str(payload["reply_to"]) if payload.get("reply_to") else None,
         )
 
 
@@ -68,6 +76,8 @@ def build_email(message: MailMessage, sender: str) -> EmailMessage:
     email["From"] = sender
     email["To"] = message.to
     email["Subject"] = message.subject
+    if message.reply_to is not None:
+        email["Reply-To"] = message.reply_to
     email["Date"] = formatdate(localtime=False)
     domain = parseaddr(sender)[1].rpartition("@")[2] or None
     if message.key is not None and domain is not None:

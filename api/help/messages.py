@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.utils import formataddr
 from html import escape
 
 from api.adapters.mail import MailMessage
@@ -48,7 +49,14 @@ def support_request_mail(
             escape(request.message).replace("\n", "<br>"),
         ]
     )
-    return MailMessage(to=to, subject=subject, text=text, html=html)
+    # « Répondre » in the support team's mail program answers the person who asked.
+    return MailMessage(
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        reply_to=formataddr((user_name, request.email)),
+    )
 
 
 def acknowledgement_mail(
@@ -79,4 +87,7 @@ def acknowledgement_mail(
             "— L'assistance Comptoir",
         ]
     )
-    return MailMessage(to=request.email, subject=subject, text=text, html=html)
+    # The mail comes from a no-reply address; the text asks to answer it: Reply-To: support.
+    return MailMessage(
+        to=request.email, subject=subject, text=text, html=html, reply_to=support_email
+    )

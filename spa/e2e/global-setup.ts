@@ -10,7 +10,10 @@ import { E2E_FIRMS, type E2eFirm } from "./firms";
 const spaRoot = resolve(import.meta.dirname, "..");
 const repositoryRoot = resolve(spaRoot, "..");
 const comptoir = join(repositoryRoot, ".venv", "bin", "comptoir");
+const python = join(repositoryRoot, ".venv", "bin", "python");
 const dist = join(spaRoot, "dist");
+// Every mail the server sends, one JSON file each (read by mailbox.ts), kept after the run.
+const mailbox = join(spaRoot, "test-results", "mailbox");
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -18,6 +21,8 @@ declare module "vitest" {
     comptoir: string;
     /** Each test file gets its own firm, so its single-use enrollment link is its own. */
     enrollmentLinks: Record<E2eFirm, string>;
+    /** The folder where the SMTP server writes what it receives (mailbox.ts). */
+    mailbox: string;
   }
 }
 
@@ -72,6 +77,36 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A real SMTP server on loopback (aiosmtpd, tests/peers/mailbox.py) writing each message it
+ * accepts to `folder`; resolves once it listens. */
+async function startSmtpServer(port: number, folder: string): Promise<ChildProcess> {
+  const server = spawn(python, ["-m", "tests.peers.mailbox", "--port", String(port), "--folder", folder], {
+    cwd: repositoryRoot,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((ready, failed) => {
+    const timer = setTimeout(() => failed(new Error("the SMTP server did not start within 30 s")), 30_000);
+    server.stdout?.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("ready")) {
+        clearTimeout(timer);
+        ready();
+      }
+    });
+    server.once("exit", (code) => {
+      clearTimeout(timer);
+      failed(new Error(`the SMTP server exited with code ${code}`));
+    });
+  });
+  return server;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once("exit", done));
+  child.kill("SIGTERM");
+  await exited;
+}
+
 async function waitUntilHealthy(baseUrl: string, api: ChildProcess, deadlineMs: number) {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
@@ -100,6 +135,9 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), "comptoir-e2e-"));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  rmSync(mailbox, { recursive: true, force: true });
+  const smtpPort = await freePort();
+  const smtp = await startSmtpServer(smtpPort, mailbox);
   const output: string[] = [];
   const env = {
     ...process.env,
@@ -110,13 +148,23 @@ export default async function setup(project: TestProject) {
     COMPTOIR_PUBLIC_URL: baseUrl,
     // members.e2e.ts subscribes a webhook receiver it runs on 127.0.0.1.
     COMPTOIR_WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
+    // Mail leaves through the outbox to the SMTP server above, as in production.
+    COMPTOIR_MAIL_TRANSPORT: "smtp",
+    COMPTOIR_SMTP_HOST: "127.0.0.1",
+    COMPTOIR_SMTP_PORT: String(smtpPort),
+    COMPTOIR_SMTP_SECURITY: "none",
   };
   // Before the server starts: the command migrates the fresh database itself, and SQLite then
   // has a single writer at a time.
-  await loadSireneSample(env);
   const enrollmentLinks = {} as Record<E2eFirm, string>;
-  for (const [key, firm] of Object.entries(E2E_FIRMS) as [E2eFirm, (typeof E2E_FIRMS)[E2eFirm]][]) {
-    enrollmentLinks[key] = await createFirm(env, firm);
+  try {
+    await loadSireneSample(env);
+    for (const [key, firm] of Object.entries(E2E_FIRMS) as [E2eFirm, (typeof E2E_FIRMS)[E2eFirm]][]) {
+      enrollmentLinks[key] = await createFirm(env, firm);
+    }
+  } catch (error) {
+    await stop(smtp);
+    throw error;
   }
   const api = spawn(comptoir, ["run", "--port", String(port)], {
     cwd: repositoryRoot,
@@ -136,20 +184,19 @@ export default async function setup(project: TestProject) {
   try {
     await waitUntilHealthy(baseUrl, api, 60_000);
   } catch (error) {
-    api.kill("SIGTERM");
+    await stop(api);
+    await stop(smtp);
     console.error(output.join(""));
     throw error;
   }
   project.provide("baseUrl", baseUrl);
   project.provide("comptoir", comptoir);
   project.provide("enrollmentLinks", enrollmentLinks);
+  project.provide("mailbox", mailbox);
 
   return async () => {
-    api.kill("SIGTERM");
-    await new Promise((done) => {
-      if (api.exitCode !== null) done(null);
-      else api.once("exit", done);
-    });
+    await stop(api);
+    await stop(smtp);
     log.end();
     rmSync(dataDir, { recursive: true, force: true });
   };

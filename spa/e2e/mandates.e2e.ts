@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchChromium, SCREENSHOTS, screenshot, seriousAccessibilityViolations } from "./browser";
+import { launchChromium, screenshot, seriousAccessibilityViolations } from "./browser";
 import { CliCompanion } from "./companion";
+import { waitForMailText } from "./mailbox";
 
 // Mandates signed online, against the real API and its embedded worker: the firm sends the
 // mandate to three clients from its home page (the readiness dashboard), the representative of
@@ -20,7 +19,6 @@ const CLIENTS = [
 const SIGNER = CLIENTS[0]!;
 const PHONE_USER_AGENT =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
-const SERVER_LOG = resolve(SCREENSHOTS, "comptoir-run.log");
 
 let browser: Browser;
 let firm: BrowserContext;
@@ -28,20 +26,6 @@ let phone: BrowserContext;
 let page: Page;
 let phonePage: Page;
 let toSendBefore = 0;
-
-/** The last mail to `email` (the log is the mailbox: COMPTOIR_MAIL_TRANSPORT=log) matching `pattern`. */
-async function waitForMail(email: string, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const mails = readFileSync(SERVER_LOG, "utf8")
-      .split("Courriel (non envoyé")
-      .filter((mail) => mail.includes(` à ${email} `));
-    const found = pattern.exec(mails.at(-1) ?? "");
-    if (found) return found[1] ?? found[0];
-    await new Promise((wait) => setTimeout(wait, 250));
-  }
-  throw new Error(`no mail matching ${pattern} was sent to ${email}`);
-}
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -104,7 +88,7 @@ describe("mandates signed online", () => {
   });
 
   it("the representative signs on a phone with the code mailed to them", async () => {
-    const link = await waitForMail(SIGNER.email, /(\S+\/mandat#[\w-]+)/);
+    const link = await waitForMailText(SIGNER.email, /(\S+\/mandat#[\w-]+)/);
     expect(link.startsWith(`${baseUrl}/mandat#cpt_sig_`)).toBe(true);
     await phonePage.goto(link);
     await phonePage.getByRole("heading", { level: 1, name: "Signature du mandat de facturation électronique" }).waitFor();
@@ -121,7 +105,7 @@ describe("mandates signed online", () => {
     await phonePage.getByRole("button", { name: "Recevoir le code par e-mail" }).tap();
     await phonePage.getByRole("status").filter({ hasText: `envoyé à ${SIGNER.email}` }).waitFor();
     await screenshot(phonePage, "mandates-signing-phone");
-    const code = await waitForMail(SIGNER.email, /^\s+(\d{6})\s*$/m);
+    const code = await waitForMailText(SIGNER.email, /^\s+(\d{6})\s*$/m);
     await phonePage.getByLabel("Code reçu par e-mail").fill(code === "000000" ? "111111" : "000000");
     await phonePage.getByRole("button", { name: "Signer le mandat" }).tap();
     await phonePage.getByRole("alert").filter({ hasText: "encore 4 essais" }).waitFor();

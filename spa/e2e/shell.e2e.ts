@@ -1,48 +1,20 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { launchChromium, screenshot, seriousAccessibilityViolations } from "./browser";
-import { CliCompanion } from "./companion";
+import { describe, expect, inject, it } from "vitest";
+import { screenshot, seriousAccessibilityViolations, signedInOwner } from "./browser";
 import { E2E_FIRMS } from "./firms";
 
 const baseUrl = inject("baseUrl");
 const firm = E2E_FIRMS.shell;
-let browser: Browser;
-// The firm owner's cookies, signed in once through the QR with the command-line companion.
-let signedIn: Awaited<ReturnType<BrowserContext["storageState"]>>;
-let context: BrowserContext;
-let page: Page;
-let companion: CliCompanion;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  companion = await CliCompanion.enroll(inject("comptoir"), inject("enrollmentLinks").shell);
-  const loginContext = await browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris" });
-  await companion.logIn(await loginContext.newPage(), baseUrl);
-  signedIn = await loginContext.storageState();
-  await loginContext.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  context = await browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris", storageState: signedIn });
-  page = await context.newPage();
-});
-
-afterEach(async () => {
-  await context?.close();
-});
+// The firm owner, signed in once through the QR with the command-line companion.
+const owner = signedInOwner("shell");
 
 describe("application shell", () => {
   it("shows the French shell fed by /me, and the API health from the real server", async () => {
-    await page.goto(`${baseUrl}/statut`);
+    await owner.page.goto(`${baseUrl}/statut`);
 
-    expect(await page.locator("html").getAttribute("lang")).toBe("fr");
-    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("État du service");
-    expect(await page.getByTestId("workspace-name").textContent()).toBe(firm.name);
-    const navigation = page.getByRole("navigation", { name: "Navigation principale" });
+    expect(await owner.page.locator("html").getAttribute("lang")).toBe("fr");
+    await expect.poll(() => owner.page.getByRole("heading", { level: 1 }).textContent()).toBe("État du service");
+    expect(await owner.page.getByTestId("workspace-name").textContent()).toBe(firm.name);
+    const navigation = owner.page.getByRole("navigation", { name: "Navigation principale" });
     // The owner holds every role: every screen is offered.
     expect(await navigation.getByRole("link").allTextContents()).toEqual([
       "Clients",
@@ -53,17 +25,17 @@ describe("application shell", () => {
       "Vérifier un mandat",
       "État du service",
     ]);
-    await page.getByTestId("api-version").waitFor();
-    expect(await page.getByTestId("api-version").textContent()).toMatch(/^\d+\.\d+\.\d+/);
-    await page.getByRole("region", { name: "Base de données" }).getByText("Disponible").waitFor();
-    await page.getByTestId("service-status").getByText("Service en ligne").waitFor();
-    await screenshot(page, "shell-status");
+    await owner.page.getByTestId("api-version").waitFor();
+    expect(await owner.page.getByTestId("api-version").textContent()).toMatch(/^\d+\.\d+\.\d+/);
+    await owner.page.getByRole("region", { name: "Base de données" }).getByText("Disponible").waitFor();
+    await owner.page.getByTestId("service-status").getByText("Service en ligne").waitFor();
+    await screenshot(owner.page, "shell-status");
 
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(await seriousAccessibilityViolations(owner.page)).toEqual([]);
   });
 
   it("sends a visitor without a session to the login page", async () => {
-    const visitor = await browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris" });
+    const visitor = await owner.browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris" });
     const visitorPage = await visitor.newPage();
 
     await visitorPage.goto(`${baseUrl}/statut`);
@@ -74,64 +46,64 @@ describe("application shell", () => {
   });
 
   it("opens « Gérer l'espace de travail » from the keyboard and closes it with Escape", async () => {
-    await page.goto(`${baseUrl}/statut`);
-    const menuButton = page.getByRole("button", { name: "Gérer l'espace de travail" });
+    await owner.page.goto(`${baseUrl}/statut`);
+    const menuButton = owner.page.getByRole("button", { name: "Gérer l'espace de travail" });
 
     await menuButton.focus();
-    await page.keyboard.press("Enter");
+    await owner.page.keyboard.press("Enter");
 
     expect(await menuButton.getAttribute("aria-expanded")).toBe("true");
-    await page.getByRole("link", { name: "Journal d'audit" }).last().waitFor();
-    await screenshot(page, "shell-workspace-menu");
-    await page.keyboard.press("Escape");
+    await owner.page.getByRole("link", { name: "Journal d'audit" }).last().waitFor();
+    await screenshot(owner.page, "shell-workspace-menu");
+    await owner.page.keyboard.press("Escape");
     expect(await menuButton.getAttribute("aria-expanded")).toBe("false");
     expect(await menuButton.evaluate((button) => button === document.activeElement)).toBe(true);
   });
 
   it("starts keyboard navigation with a skip link to the content", async () => {
-    await page.goto(`${baseUrl}/statut`);
+    await owner.page.goto(`${baseUrl}/statut`);
     // Tab only once React has rendered the shell (after /me), or focus lands on the empty
     // document.
-    await page.getByRole("heading", { level: 1 }).waitFor();
+    await owner.page.getByRole("heading", { level: 1 }).waitFor();
 
-    await page.keyboard.press("Tab");
+    await owner.page.keyboard.press("Tab");
 
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+    expect(await owner.page.evaluate(() => document.activeElement?.textContent)).toBe(
       "Aller au contenu principal",
     );
   });
 
   it("answers an unknown page in French inside the shell", async () => {
-    await page.goto(`${baseUrl}/nulle-part`);
+    await owner.page.goto(`${baseUrl}/nulle-part`);
 
-    await page.getByRole("heading", { name: "Page introuvable" }).waitFor();
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await owner.page.getByRole("heading", { name: "Page introuvable" }).waitFor();
+    expect(await seriousAccessibilityViolations(owner.page)).toEqual([]);
   });
 
   it("fits a phone screen with the navigation behind « Ouvrir le menu »", async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${baseUrl}/statut`);
-    const navigation = page.getByRole("navigation", { name: "Navigation principale" });
-    await page.getByRole("button", { name: "Ouvrir le menu" }).waitFor();
+    await owner.page.setViewportSize({ width: 390, height: 844 });
+    await owner.page.goto(`${baseUrl}/statut`);
+    const navigation = owner.page.getByRole("navigation", { name: "Navigation principale" });
+    await owner.page.getByRole("button", { name: "Ouvrir le menu" }).waitFor();
 
     expect(await navigation.isVisible()).toBe(false);
-    await page.getByRole("button", { name: "Ouvrir le menu" }).click();
+    await owner.page.getByRole("button", { name: "Ouvrir le menu" }).click();
     expect(await navigation.isVisible()).toBe(true);
-    await screenshot(page, "shell-phone-menu");
+    await screenshot(owner.page, "shell-phone-menu");
     await navigation.getByRole("link", { name: "État du service" }).click();
     expect(await navigation.isVisible()).toBe(false);
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(await seriousAccessibilityViolations(owner.page)).toEqual([]);
   });
 
   it("is installable: the manifest and its icons are served", async () => {
-    const manifestResponse = await page.request.get(`${baseUrl}/manifest.webmanifest`);
+    const manifestResponse = await owner.page.request.get(`${baseUrl}/manifest.webmanifest`);
     expect(manifestResponse.ok()).toBe(true);
     const manifest = (await manifestResponse.json()) as { lang: string; icons: { src: string; sizes: string }[] };
 
     expect(manifest.lang).toBe("fr-FR");
     expect(manifest.icons.map((icon) => icon.sizes)).toEqual(expect.arrayContaining(["192x192", "512x512"]));
     for (const icon of manifest.icons) {
-      const response = await page.request.get(`${baseUrl}${icon.src}`);
+      const response = await owner.page.request.get(`${baseUrl}${icon.src}`);
       expect(response.ok(), icon.src).toBe(true);
     }
   });
@@ -140,9 +112,9 @@ describe("application shell", () => {
 describe("two tabs of one browser", () => {
   it("refresh an expired session in turn, and both stay signed in", async () => {
     // A session of its own: the refresh token family rotated here is no other test's.
-    const tabs = await browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris" });
+    const tabs = await owner.browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris" });
     const first = await tabs.newPage();
-    await companion.logIn(first, baseUrl);
+    await owner.companion.logIn(first, baseUrl);
     const second = await tabs.newPage();
     // The signed-in app would keep calling the API from the first tab and refresh on its own
     // once the cookie is gone: leave it, so that the only refreshes counted are the two tabs'.

@@ -4,11 +4,9 @@ their author only (another firm's is 404), listed by `comptoir support list`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -27,16 +25,6 @@ from tests.live import comptoir_on_files
 from tests.peers.smtp_server import LocalSmtpServer
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 Safari/537.36"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[LocalSmtpServer]:
-    server = LocalSmtpServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def test_the_panel_lists_the_articles_and_tours_of_the_screen_and_the_contact(
@@ -157,17 +145,7 @@ async def test_a_support_request_is_stored_audited_and_both_mails_arrive_by_smtp
     assert audited.target_id == created["id"]
     assert audited.workspace_id == firm.firm.id
 
-    smtp = settings.model_copy(
-        update={
-            "mail_transport": "smtp",
-            "mail_from": "Comptoir <ne-pas-repondre@comptoir.test>",
-            "smtp_host": "127.0.0.1",
-            "smtp_port": smtp_server.port,
-            "smtp_security": "none",
-            "smtp_timeout_seconds": 5.0,
-            "support_email": "support@comptoir.test",
-        }
-    )
+    smtp = smtp_server.settings(settings, support_email="support@comptoir.test")
     report = await outbox.deliver_due(sessionmaker, outbox_handlers(smtp, sessionmaker), smtp)
     assert report.sent >= 2
     by_recipient = {tuple(mail.recipients): mail.message for mail in smtp_server.inbox}
@@ -185,12 +163,16 @@ async def test_a_support_request_is_stored_audited_and_both_mails_arrive_by_smtp
         assert context in text
     html = to_support.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
     assert "Cabinet Durand &amp; Fils" in html
+    # « Répondre » answers the person; the receipt, from a no-reply address, the support team.
+    assert to_support["Reply-To"] == f"Claire Martin <{created['email']}>"
 
     acknowledgement = by_recipient[(created["email"],)]
     assert created["reference"] in acknowledgement["Subject"]
     ack_text = acknowledgement.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
     assert "Bonjour Claire," in ack_text
     assert "sous un jour ouvré" in ack_text
+    assert acknowledgement["From"] == "Comptoir <ne-pas-repondre@comptoir.test>"
+    assert acknowledgement["Reply-To"] == "support@comptoir.localhost"
 
 
 async def test_a_support_request_is_read_by_its_author_only(

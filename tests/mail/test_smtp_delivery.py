@@ -4,7 +4,6 @@ arrives in French, text and HTML; an outage loses nothing; STARTTLS and AUTH wor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api.adapters.mail import MailMessage, SmtpMailSender
+from api.adapters.mail import MailMessage, SmtpMailSender, build_email
 from api.core.models import utcnow
 from api.core.settings import Settings
 from api.mail import service as mail
@@ -23,30 +22,6 @@ from api.outbox.service import DeliveryAttempt
 from api.worker import outbox_handlers
 from tests.helpers import create_firm, logged_in_owner
 from tests.peers.smtp_server import LocalSmtpServer
-
-
-def _smtp_settings(settings: Settings, server: LocalSmtpServer, **extra: object) -> Settings:
-    return settings.model_copy(
-        update={
-            "mail_transport": "smtp",
-            "mail_from": "Comptoir <ne-pas-repondre@comptoir.test>",
-            "smtp_host": "127.0.0.1",
-            "smtp_port": server.port,
-            "smtp_security": "none",
-            "smtp_timeout_seconds": 5.0,
-        }
-        | extra
-    )
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[LocalSmtpServer]:
-    server = LocalSmtpServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def test_the_invitation_is_delivered_in_french_with_its_single_use_link(
@@ -71,7 +46,7 @@ async def test_the_invitation_is_delivered_in_french_with_its_single_use_link(
     assert response.status_code == 201
     assert smtp_server.inbox == []  # the request only queued it
 
-    smtp = _smtp_settings(settings, smtp_server)
+    smtp = smtp_server.settings(settings)
     report = await outbox.deliver_due(sessionmaker, outbox_handlers(smtp, sessionmaker), smtp)
     assert report.sent == 1
 
@@ -106,7 +81,7 @@ async def test_an_smtp_outage_loses_nothing(
     session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
 ) -> None:
     server = LocalSmtpServer()  # not started: connections are refused
-    smtp = _smtp_settings(settings, server, outbox_retry_base_seconds=10.0)
+    smtp = server.settings(settings, outbox_retry_base_seconds=10.0)
     await mail.queue(session, MailMessage("a@example.fr", "Sujet", "texte", "<p>html</p>"))
     await session.commit()
 
@@ -140,7 +115,7 @@ async def test_every_attempt_at_one_mail_carries_the_same_message_id(
 ) -> None:
     """A worker that died after sending but before recording it sends the mail again: the
     receiving side sees the same Message-ID (the outbox message's id) and can drop it."""
-    smtp = _smtp_settings(settings, smtp_server)
+    smtp = smtp_server.settings(settings)
     await mail.queue(session, MailMessage("a@example.fr", "Un", "texte", "<p>html</p>"))
     await mail.queue(session, MailMessage("b@example.fr", "Deux", "texte", "<p>html</p>"))
     await session.commit()
@@ -198,3 +173,22 @@ async def test_starttls_and_authentication(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert [d.message["Subject"] for d in server.inbox] == ["Chiffré"]
+
+
+def test_a_reply_to_is_one_header_line_and_mails_queued_without_one_still_read() -> None:
+    message = MailMessage(
+        to="claire@cabinet.fr",
+        subject="Votre demande",
+        text="Bonjour",
+        html="<p>Bonjour</p>",
+        reply_to="support@comptoir.test\r\nBcc: espion@example.com",
+    )
+    email = build_email(message, "Comptoir <ne-pas-repondre@comptoir.test>")
+    assert email["Reply-To"].addresses[0].addr_spec == "support@comptoir.test"
+    assert email["Bcc"] is None
+    assert "\nBcc:" not in email.as_string()
+    assert MailMessage.from_payload(message.as_payload()) == message
+    # A mail queued before Reply-To existed: its payload has no such key, and none is sent.
+    older = {"to": "a@b.fr", "subject": "s", "text": "t", "html": "<p>t</p>"}
+    assert MailMessage(to="a@b.fr", subject="s", text="t", html="<p>t</p>").as_payload() == older
+    assert build_email(MailMessage.from_payload(older), "x@y.fr")["Reply-To"] is None

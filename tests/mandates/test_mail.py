@@ -3,8 +3,6 @@ one-time code, both to the representative's address, in French."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -19,16 +17,6 @@ from tests.peers.smtp_server import LocalSmtpServer
 pytestmark = pytest.mark.usefixtures("sirene")
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[LocalSmtpServer]:
-    server = LocalSmtpServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 async def test_the_link_and_the_code_arrive_by_smtp(
     client: httpx.AsyncClient,
     session: AsyncSession,
@@ -37,16 +25,7 @@ async def test_the_link_and_the_code_arrive_by_smtp(
     firm: Firm,
     smtp_server: LocalSmtpServer,
 ) -> None:
-    smtp = settings.model_copy(
-        update={
-            "mail_transport": "smtp",
-            "smtp_host": "127.0.0.1",
-            "smtp_port": smtp_server.port,
-            "smtp_security": "none",
-            "smtp_timeout_seconds": 5.0,
-            "outbox_batch_size": 500,
-        }
-    )
+    smtp = smtp_server.settings(settings, outbox_batch_size=500)
     _client_id, _ = await signer_of(client, session, firm)
     await outbox.deliver_due(sessionmaker, outbox_handlers(smtp, sessionmaker), smtp)
     received = [m for m in smtp_server.inbox if CONTACT in m.recipients]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -22,6 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from api.core.settings import Settings
 from tests.peers.oidc_provider import free_port
 
 
@@ -33,13 +35,19 @@ class Delivered:
 
 
 class _Collector:
-    def __init__(self, inbox: list[Delivered]) -> None:
+    def __init__(
+        self, inbox: list[Delivered], on_delivery: Callable[[Delivered], None] | None
+    ) -> None:
         self.inbox = inbox
+        self.on_delivery = on_delivery
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = message_from_bytes(envelope.original_content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
-        self.inbox.append(Delivered(envelope.mail_from, list(envelope.rcpt_tos), parsed))
+        delivered = Delivered(envelope.mail_from, list(envelope.rcpt_tos), parsed)
+        self.inbox.append(delivered)
+        if self.on_delivery is not None:
+            self.on_delivery(delivered)
         return "250 Message accepted for delivery"
 
 
@@ -83,6 +91,8 @@ class LocalSmtpServer:
     inbox: list[Delivered] = field(default_factory=list)
     controller: Controller | None = None
     ca_file: Path | None = None
+    # Called with each accepted message, in the server's thread (tests.peers.mailbox).
+    on_delivery: Callable[[Delivered], None] | None = None
 
     def _authenticate(
         self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
@@ -109,9 +119,24 @@ class LocalSmtpServer:
             options |= {"tls_context": context, "require_starttls": True}
             self.ca_file = cert
         self.controller = Controller(
-            _Collector(self.inbox), hostname="127.0.0.1", port=self.port, **options
+            _Collector(self.inbox, self.on_delivery),
+            hostname="127.0.0.1",
+            port=self.port,
+            **options,
         )
         self.controller.start()
+
+    def settings(self, base: Settings, **extra: object) -> Settings:
+        """`base` delivering its mail to this server (plain SMTP on loopback)."""
+        update: dict[str, object] = {
+            "mail_transport": "smtp",
+            "mail_from": "Comptoir <ne-pas-repondre@comptoir.test>",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": self.port,
+            "smtp_security": "none",
+            "smtp_timeout_seconds": 5.0,
+        }
+        return base.model_copy(update=update | extra)
 
     def stop(self) -> None:
         if self.controller is not None:
