@@ -248,6 +248,18 @@ async def bearer_login(client: httpx.AsyncClient, phone: Phone) -> dict[str, Any
     return tokens
 
 
+async def pending_qr_login(
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings
+) -> tuple[Phone, Browser]:
+    """A new firm's owner with an enrolled phone, and a browser showing a QR code: a login
+    waiting for the phone's decision."""
+    firm = await create_firm(session, settings)
+    phone = await enrolled_phone(client, firm.enrollment.url)
+    browser = Browser()
+    assert (await browser.show_qr(client)).status_code == 201
+    return phone, browser
+
+
 ALL_FIRM_ROLES = FIRM_ROLES
 
 

@@ -18,7 +18,14 @@ from api.models.auth_session import AuthSession
 from api.models.enrollment_token import EnrollmentToken
 from api.models.login_challenge import LoginChallenge
 from api.models.user import User
-from tests.helpers import Browser, Phone, bearer_login, create_firm, enrolled_phone
+from tests.helpers import (
+    Browser,
+    Phone,
+    bearer_login,
+    create_firm,
+    enrolled_phone,
+    pending_qr_login,
+)
 
 
 async def _actions(session: AsyncSession) -> list[str]:
@@ -112,10 +119,7 @@ async def test_bearer_login_for_integrations_and_the_app(
 async def test_denied_login_cannot_be_redeemed(
     client: httpx.AsyncClient, session: AsyncSession, settings: Settings
 ) -> None:
-    firm = await create_firm(session, settings)
-    phone = await enrolled_phone(client, firm.enrollment.url)
-    browser = Browser()
-    await browser.show_qr(client)
+    phone, browser = await pending_qr_login(client, session, settings)
     context = (await phone.context(client, browser.challenge_id)).json()
     denied = await phone.decide(client, browser.challenge_id, Decision.DENY)
     assert denied.json()["status"] == "denied"
@@ -131,10 +135,7 @@ async def test_denied_login_cannot_be_redeemed(
 async def test_expired_challenge_is_refused(
     client: httpx.AsyncClient, session: AsyncSession, settings: Settings
 ) -> None:
-    firm = await create_firm(session, settings)
-    phone = await enrolled_phone(client, firm.enrollment.url)
-    browser = Browser()
-    await browser.show_qr(client)
+    phone, browser = await pending_qr_login(client, session, settings)
     await session.execute(
         update(LoginChallenge)
         .where(LoginChallenge.id == browser.challenge_id)
@@ -150,10 +151,7 @@ async def test_expired_challenge_is_refused(
 async def test_second_redemption_fails_and_is_audited(
     client: httpx.AsyncClient, session: AsyncSession, settings: Settings
 ) -> None:
-    firm = await create_firm(session, settings)
-    phone = await enrolled_phone(client, firm.enrollment.url)
-    browser = Browser()
-    await browser.show_qr(client)
+    phone, browser = await pending_qr_login(client, session, settings)
     await phone.decide(client, browser.challenge_id)
     assert (await browser.redeem(client, "bearer")).status_code == 200
     _problem(await browser.redeem(client, "bearer"), 409, "challenge-already-redeemed")
@@ -163,10 +161,7 @@ async def test_second_redemption_fails_and_is_audited(
 async def test_redemption_needs_the_browser_key_signature(
     client: httpx.AsyncClient, session: AsyncSession, settings: Settings
 ) -> None:
-    firm = await create_firm(session, settings)
-    phone = await enrolled_phone(client, firm.enrollment.url)
-    browser = Browser()
-    await browser.show_qr(client)
+    phone, browser = await pending_qr_login(client, session, settings)
     await phone.decide(client, browser.challenge_id)
     url = f"/api/v1/auth/login-challenges/{browser.challenge_id}/redeem"
 
@@ -219,10 +214,7 @@ async def test_approval_signature_must_cover_this_challenge_and_nonce(
 async def test_revoked_device_cannot_approve(
     client: httpx.AsyncClient, session: AsyncSession, settings: Settings
 ) -> None:
-    firm = await create_firm(session, settings)
-    phone = await enrolled_phone(client, firm.enrollment.url)
-    browser = Browser()
-    await browser.show_qr(client)
+    phone, browser = await pending_qr_login(client, session, settings)
     context = (await phone.context(client, browser.challenge_id)).json()
     revoked = await client.delete(f"/api/v1/me/devices/{phone.device_id}", headers=phone.auth)
     assert revoked.status_code == 204

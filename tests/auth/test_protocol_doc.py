@@ -4,18 +4,17 @@ the statements a phone developer relies on hold."""
 from __future__ import annotations
 
 import re
-import time
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import api.app  # noqa: F401 - loads every domain, so every error class exists
-from api.auth.protocol import Decision, login_decision_message
-from api.core.crypto import jwk_thumbprint, private_key_public_jwk, sign_es256
+from api.auth.protocol import Decision
+from api.core.crypto import jwk_thumbprint, private_key_public_jwk
 from api.core.errors import AppError
 from api.core.settings import PROJECT_ROOT, Settings
-from tests.helpers import Browser, bearer, bearer_login, create_firm, enrolled_phone
+from tests.helpers import bearer, bearer_login, pending_qr_login
 
 DOC = (PROJECT_ROOT / "docs" / "auth.md").read_text(encoding="utf-8")
 # The domains whose refusals a phone or a browser meets while logging in.
@@ -52,13 +51,10 @@ def test_every_login_refusal_of_the_api_is_in_the_doc() -> None:
 async def test_the_phone_side_as_the_doc_describes_it(
     client: httpx.AsyncClient, session: AsyncSession, settings: Settings
 ) -> None:
-    firm = await create_firm(session, settings)
-    phone = await enrolled_phone(client, firm.enrollment.url)
+    phone, browser = await pending_qr_login(client, session, settings)
 
     # /context and /decision take the device session's bearer token, not a user session's.
     user_tokens = await bearer_login(client, phone)
-    browser = Browser()
-    created = (await browser.show_qr(client)).json()
     as_user = await client.get(
         f"/api/v1/auth/login-challenges/{browser.challenge_id}/context",
         headers=bearer(user_tokens),
@@ -71,29 +67,15 @@ async def test_the_phone_side_as_the_doc_describes_it(
     assert context["browser_key_thumbprint"] == jwk_thumbprint(
         private_key_public_jwk(browser.private_key)
     )
-    assert context["server_nonce"] == created["server_nonce"]
-    assert context["audience"] == created["audience"]
+    assert context["server_nonce"] == browser.challenge["server_nonce"]
+    assert context["audience"] == browser.challenge["audience"]
 
-    # The decision answers 200 with the new status; `device` is the enrollment's id.
-    issued_at = int(time.time())
-    message = login_decision_message(
-        audience=context["audience"],
-        challenge_id=browser.challenge_id,
-        browser_key_thumbprint=context["browser_key_thumbprint"],
-        server_nonce=context["server_nonce"],
-        decision=Decision.APPROVE,
-        device_id=str(phone.device_id),
-        issued_at=issued_at,
-    )
+    # The decision (the message of login_decision_message, signed) answers 200 with the new
+    # status; `device` is the enrollment's id.
     decided = await client.post(
         f"/api/v1/auth/login-challenges/{browser.challenge_id}/decision",
         headers=phone.auth,
-        json={
-            "decision": "approve",
-            "device_id": phone.device_id,
-            "issued_at": issued_at,
-            "signature": sign_es256(phone.private_key, message),
-        },
+        json=phone.sign_decision(context, Decision.APPROVE),
     )
     assert decided.status_code == 200, decided.text
     assert decided.json()["status"] == "approved"
@@ -117,10 +99,7 @@ async def test_the_phone_side_as_the_doc_describes_it(
 async def test_the_approval_limit_counts_refused_decisions(
     client: httpx.AsyncClient, session: AsyncSession, settings: Settings
 ) -> None:
-    firm = await create_firm(session, settings)
-    phone = await enrolled_phone(client, firm.enrollment.url)
-    browser = Browser()
-    await browser.show_qr(client)
+    phone, browser = await pending_qr_login(client, session, settings)
     context = (await phone.context(client, browser.challenge_id)).json()
     url = f"/api/v1/auth/login-challenges/{browser.challenge_id}/decision"
     for _ in range(settings.rate_limit_approvals_per_user_per_minute):
