@@ -10,9 +10,10 @@ code, and 0225 for the directory address « SIREN[_SIRET[_code routage]] » or �
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Final, TypeAlias
+from typing import Final, TypeAlias, TypedDict
 
 from lxml import etree
 
@@ -192,22 +193,74 @@ def _scheme_values(elements: list[Element]) -> list[tuple[str | None, str | None
     return [(element.get("schemeID"), _text(element)) for element in elements]
 
 
-# --- UN/CEFACT CII (alone or in a Factur-X) --------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _PartyPaths:
+    """Where a syntax keeps a party's name (the first path found), its identifiers, its
+    electronic address and its VAT number."""
+
+    names: tuple[str, ...]
+    ids: str
+    address: str
+    vat: str
 
 
-def _cii_party(party: Element | None) -> tuple[str | None, _Party, str | None, str | None]:
+class _PartyFields(TypedDict):
+    seller_name: str | None
+    seller_siren: str | None
+    seller_siret: str | None
+    seller_vat_number: str | None
+    seller_electronic_address: str | None
+    buyer_name: str | None
+    buyer_siren: str | None
+    buyer_siret: str | None
+    buyer_routing_code: str | None
+    buyer_vat_number: str | None
+    buyer_electronic_address: str | None
+
+
+def _party(
+    party: Element | None, paths: _PartyPaths
+) -> tuple[str | None, _Party, str | None, str | None]:
+    """A party's name, identifiers, VAT number and electronic address."""
     ids = _Party()
     if party is None:
         return None, ids, None, None
-    for scheme, value in _scheme_values(
-        _all(party, "ram:SpecifiedLegalOrganization/ram:ID | ram:GlobalID | ram:ID")
-    ):
+    for scheme, value in _scheme_values(_all(party, paths.ids)):
         ids.add(scheme, value)
-    address = _first(party, "ram:URIUniversalCommunication/ram:URIID")
+    address = _first(party, paths.address)
     if address is not None:
         ids.add(address.get("schemeID"), _text(address))
-    vat = _text(party, "ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']")
-    return _text(party, "ram:Name"), ids, vat, _text(address)
+    name = next((found for path in paths.names if (found := _text(party, path))), None)
+    return name, ids, _text(party, paths.vat), _text(address)
+
+
+def _parties(seller: Element | None, buyer: Element | None, paths: _PartyPaths) -> _PartyFields:
+    """The seller's and the buyer's facts, read the same way in every syntax."""
+    seller_name, seller_ids, seller_vat, seller_address = _party(seller, paths)
+    buyer_name, buyer_ids, buyer_vat, buyer_address = _party(buyer, paths)
+    return _PartyFields(
+        seller_name=seller_name,
+        seller_siren=seller_ids.siren,
+        seller_siret=seller_ids.siret,
+        seller_vat_number=seller_vat,
+        seller_electronic_address=seller_address,
+        buyer_name=buyer_name,
+        buyer_siren=buyer_ids.siren,
+        buyer_siret=buyer_ids.siret,
+        buyer_routing_code=buyer_ids.routing_code,
+        buyer_vat_number=buyer_vat,
+        buyer_electronic_address=buyer_address,
+    )
+
+
+# --- UN/CEFACT CII (alone or in a Factur-X) --------------------------------------------------
+
+_CII_PARTY = _PartyPaths(
+    names=("ram:Name",),
+    ids="ram:SpecifiedLegalOrganization/ram:ID | ram:GlobalID | ram:ID",
+    address="ram:URIUniversalCommunication/ram:URIID",
+    vat="ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']",
+)
 
 
 # BT-8 in the semantic model (EN 16931) is UNTDID 2005, as UBL writes it; CII's binding writes
@@ -231,11 +284,10 @@ def _cii(root: Element) -> InvoiceFacts:
         if settlement is None
         else _first(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
     )
-    seller_name, seller, seller_vat, seller_address = _cii_party(
-        None if agreement is None else _first(agreement, "ram:SellerTradeParty")
-    )
-    buyer_name, buyer, buyer_vat, buyer_address = _cii_party(
-        None if agreement is None else _first(agreement, "ram:BuyerTradeParty")
+    parties = _parties(
+        None if agreement is None else _first(agreement, "ram:SellerTradeParty"),
+        None if agreement is None else _first(agreement, "ram:BuyerTradeParty"),
+        _CII_PARTY,
     )
     return InvoiceFacts(
         number=_text(root, "rsm:ExchangedDocument/ram:ID"),
@@ -256,17 +308,7 @@ def _cii(root: Element) -> InvoiceFacts:
                 "ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString",
             ),
         ),
-        seller_name=seller_name,
-        seller_siren=seller.siren,
-        seller_siret=seller.siret,
-        seller_vat_number=seller_vat,
-        seller_electronic_address=seller_address,
-        buyer_name=buyer_name,
-        buyer_siren=buyer.siren,
-        buyer_siret=buyer.siret,
-        buyer_routing_code=buyer.routing_code,
-        buyer_vat_number=buyer_vat,
-        buyer_electronic_address=buyer_address,
+        **parties,
         profile=_text(
             root,
             "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID",
@@ -285,34 +327,22 @@ def _cii(root: Element) -> InvoiceFacts:
 
 # --- OASIS UBL -----------------------------------------------------------------------------
 
-
-def _ubl_party(party: Element | None) -> tuple[str | None, _Party, str | None, str | None]:
-    ids = _Party()
-    if party is None:
-        return None, ids, None, None
-    for scheme, value in _scheme_values(
-        _all(party, "cac:PartyLegalEntity/cbc:CompanyID | cac:PartyIdentification/cbc:ID")
-    ):
-        ids.add(scheme, value)
-    endpoint = _first(party, "cbc:EndpointID")
-    if endpoint is not None:
-        ids.add(endpoint.get("schemeID"), _text(endpoint))
-    vat = _text(party, "cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']/cbc:CompanyID")
-    name = _text(party, "cac:PartyLegalEntity/cbc:RegistrationName") or _text(
-        party, "cac:PartyName/cbc:Name"
-    )
-    return name, ids, vat, _text(endpoint)
+_UBL_PARTY = _PartyPaths(
+    names=("cac:PartyLegalEntity/cbc:RegistrationName", "cac:PartyName/cbc:Name"),
+    ids="cac:PartyLegalEntity/cbc:CompanyID | cac:PartyIdentification/cbc:ID",
+    address="cbc:EndpointID",
+    vat="cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']/cbc:CompanyID",
+)
 
 
 def _ubl(root: Element) -> InvoiceFacts:
     values = _Values()
     currency = _text(root, "cbc:DocumentCurrencyCode")
     totals = _first(root, "cac:LegalMonetaryTotal")
-    seller_name, seller, seller_vat, seller_address = _ubl_party(
-        _first(root, "cac:AccountingSupplierParty/cac:Party")
-    )
-    buyer_name, buyer, buyer_vat, buyer_address = _ubl_party(
-        _first(root, "cac:AccountingCustomerParty/cac:Party")
+    parties = _parties(
+        _first(root, "cac:AccountingSupplierParty/cac:Party"),
+        _first(root, "cac:AccountingCustomerParty/cac:Party"),
+        _UBL_PARTY,
     )
     return InvoiceFacts(
         number=_text(root, "cbc:ID"),
@@ -325,17 +355,7 @@ def _ubl(root: Element) -> InvoiceFacts:
         due_date=values.iso_date(
             "BT-9", _text(root, "cbc:DueDate") or _text(root, "cac:PaymentMeans/cbc:PaymentDueDate")
         ),
-        seller_name=seller_name,
-        seller_siren=seller.siren,
-        seller_siret=seller.siret,
-        seller_vat_number=seller_vat,
-        seller_electronic_address=seller_address,
-        buyer_name=buyer_name,
-        buyer_siren=buyer.siren,
-        buyer_siret=buyer.siret,
-        buyer_routing_code=buyer.routing_code,
-        buyer_vat_number=buyer_vat,
-        buyer_electronic_address=buyer_address,
+        **parties,
         profile=_text(root, "cbc:CustomizationID"),
         business_process=_text(root, "cbc:ProfileID"),
         vat_due_date_code=_text(root, "cac:InvoicePeriod/cbc:DescriptionCode"),
