@@ -41,6 +41,7 @@ from api.core.settings import Settings, get_settings
 from api.core.standard_api import install_standard_error_surfaces
 from api.core.state import AppState, Database, state_of
 from api.enrollments.service import AcceptanceHandlers
+from api.help.service import search_index as help_search_index
 from api.routers import api_router, root_routers, standard_routers
 from api.worker import embedded_worker
 
@@ -92,6 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 connection_gate=ConnectionGate(settings.database_pool_size),
                 engine=engine,
             )
+        # The help centre's search index (the shipped articles, a few tenths of a second): built
+        # now rather than in the first search, and frozen with the rest just below.
+        help_search_index()
         # What start-up built (modules, routes, the ORM mappers) lives as long as the process:
         # out of the collector's way, a full collection no longer walks it mid-request (tail
         # latency). A request allocates a few thousand short-lived objects (rows, dicts): a

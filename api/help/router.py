@@ -23,8 +23,6 @@ from api.help.schemas import (
     FeedbackIn,
     FeedbackOut,
     HelpIndex,
-    HelpSegment,
-    SearchHit,
     SearchResults,
     SupportContact,
     SupportRequestIn,
@@ -127,18 +125,10 @@ async def search_articles(
 ) -> SearchResults:
     """French full-text search: accents and case ignored, stemming, the word being typed as a
     prefix, one typo forgiven; ranked, with highlighted title and excerpt."""
-    return SearchResults(
-        query=q,
-        hits=[
-            SearchHit(
-                article=_summary(hit.article),
-                score=hit.score,
-                title=[HelpSegment(text=s.text, highlight=s.highlight) for s in hit.title],
-                excerpt=[HelpSegment(text=s.text, highlight=s.highlight) for s in hit.excerpt],
-            )
-            for hit in service.search(q, limit)
-        ],
-    )
+    # Read in one call from the search's own objects (pydantic-core reads their attributes),
+    # rather than a model built per highlighted segment: that was a third of the route's time.
+    hits = service.search(q, limit)
+    return SearchResults.model_validate({"query": q, "hits": hits}, from_attributes=True)
 
 
 @router.get("/contact", response_model=SupportContact)

@@ -16,10 +16,11 @@ SQLite and PostgreSQL because no database is involved (docs/decisions/0006-help-
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -48,11 +49,13 @@ K1, B = 1.2, 0.75
 EXCERPT_WORDS = 28
 
 
+@functools.lru_cache(maxsize=65536)
 def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+@functools.lru_cache(maxsize=65536)
 def is_stop_word(word: str) -> bool:
     return strip_accents(word) in STOP_WORDS
 
@@ -99,10 +102,13 @@ class _Doc:
     # stem -> weighted term frequency over the fields
     weighted_tf: dict[str, float] = field(default_factory=dict)
     length: float = 0.0
-    # The body on one line, its words' positions and stems (None: a stop word), for excerpts
+    norm: float = 0.0  # BM25's length normalisation, K1 · (1 − B + B · length / average)
+    # The title's words: their place and stem (None: a stop word), for highlighting
+    title_words: list[tuple[int, int, str | None]] = field(default_factory=list)
+    # The body on one line, its words' places, and where each stem stands, for excerpts
     text: str = ""
     spans: list[tuple[int, int]] = field(default_factory=list)
-    span_stems: list[str | None] = field(default_factory=list)
+    positions: dict[str, list[int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,11 +143,16 @@ class SearchIndex:
                     doc.length += FIELD_WEIGHTS[name]
                     self.vocabulary.setdefault(strip_accents(word), stem)
             self.document_frequency.update(doc.weighted_tf.keys())
+            doc.title_words = [
+                (match.start(), match.end(), self._stem_unless_stop(match.group(0)))
+                for match in _WORD.finditer(article.title)
+            ]
             doc.text = " ".join(article.text.split())
-            for match in _WORD.finditer(doc.text):
-                word = match.group(0).lower()
+            for index, match in enumerate(_WORD.finditer(doc.text)):
                 doc.spans.append(match.span())
-                doc.span_stems.append(None if is_stop_word(word) else self.stem(word))
+                body_stem = self._stem_unless_stop(match.group(0))
+                if body_stem is not None:
+                    doc.positions.setdefault(body_stem, []).append(index)
             self.docs.append(doc)
         for word in self.vocabulary:
             if len(word) >= 4:
@@ -149,6 +160,17 @@ class SearchIndex:
                     self.deletions[deleted].add(word)
         self.sorted_vocabulary = sorted(self.vocabulary)
         self.average_length = sum(doc.length for doc in self.docs) / max(len(self.docs), 1)
+        total = len(self.docs)
+        self.idf = {
+            stem: math.log(1 + (total - df + 0.5) / (df + 0.5))
+            for stem, df in self.document_frequency.items()
+        }
+        for doc in self.docs:
+            doc.norm = K1 * (1 - B + B * doc.length / self.average_length)
+
+    def _stem_unless_stop(self, word: str) -> str | None:
+        lowered = word.lower()
+        return None if is_stop_word(lowered) else self.stem(lowered)
 
     # ---- the question
     def _expand(self, word: str, last: bool) -> list[_Term]:
@@ -211,20 +233,18 @@ class SearchIndex:
         groups = self.query_terms(question)
         if not any(groups):
             return []
-        total = len(self.docs)
         scored: list[tuple[float, str, _Doc]] = []
         for doc in self.docs:
             score = 0.0
             matched = 0
-            norm = K1 * (1 - B + B * doc.length / self.average_length)
+            norm = doc.norm
             for group in groups:
                 best = 0.0
                 for term in group:
                     tf = doc.weighted_tf.get(term.stem)
                     if not tf:
                         continue
-                    df = self.document_frequency[term.stem]
-                    idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
+                    idf = self.idf[term.stem]
                     best = max(best, term.weight * idf * tf * (K1 + 1) / (tf + norm))
                 if best:
                     matched += 1
@@ -238,57 +258,55 @@ class SearchIndex:
             Hit(
                 article=doc.article,
                 score=round(score, 4),
-                title=self.highlight(doc.article.title, stems),
+                title=self.highlight_title(doc, stems),
                 excerpt=self.excerpt(doc, stems),
             )
             for score, _, doc in scored[:limit]
         ]
 
     # ---- what is shown
-    def _matches(self, word: str, stems: set[str]) -> bool:
-        lowered = word.lower()
-        return not is_stop_word(lowered) and self.stem(lowered) in stems
-
-    def highlight(self, text: str, stems: set[str]) -> list[Segment]:
+    def highlight_title(self, doc: _Doc, stems: set[str]) -> list[Segment]:
+        text = doc.article.title
         segments: list[Segment] = []
         position = 0
-        for match in _WORD.finditer(text):
-            if self._matches(match.group(0), stems):
-                if match.start() > position:
-                    segments.append(Segment(text[position : match.start()], False))
-                segments.append(Segment(match.group(0), True))
-                position = match.end()
+        for start, end, stem in doc.title_words:
+            if stem is not None and stem in stems:
+                if start > position:
+                    segments.append(Segment(text[position:start], False))
+                segments.append(Segment(text[start:end], True))
+                position = end
         if position < len(text):
             segments.append(Segment(text[position:], False))
         return segments
 
     def excerpt(self, doc: _Doc, stems: set[str]) -> list[Segment]:
-        """The window of EXCERPT_WORDS words of the body holding most matched words."""
+        """The first window of EXCERPT_WORDS words of the body holding most matched words.
+
+        Found from the matched words' positions alone (not by sliding over every word): a best
+        window can always be moved left until a matched word ends it, or it starts the body."""
         spans, text = doc.spans, doc.text
-        if not spans:
+        hits = sorted(
+            index for stem in stems if stem in doc.positions for index in doc.positions[stem]
+        )
+        if not hits:
             return [Segment(doc.article.summary, False)]
-        hits = [stem is not None and stem in stems for stem in doc.span_stems]
-        best_start, best_count = 0, -1
         window = min(EXCERPT_WORDS, len(spans))
-        count = sum(hits[:window])
-        for start in range(len(spans) - window + 1):
-            if start:
-                count += hits[start + window - 1] - hits[start - 1]
-            if count > best_count:
+        best_start, best_count = 0, 0
+        for last_hit in hits:
+            start = max(0, last_hit - window + 1)
+            count = bisect_right(hits, start + window - 1) - bisect_left(hits, start)
+            if count > best_count or (count == best_count and start < best_start):
                 best_start, best_count = start, count
-        if best_count <= 0:
-            return [Segment(doc.article.summary, False)]
-        last = min(best_start + window, len(spans)) - 1
+        last = best_start + window - 1
         begin, end = spans[best_start][0], spans[last][1]
         segments = [Segment("… ", False)] if begin > 0 else []
         position = begin
-        for index in range(best_start, last + 1):
-            if hits[index]:
-                word_start, word_end = spans[index]
-                if word_start > position:
-                    segments.append(Segment(text[position:word_start], False))
-                segments.append(Segment(text[word_start:word_end], True))
-                position = word_end
+        for index in hits[bisect_left(hits, best_start) : bisect_right(hits, last)]:
+            word_start, word_end = spans[index]
+            if word_start > position:
+                segments.append(Segment(text[position:word_start], False))
+            segments.append(Segment(text[word_start:word_end], True))
+            position = word_end
         if end > position:
             segments.append(Segment(text[position:end], False))
         if end < len(text):
