@@ -28,7 +28,7 @@ import httpx
 
 from api.help.knowledge import Article, knowledge_base
 from api.help.search import SearchIndex, words
-from bench.harness import serve_comptoir
+from bench.harness import serve_comptoir, server_cpu_seconds
 
 RELEVANCE = Path(__file__).resolve().parents[1] / "tests" / "help" / "relevance.json"
 # As typed in the search field: prefixes, typos, accents missing.
@@ -76,32 +76,40 @@ def p99(values: list[float]) -> float:
 
 
 def measure_http(questions: list[str], rounds: int) -> None:
-    """Search and health requests in turn over one keep-alive connection to `comptoir run`."""
+    """Per round, every question to the search route, then as many health requests, over one
+    keep-alive connection to `comptoir run`: wall time per request, and the server's CPU."""
     with serve_comptoir("") as base_url, httpx.Client(base_url=base_url) as client:
+        port = int(base_url.rsplit(":", 1)[1])
         start = time.perf_counter()
         first = client.get("/api/v1/help/search", params={"q": "importer des clients"})
         first_ms = (time.perf_counter() - start) * 1000
         assert first.status_code == 200, first.text
-        searches: list[float] = []
-        baseline: list[float] = []
+        wall: dict[str, list[float]] = {"health": [], "search": []}
+        cpu: dict[str, float] = {"health": 0.0, "search": 0.0}
         for _ in range(rounds):
-            for question in questions:
-                start = time.perf_counter()
-                response = client.get("/api/v1/help/search", params={"q": question})
-                searches.append((time.perf_counter() - start) * 1000)
-                assert response.status_code == 200, response.text
-                start = time.perf_counter()
-                client.get("/api/v1/health").raise_for_status()
-                baseline.append((time.perf_counter() - start) * 1000)
+            for route in ("search", "health"):
+                cpu_before = server_cpu_seconds(port) or 0.0
+                for question in questions:
+                    start = time.perf_counter()
+                    if route == "search":
+                        response = client.get("/api/v1/help/search", params={"q": question})
+                    else:
+                        response = client.get("/api/v1/health")
+                    wall[route].append((time.perf_counter() - start) * 1000)
+                    assert response.status_code == 200, response.text
+                cpu[route] += (server_cpu_seconds(port) or 0.0) - cpu_before
     print(f"HTTP: first search after start-up {first_ms:.1f} ms")
-    for name, durations in (("health", baseline), ("search", searches)):
+    for route, durations in wall.items():
         print(
-            f"HTTP {name:<6} p50 {statistics.median(durations):6.2f} ms   "
-            f"p99 {p99(durations):6.2f} ms   ({len(durations)} requests)"
+            f"HTTP {route:<6} p50 {statistics.median(durations):6.2f} ms   "
+            f"p99 {p99(durations):6.2f} ms   server CPU {cpu[route] * 1000 / len(durations):5.2f}"
+            f" ms/request   ({len(durations)} requests)"
         )
+    searches, baseline = wall["search"], wall["health"]
+    median_ratio = statistics.median(searches) / statistics.median(baseline)
     print(
-        f"HTTP search/health: p50 x{statistics.median(searches) / statistics.median(baseline):.2f}"
-        f"   p99 x{p99(searches) / p99(baseline):.2f}"
+        f"HTTP search / health: p50 x{median_ratio:.2f}   p99 x{p99(searches) / p99(baseline):.2f}"
+        + (f"   server CPU x{cpu['search'] / cpu['health']:.2f}" if cpu["health"] else "")
     )
 
 
