@@ -235,8 +235,9 @@ describe("a client company's own space", () => {
     await folders().getByRole("button", { name: "Supprimer" }).click();
     await confirm.getByRole("button", { name: "Supprimer" }).click();
     await page.getByText("Le dossier « Contrats signés » a été supprimé.").waitFor();
-    expect(await folderButton("Contrats signés").count()).toBe(0);
-    expect(await folderButton("Tous les documents").getAttribute("aria-pressed")).toBe("true");
+    // The folder tree is read again after the message: wait for it rather than read at once.
+    await expect.poll(() => folderButton("Contrats signés").count()).toBe(0);
+    await expect.poll(() => folderButton("Tous les documents").getAttribute("aria-pressed")).toBe("true");
     await expect.poll(() => documentsTable().locator("tbody tr").count()).toBe(2);
   });
 
