@@ -45,6 +45,7 @@ from bench.harness import (
 INVOICE = project_path("..", "shared", "data", "afnor", "examples", "UC1").joinpath(
     "UC1_F202500003_00-INV_20250701_CII.xml"
 )
+EXAMPLE_SELLER_SIREN = b"100000009"
 BOUNDARY = "comptoirbenchboundary"
 APP_ENV = {
     "COMPTOIR_OUTBOX_WORKER": "off",
@@ -53,9 +54,11 @@ APP_ENV = {
 }
 
 
-def deposit_requests(url: str, headers: dict[str, str]) -> RequestFactory:
-    """A distinct file each time (an XML comment with a counter): every request is a new flow."""
-    invoice = INVOICE.read_bytes()
+def deposit_requests(url: str, headers: dict[str, str], seller_siren: str) -> RequestFactory:
+    """A distinct file each time (an XML comment with a counter): every request is a new flow.
+    The example invoice's seller becomes the bench's client: only an invoice's issuer may
+    deposit it."""
+    invoice = INVOICE.read_bytes().replace(EXAMPLE_SELLER_SIREN, seller_siren.encode())
     parts = urlsplit(url)
     counter = itertools.count()
     run = uuid.uuid4().hex[:8]
@@ -165,7 +168,7 @@ def main() -> None:
                 deposit_url,
                 connections=args.connections,
                 seconds=args.seconds,
-                requests=deposit_requests(deposit_url, auth),
+                requests=deposit_requests(deposit_url, auth, seeded.client_siren),
             )
         with serve_baseline(
             "bench.baseline_flows:app", database, {"BENCH_CLIENT_ID": str(seeded.client_id)}
@@ -184,7 +187,7 @@ def main() -> None:
                 deposit_url,
                 connections=args.connections,
                 seconds=args.seconds,
-                requests=deposit_requests(deposit_url, {}),
+                requests=deposit_requests(deposit_url, {}, seeded.client_siren),
             )
     report(
         f"Deposit acknowledgement, 1 worker, PostgreSQL, {args.connections} connections",
