@@ -150,6 +150,7 @@ def person(side: Side) -> lifecycle.Emitter:
 
 BUYER = person(Side.BUYER)
 SELLER = person(Side.SELLER)
+PERSON_OF = {Side.BUYER: BUYER, Side.SELLER: SELLER}
 
 
 async def validate_cdar(content: bytes) -> Report:
