@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import subprocess
 import sys
 import uuid
@@ -16,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from api.audit import service as audit
 from api.audit.service import SYSTEM, canonical_around_sequence, canonical_row
-from api.core.settings import Settings
+from api.core.settings import Settings, process_environment
 from api.models.audit_event import AuditChainHead, AuditEvent
 
 
@@ -136,7 +135,7 @@ async def test_concurrent_appends_keep_one_chain_that_comptoir_audit_verify_acce
         verified = await asyncio.to_thread(
             subprocess.run,
             [str(Path(sys.executable).with_name("comptoir")), "audit", "verify"],
-            env=os.environ
+            env=process_environment()
             | {
                 "COMPTOIR_DATABASE_URL": settings.resolved_database_url,
                 "COMPTOIR_DATA_DIR": str(settings.data_dir),

@@ -22,7 +22,7 @@ from api.adapters.blob_storage import LocalBlobStorage, StoredBlob
 from api.blobs import service
 from api.blobs.repository import referencing_columns
 from api.core.models import Base
-from api.core.settings import Settings
+from api.core.settings import Settings, process_environment
 from api.models.client import Client
 from api.models.document import Document
 from api.models.flow import Flow, FlowDirection
@@ -185,7 +185,7 @@ async def test_an_upload_of_the_same_bytes_while_the_orphan_is_judged_keeps_its_
 @pytest.mark.slow
 def test_comptoir_blobs_sweep_deletes_the_orphan_of_a_killed_upload(tmp_path: Path) -> None:
     """The command on a real database file: migrated, one killed upload's blob, swept."""
-    env = os.environ | {
+    env = process_environment() | {
         "COMPTOIR_DATA_DIR": str(tmp_path),
         "COMPTOIR_DATABASE_URL": "",
         "COMPTOIR_ENVIRONMENT": "test",
