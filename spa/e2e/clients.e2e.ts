@@ -246,6 +246,8 @@ describe("clients", () => {
       "Abonnement",
       "Facturation électronique",
       "Mandat",
+      "Factures reçues",
+      "Factures émises",
       "Flux",
       "Historique",
     ]);

@@ -139,7 +139,7 @@ describe("a client company's own space", () => {
     expect(await page.getByTestId("workspace-name").textContent()).toBe(BAKERY.name);
     expect(await page.getByTestId("workspace-kind").textContent()).toBe("Espace entreprise");
     const navigation = page.getByRole("navigation", { name: "Navigation principale" });
-    expect(await navigation.getByRole("link").allTextContents()).toEqual(["Documents", "État du service"]);
+    expect(await navigation.getByRole("link").allTextContents()).toEqual(["Documents", "Factures reçues", "Factures émises", "État du service"]);
     expect(await page.getByRole("button", { name: "Gérer l'espace de travail" }).count()).toBe(0);
     await screenshot(page, "company-home");
     await expectAccessible(page);

@@ -19,6 +19,8 @@ describe("application shell", () => {
     expect(await navigation.getByRole("link").allTextContents()).toEqual([
       "Clients",
       "Documents clients",
+      "Factures reçues",
+      "Factures émises",
       "Utilisateurs",
       "Extensions",
       "Journal d'audit",

@@ -8,6 +8,7 @@ import {
 import { FlowsPanel } from "@/features/flows";
 import { ClientMandatePanel, MandateBulkForm, mandatesText, type MandateBulkAction } from "@/features/mandates";
 import { useSearchParams } from "react-router";
+import { InvoicesPanel, invoicesText } from "@/features/invoices";
 import { useCan } from "@/lib/permissions";
 import { shellText } from "./text";
 
@@ -68,6 +69,19 @@ const flowsTab: ClientTab = {
   render: (client) => <FlowsPanel clientId={client.id} />,
 };
 
+// The client's invoices, received and issued, to who reads its documents.
+const receivedInvoicesTab: ClientTab = {
+  path: "factures-recues",
+  label: invoicesText.headings.received,
+  render: (client) => <InvoicesPanel direction="received" clientId={client.id} />,
+};
+
+const issuedInvoicesTab: ClientTab = {
+  path: "factures-emises",
+  label: invoicesText.headings.issued,
+  render: (client) => <InvoicesPanel direction="issued" clientId={client.id} />,
+};
+
 /** « Clients », with the bulk e-invoicing activation for those who may (`einvoicing:manage`),
  * and the mandates' sending and withdrawal when the « Mandat » filter is set. */
 export function ClientsScreen() {
@@ -87,6 +101,6 @@ export function ClientDetailScreen() {
   const can = useCan();
   const tabs: ClientTab[] = [];
   if (can("einvoicing:manage")) tabs.push(einvoicingTab, mandateTab);
-  if (can("documents:read")) tabs.push(flowsTab);
+  if (can("documents:read")) tabs.push(receivedInvoicesTab, issuedInvoicesTab, flowsTab);
   return <ClientDetailPage extraTabs={tabs} />;
 }

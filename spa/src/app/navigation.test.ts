@@ -50,7 +50,7 @@ describe("navigation by permission", () => {
   it("shows a client company's user its documents and none of the firm's screens", () => {
     const companyUser = permissionsFrom(["documents:read", "documents:write"]);
 
-    expect(labels(visibleItems(SIDE_NAVIGATION, companyUser, "company"))).toEqual(["Documents", "État du service"]);
+    expect(labels(visibleItems(SIDE_NAVIGATION, companyUser, "company"))).toEqual(["Documents", "Factures reçues", "Factures émises", "État du service"]);
     expect(visibleItems(WORKSPACE_MENU, companyUser, "company")).toEqual([]);
   });
 
@@ -70,7 +70,7 @@ describe("navigation by permission", () => {
       "documents:all_clients",
     ]);
 
-    expect(labels(visibleItems(SIDE_NAVIGATION, owner, "company"))).toEqual(["Documents", "État du service"]);
+    expect(labels(visibleItems(SIDE_NAVIGATION, owner, "company"))).toEqual(["Documents", "Factures reçues", "Factures émises", "État du service"]);
     expect(labels(visibleItems(SIDE_NAVIGATION, owner, "firm"))).not.toContain("Documents");
   });
 });

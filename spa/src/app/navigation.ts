@@ -32,6 +32,8 @@ export const SIDE_NAVIGATION: readonly NavigationItem[] = [
     permission: "documents:read",
     workspace: "company",
   },
+  { to: "/factures/recues", label: shellText.navigation.receivedInvoices, permission: "documents:read" },
+  { to: "/factures/emises", label: shellText.navigation.issuedInvoices, permission: "documents:read" },
   // Read-only for a Gestionnaire de clients (members:read); the actions need members:manage.
   { to: "/utilisateurs", label: shellText.navigation.members, permission: "members:read", workspace: "firm" },
   {

@@ -8,6 +8,7 @@ import { CompanyDocumentsPage, DocumentsPage } from "@/features/documents";
 import { ExtensionsPage } from "@/features/extensions";
 import { FlowsPanel } from "@/features/flows";
 import { HelpCentreRoute } from "@/features/help";
+import { InvoicesPanel } from "@/features/invoices";
 import { StatusPage } from "@/features/health";
 import { SealCheckPage, SigningPage } from "@/features/mandates";
 import { MembersPage } from "@/features/members";
@@ -114,6 +115,15 @@ export const router = createBrowserRouter([
                 }
               />
             ),
+          },
+          // « Factures reçues » / « Factures émises »: across clients in a firm, its own in a company.
+          {
+            path: "factures/recues",
+            element: <RequirePermission permission="documents:read" element={<InvoicesPanel direction="received" page />} />,
+          },
+          {
+            path: "factures/emises",
+            element: <RequirePermission permission="documents:read" element={<InvoicesPanel direction="issued" page />} />,
           },
           { path: "*", element: <NotFoundPage /> },
         ],

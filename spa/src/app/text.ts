@@ -13,6 +13,8 @@ export const shellText = {
     clients: "Clients",
     documents: "Documents clients",
     companyDocuments: "Documents",
+    receivedInvoices: "Factures reçues",
+    issuedInvoices: "Factures émises",
     members: "Utilisateurs",
     extensions: "Extensions",
     audit: "Journal d'audit",

@@ -16,7 +16,15 @@ export function useModalDialog(open: boolean, onClose: () => void) {
     if (ref.current) showModalWhen(ref.current, open);
   }, [open]);
 
-  return { dialogRef: ref, onDialogClose: () => closedByBrowser(open, onClose) };
+  // React passes a nested dialog's `close` up its tree: a confirmation closing inside another
+  // dialog closed that one too. Only this dialog's own close counts.
+  return {
+    dialogRef: ref,
+    onDialogClose: (event?: { target: EventTarget; currentTarget: EventTarget }) => {
+      if (event && event.target !== event.currentTarget) return;
+      closedByBrowser(open, onClose);
+    },
+  };
 }
 
 /** Shows or hides the dialog as `open` says, leaving it alone when it already is. */
