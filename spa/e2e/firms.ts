@@ -101,6 +101,14 @@ export const E2E_FIRMS = {
     ownerFirstName: "Agathe",
     ownerLastName: "Perrin",
   },
+  // invoices.e2e.ts: « Factures reçues / émises » between two of its clients.
+  invoices: {
+    name: "Cabinet Vasseur Conseil",
+    siren: "208901272",
+    ownerEmail: "ines.vasseur@vasseur-conseil.example",
+    ownerFirstName: "Inès",
+    ownerLastName: "Vasseur",
+  },
 } as const;
 
 export type E2eFirm = keyof typeof E2E_FIRMS;
