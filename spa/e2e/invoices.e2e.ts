@@ -15,9 +15,11 @@ import { CliCompanion } from "./companion";
 const baseUrl = inject("baseUrl");
 const SHARED = process.env["COMPTOIR_TEST_SHARED_DIR"] ?? resolve(import.meta.dirname, "..", "..", "..", "shared");
 const UC1 = resolve(SHARED, "data", "afnor", "examples", "UC1", "UC1_F202500003_00-INV_20250701_CII.xml");
-// Both in the packaged SIRENE sample the e2e server loads.
-const GARAGE = { siren: "610869075", name: "GARAGE CHEVALIER ET FRÈRES" };
-const BAKERY = { siren: "698716891", name: "BOULANGERIE LEROY" };
+// Both in the packaged SIRENE sample the e2e server loads, and registered by no other spec: the
+// embedded directory holds one designation per SIREN, so a company another spec's firm already
+// registered ends « error » here (clients.e2e.ts registers BOULANGERIE LEROY).
+const GARAGE = { siren: "983695792", name: "INFORMATIQUE GARNIER" };
+const BAKERY = { siren: "222646861", name: "IMPRIMERIE ROUX" };
 const NUMBERS = ["F202600101", "F202600102"];
 const WITHIN_MS = 150_000;
 
