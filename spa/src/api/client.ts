@@ -122,7 +122,8 @@ function refreshBrowserSession(pageUrl: string, csrfSent: string | null): Promis
     });
     setCsrfHeader(request, current);
     const response = await globalThis.fetch(request);
-    return response.ok ? await currentCsrf() : null;
+    // Refreshed: the retry carries the new CSRF value ("" if none could be read: no header).
+    return response.ok ? ((await currentCsrf()) ?? "") : null;
   })
     .catch(() => null)
     .finally(() => {
