@@ -182,7 +182,10 @@ def settings_problem(error: ValidationError) -> str:
     """The settings refused at start-up, one line each, named as they are set."""
     lines = ["Configuration invalide :"]
     for problem in error.errors(include_url=False):
-        field = ".".join(str(part) for part in problem["loc"]) or "?"
+        if not problem["loc"]:  # a rule between settings: its message names them
+            lines.append(f"  {(problem.get('ctx') or {}).get('error', problem['msg'])}")
+            continue
+        field = ".".join(str(part) for part in problem["loc"])
         given = problem.get("input")
         shown = "" if isinstance(given, dict) else f" (valeur reçue : {given!r})"
         lines.append(f"  COMPTOIR_{field.upper()} : {_french(problem)}{shown}")

@@ -29,10 +29,10 @@ from sqlalchemy import select
 from api.adapters.blob_storage import create_blob_storage
 from api.audit.service import Author
 from api.core.db import create_engine, create_sessionmaker
+from api.core.invoice_statuses import Side, Status
 from api.core.models import utcnow
 from api.core.settings import Settings
 from api.lifecycle import service as lifecycle
-from api.lifecycle.catalogue import Side, Status
 from api.models.client import Client
 from api.models.flow import AckStatus, Flow, FlowDirection
 from bench.clients_seed import seed_firm

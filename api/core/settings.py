@@ -382,6 +382,35 @@ class Settings(BaseSettings):
     ppf_timeout_seconds: float = Field(
         default=15.0, gt=0, description="Beyond it a sending is a transient failure (retried)."
     )
+
+    @model_validator(mode="after")
+    def _http_ppf_feed_names_its_endpoint_and_this_platform(self) -> Settings:
+        """The PPF knows a platform by its registration number (matricule): a copy sent
+        without one would name this platform by its directory id, `0000` by default, which is
+        the PPF's own. The embedded `local` feed sends nothing, so it needs neither."""
+        if self.ppf_feed != "http":
+            return self
+        missing = [
+            name
+            for name, value in (
+                ("COMPTOIR_PPF_URL", self.ppf_url),
+                ("COMPTOIR_PLATFORM_REGISTRATION_NUMBER", self.platform_registration_number),
+            )
+            if not value.strip()
+        ]
+        if missing:
+            raise ValueError(
+                f"COMPTOIR_PPF_FEED=http demande {' et '.join(missing)} "
+                "(l'adresse du PPF et le matricule de la plateforme qui signe ses copies)"
+            )
+        return self
+
+    @property
+    def platform_matricule(self) -> str:
+        """How this platform names itself in status messages (scheme 0238): the parties' and
+        the PPF's copies (their sender)."""
+        return self.platform_registration_number or self.directory_platform_id
+
     # Mail and the outbox (api/outbox, api/adapters/mail.py)
     mail_transport: Literal["log", "smtp"] = Field(
         default="log",

@@ -7,9 +7,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from api.core.invoice_statuses import Status
 from api.models.flow import Flow
-
-LIFECYCLE_LABELS = {200: "Déposée", 213: "Rejetée"}
 
 _FACTS = [
     ("number", "Numéro"),
@@ -31,9 +30,20 @@ def _row(label: str, value: Any) -> str:
     return f"<tr><th>{escape(label)}</th><td>{escape(str(value))}</td></tr>"
 
 
+def _status_label(flow: Flow) -> str:
+    """The invoice's lifecycle status as the screens name it (any of the catalogue's), or the
+    flow's acknowledgement while it has none (being checked)."""
+    if flow.lifecycle_status:
+        try:
+            return f"{Status(str(flow.lifecycle_status)).label} ({flow.lifecycle_status})"
+        except ValueError:  # a code the catalogue does not know (a newer release's)
+            return str(flow.lifecycle_status)
+    return flow.ack_status.value
+
+
 def readable_html(flow: Flow) -> bytes:
     facts = flow.facts or {}
-    status = LIFECYCLE_LABELS.get(flow.lifecycle_status or 0, flow.ack_status.value)
+    status = _status_label(flow)
     rows = "".join(_row(label, facts[name]) for name, label in _FACTS if facts.get(name))
     findings = "".join(
         f"<li><strong>{escape(str(finding['rule_id']))}</strong>"

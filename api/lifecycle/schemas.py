@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from api.core.input import HumanParagraphs, MachineText, RequestModel
+from api.core.invoice_statuses import Side, Status
 from api.core.pagination import MAX_PAGE_SIZE, Page, PageParams
-from api.lifecycle.catalogue import Side, Status
 
 
 class InvoiceDirection(StrEnum):
@@ -46,6 +46,21 @@ ACTION_STATUS: dict[InvoiceAction, Status] = {
     InvoiceAction.COMPLETE: Status.COMPLETEE,
     InvoiceAction.CASHED: Status.ENCAISSEE,
     InvoiceAction.CANCEL: Status.ANNULEE,
+}
+
+
+# The audit trail's action for each (`spa/src/lib/event-labels.ts` labels them in French).
+AUDIT_ACTION: dict[InvoiceAction, str] = {
+    InvoiceAction.TAKE_CHARGE: "invoice.taken_charge",
+    InvoiceAction.APPROVE: "invoice.approved",
+    InvoiceAction.APPROVE_PARTIALLY: "invoice.approved_partially",
+    InvoiceAction.DISPUTE: "invoice.disputed",
+    InvoiceAction.SUSPEND: "invoice.suspended",
+    InvoiceAction.REFUSE: "invoice.refused",
+    InvoiceAction.PAYMENT_SENT: "invoice.payment_sent",
+    InvoiceAction.COMPLETE: "invoice.completed",
+    InvoiceAction.CASHED: "invoice.cashed",
+    InvoiceAction.CANCEL: "invoice.cancelled",
 }
 
 

@@ -29,10 +29,20 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.adapters.blob_storage import BlobStorage
+from api.audit import service as audit
 from api.audit.service import SYSTEM, Author
 from api.core.actor import Actor
 from api.core.authz import Permission, Principal
 from api.core.errors import AppError, NotFound
+from api.core.invoice_statuses import (
+    ALLOWED_AFTER,
+    FINAL,
+    REASON_LABELS,
+    SIDE_LABELS_FR,
+    Side,
+    Status,
+    reasons_for,
+)
 from api.core.models import utcnow
 from api.core.pagination import (
     InvalidCursor,
@@ -46,15 +56,6 @@ from api.documents import service as documents_service
 from api.flows import schemas as flow_schemas
 from api.flows.service import announce
 from api.lifecycle import repository, schemas
-from api.lifecycle.catalogue import (
-    ALLOWED_AFTER,
-    FINAL,
-    REASON_LABELS,
-    SIDE_LABELS_FR,
-    Side,
-    Status,
-    reasons_for,
-)
 from api.models.flow import AckStatus, Flow, FlowDirection
 from api.models.lifecycle import InvoiceStatusEntry
 from api.ppf import rules as ppf_rules
@@ -547,7 +548,7 @@ class _Parties:
             platform=StatusParty(
                 role=PartyRole.PLATFORM,
                 name=settings.platform_name,
-                platform_id=settings.platform_registration_number or settings.directory_platform_id,
+                platform_id=settings.platform_matricule,
             ),
         )
 
@@ -873,7 +874,48 @@ async def act(
     request: schemas.InvoiceActionRequest,
 ) -> schemas.InvoiceDetail:
     """One action of a person (or an integration) on an invoice of a client they see: the
-    status it means, recorded for the client's side. The same action twice is one status."""
+    status it means, recorded for the client's side, and audited. The same action twice is one
+    status (and one audit event)."""
+    done = await _act(session, storage, settings, actor, invoice_id, request)
+    if done.recorded.created:
+        await audit.record(
+            session,
+            schemas.AUDIT_ACTION[request.action],
+            actor=actor,
+            workspace_id=done.flow.firm_id,
+            target_type="invoice",
+            target_id=done.flow.id,
+            data=_audited(done),
+        )
+    return done.detail
+
+
+@dataclass(slots=True)
+class _Done:
+    flow: Flow
+    recorded: Recorded
+    detail: schemas.InvoiceDetail
+
+
+def _audited(done: _Done) -> dict[str, Any]:
+    entry = done.recorded.entry
+    return {
+        "client_id": str(done.flow.client_id),
+        "invoice_number": done.flow.invoice_number,
+        "status": entry.status,
+        "reason_code": entry.reason_code,
+        "amount": str(entry.amount) if entry.amount is not None else None,
+    }
+
+
+async def _act(
+    session: AsyncSession,
+    storage: BlobStorage,
+    settings: Settings,
+    actor: Actor,
+    invoice_id: uuid.UUID,
+    request: schemas.InvoiceActionRequest,
+) -> _Done:
     flow, name = await _readable(session, actor.principal, invoice_id)
     status = schemas.ACTION_STATUS[request.action]
     side = side_of(flow)
@@ -896,7 +938,7 @@ async def act(
             vat_rate=request.vat_rate,
             paid_on=request.paid_on,
         )
-    await record(
+    recorded = await record(
         session,
         flow,
         status,
@@ -907,10 +949,11 @@ async def act(
         payment=payment,
     )
     await session.refresh(flow)
-    return schemas.InvoiceDetail(
+    detail = schemas.InvoiceDetail(
         **_summary(flow, name, actor.principal).model_dump(),
         timeline=await _timeline(session, flow),
     )
+    return _Done(flow=flow, recorded=recorded, detail=detail)
 
 
 async def act_in_bulk(
@@ -920,12 +963,14 @@ async def act_in_bulk(
     actor: Actor,
     request: schemas.InvoiceBulkActionRequest,
 ) -> schemas.InvoiceBulkOutcome:
-    """The same action on many invoices, each on its own: one refused never stops the others."""
+    """The same action on many invoices, each on its own: one refused never stops the others.
+    Each status recorded is audited, the events appended together."""
     results = []
+    audited: dict[uuid.UUID, list[tuple[object, dict[str, Any]]]] = {}
     for invoice_id in dict.fromkeys(request.invoice_ids):
         try:
             async with session.begin_nested():
-                detail = await act(session, storage, settings, actor, invoice_id, request)
+                done = await _act(session, storage, settings, actor, invoice_id, request)
         except AppError as error:
             results.append(
                 schemas.InvoiceBulkResult(
@@ -938,8 +983,20 @@ async def act_in_bulk(
                 )
             )
             continue
+        if done.recorded.created:
+            audited.setdefault(done.flow.firm_id, []).append((done.flow.id, _audited(done)))
         results.append(
-            schemas.InvoiceBulkResult(id=invoice_id, ok=True, status=detail.status, error=None)
+            schemas.InvoiceBulkResult(id=invoice_id, ok=True, status=done.detail.status, error=None)
+        )
+    for firm_id, targets in audited.items():
+        await audit.record_many(
+            session,
+            schemas.AUDIT_ACTION[request.action],
+            author=Author.of(actor.principal),
+            origin=actor.origin,
+            workspace_id=firm_id,
+            target_type="invoice",
+            targets=targets,
         )
     return schemas.InvoiceBulkOutcome(results=results)
 

@@ -10,10 +10,10 @@ import logging
 
 from api.audit.service import Author
 from api.core.errors import AppError
+from api.core.invoice_statuses import SIDE_LABELS_FR, Side, Status
 from api.core.models import utcnow
 from api.flows.pipeline import FlowContext
 from api.lifecycle import repository
-from api.lifecycle.catalogue import SIDE_LABELS_FR, Side, Status
 from api.lifecycle.service import (
     PLATFORM,
     Channel,

@@ -70,15 +70,20 @@ class PpfFeed(Protocol):
 
 
 class LocalFeed:
-    """The embedded default: the copy stays in our database, marked sent locally."""
+    """The embedded default: the copy stays in our database, marked sent locally. It says
+    which platform id the copies carry, the one the PPF would read once `http` is set."""
 
     name: Literal["local", "http"] = "local"
 
+    def __init__(self, platform_id: str) -> None:
+        self.platform_id = platform_id
+
     async def send(self, copy: CopyToSend) -> Outcome:
         logger.info(
-            "PPF copy %s (status %d) kept locally (COMPTOIR_PPF_FEED=local)",
+            "PPF copy %s (status %d) kept locally (COMPTOIR_PPF_FEED=local), sent as platform %s",
             copy.copy_id,
             copy.status_code,
+            self.platform_id,
         )
         return Delivered()
 
@@ -159,4 +164,15 @@ def _retry_after(value: str | None) -> float | None:
 def build_feed(settings: Settings) -> PpfFeed:
     if settings.ppf_feed == "http":
         return HttpFeed(settings)
-    return LocalFeed()
+    if not settings.platform_registration_number:
+        logger.warning(
+            "PPF feed: local; the copies name this platform %s (the directory id: "
+            "COMPTOIR_PLATFORM_REGISTRATION_NUMBER is not set, and COMPTOIR_PPF_FEED=http "
+            "refuses to start without it)",
+            settings.platform_matricule,
+        )
+    else:
+        logger.info(
+            "PPF feed: local; the copies name this platform %s", settings.platform_matricule
+        )
+    return LocalFeed(settings.platform_matricule)

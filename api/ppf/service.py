@@ -45,7 +45,7 @@ def platform_party(settings: Settings) -> StatusParty:
     return StatusParty(
         role=PartyRole.PLATFORM,
         name=settings.platform_name,
-        platform_id=settings.platform_registration_number or settings.directory_platform_id,
+        platform_id=settings.platform_matricule,
     )
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from api.core.crypto import private_key_public_jwk
 from api.core.settings import PROJECT_ROOT, Settings, process_environment
+from api.ppf.feed import LocalFeed, build_feed
 from tests.helpers import Browser
 from tests.live import free_port, running_server
 
@@ -89,3 +90,37 @@ def test_a_bad_setting_is_named_with_its_rule_not_a_traceback(
     assert "Traceback" not in done.stderr
     assert f"{variable} : {said}" in done.stderr
     assert repr(value) in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "missing"),
+    [
+        ({"COMPTOIR_PPF_URL": "https://ppf.example/copies"}, ["PLATFORM_REGISTRATION_NUMBER"]),
+        ({"COMPTOIR_PLATFORM_REGISTRATION_NUMBER": "0142"}, ["PPF_URL"]),
+        ({}, ["PPF_URL", "PLATFORM_REGISTRATION_NUMBER"]),
+    ],
+)
+def test_the_http_ppf_feed_refuses_to_start_without_its_endpoint_and_this_platforms_matricule(
+    tmp_path: Path, extra: dict[str, str], missing: list[str]
+) -> None:
+    environment = _environment(tmp_path, COMPTOIR_PPF_FEED="http", **extra)
+    for name in ("PPF_URL", "PLATFORM_REGISTRATION_NUMBER"):
+        if f"COMPTOIR_{name}" not in extra:
+            environment.pop(f"COMPTOIR_{name}", None)
+    done = _comptoir(environment, "demo")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "Configuration invalide" in done.stderr
+    assert (
+        "COMPTOIR_PPF_FEED=http demande " + " et ".join(f"COMPTOIR_{name}" for name in missing)
+        in done.stderr
+    )
+
+
+def test_the_local_ppf_feed_says_which_platform_id_its_copies_carry() -> None:
+    unnamed = build_feed(Settings(ppf_feed="local", platform_registration_number=""))
+    assert isinstance(unnamed, LocalFeed)
+    assert unnamed.platform_id == Settings().directory_platform_id
+    named = build_feed(Settings(platform_registration_number="0142", directory_platform_id="7777"))
+    assert isinstance(named, LocalFeed)
+    assert named.platform_id == "0142"

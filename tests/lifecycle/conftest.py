@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.adapters.blob_storage import BlobStorage, create_blob_storage
 from api.audit.service import Author
+from api.core.invoice_statuses import Side, Status
 from api.core.settings import Settings
 from api.lifecycle import service as lifecycle
-from api.lifecycle.catalogue import Side, Status
 from api.models.client import Client
 from api.models.flow import AckStatus, Flow, FlowDirection
 from api.validation import Report, Syntax, shared_engine

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.core.invoice_statuses import Status
 from api.lifecycle import repository
-from api.lifecycle.catalogue import Status
 from api.models.client import Client
 from api.models.flow import Flow, FlowDirection
 from api.validation import (

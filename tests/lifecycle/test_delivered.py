@@ -36,6 +36,10 @@ async def test_uc1_through_delivery_then_the_screens(
         f"{INVOICES}/{item['id']}/actions", json={"action": "approve"}, headers=buyer_owner
     )
     assert approved.status_code == 200, approved.text
+    # The flow's readable view names the status the screens show (any status of the catalogue).
+    readable = await client.get(f"/api/v1/flows/{item['id']}/readable", headers=buyer_owner)
+    assert readable.status_code == 200, readable.text
+    assert "statut : Approuvée (205)" in readable.text
 
     seller_flow = await session.scalar(select(Flow).where(Flow.id == uuid.UUID(annex_id)))
     assert seller_flow is not None
@@ -47,6 +51,8 @@ async def test_uc1_through_delivery_then_the_screens(
     seller_view = [entry["status"] for entry in cashed.json()["timeline"]]
     buyer_view = await client.get(f"{INVOICES}/{item['id']}/timeline", headers=buyer_owner)
     assert seller_view == [200, 202, 203, 205, 212]
+    readable = await client.get(f"/api/v1/flows/{seller_flow.id}/readable", headers=seller_owner)
+    assert "statut : Encaissée (212)" in readable.text
     assert [entry["status"] for entry in buyer_view.json()["items"]] == seller_view
     # The seller received the buyer's 205 as a message of its own, the buyer the seller's 212.
     seller_messages = (

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from api.core.invoice_statuses import CATALOGUE, Side, Status
 from api.lifecycle import repository
-from api.lifecycle.catalogue import CATALOGUE, Side, Status
 from api.lifecycle.service import (
     PLATFORM,
     InvoiceClosed,

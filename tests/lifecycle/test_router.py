@@ -9,14 +9,16 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.adapters.blob_storage import create_blob_storage
+from api.audit import service as audit_service
 from api.core.authz import Role
+from api.core.invoice_statuses import Status
 from api.core.settings import Settings
 from api.lifecycle import service as lifecycle
-from api.lifecycle.catalogue import Status
+from api.models.audit_event import AuditEvent
 from api.models.client import Client, ClientAssignment, ClientStatus
 from api.models.flow import Flow, FlowDirection
 from api.models.workspace import Workspace, WorkspaceKind
@@ -297,3 +299,79 @@ async def test_the_catalogue_lists_every_status_and_action(
     assert {"code": "CMD_ERR", "label": "Numéro de commande erroné ou manquant"} in refuse[
         "reasons"
     ]
+
+
+async def _invoice_events(session: AsyncSession, firm_id: uuid.UUID) -> list[AuditEvent]:
+    return list(
+        (
+            await session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.workspace_id == firm_id, AuditEvent.target_type == "invoice")
+                .order_by(AuditEvent.sequence)
+            )
+        ).all()
+    )
+
+
+async def test_every_action_of_a_person_is_audited_once_in_its_firms_chain(
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings, parties: Parties
+) -> None:
+    second_issued, second = await _delivered(
+        session, settings, parties.seller, parties.buyer, "F202500098"
+    )
+    refused = await client.post(
+        f"{INVOICES}/{parties.received.id}/actions",
+        json={"action": "refuse", "reason_code": "CMD_ERR"},
+        headers=parties.buyer_user,
+    )
+    assert refused.status_code == 200, refused.text
+    # The same action again is one status, and one event; a refused action writes none.
+    for body in ({"action": "refuse", "reason_code": "CMD_ERR"}, {"action": "approve"}):
+        await client.post(
+            f"{INVOICES}/{parties.received.id}/actions", json=body, headers=parties.buyer_user
+        )
+    bulk = await client.post(
+        f"{INVOICES}/actions",
+        json={"action": "take_charge", "invoice_ids": [str(second.id), str(parties.received.id)]},
+        headers=parties.buyer_user,
+    )
+    assert [result["ok"] for result in bulk.json()["results"]] == [True, False]
+    cancelled = await client.post(
+        f"{INVOICES}/{parties.issued.id}/actions",
+        json={"action": "cancel"},
+        headers=parties.seller_owner,
+    )
+    assert cancelled.status_code == 409  # refused by the buyer: final
+
+    # An integration of the seller's firm, through its API key.
+    minted = await client.post(
+        "/api/v1/api-keys",
+        headers=parties.seller_owner,
+        json={"name": "comptabilité", "scopes": ["documents:read", "documents:write"]},
+    )
+    assert minted.status_code == 201, minted.text
+    key = {"Authorization": f"Bearer {minted.json()['secret']}"}
+    by_key = await client.post(
+        f"{INVOICES}/{second_issued.id}/actions", json={"action": "cashed"}, headers=key
+    )
+    assert by_key.status_code == 200, by_key.text
+
+    buyer_events = await _invoice_events(session, parties.buyer.firm_id)
+    assert [(event.action, event.target_id) for event in buyer_events] == [
+        ("invoice.refused", str(parties.received.id)),
+        ("invoice.taken_charge", str(second.id)),
+    ]
+    assert {event.actor_kind for event in buyer_events} == {"user"}
+    assert buyer_events[0].data["status"] == 210
+    assert buyer_events[0].data["reason_code"] == "CMD_ERR"
+    assert buyer_events[0].data["client_id"] == str(parties.buyer.id)
+    [seller_event] = await _invoice_events(session, parties.seller.firm_id)
+    assert (seller_event.action, seller_event.target_id) == (
+        "invoice.cashed",
+        str(second_issued.id),
+    )
+    assert seller_event.actor_kind == "api_key"
+    assert str(seller_event.actor_api_key_id) == minted.json()["id"]
+    assert seller_event.data["amount"] == "12000.00"
+    report = await audit_service.verify(session)
+    assert report.first_broken is None, report.reason

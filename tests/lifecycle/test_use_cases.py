@@ -22,9 +22,9 @@ import pytest
 from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.core.invoice_statuses import Side, Status
 from api.lifecycle import repository
 from api.lifecycle import service as lifecycle
-from api.lifecycle.catalogue import Side, Status
 from api.models.flow import Flow, FlowDirection
 from tests.lifecycle.conftest import (
     EXAMPLES,

@@ -307,7 +307,7 @@ async def test_the_http_feed_needs_its_url_and_the_local_feed_needs_nothing(
 ) -> None:
     with pytest.raises(ValueError, match="COMPTOIR_PPF_URL"):
         HttpFeed(settings.model_copy(update={"ppf_feed": "http", "ppf_url": ""}))
-    assert isinstance(await LocalFeed().send(CopyToSend(uuid.uuid4(), 200, b"")), Delivered)
+    assert isinstance(await LocalFeed("0000").send(CopyToSend(uuid.uuid4(), 200, b"")), Delivered)
 
 
 async def test_a_copy_queued_before_the_payload_carried_it_is_read_and_sent_once(

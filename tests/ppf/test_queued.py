@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.lifecycle.catalogue import Status
+from api.core.invoice_statuses import Status
 from api.lifecycle.service import PLATFORM, Payment, Reason
 from api.models.flow import PpfStatusCopy
 from api.models.outbox_message import OutboxMessage

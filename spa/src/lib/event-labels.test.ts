@@ -32,9 +32,17 @@ const CATEGORIES = [
   "mandates",
   "support",
   "flows",
+  "invoice",
 ];
 // Outbox message kinds and settings share the shape: they are no audit action.
-const NOT_ACTIONS = new Set(["device.json", "einvoicing.directory", "flows.validate", "flows.webhook", "mandates.reminder"]);
+const NOT_ACTIONS = new Set([
+  "device.json",
+  "einvoicing.directory",
+  "flows.validate",
+  "flows.webhook",
+  "invoice.status_changed", // a webhook event, not an audit action
+  "mandates.reminder",
+]);
 
 function apiActions(): string[] {
   const pattern = new RegExp(`"((?:${CATEGORIES.join("|")})\\.[a-z_]+(?:\\.[a-z_]+)?)"`, "g");

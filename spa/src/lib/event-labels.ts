@@ -77,6 +77,17 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   "folder.renamed": "Dossier renommé",
   "folder.moved": "Dossier déplacé",
   "folder.deleted": "Dossier supprimé",
+  // Invoices received and issued (a person's or an integration's lifecycle action)
+  "invoice.taken_charge": "Facture prise en charge",
+  "invoice.approved": "Facture approuvée",
+  "invoice.approved_partially": "Facture approuvée partiellement",
+  "invoice.disputed": "Facture mise en litige",
+  "invoice.suspended": "Facture suspendue",
+  "invoice.refused": "Facture refusée",
+  "invoice.payment_sent": "Paiement de la facture transmis",
+  "invoice.completed": "Facture complétée",
+  "invoice.cashed": "Facture encaissée",
+  "invoice.cancelled": "Facture annulée",
   // Extensions
   "api_key.created": "Clé d'API créée",
   "api_key.revoked": "Clé d'API révoquée",
@@ -112,6 +123,7 @@ const CATEGORY_LABELS: Readonly<Record<string, string>> = {
   mandates: "Mandat",
   support: "Assistance",
   flows: "Flux",
+  invoice: "Facture",
 };
 
 /** The French label of an event key (`client.invited` → « Invitation envoyée au client »). */
