@@ -28,9 +28,7 @@ async def list_api_keys(
 ) -> ApiKeyPage:
     """The workspace's API keys (without their secrets), newest first."""
     keys, next_cursor = await service.list_keys(session, actor.principal, limit, cursor)
-    return ApiKeyPage(
-        items=[ApiKeyOut.model_validate(key) for key in keys], next_cursor=next_cursor
-    )
+    return ApiKeyPage.of(keys, next_cursor)
 
 
 @router.post(

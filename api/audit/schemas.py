@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.core.pagination import NEXT_CURSOR_DESCRIPTION
+from api.core.pagination import Page
 
 
 class AuditActor(BaseModel):
@@ -31,6 +31,5 @@ class AuditEventOut(BaseModel):
     data: dict[str, Any]
 
 
-class AuditEventPage(BaseModel):
-    items: list[AuditEventOut]
-    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
+class AuditEventPage(Page[AuditEventOut]):
+    """One page of the workspace journal."""

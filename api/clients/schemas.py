@@ -187,11 +187,8 @@ class ClientListParams(PageParams, ClientFilterParams):
     """The query parameters of the clients list."""
 
 
-class ClientPage(BaseModel):
-    items: list[ClientListItem]
-    next_cursor: str | None = Field(
-        description="Pass as `cursor` for the next page; null at the end."
-    )
+class ClientPage(Page[ClientListItem]):
+    """One page of the clients list."""
 
 
 class BulkAssignment(RequestModel):

@@ -7,10 +7,10 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 import orjson
 from fastapi import Query
@@ -130,6 +130,14 @@ class Page(BaseModel, Generic[Item]):
 
     items: list[Item]
     next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
+
+    @classmethod
+    def of(cls, rows: Iterable[object], next_cursor: str | None) -> Self:
+        """The page of `rows` as a service returns them (ORM objects or mappings), each read
+        into the item schema."""
+        return cls.model_validate(
+            {"items": list(rows), "next_cursor": next_cursor}, from_attributes=True
+        )
 
 
 def _invalid_cursor(error: Exception | None = None) -> InvalidCursor:

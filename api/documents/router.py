@@ -344,9 +344,7 @@ async def list_folders(
 ) -> FolderPage:
     """A client's folders (flat, with `parent_id`), sorted by name."""
     folders, next_cursor = await service.list_folders(session, principal, client_id, limit, cursor)
-    return FolderPage(
-        items=[FolderOut.model_validate(folder) for folder in folders], next_cursor=next_cursor
-    )
+    return FolderPage.of(folders, next_cursor)
 
 
 @router.post(

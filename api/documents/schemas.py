@@ -100,11 +100,7 @@ class DocumentListParams(PageParams):
     sort: DocumentSort = "-date"
 
 
-class DocumentPage(BaseModel):
-    items: list[DocumentListItem]
-    next_cursor: str | None = Field(
-        description="Pass as `cursor` for the next page; null at the end."
-    )
+class DocumentPage(Page[DocumentListItem]):
     counts: TypeCounts | None = Field(
         description="Documents per type matching the other filters; first page only."
     )

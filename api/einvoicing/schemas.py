@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.core.input import HumanText, MachineText, RequestModel, Sha256Hex
+from api.core.pagination import Page
 from api.models.client import ClientStatus, PaStatus
 
 MAX_BULK_CLIENTS = 5000
@@ -127,9 +128,8 @@ class HistoryEntry(BaseModel):
     data: dict[str, Any]
 
 
-class HistoryPage(BaseModel):
-    items: list[HistoryEntry]
-    next_cursor: str | None
+class HistoryPage(Page[HistoryEntry]):
+    """One page of a client's e-invoicing history."""
 
 
 class ActivationItemResult(BaseModel):

@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from api.core.input import MachineText, RequestModel
+from api.core.pagination import Page
 from api.ppf.schemas import PpfTransmission
 
 
@@ -288,6 +289,5 @@ class FlowDetail(FlowSummary):
     )
 
 
-class FlowPage(BaseModel):
-    items: list[FlowSummary]
-    next_cursor: str | None
+class FlowPage(Page[FlowSummary]):
+    """One page of the flows list."""

@@ -270,9 +270,7 @@ async def list_support_requests(
 ) -> SupportRequestPage:
     """The requests you sent from this workspace, newest first."""
     rows, next_cursor = await service.my_support_requests(session, principal, limit, cursor)
-    return SupportRequestPage(
-        items=[SupportRequestOut.model_validate(row) for row in rows], next_cursor=next_cursor
-    )
+    return SupportRequestPage.of(rows, next_cursor)
 
 
 @router.get(

@@ -11,10 +11,9 @@ from api.core.db import DbSession
 from api.core.errors import problem_responses
 from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
 from api.devices import service as devices_service
-from api.devices.schemas import DeviceOut, DevicePage
+from api.devices.schemas import DevicePage
 from api.me import service
 from api.me.schemas import (
-    ActivityEvent,
     ActivityPage,
     Me,
     SessionOut,
@@ -106,9 +105,7 @@ async def list_devices(
 ) -> DevicePage:
     """The caller's enrolled devices, newest first."""
     devices, next_cursor = await devices_service.list_devices(session, principal, limit, cursor)
-    return DevicePage(
-        items=[DeviceOut.model_validate(device) for device in devices], next_cursor=next_cursor
-    )
+    return DevicePage.of(devices, next_cursor)
 
 
 @router.delete(
@@ -131,6 +128,4 @@ async def my_activity(
 ) -> ActivityPage:
     """The caller's own events (logins approved, devices, uploads, invitations), newest first."""
     events, next_cursor = await service.activity(session, principal, limit, cursor)
-    return ActivityPage(
-        items=[ActivityEvent.model_validate(event) for event in events], next_cursor=next_cursor
-    )
+    return ActivityPage.of(events, next_cursor)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.core.authz import Permission, Role, Scope
 from api.core.input import RequestModel
-from api.core.pagination import NEXT_CURSOR_DESCRIPTION, Page
+from api.core.pagination import Page
 
 
 class UserOut(BaseModel):
@@ -80,6 +80,5 @@ class ActivityEvent(BaseModel):
     data: dict[str, Any]
 
 
-class ActivityPage(BaseModel):
-    items: list[ActivityEvent]
-    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
+class ActivityPage(Page[ActivityEvent]):
+    """One page of the caller's own events."""

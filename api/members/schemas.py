@@ -8,7 +8,7 @@ from pydantic import BaseModel, EmailStr, Field, field_validator
 
 from api.core.authz import Role
 from api.core.input import HumanText, RequestModel
-from api.core.pagination import NEXT_CURSOR_DESCRIPTION
+from api.core.pagination import Page
 from api.models.membership import MembershipStatus
 
 # The roles a firm member can hold (a company user belongs to a company workspace instead).
@@ -53,6 +53,5 @@ class MemberOut(BaseModel):
     )
 
 
-class MemberPage(BaseModel):
-    items: list[MemberOut]
-    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
+class MemberPage(Page[MemberOut]):
+    """One page of the workspace's members."""

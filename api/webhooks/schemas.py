@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.core.input import HumanText, MachineText, RequestModel
-from api.core.pagination import NEXT_CURSOR_DESCRIPTION, Page
+from api.core.pagination import Page
 from api.webhooks.events import WebhookEvent
 
 if TYPE_CHECKING:
@@ -75,6 +75,5 @@ class DeliveryOut(BaseModel):
     log: list[AttemptOut]
 
 
-class DeliveryPage(BaseModel):
-    items: list[DeliveryOut]
-    next_cursor: str | None = Field(description=NEXT_CURSOR_DESCRIPTION)
+class DeliveryPage(Page[DeliveryOut]):
+    """One page of a webhook's deliveries."""

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.cli import OPENAPI_PATH
+from api.core.pagination import NEXT_CURSOR_DESCRIPTION
 from api.core.settings import Settings
 from tests.helpers import create_firm, every_page, logged_in_owner
 
@@ -66,6 +67,9 @@ def test_every_page_can_be_followed() -> None:
         parameters = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
         assert {"cursor", "limit"} <= parameters, operation["operationId"]
         assert "next_cursor" in schema.get("required", []), operation["operationId"]
+        # Said the same way everywhere: the page is `api.core.pagination.Page`, not a copy.
+        described = properties["next_cursor"].get("description")
+        assert described == NEXT_CURSOR_DESCRIPTION, operation["operationId"]
     assert pages >= 17
 
 

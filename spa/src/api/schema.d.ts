@@ -2507,7 +2507,10 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** ActivityPage */
+        /**
+         * ActivityPage
+         * @description One page of the caller's own events.
+         */
         ActivityPage: {
             /** Items */
             items: components["schemas"]["ActivityEvent"][];
@@ -2775,7 +2778,10 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** AuditEventPage */
+        /**
+         * AuditEventPage
+         * @description One page of the workspace journal.
+         */
         AuditEventPage: {
             /** Items */
             items: components["schemas"]["AuditEventOut"][];
@@ -3152,13 +3158,16 @@ export interface components {
             /** Activated At */
             activated_at: string | null;
         };
-        /** ClientPage */
+        /**
+         * ClientPage
+         * @description One page of the clients list.
+         */
         ClientPage: {
             /** Items */
             items: components["schemas"]["ClientListItem"][];
             /**
              * Next Cursor
-             * @description Pass as `cursor` for the next page; null at the end.
+             * @description Pass it as `cursor` to get the next page; null on the last page.
              */
             next_cursor: string | null;
         };
@@ -3328,7 +3337,10 @@ export interface components {
             /** Log */
             log: components["schemas"]["AttemptOut"][];
         };
-        /** DeliveryPage */
+        /**
+         * DeliveryPage
+         * @description One page of a webhook's deliveries.
+         */
         DeliveryPage: {
             /** Items */
             items: components["schemas"]["DeliveryOut"][];
@@ -3661,7 +3673,7 @@ export interface components {
             items: components["schemas"]["DocumentListItem"][];
             /**
              * Next Cursor
-             * @description Pass as `cursor` for the next page; null at the end.
+             * @description Pass it as `cursor` to get the next page; null on the last page.
              */
             next_cursor: string | null;
             /** @description Documents per type matching the other filters; first page only. */
@@ -3920,11 +3932,17 @@ export interface components {
             /** Message */
             message: string;
         };
-        /** FlowPage */
+        /**
+         * FlowPage
+         * @description One page of the flows list.
+         */
         FlowPage: {
             /** Items */
             items: components["schemas"]["FlowSummary"][];
-            /** Next Cursor */
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
             next_cursor: string | null;
         };
         /** FlowSummary */
@@ -4103,11 +4121,17 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** HistoryPage */
+        /**
+         * HistoryPage
+         * @description One page of a client's e-invoicing history.
+         */
         HistoryPage: {
             /** Items */
             items: components["schemas"]["HistoryEntry"][];
-            /** Next Cursor */
+            /**
+             * Next Cursor
+             * @description Pass it as `cursor` to get the next page; null on the last page.
+             */
             next_cursor: string | null;
         };
         /**
@@ -4968,7 +4992,10 @@ export interface components {
             /** @description The pending invitation link of an invited member, if any. */
             invitation: components["schemas"]["InvitationOut"] | null;
         };
-        /** MemberPage */
+        /**
+         * MemberPage
+         * @description One page of the workspace's members.
+         */
         MemberPage: {
             /** Items */
             items: components["schemas"]["MemberOut"][];
