@@ -512,6 +512,32 @@ class Settings(BaseSettings):
         default=5, ge=1, le=50, description="One-time codes one link may ask for."
     )
 
+    # The Peppol access point (issue 19, docs/peppol.md): AS4 sending and receiving.
+    peppol_access_point: bool = Field(
+        default=False,
+        description="Exchange over Peppol AS4 with platforms that are not peer platforms "
+        "(needs the certificate, key and trust anchors below).",
+    )
+    peppol_certificate_file: Path | None = Field(
+        default=None,
+        description="PEM certificate of this access point (its common name is our Peppol "
+        "seat id, e.g. POP000123), issued by the Peppol AP CA.",
+    )
+    peppol_key_file: Path | None = Field(
+        default=None, description="PEM private key (RSA) of the access point certificate."
+    )
+    peppol_key_password: SecretStr = Field(
+        default=SecretStr(""), description="Password of that private key, if encrypted."
+    )
+    peppol_trust_file: Path | None = Field(
+        default=None,
+        description="PEM bundle of the Peppol CAs trusted for other access points: the "
+        "self-signed ones are anchors, the others intermediates (the AP CA).",
+    )
+    peppol_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="Beyond it a sending is retried later."
+    )
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

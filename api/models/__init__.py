@@ -47,6 +47,7 @@ from api.models.mandate_request import (
 from api.models.membership import Membership, MembershipStatus
 from api.models.outbox_message import OutboxMessage, OutboxStatus
 from api.models.pa_designation import EinvoicingBulkJob, MandateCertification, PaDesignation
+from api.models.peppol_message import PeppolMessage
 from api.models.rate_limit import RateLimitWindow
 from api.models.registration import (
     FirmRegistration,
@@ -119,6 +120,7 @@ __all__ = [
     "PaDesignation",
     "PaStatus",
     "Payer",
+    "PeppolMessage",
     "PpfCopyStatus",
     "PpfStatusCopy",
     "RateLimitWindow",

@@ -7,8 +7,10 @@
                                   (`finder`) says where it goes:
           this platform           delivered to the buyer's client: an `In` flow of its own,
                                   filed as its document; 202 Reçue then 203 Mise à disposition
-          another platform        handed to the transport towards that platform; its CDAR
-                                  messages come back through its deposits on our Flow Service
+          another platform        handed to the transport towards that platform (a configured
+                                  peer: its Flow Service over HTTP; any other: Peppol AS4, when
+                                  this platform is an access point); its CDAR messages come
+                                  back the same way
           no line (or no way)     221 Erreur de routage to the issuer
       an invoice another platform delivered   received: 202 then 203, sent back to it
       a CDAR another platform delivered       the status of the invoice we sent it, if that
@@ -35,7 +37,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.adapters.blob_storage import BlobStorage
 from api.adapters.directory import Directory, DirectoryLine
-from api.adapters.transport import Parcel, PeerRefused, PeerUnavailable, Transport
+from api.adapters.transport import (
+    NetworkTransport,
+    Parcel,
+    PeerRefused,
+    PeerUnavailable,
+    Transport,
+)
 from api.audit.service import SYSTEM
 from api.core.errors import AppError
 from api.core.models import utcnow
@@ -148,12 +156,15 @@ class InvoiceRouting:
         settings: Settings,
         directory: Directory,
         transport: Transport,
+        network: NetworkTransport | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.storage = storage
         self.settings = settings
         self.directory = directory
         self.transport = transport
+        # Peppol: to platforms that are not configured peers (None: no access point here).
+        self.network = network
         self.documents = DocumentService(storage, settings)
 
     async def _content(self, blob_key: str) -> bytes:
@@ -205,7 +216,7 @@ class InvoiceRouting:
             )
         if line.platform_id == self.settings.directory_platform_id:
             return RouteDecision(RouteKind.LOCAL, line)
-        if self.settings.peer_platform(line.platform_id) is None:
+        if self.settings.peer_platform(line.platform_id) is None and self.network is None:
             return RouteDecision(
                 RouteKind.UNROUTABLE,
                 line,
@@ -309,7 +320,7 @@ class InvoiceRouting:
 
     async def _send_to_peer(self, flow: Flow, route: InvoiceRoute) -> None:
         peer = self.settings.peer_platform(route.platform_id or "")
-        if peer is None:
+        if peer is None and self.network is None:
             raise RetryLater(f"la plateforme {route.platform_id} n'est plus configurée")
         content = await self._content(flow.blob_key)
         parcel = Parcel(
@@ -319,9 +330,15 @@ class InvoiceRouting:
             organization=flow.recipient_siren or "",
             tracking_id=str(flow.id),
             sha256=flow.sha256,
+            sender=flow.sender_siren or "",
+            recipient=route.addressing_identifier or flow.recipient_siren or "",
         )
         try:
-            sent = await self.transport.send(peer, parcel)
+            if peer is not None:
+                sent = await self.transport.send(peer, parcel)
+            else:
+                assert self.network is not None
+                sent = await self.network.send(parcel)
         except PeerUnavailable as error:
             raise _retry(error) from None
         except PeerRefused as error:
@@ -333,7 +350,11 @@ class InvoiceRouting:
                 kept.delivered_at = utcnow()
                 kept.remote_flow_id = sent.remote_flow_id[:100]
         logger.info(
-            "invoice flow %s delivered to platform %s as %s", flow.id, peer.id, sent.remote_flow_id
+            "invoice flow %s delivered to platform %s%s as %s",
+            flow.id,
+            route.platform_id,
+            "" if peer is not None else " over Peppol",
+            sent.remote_flow_id,
         )
 
     async def _peer_refused(self, flow: Flow, route: InvoiceRoute, detail: str) -> None:
@@ -584,11 +605,13 @@ class StatusSender:
         storage: BlobStorage,
         settings: Settings,
         transport: Transport,
+        network: NetworkTransport | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.storage = storage
         self.settings = settings
         self.transport = transport
+        self.network = network
 
     async def send(self, status_flow_id: uuid.UUID) -> None:
         async with self.sessionmaker() as session:
@@ -602,12 +625,14 @@ class StatusSender:
         platform: str | None
         if invoice.peer_platform_id is not None:  # received from that platform
             platform, organization = invoice.peer_platform_id, invoice.sender_siren
+            ours = invoice.recipient_siren
         elif route is not None and route.kind == RouteKind.PEER:
             platform, organization = route.platform_id, invoice.recipient_siren
+            ours = invoice.sender_siren
         else:
             return  # delivered here, or never routed: nobody elsewhere to tell
         peer = self.settings.peer_platform(platform or "")
-        if peer is None or not organization:
+        if (peer is None and self.network is None) or not organization:
             logger.warning(
                 "status message %s not sent: platform %s is not configured", message.id, platform
             )
@@ -620,13 +645,20 @@ class StatusSender:
             organization=organization,
             tracking_id=str(message.id),
             sha256=message.sha256,
+            sender=ours or "",
         )
         try:
-            await self.transport.send(peer, parcel)
+            if peer is not None:
+                await self.transport.send(peer, parcel)
+            else:
+                assert self.network is not None
+                await self.network.send(parcel)
         except PeerUnavailable as error:
             raise _retry(error) from None
         except PeerRefused as error:
-            logger.error("status message %s refused by platform %s: %s", message.id, peer.id, error)
+            logger.error(
+                "status message %s refused by platform %s: %s", message.id, platform, error
+            )
 
 
 def status_handler(sender: StatusSender) -> OutboxHandler:

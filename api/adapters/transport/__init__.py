@@ -1,8 +1,10 @@
 """Transports to other approved platforms (PA): one interface (`Transport`), one real
-implementation per protocol. This issue: the XP Z12-013 Flow Service over HTTP (`HttpTransport`);
-Peppol AS4 is the next one."""
+implementation per protocol: the XP Z12-013 Flow Service of a configured peer over HTTP
+(`HttpTransport`), and Peppol AS4 to any other platform's access point (`NetworkTransport`,
+`api.adapters.transport.peppol`)."""
 
 from api.adapters.transport.base import (
+    NetworkTransport,
     Parcel,
     PeerRefused,
     PeerUnavailable,
@@ -11,4 +13,12 @@ from api.adapters.transport.base import (
 )
 from api.adapters.transport.http import HttpTransport
 
-__all__ = ["HttpTransport", "Parcel", "PeerRefused", "PeerUnavailable", "Sent", "Transport"]
+__all__ = [
+    "HttpTransport",
+    "NetworkTransport",
+    "Parcel",
+    "PeerRefused",
+    "PeerUnavailable",
+    "Sent",
+    "Transport",
+]

@@ -22,6 +22,10 @@ class Parcel:
     organization: str
     tracking_id: str
     sha256: str
+    # Over Peppol (api.adapters.transport.peppol): the parties' directory addressing
+    # identifiers (SIREN, SIREN_SIRET, …), the recipient's defaulting to `organization`.
+    sender: str = ""
+    recipient: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,18 @@ class Transport(Protocol):
 
     async def check(self, peer: PeerPlatform) -> None:
         """Whether `peer` accepts our credentials (raises like `send`)."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+class NetworkTransport(Protocol):
+    """A transport that finds the receiving access point itself, from the parcel's recipient
+    (Peppol: an SMP lookup): for platforms that are not configured peers."""
+
+    async def send(self, parcel: Parcel) -> Sent:
+        """Hand `parcel` to its recipient's access point; raises `PeerUnavailable` or
+        `PeerRefused`."""
         ...
 
     async def aclose(self) -> None: ...
