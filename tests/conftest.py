@@ -26,6 +26,7 @@ from api.core.settings import Settings
 from api.core.state import Database, state_of
 from api.migrate import upgrade_to_head
 from tests.peers.oidc_provider import LocalOidcProvider
+from tests.peers.s3_server import LocalS3Server
 from tests.peers.smtp_server import LocalSmtpServer
 
 
@@ -170,6 +171,19 @@ def smtp_server() -> Iterator[LocalSmtpServer]:
     """A real SMTP server (aiosmtpd) on loopback keeping what it accepts in `inbox`; its
     `settings(...)` sends a test's mail there."""
     server = LocalSmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[LocalS3Server]:
+    """A real S3-compatible server (moto) on loopback checking SigV4 signatures, one bucket,
+    shared by the session (moto's state is per process); each test keeps to its own key
+    prefix."""
+    server = LocalS3Server()
     server.start()
     try:
         yield server

@@ -23,10 +23,12 @@ import tempfile
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
+import defusedxml.ElementTree as safe_xml
 import httpx
 
 from api.core.settings import Settings
@@ -83,6 +85,19 @@ class BlobStorage(Protocol):
         """Release what the store holds open (the S3 client's connection pool)."""
         ...
 
+    def written_before(self, cutoff: float) -> AsyncIterator[str]:
+        """The keys of the blobs last written before `cutoff` (a POSIX time): candidates for
+        the orphan sweep (`comptoir blobs sweep`). Publishing the same bytes again writes the
+        blob anew, so its time moves forward."""
+        ...
+
+    async def delete_if_orphaned(
+        self, key: str, cutoff: float, referenced: Callable[[str], Awaitable[bool]]
+    ) -> bool:
+        """Delete the blob unless `referenced(key)` or it was written at or after `cutoff`;
+        True when it went. Called for blobs already found unreferenced."""
+        ...
+
 
 def blob_key(sha256_hex: str) -> str:
     return f"{sha256_hex[:2]}/{sha256_hex[2:4]}/{sha256_hex}"
@@ -101,6 +116,14 @@ def _check_key(key: str) -> str:
     ):
         raise BlobNotFound(key)
     return key
+
+
+def _is_key(key: str) -> bool:
+    try:
+        _check_key(key)
+    except BlobNotFound:
+        return False
+    return True
 
 
 def _check_range(start: int, end: int | None) -> None:
@@ -244,10 +267,11 @@ class LocalBlobStorage:
         finally:
             os.close(directory)
 
-    def stored_before(self, cutoff: float) -> Iterator[str]:
-        """The keys of the blobs last written before `cutoff` (a POSIX time): candidates for
-        the orphan sweep. A blob published again (same bytes, another upload) is written
-        anew, so its time moves forward."""
+    async def written_before(self, cutoff: float) -> AsyncIterator[str]:
+        for key in await asyncio.to_thread(lambda: list(self._written_before(cutoff))):
+            yield key
+
+    def _written_before(self, cutoff: float) -> Iterator[str]:
         for path in self.root.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*"):
             key = f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
             try:
@@ -403,6 +427,38 @@ def sigv4_headers(
     }
 
 
+_S3_NAMESPACE = "{http://s3.amazonaws.com/doc/2006-03-01/}"
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectListing:
+    objects: list[tuple[str, float]]  # (key as stored, LastModified as a POSIX time)
+    next_token: str | None
+
+
+def parse_object_listing(body: bytes) -> ObjectListing:
+    """One page of a ListObjectsV2 answer (the store's own protocol XML, never a user file;
+    parsed with defusedxml all the same)."""
+    try:
+        root = safe_xml.fromstring(body)
+        objects = [
+            (
+                item.findtext(f"{_S3_NAMESPACE}Key") or "",
+                datetime.fromisoformat(item.findtext(f"{_S3_NAMESPACE}LastModified") or "")
+                .astimezone(UTC)
+                .timestamp(),
+            )
+            for item in root.iter(f"{_S3_NAMESPACE}Contents")
+        ]
+    except (safe_xml.ParseError, ValueError) as error:
+        raise BlobStorageError(f"S3 LIST answered an unreadable listing: {error}") from error
+    truncated = root.findtext(f"{_S3_NAMESPACE}IsTruncated") == "true"
+    token = root.findtext(f"{_S3_NAMESPACE}NextContinuationToken")
+    if truncated and not token:
+        raise BlobStorageError("S3 LIST is truncated but gives no continuation token")
+    return ObjectListing(objects, token if truncated else None)
+
+
 class S3BlobStorage:
     """Blobs as objects of one bucket of an S3-compatible store (AWS, MinIO, Garage, Scaleway…).
 
@@ -410,6 +466,8 @@ class S3BlobStorage:
     SHA-256, only known at the end, and a fully signed PUT needs that hash up front too. Memory
     stays bounded by the chunk size whatever the file size.
     """
+
+    list_page_size = 1000  # objects per ListObjectsV2 page (S3's own maximum)
 
     def __init__(
         self,
@@ -426,9 +484,11 @@ class S3BlobStorage:
         endpoint = urlsplit(endpoint_url)
         if addressing_style == "virtual":
             self.base_url = f"{endpoint.scheme}://{bucket}.{endpoint.netloc}"
+            self.bucket_url = f"{self.base_url}/"
         else:
             bucket_path = _uri_encode(bucket, keep_slash=False)
             self.base_url = f"{endpoint.scheme}://{endpoint.netloc}/{bucket_path}"
+            self.bucket_url = self.base_url
         self.credentials = credentials
         self.key_prefix = key_prefix
         self.spool_dir = spool_dir
@@ -458,8 +518,10 @@ class S3BlobStorage:
             await spool.consume(chunks, max_size)
             sha256 = spool.digest.hexdigest()
             key = blob_key(sha256)
-            if not await self.exists(key):
-                await self._upload(spool.path, key, sha256, spool.size)
+            # Uploaded even when the same bytes are already stored: the object's LastModified
+            # then moves forward, so the orphan sweep never takes a blob an upload is about to
+            # reference for an old unreferenced one (what a skipped upload would let happen).
+            await self._upload(spool.path, key, sha256, spool.size)
         finally:
             await asyncio.shield(asyncio.to_thread(spool.discard))
         return StoredBlob(key=key, sha256=sha256, size=spool.size)
@@ -515,11 +577,67 @@ class S3BlobStorage:
             url = self._url(key)
         except BlobNotFound:
             return False
+        return await self._last_modified(url) is not None
+
+    async def _last_modified(self, url: str) -> float | None:
+        """The object's LastModified (POSIX time, rounded up to the next second: the header
+        has no fraction, and a blob must never look older than it is), None when missing."""
         response = await self._send("HEAD", url)
         if response.status_code == 404:
-            return False
+            return None
         if response.status_code != 200:
             raise BlobStorageError(f"S3 HEAD answered {response.status_code}")
+        try:
+            return parsedate_to_datetime(response.headers["last-modified"]).timestamp() + 1
+        except (KeyError, TypeError, ValueError) as error:
+            raise BlobStorageError("S3 HEAD answered no readable Last-Modified") from error
+
+    async def written_before(self, cutoff: float) -> AsyncIterator[str]:
+        """ListObjectsV2 under the key prefix, page by page (1,000 objects each): only
+        content addresses are yielded, whatever else shares the bucket."""
+        token: str | None = None
+        while True:
+            query = {
+                "list-type": "2",
+                "max-keys": str(self.list_page_size),
+                "prefix": self.key_prefix,
+            }
+            if token is not None:
+                query["continuation-token"] = token
+            url = f"{self.bucket_url}?" + "&".join(
+                f"{name}={_uri_encode(value, keep_slash=False)}"
+                for name, value in sorted(query.items())
+            )
+            response = await self._send("GET", url)
+            if response.status_code != 200:
+                raise BlobStorageError(
+                    f"S3 LIST answered {response.status_code}: {response.text[:300]}"
+                )
+            page = parse_object_listing(response.content)
+            for name, written in page.objects:
+                key = name.removeprefix(self.key_prefix)
+                if name.startswith(self.key_prefix) and _is_key(key) and written < cutoff:
+                    yield key
+            if page.next_token is None:
+                return
+            token = page.next_token
+
+    async def delete_if_orphaned(
+        self, key: str, cutoff: float, referenced: Callable[[str], Awaitable[bool]]
+    ) -> bool:
+        """Judged again just before the DELETE: still older than `cutoff` (an upload of the
+        same bytes writes the object anew, see `put`), still unreferenced.
+
+        S3 has no atomic rename to move the object aside while it is judged (what the local
+        store does), so one interleaving is left open: an upload of exactly these bytes whose
+        PUT lands between that HEAD and the DELETE (a round trip) loses its object, and its
+        row would point at a missing blob (a download answers 404). That needs the bytes of
+        an orphan older than the grace period, uploaded again within those milliseconds."""
+        url = self._url(key)
+        written = await self._last_modified(url)
+        if written is None or written >= cutoff or await referenced(key):
+            return False
+        await self.delete(key)
         return True
 
     async def delete(self, key: str) -> None:

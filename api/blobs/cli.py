@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from api.adapters.blob_storage import create_blob_storage
+from api.adapters.blob_storage import BlobStorageError, create_blob_storage
 from api.blobs import service
 from api.core.db import create_engine, create_sessionmaker
 from api.core.settings import get_settings
@@ -39,12 +39,9 @@ def _sweep(args: argparse.Namespace) -> int:
     settings = get_settings()
     try:
         report = asyncio.run(_run(args.dry_run))
-    except service.SweepUnsupported:
-        print(
-            "Le balayage ne sait parcourir que le stockage local (COMPTOIR_BLOB_STORAGE=local).",
-            file=sys.stderr,
-        )
-        return 2
+    except BlobStorageError as error:
+        print(f"Stockage des fichiers injoignable ou en erreur : {error}", file=sys.stderr)
+        return 1
     verb = "à supprimer" if args.dry_run else "supprimés"
     print(
         f"Fichiers orphelins {verb} : {len(report.deleted)} "

@@ -4,27 +4,23 @@ An upload publishes its content-addressed blob, then commits the row that refere
 row never exists without its blob). A process killed between the two leaves a blob nothing
 references: harmless (never served) but never reclaimed. The sweep deletes those, and only
 those, old enough that no upload can still be about to commit a row for them
-(`blob_orphan_grace_seconds`); `LocalBlobStorage.delete_if_orphaned` closes the race with an
-upload of the same bytes publishing at that moment.
+(`blob_orphan_grace_seconds`). Both stores sweep (the local folder, the S3 bucket under its
+key prefix); each store's `delete_if_orphaned` judges the blob once more just before deleting
+it, against an upload of the same bytes publishing at that moment.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api.adapters.blob_storage import BlobStorage, LocalBlobStorage
+from api.adapters.blob_storage import BlobStorage
 from api.blobs import repository
 from api.core.settings import Settings
 
 BATCH = 500
-
-
-class SweepUnsupported(Exception):
-    """The store cannot be swept (S3: list and delete there through the bucket's tools)."""
 
 
 @dataclass
@@ -42,18 +38,15 @@ async def sweep_orphan_blobs(
     dry_run: bool = False,
 ) -> SweepReport:
     """Delete the blobs no row references, written more than the grace period ago."""
-    if not isinstance(storage, LocalBlobStorage):
-        raise SweepUnsupported(type(storage).__name__)
     cutoff = time.time() - settings.blob_orphan_grace_seconds
-    candidates = await asyncio.to_thread(lambda: list(storage.stored_before(cutoff)))
-    report = SweepReport(examined=len(candidates))
+    report = SweepReport()
 
     async def still_referenced(key: str) -> bool:
         async with sessions() as session:
             return bool(await repository.referenced(session, [key]))
 
-    for start in range(0, len(candidates), BATCH):
-        batch = candidates[start : start + BATCH]
+    async def judge(batch: list[str]) -> None:
+        report.examined += len(batch)
         async with sessions() as session:
             referenced = await repository.referenced(session, batch)
         report.referenced += len(referenced)
@@ -62,4 +55,13 @@ async def sweep_orphan_blobs(
                 continue
             if dry_run or await storage.delete_if_orphaned(key, cutoff, still_referenced):
                 report.deleted.append(key)
+
+    batch: list[str] = []
+    async for key in storage.written_before(cutoff):
+        batch.append(key)
+        if len(batch) == BATCH:
+            await judge(batch)
+            batch = []
+    if batch:
+        await judge(batch)
     return report

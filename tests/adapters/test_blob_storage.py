@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,8 +16,6 @@ import pytest
 from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-from moto import settings as moto_settings
-from moto.server import ThreadedMotoServer
 
 from api.adapters.blob_storage import (
     EMPTY_PAYLOAD_SHA256,
@@ -35,9 +33,7 @@ from api.app import create_app
 from api.core.settings import Settings
 from api.documents.router import get_document_service
 from api.registration.dependencies import get_blob_storage
-
-REGION = "eu-west-3"
-BUCKET = "comptoir-test-blobs"
+from tests.peers.s3_server import BUCKET, REGION, LocalS3Server
 
 
 async def chunked(data: bytes, size: int = 1000) -> AsyncIterator[bytes]:
@@ -61,45 +57,9 @@ def files_under(root: Path) -> list[Path]:
 # --- the S3 peer ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def s3_server() -> Iterator[tuple[str, S3Credentials]]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    bootstrap = {
-        "endpoint_url": endpoint,
-        "region_name": REGION,
-        "aws_access_key_id": "bootstrap",
-        "aws_secret_access_key": "bootstrap",
-    }
-    iam = boto3.client("iam", **bootstrap)
-    iam.create_user(UserName="comptoir")
-    iam.put_user_policy(
-        UserName="comptoir",
-        PolicyName="blobs",
-        PolicyDocument='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
-        '"Action": "s3:*", "Resource": "*"}]}',
-    )
-    key = iam.create_access_key(UserName="comptoir")["AccessKey"]
-    boto3.client("s3", **bootstrap).create_bucket(
-        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
-    )
-    # From now on the server checks every request's SigV4 signature against IAM.
-    previous = moto_settings.INITIAL_NO_AUTH_ACTION_COUNT
-    moto_settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
-    try:
-        yield endpoint, S3Credentials(key["AccessKeyId"], key["SecretAccessKey"], REGION)
-    finally:
-        moto_settings.INITIAL_NO_AUTH_ACTION_COUNT = previous
-        server.stop()
-
-
 @pytest.fixture
-async def s3_storage(
-    s3_server: tuple[str, S3Credentials], tmp_path: Path
-) -> AsyncIterator[S3BlobStorage]:
-    endpoint, credentials = s3_server
+async def s3_storage(s3_server: LocalS3Server, tmp_path: Path) -> AsyncIterator[S3BlobStorage]:
+    endpoint, credentials = s3_server.endpoint, s3_server.credentials
     storage = S3BlobStorage(
         endpoint_url=endpoint,
         bucket=BUCKET,
@@ -240,9 +200,9 @@ def test_settings_choose_s3_with_its_endpoint(tmp_path: Path) -> None:
 
 
 async def test_objects_written_through_s3_are_read_by_another_client(
-    s3_storage: S3BlobStorage, s3_server: tuple[str, S3Credentials]
+    s3_storage: S3BlobStorage, s3_server: LocalS3Server
 ) -> None:
-    endpoint, credentials = s3_server
+    endpoint, credentials = s3_server.endpoint, s3_server.credentials
     data = os.urandom(150_000)
     blob = await s3_storage.put(chunked(data, 10_000), max_size=1_000_000)
 
@@ -258,10 +218,8 @@ async def test_objects_written_through_s3_are_read_by_another_client(
     assert stored["Body"].read() == data
 
 
-async def test_s3_refuses_a_wrong_secret(
-    s3_server: tuple[str, S3Credentials], tmp_path: Path
-) -> None:
-    endpoint, credentials = s3_server
+async def test_s3_refuses_a_wrong_secret(s3_server: LocalS3Server, tmp_path: Path) -> None:
+    endpoint, credentials = s3_server.endpoint, s3_server.credentials
     forged = S3BlobStorage(
         endpoint_url=endpoint,
         bucket=BUCKET,
