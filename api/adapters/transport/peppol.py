@@ -71,6 +71,7 @@ CDAR_STATUS = (
 )
 DOCUMENT_TYPES = (CII_INVOICE, UBL_INVOICE, UBL_CREDIT_NOTE, CDAR_STATUS)
 
+USER_AGENT = f"Comptoir/{__version__} (peppol)"
 DUPLICATE_DETAIL = "Duplicate message: this message id was received before"
 
 
@@ -187,8 +188,9 @@ def build(
         references=AS4References(message_id=message_id_of(parcel, access_point)),
     )
     body, boundary = message.get_request_data()
-    headers = dict(message.get_http_headers(boundary))
-    headers["User-Agent"] = f"Comptoir/{__version__} (peppol)"
+    # Our user agent given: the library's default reads its own version from the installed
+    # package's metadata on every message (3 ms, measured by bench.peppol).
+    headers = dict(message.get_http_headers(boundary, user_agent=USER_AGENT))
     return Outgoing(
         message_id=message.message_id,
         headers=headers,
