@@ -240,9 +240,11 @@ class PeppolTransport:
         find_endpoint: EndpointFinder,
         *,
         wire: httpx.AsyncBaseTransport | None = None,
+        on_close: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.access_point = access_point
         self.find_endpoint = find_endpoint
+        self._on_close = on_close  # the lookup's own client, say
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(settings.peppol_timeout_seconds, connect=5.0),
             follow_redirects=False,
@@ -251,6 +253,8 @@ class PeppolTransport:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+        if self._on_close is not None:
+            await self._on_close()
 
     async def send(self, parcel: Parcel) -> Sent:
         document_type = document_type_of(parcel)
