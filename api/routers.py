@@ -22,6 +22,7 @@ from api.me.router import router as me_router
 from api.members.router import router as members_router
 from api.oauth2.router import router as oauth2_router
 from api.peppol.router import router as peppol_router
+from api.peppol.smp.router import router as peppol_smp_router
 from api.registration.router import router as registration_router
 from api.webhooks.router import router as webhooks_router
 
@@ -52,6 +53,6 @@ api_router.include_router(mandates_router, responses=KEY_RATE_LIMITED)
 # Mounted at the root, beside /api/v1: the OAuth2 token endpoint of software, the Peppol AS4
 # endpoint (not in the contract: SOAP, not JSON), then the AFNOR
 # standard APIs, whose paths and error bodies follow their annexes (api/core/standard_api.py).
-root_routers = [oauth2_router, peppol_router]
+root_routers = [oauth2_router, peppol_router, peppol_smp_router]
 # Documented by their own OpenAPI documents (/afnor-flow/v1/openapi.json), not in ours.
 standard_routers = [flow_service_router, directory_service_router]

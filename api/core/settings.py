@@ -538,6 +538,72 @@ class Settings(BaseSettings):
         default=60.0, gt=0, description="Beyond it a sending is retried later."
     )
 
+
+    # Peppol participant lookup and our own SMP (api/peppol/smp, docs/peppol-smp.md).
+    peppol_smp_url: str = Field(
+        default="",
+        description="Lookup: base URL of the SMP to ask for every participant (tests, a "
+        "self-hoster's network); empty, the SMP is found through the SML's DNS "
+        "(`B-<md5>.iso6523-actorid-upis.<peppol_sml_zone>`).",
+    )
+    peppol_sml_zone: str = Field(
+        default="edelivery.tech.ec.europa.eu",
+        description="DNS zone of the Peppol SML (production; the test network's is "
+        "acc.edelivery.tech.ec.europa.eu).",
+    )
+    peppol_smp_trust_anchors_file: Path | None = Field(
+        default=None,
+        description="PEM bundle of the CA certificates an SMP's signing certificate must chain "
+        "to (the Peppol SMP root); unset, no SMP answer is trusted.",
+    )
+    peppol_smp_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="Beyond it an SMP lookup is retried later."
+    )
+    peppol_smp_cache_seconds: int = Field(
+        default=3600,
+        ge=0,
+        le=86_400,
+        description="How long an SMP answer is reused (less when the SMP's Cache-Control, the "
+        "endpoint's expiration date or its certificate says less).",
+    )
+    peppol_smp_negative_cache_seconds: int = Field(
+        default=300, ge=0, le=86_400, description="How long « participant unknown » is reused."
+    )
+    peppol_smp_enabled: bool = Field(
+        default=False,
+        description="Publish our participants (registered clients) in our own SMP at /smp, "
+        "with our access point (peppol_certificate_file); needs the SMP certificate and key "
+        "below.",
+    )
+    peppol_smp_certificate_file: Path | None = Field(
+        default=None, description="PEM certificate (then its CA chain) signing our SMP's answers."
+    )
+    peppol_smp_key_file: Path | None = Field(
+        default=None, description="PEM private key of the SMP certificate (unencrypted)."
+    )
+    peppol_smp_endpoint_url: str = Field(
+        default="",
+        description="The AS4 endpoint URL our SMP publishes; empty: public_url + /peppol/as4.",
+    )
+    peppol_smp_public_url: str = Field(
+        default="",
+        description="Base URL others reach our SMP at (its ServiceGroup links); empty: "
+        "public_url + /smp.",
+    )
+
+    @model_validator(mode="after")
+    def _smp_publishes_with_its_keys(self) -> Settings:
+        if self.peppol_smp_enabled and not (
+            self.peppol_smp_certificate_file
+            and self.peppol_smp_key_file
+            and self.peppol_certificate_file
+        ):
+            raise ValueError(
+                "peppol_smp_enabled needs peppol_smp_certificate_file, peppol_smp_key_file and "
+                "peppol_certificate_file"
+            )
+        return self
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

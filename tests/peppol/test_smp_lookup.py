@@ -1,0 +1,274 @@
+"""Participant lookup over real HTTP: our SMP served by uvicorn on loopback, read through a
+relay that can fail or alter answers. A registered participant's endpoint is found, verified
+and cached until its expiry; « unknown » is None; an SMP down is a retryable error; an altered,
+unsigned or untrusted answer is refused."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.models.client import PaStatus
+from api.peppol.identifiers import FrenchParticipant
+from api.peppol.smp.catalogue import AS4_TRANSPORT_PROFILE, CDAR_STATUS, DOCUMENT_TYPES, UBL_INVOICE
+from api.peppol.smp.lookup import (
+    PeppolEndpoint,
+    SmpAnswerRefused,
+    SmpLookup,
+    SmpLookupFailed,
+    SmpUnavailable,
+    sml_host,
+)
+from api.peppol.smp.trust import TrustAnchors
+from tests.live import free_port
+from tests.peppol.pki import Pki
+from tests.peppol.smp_peer import Fault, Relay, designated_client, serving
+
+SERVED, WITHDRAWN, UNKNOWN = "610869075", "414617811", "732829320"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Smp:
+    relay: Relay
+    lookup: SmpLookup
+    clock: Clock
+
+
+@pytest.fixture
+async def smp(
+    smp_app: FastAPI, session: AsyncSession, firm_id: uuid.UUID, pki: Pki
+) -> AsyncIterator[Smp]:
+    await designated_client(session, firm_id, SERVED)
+    await designated_client(session, firm_id, WITHDRAWN, status=PaStatus.DEREGISTERED)
+    async with serving(smp_app) as smp_base:
+        relay = Relay(upstream=smp_base)
+        async with serving(relay.app()) as relay_base:
+            clock = Clock()
+            lookup = SmpLookup(
+                trust=TrustAnchors.from_pem(pki.trust_anchors_pem),
+                smp_url=relay_base + "/smp",
+                cache_seconds=3600,
+                negative_cache_seconds=300,
+                clock=clock,
+            )
+            try:
+                yield Smp(relay, lookup, clock)
+            finally:
+                await lookup.aclose()
+
+
+async def test_a_registered_participant_has_our_as4_endpoint(smp: Smp, pki: Pki) -> None:
+    endpoint = await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+
+    assert endpoint == PeppolEndpoint(
+        url="https://testserver/peppol/as4",
+        certificate_pem=pki.ap_a.certificate_pem,
+        transport_profile=AS4_TRANSPORT_PROFILE,
+    )
+    assert smp.relay.asked == [
+        "/smp/iso6523-actorid-upis::0225:610869075/services/busdox-docid-qns::"
+        + UBL_INVOICE.replace("#", "%23")
+    ]
+
+
+@pytest.mark.parametrize("document_type", [CDAR_STATUS, f"busdox-docid-qns::{UBL_INVOICE}"])
+async def test_document_types_are_asked_with_or_without_their_scheme(
+    smp: Smp, document_type: str
+) -> None:
+    participant = FrenchParticipant.parse(f"0225:{SERVED}_FACTURES")
+
+    endpoint = await smp.lookup.find_endpoint(participant, document_type)
+
+    assert endpoint is not None
+    assert endpoint.url.endswith("/peppol/as4")
+
+
+@pytest.mark.parametrize(
+    "participant",
+    [f"0225:{WITHDRAWN}", f"0225:{UNKNOWN}", "0088:5798000000001", "0225:pas-un-siren"],
+)
+async def test_a_participant_we_do_not_find_is_none(smp: Smp, participant: str) -> None:
+    assert await smp.lookup.find_endpoint(participant, UBL_INVOICE) is None
+
+
+async def test_a_document_type_the_participant_does_not_take_is_none(smp: Smp) -> None:
+    assert await smp.lookup.find_endpoint(f"0225:{SERVED}", "urn:autre::Doc##x::1") is None
+
+
+async def test_the_service_group_lists_the_document_types(smp: Smp) -> None:
+    group = await smp.lookup.service_group(f"0225:{SERVED}")
+
+    assert group is not None
+    assert group.participant == f"0225:{SERVED}"
+    assert len(group.references) == len(DOCUMENT_TYPES)
+    assert await smp.lookup.service_group(f"0225:{UNKNOWN}") is None
+
+
+async def test_an_answer_is_reused_until_it_expires(smp: Smp) -> None:
+    """Our SMP says `max-age=300`: the answer is reused for five minutes, then asked again."""
+    first = await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+    smp.clock.now += 299
+    again = await smp.lookup.find_endpoint(f"iso6523-actorid-upis::0225:{SERVED}", UBL_INVOICE)
+    assert again == first
+    assert len(smp.relay.asked) == 1  # the cache answered
+
+    smp.clock.now += 2
+    assert await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE) == first
+    assert len(smp.relay.asked) == 2
+
+
+async def test_a_longer_max_age_is_capped_by_our_cache_setting(smp: Smp) -> None:
+    smp.relay.cache_control = "public, max-age=86400"
+    await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+    smp.clock.now += 3599  # peppol_smp_cache_seconds is 3600 here
+    await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+    assert len(smp.relay.asked) == 1
+
+    smp.clock.now += 2
+    await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+    assert len(smp.relay.asked) == 2
+
+
+async def test_the_smps_max_age_shortens_the_reuse(smp: Smp) -> None:
+    smp.relay.cache_control = "public, max-age=60"
+    await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+    smp.clock.now += 59
+    await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+    smp.clock.now += 2
+    await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+
+    assert len(smp.relay.asked) == 2
+
+
+async def test_unknown_is_reused_for_the_shorter_negative_delay(smp: Smp) -> None:
+    for _ in range(3):
+        assert await smp.lookup.find_endpoint(f"0225:{UNKNOWN}", UBL_INVOICE) is None
+    assert len(smp.relay.asked) == 1
+    smp.clock.now += 301
+    assert await smp.lookup.find_endpoint(f"0225:{UNKNOWN}", UBL_INVOICE) is None
+    assert len(smp.relay.asked) == 2
+
+
+async def test_an_smp_answering_503_is_retried_later_after_its_retry_after(smp: Smp) -> None:
+    smp.relay.fail_next(Fault(status=503, retry_after="120"))
+
+    with pytest.raises(SmpUnavailable) as refused:
+        await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+    assert refused.value.retry_after_seconds == 120
+
+    # nothing was cached: the next lookup asks again, and finds it
+    assert await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE) is not None
+
+
+async def test_an_smp_refusing_the_question_is_not_retried(smp: Smp) -> None:
+    smp.relay.fail_next(Fault(status=400))
+
+    with pytest.raises(SmpLookupFailed):
+        await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+
+
+async def test_an_smp_down_is_retryable(pki: Pki) -> None:
+    lookup = SmpLookup(
+        trust=TrustAnchors.from_pem(pki.trust_anchors_pem),
+        smp_url=f"http://127.0.0.1:{free_port()}/smp",  # nothing listens there
+    )
+    try:
+        with pytest.raises(SmpUnavailable, match="injoignable"):
+            await lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+    finally:
+        await lookup.aclose()
+
+
+def _other_address(content: bytes) -> bytes:
+    return content.replace(b"https://testserver/peppol/as4", b"https://attaquant.example/as4")
+
+
+def _unsigned(content: bytes) -> bytes:
+    return re.sub(rb"<ds:Signature.*</ds:Signature>", b"", content, flags=re.DOTALL)
+
+
+def _with_doctype(content: bytes) -> bytes:
+    return content.replace(b"?>", b'?>\n<!DOCTYPE x [<!ENTITY e "e">]>', 1)
+
+
+def _wrapped(content: bytes) -> bytes:
+    """The signed metadata moved inside an element the reader might pick by mistake, another
+    endpoint address in its place (XML signature wrapping)."""
+    start = content.index(b"<ServiceMetadata>")
+    end = content.index(b"</ServiceMetadata>") + len(b"</ServiceMetadata>")
+    original = content[start:end]
+    return (
+        content[:start]
+        + _other_address(original)
+        + content[end:].replace(
+            b"</SignedServiceMetadata>",
+            b"<Extension>" + original + b"</Extension></SignedServiceMetadata>",
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("rewrite", "reason"),
+    [
+        (_other_address, "signature"),
+        (_unsigned, "non signée"),
+        (_with_doctype, "DOCTYPE"),
+        (_wrapped, "signature"),
+        (lambda _content: b"<pas du xml", "illisible"),
+    ],
+    ids=["altered endpoint", "signature removed", "doctype", "signature wrapping", "not xml"],
+)
+async def test_an_altered_answer_is_refused(smp: Smp, rewrite: object, reason: str) -> None:
+    smp.relay.fail_next(Fault(rewrite=rewrite))  # type: ignore[arg-type]
+
+    with pytest.raises(SmpAnswerRefused, match=reason):
+        await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+    # refused answers are not cached: the genuine one is read next time
+    assert await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE) is not None
+
+
+async def test_an_answer_signed_by_an_smp_we_do_not_trust_is_refused(smp: Smp, pki: Pki) -> None:
+    distrustful = SmpLookup(
+        trust=TrustAnchors.from_pem(pki.unrelated_root.certificate_pem),
+        smp_url=smp.lookup.smp_url,
+    )
+    try:
+        with pytest.raises(SmpAnswerRefused, match="non reconnu"):
+            await distrustful.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+    finally:
+        await distrustful.aclose()
+
+
+async def test_an_answer_about_another_participant_is_refused(smp: Smp) -> None:
+    # the SMP's genuine, signed answer about SERVED, given to a question about UNKNOWN
+    smp.relay.fail_next(Fault(reroute=lambda path: path.replace(UNKNOWN, SERVED)))
+
+    with pytest.raises(SmpAnswerRefused, match="autre participant"):
+        await smp.lookup.find_endpoint(f"0225:{UNKNOWN}", UBL_INVOICE)
+
+
+def test_the_sml_host_name_hashes_the_lowercased_identifier() -> None:
+    upper = FrenchParticipant.parse("0225:610869075_61086907500016_ACHATS")
+    lower = FrenchParticipant.parse("0225:610869075_61086907500016_achats")
+
+    host = sml_host(upper, "acc.edelivery.tech.ec.europa.eu")
+
+    assert re.fullmatch(
+        r"B-[0-9a-f]{32}\.iso6523-actorid-upis\.acc\.edelivery\.tech\.ec\.europa\.eu", host
+    )
+    assert sml_host(lower, "acc.edelivery.tech.ec.europa.eu") == host
+    assert sml_host(FrenchParticipant.parse("0225:610869075"), "zone") != sml_host(upper, "zone")
