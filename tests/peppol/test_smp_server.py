@@ -175,7 +175,7 @@ async def test_bad_or_foreign_identifiers_get_a_clear_problem(
     assert answer.headers["content-type"] == "application/problem+json"
     if code:
         assert answer.json()["code"] == code
-    assert answer.json()["detail"]
+        assert answer.json()["detail"]
 
 
 async def test_an_unknown_document_type_of_a_registered_client_is_a_404(

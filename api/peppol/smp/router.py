@@ -30,7 +30,7 @@ async def service_group(
     return Response(content, media_type=XML, headers={"Cache-Control": CACHE_CONTROL})
 
 
-@router.get("/{participant}/services/{document_type:path}", dependencies=[ReadOnly])
+@router.get("/{participant}/services/{document_type}", dependencies=[ReadOnly])
 async def signed_service_metadata(
     participant: Participant,
     document_type: DocumentType,
