@@ -538,7 +538,6 @@ class Settings(BaseSettings):
         default=60.0, gt=0, description="Beyond it a sending is retried later."
     )
 
-
     # Peppol participant lookup and our own SMP (api/peppol/smp, docs/peppol-smp.md).
     peppol_smp_url: str = Field(
         default="",
