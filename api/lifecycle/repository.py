@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from api.core.pagination import before as pagination_before
 from api.models.client import Client
 from api.models.flow import Flow, FlowDirection
+from api.models.invoice_route import InvoiceRoute, RouteKind
 from api.models.lifecycle import InvoiceStatusEntry
 from api.models.user import User
 
@@ -207,3 +208,16 @@ async def party_invoice(
         statement.order_by(Flow.submitted_at.desc(), Flow.id.desc()).limit(1)
     )
     return flow
+
+
+async def counterpart_platform(session: AsyncSession, invoice: Flow) -> str | None:
+    """The other platform this invoice is exchanged with, if any: the one that delivered it to
+    us, or the one routing handed it to (`invoice_routes`, kind `peer`)."""
+    if invoice.peer_platform_id is not None:
+        return invoice.peer_platform_id
+    platform: str | None = await session.scalar(
+        select(InvoiceRoute.platform_id).where(
+            InvoiceRoute.flow_id == invoice.id, InvoiceRoute.kind == RouteKind.PEER
+        )
+    )
+    return platform

@@ -57,7 +57,9 @@ from api.flows import schemas as flow_schemas
 from api.flows.service import announce
 from api.lifecycle import repository, schemas
 from api.models.flow import AckStatus, Flow, FlowDirection
+from api.models.invoice_route import SEND_STATUS_KIND
 from api.models.lifecycle import InvoiceStatusEntry
+from api.outbox import service as outbox
 from api.ppf import rules as ppf_rules
 from api.ppf import service as ppf_service
 from api.validation import (
@@ -241,7 +243,14 @@ async def record(
                 facts, buyer_siren=owner.siren, buyer_name=facts.buyer_name or owner.legal_name
             )
     parties = _Parties.of(facts, settings)
-    recipients = parties.recipients(status, current, ppf=_ppf_needed(status, invoice))
+    recipients = parties.recipients(
+        status,
+        current,
+        ppf=_ppf_needed(status, invoice),
+        received=invoice.peer_platform_id is not None,
+    )
+    # The other platform the invoice is exchanged with hears of every status but its own.
+    counterpart = await repository.counterpart_platform(session, invoice)
     issuer = parties.issuer(status)
     details = [
         StatusReason(
@@ -285,8 +294,18 @@ async def record(
         content=content,
         received_cdar=received_cdar,
         now=now,
+        for_other_platform=counterpart is not None and not from_other_platform,
     )
     carrier = received_cdar or (written[0] if written else None)
+    if carrier is not None and counterpart is not None and not from_other_platform:
+        # One message per status to that platform, retried by the outbox (`api.routing`
+        # sends it: `SEND_STATUS_KIND`).
+        await outbox.enqueue(
+            session,
+            SEND_STATUS_KIND,
+            {"status_flow_id": str(carrier.id)},
+            dedupe_key=f"{SEND_STATUS_KIND}:{carrier.id}",
+        )
     if carrier is not None:
         # The PPF's copy is the parties' message as the PPF receives it (api.ppf decides
         # whether it is due, and sends it through the outbox).
@@ -490,7 +509,7 @@ async def _received_at(
         Status.RECUE,
         Status.MISE_A_DISPOSITION,
     )
-    if status is Status.REJETEE and current is not None:
+    if status is Status.REJETEE and (current is not None or invoice.peer_platform_id is not None):
         buyer_side = True
     if buyer_side:
         for entry in await repository.history(session, invoice.id):
@@ -552,7 +571,9 @@ class _Parties:
             ),
         )
 
-    def recipients(self, status: Status, current: Status | None, *, ppf: bool) -> list[StatusParty]:
+    def recipients(
+        self, status: Status, current: Status | None, *, ppf: bool, received: bool = False
+    ) -> list[StatusParty]:
         """As the use-case messages address them: the platform's statuses to the seller (and the
         buyer once it was reached), the buyer's to the seller, the seller's to the buyer; the PPF
         named too on the statuses it receives."""
@@ -562,8 +583,9 @@ class _Parties:
         elif side is Side.SELLER:
             parties = [self.buyer]
         elif status in (Status.RECUE, Status.MISE_A_DISPOSITION) or (
-            # Rejected on its way to the buyer (UC2): the buyer hears of it too.
-            status is Status.REJETEE and current is not None
+            # Rejected on its way to the buyer (UC2): the buyer hears of it too. `received`:
+            # the invoice came from another platform, so our 213 is the buyer's side's.
+            status is Status.REJETEE and (current is not None or received)
         ):
             parties = [self.seller, self.buyer]
         else:
@@ -604,10 +626,14 @@ async def _deliver_message(
     content: bytes,
     received_cdar: Flow | None,
     now: datetime,
+    for_other_platform: bool = False,
 ) -> list[Flow]:
     """The message as flows of the parties on this platform: an `Out` flow of the emitting
     party when it acted in the screens or the API (as if its software had deposited it), and an
-    `In` flow for each recipient party whose invoice is here."""
+    `In` flow for each recipient party whose invoice is here. `for_other_platform`: the
+    message travels to another platform, so it is kept here even when no party here receives
+    it (the platform's 213 of an invoice another platform sent us: an `Out` flow of our
+    party, the invoice's own client)."""
     seller_here = invoice.direction == FlowDirection.OUT
     seller_flow = invoice if seller_here else None
     buyer_flows = [invoice] if not seller_here else list(copies)
@@ -621,6 +647,8 @@ async def _deliver_message(
         targets.append((seller_flow, FlowDirection.IN, True))
     if PartyRole.BUYER in roles:
         targets.extend((flow, FlowDirection.IN, False) for flow in buyer_flows)
+    if not targets and for_other_platform and received_cdar is None:
+        targets.append((invoice, FlowDirection.OUT, seller_here))
     if not targets:
         return []
     blob = await storage.put(_one_chunk(content), max_size=len(content) + 1)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -52,12 +52,13 @@ from api.documents.service import DeclaredDocument, DocumentService
 from api.flows import schemas as flow_schemas
 from api.flows.pipeline import PLATFORM_USER, FlowContext
 from api.flows.service import announce
-from api.lifecycle.catalogue import Status
+from api.lifecycle.catalogue import Side, Status
 from api.lifecycle.service import (
     PLATFORM,
     Channel,
     Emitter,
     InvoiceClosed,
+    Payment,
     Reason,
     Recorded,
     TransitionRefused,
@@ -72,7 +73,7 @@ from api.outbox import service as outbox
 from api.outbox.service import DeliveryAttempt, OutboxHandler, Payload, RetryLater
 from api.routing import repository
 from api.routing.finder import Buyer, DirectoryUnavailable, find_line
-from api.validation import rejection_reasons
+from api.validation import ReceivedStatus, read_status_message, rejection_reasons
 
 logger = logging.getLogger("comptoir.routing")
 
@@ -102,9 +103,11 @@ async def _reject_received(context: FlowContext) -> None:
     report = context.report
     if report is None or report.facts is None or not report.facts.number:
         return  # nothing a status message could name: its acknowledgement says why
+    # Refused by the rules, or by the platform although the rules accept it (a duplicate,
+    # « DOUBLON »: use case UC2).
+    details = rejection_reasons(report) if not report.valid else context.rejections
     reasons = [
-        Reason(code=detail.code, label=detail.reason, text=detail.note)
-        for detail in rejection_reasons(report)
+        Reason(code=detail.code, label=detail.reason, text=detail.note) for detail in details
     ]
     recorded = await record(
         context.session,
@@ -115,8 +118,8 @@ async def _reject_received(context: FlowContext) -> None:
         storage=context.storage,
         settings=context.settings,
     )
+    # `record` queues its message for the platform that sent the invoice.
     context.touched.extend(recorded.status_flows)
-    await forward(context.session, recorded)
 
 
 def buyer_copy_id(flow_id: uuid.UUID) -> uuid.UUID:
@@ -395,46 +398,116 @@ class InvoiceRouting:
             await self._record_received(session, locked)
 
     async def _status_from_peer(self, message: Flow) -> None:
-        """A CDAR another platform deposited: the status of one of our invoices, accepted only
-        from the platform that invoice was exchanged with."""
-        number = message.invoice_number
+        """A CDAR another platform deposited: the status of an invoice exchanged with it, read
+        with the validation's CDAR reader (`read_status_message`: its reasons, expected
+        actions, amounts, MDT-4) and recorded as the message says, accepted only from the
+        platform that invoice was exchanged with. A refused message gets an Error
+        acknowledgement with the reason, and a warning in the log; the same message twice is
+        one status (its MDT-4)."""
+        try:
+            received: ReceivedStatus | None = read_status_message(
+                await self._content(message.blob_key)
+            )
+        except ValueError:
+            received = None
         async with self.sessionmaker() as session, session.begin():
             locked = await repository.flow_for_update(session, message.id)
             if locked is None or locked.ack_status != AckStatus.OK:
                 return
-            invoice = (
-                await repository.sent_invoice(session, message.client_id, number)
-                if number
-                else None
-            )
-            route = await repository.route_of(session, invoice.id) if invoice else None
-            if invoice is None or route is None or route.platform_id != message.peer_platform_id:
-                counterpart = route.platform_id if route is not None else None
+            refusal = await self._apply_from_peer(session, locked, received)
+            if refusal is not None:
+                code, text = refusal
                 logger.warning(
-                    "status message %s from platform %s refused: invoice %r is %s",
+                    "status message %s from platform %s refused (%s): %s",
                     message.id,
                     message.peer_platform_id,
-                    number,
-                    f"exchanged with platform {counterpart}" if counterpart else "unknown here",
+                    code,
+                    text,
                 )
                 locked.ack_status = AckStatus.ERROR
                 locked.ack_details = [
                     {
                         "level": "Error",
                         "item": locked.name,
-                        "reasonCode": "UnknownInvoice" if counterpart is None else "NotCounterpart",
-                        "reasonMessage": (
-                            f"Facture {number} inconnue de cette plateforme."
-                            if counterpart is None
-                            else f"La facture {number} n'a pas été échangée avec la plateforme "
-                            f"{message.peer_platform_id}."
-                        ),
+                        "reasonCode": code,
+                        "reasonMessage": text,
                     }
                 ]
                 locked.updated_at = utcnow()
                 await announce(session, locked)
-                return
-            await self._record_from_peer(session, invoice, locked)
+
+    async def _apply_from_peer(
+        self, session: AsyncSession, message: Flow, received: ReceivedStatus | None
+    ) -> tuple[str, str] | None:
+        """The status a peer's message carries, on the invoice it names; or why not."""
+        if received is None:
+            return "InvalidSchema", "Message de cycle de vie illisible."
+        try:
+            status = Status(received.status_code or "")
+        except ValueError:
+            return "UnknownStatus", f"Statut {received.status_code!r} inconnu."
+        number = received.invoice_number or message.invoice_number
+        # A seller's status names an invoice our client received; the buyer's and the
+        # receiving platform's, one it issued.
+        issued = status.info.side is not Side.SELLER
+        invoice = (
+            await repository.exchanged_invoice(
+                session,
+                message.client_id,
+                number,
+                issued=issued,
+                seller_siren=None if issued else received.seller_siren,
+            )
+            if number
+            else None
+        )
+        route = await repository.route_of(session, invoice.id) if invoice else None
+        if invoice is None or route is None:
+            return "UnknownInvoice", f"Facture {number} inconnue de cette plateforme."
+        if route.platform_id != message.peer_platform_id:
+            return "NotCounterpart", (
+                f"La facture {number} n'a pas été échangée avec la plateforme "
+                f"{message.peer_platform_id}."
+            )
+        emitter = Emitter(side=status.info.side, author=SYSTEM, channel=Channel.CDAR)
+        payment = None
+        if status in (Status.PAIEMENT_TRANSMIS, Status.ENCAISSEE):
+            payment = Payment(
+                amount=received.amount, vat_rate=received.vat_rate, paid_on=received.paid_on
+            )
+        reasons = [
+            Reason(
+                code=reason.code,
+                label=reason.reason,
+                text=reason.note,
+                action_code=reason.action_code,
+                action=reason.action,
+            )
+            for reason in received.reasons
+        ]
+        try:
+            async with session.begin_nested():
+                await self._record(
+                    session,
+                    invoice,
+                    status,
+                    emitter,
+                    reasons,
+                    received_cdar=message,
+                    message_id=received.message_id,
+                    payment=payment,
+                    from_other_platform=True,
+                )
+        except InvoiceClosed as error:
+            return error.code, error.detail or error.title
+        except TransitionRefused as error:
+            # The other platform sends an invoice's statuses in order (`StatusSender`); one
+            # that still cannot follow (sent by a platform that does not wait) is tried again
+            # once the one before it arrived (the outbox gives up after its attempts).
+            raise RetryLater(f"statut {status.code} en attente du précédent : {error}") from None
+        except AppError as error:
+            return error.code, error.detail or error.title
+        return None
 
     # --- statuses (api.lifecycle) --------------------------------------------------------
 
@@ -444,7 +517,7 @@ class InvoiceRouting:
         flow: Flow,
         status: Status,
         emitter: Emitter = PLATFORM,
-        reason: Reason | None = None,
+        reason: Reason | Sequence[Reason] | None = None,
         **options: Any,
     ) -> Recorded:
         return await record(
@@ -469,49 +542,10 @@ class InvoiceRouting:
             await self._record(session, copy, status)
 
     async def _record_received(self, session: AsyncSession, flow: Flow) -> None:
-        """202 then 203 on an invoice another platform delivered; each message goes back."""
+        """202 then 203 on an invoice another platform delivered; `record` queues each
+        message for that platform."""
         for status in (Status.RECUE, Status.MISE_A_DISPOSITION):
-            recorded = await self._record(session, flow, status)
-            await forward(session, recorded)
-
-    async def _record_from_peer(self, session: AsyncSession, invoice: Flow, message: Flow) -> None:
-        code = str(message.lifecycle_status or "")
-        try:
-            status = Status(code)
-        except ValueError:
-            logger.warning("status message %s carries an unknown status %r", message.id, code)
-            return
-        emitter = Emitter(side=status.info.side, author=SYSTEM, channel=Channel.CDAR)
-        try:
-            async with session.begin_nested():
-                await self._record(
-                    session,
-                    invoice,
-                    status,
-                    emitter,
-                    received_cdar=message,
-                    from_other_platform=True,
-                )
-        except InvoiceClosed as error:
-            logger.warning(
-                "status %s from platform %s on closed invoice flow %s refused: %s",
-                code,
-                message.peer_platform_id,
-                invoice.id,
-                error,
-            )
-        except TransitionRefused as error:
-            # Messages travel side by side: 203 may overtake 202. Try again once the one
-            # before it arrived (the outbox gives up after its attempts).
-            raise RetryLater(f"statut {code} en attente du précédent : {error}") from None
-        except AppError as error:
-            logger.warning(
-                "status %s from platform %s on invoice flow %s refused: %s",
-                code,
-                message.peer_platform_id,
-                invoice.id,
-                error,
-            )
+            await self._record(session, flow, status)
 
 
 def peer_id(route: InvoiceRoute) -> str:
@@ -578,26 +612,15 @@ def _buyer_copy(
     )
 
 
-async def forward(session: AsyncSession, recorded: Recorded) -> None:
-    """Queue the message of a status just recorded for the other platform the invoice was
-    exchanged with (the job finds which, if any)."""
-    message_id = recorded.entry.cdar_flow_id or next(
-        (flow.id for flow in recorded.status_flows), None
-    )
-    if not recorded.created or message_id is None:
-        return
-    await outbox.enqueue(
-        session,
-        SEND_STATUS_KIND,
-        {"status_flow_id": str(message_id)},
-        dedupe_key=f"{SEND_STATUS_KIND}:{message_id}",
-    )
-
-
 class StatusSender:
-    """The `routing.send_status` job: a status message about an invoice exchanged with another
-    platform is deposited on that platform's Flow Service, for the party it addresses there
-    (the seller of an invoice it sent us, the buyer of an invoice we sent it)."""
+    """The `routing.send_status` job (`record` queues one per status of an invoice exchanged
+    with another platform, but those that platform sent): the status message is deposited on
+    that platform's Flow Service, for the party it addresses there (the seller of an invoice
+    it sent us, the buyer of an invoice we sent it).
+
+    In order: a status leaves once the invoice reached that platform and once every status
+    recorded before it on the invoice left (else the job is retried later), so an outage
+    delays an invoice's statuses without reordering them."""
 
     def __init__(
         self,
@@ -620,8 +643,15 @@ class StatusSender:
                 return  # gone, or it came from that platform
             invoice = await repository.invoice_root(session, message.related_flow_id)
             route = await repository.route_of(session, invoice.id) if invoice else None
+            waiting = await repository.earlier_statuses_waiting(
+                session, message.id, SEND_STATUS_KIND
+            )
         if invoice is None:
             return
+        if route is not None and route.kind == RouteKind.PEER and route.delivered_at is None:
+            raise RetryLater("la facture n'est pas encore remise à l'autre plateforme")
+        if waiting:
+            raise RetryLater(f"{waiting} statut(s) précédent(s) de la facture pas encore transmis")
         platform: str | None
         if invoice.peer_platform_id is not None:  # received from that platform
             platform, organization = invoice.peer_platform_id, invoice.sender_siren
