@@ -507,6 +507,8 @@ class InvoiceRouting:
             raise RetryLater(f"statut {status.code} en attente du précédent : {error}") from None
         except AppError as error:
             return error.code, error.detail or error.title
+        # The message belongs to our party's invoice (its status messages, its timeline).
+        message.related_flow_id = invoice.id
         return None
 
     # --- statuses (api.lifecycle) --------------------------------------------------------

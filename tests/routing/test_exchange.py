@@ -42,6 +42,7 @@ from api.validation import (
     build_status_message,
 )
 from tests.flows.conftest import deposit
+from tests.lifecycle.conftest import validate_cdar
 from tests.routing.conftest import PEER_ID, RoutingWorld, invoice_between, peer_token
 from tests.routing.test_routing import (
     GENERIC_CII,
@@ -205,6 +206,10 @@ async def test_our_213_of_an_invoice_the_other_platform_sent_goes_back(
     assert b"DOUBLON" in duplicate
     # Rejected on reception (UC2): the seller and the buyer hear of it.
     assert _recipient_roles(duplicate)[:2] == ["SE", "BY"]
+    # The other platform's CDAR rules accept it. (The 213 of the invoice failing our rules
+    # cannot pass them: that invoice names no SIREN nor address of its seller, BR-FR-CDV-08.)
+    report = await validate_cdar(duplicate)
+    assert report.fatal_findings == ()
 
 
 async def _sent_to_peer(

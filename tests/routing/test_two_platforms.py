@@ -1,11 +1,22 @@
 """Two Comptoir platforms, two real `comptoir run` processes on loopback, each with its own data
 folder and database, each configured with the other as a peer (COMPTOIR_PEER_PLATFORMS). The
 seller is a client company of platform A, the buyer one of platform B; both directories hold
-both lines (the national directory, which every platform reads).
+both lines (the national directory, which every platform reads). One pair of processes serves
+the whole module.
 
-UC1: the seller's software deposits the invoice on A → it is delivered once on B, in the
-buyer's space, and A's invoice shows 202 then 203 from B's status messages. Then B goes down,
-an invoice is deposited on A, B comes back → delivered exactly once."""
+- An invoice deposited on A is delivered once on B, in the buyer's space; A's invoice shows 202
+  then 203 from B's status messages. B down, an invoice deposited on A, B back → delivered
+  exactly once.
+- UC1, UC2 and UC5 of the standard's examples between the two: the seller's software deposits
+  the example invoice on A; the buyer's firm answers on B (in « Factures reçues », or its
+  software deposits a CDAR on B), the seller's firm on A; each side's history is the example's
+  sequence, and each message Comptoir produced (the platforms' and the people's statuses) is
+  compared with the example message field by field (tests/lifecycle/test_use_cases.py's
+  helpers) and passes the CDAR schema and rules. Dates are today's, not the examples': they
+  are compared by how they relate (MDT-4 built from MDT-87/105/95/91/100 as the examples build
+  it, MDT-95 the deposit or the reception, MDT-78 the time of the status).
+- A down while B's buyer answers, then back → every status reaches A once, in order.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +29,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,17 +38,29 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from api.adapters.blob_storage import create_blob_storage
 from api.core.db import create_engine
 from api.core.settings import PROJECT_ROOT, Settings, process_environment
+from api.lifecycle.catalogue import Status
 from api.models.client import Client, ClientStatus, PaStatus
 from api.models.directory_line import DirectoryLineRecord
-from api.models.flow import Flow, FlowDirection
-from api.models.invoice_route import InvoiceRoute
+from api.models.flow import AckStatus, Flow, FlowDirection
+from api.models.invoice_route import SEND_STATUS_KIND, InvoiceRoute
 from api.models.lifecycle import InvoiceStatusEntry
-from api.models.outbox_message import OutboxMessage
+from api.models.outbox_message import OutboxMessage, OutboxStatus
 from api.routing.service import ROUTE_KIND
+from api.validation import (
+    InvoiceFacts,
+    PartyRole,
+    StatusParty,
+    StatusReason,
+    build_status_message,
+    cdar_stamp,
+)
 from tests.conftest import SuiteEnvironment
-from tests.helpers import create_firm
+from tests.helpers import create_firm, logged_in_owner
+from tests.lifecycle.conftest import EXAMPLES, validate_cdar
+from tests.lifecycle.test_use_cases import _expected, fields
 from tests.live import committed_database, free_port
 from tests.routing.conftest import invoice_between
 from tests.software import Key, company_space
@@ -55,6 +78,7 @@ class Platform:
     env: dict[str, str]
     process: subprocess.Popen[bytes] | None = None
     key: Key | None = None  # the software key of its client company
+    owner: dict[str, str] = field(default_factory=dict)  # its firm's owner, logged in
     log: Path = field(default_factory=Path)
 
     @property
@@ -118,13 +142,16 @@ def _peer(platform: Platform, ours: str, theirs: str) -> dict[str, str]:
     }
 
 
-async def _seed(settings: Settings, siren: str, lines: list[tuple[str, str]]) -> Key:
-    """A firm, its client company registered here (with one user and a software key), and the
-    directory's lines."""
+async def _seed(platform: Platform, siren: str, lines: list[tuple[str, str]]) -> None:
+    """A firm (its owner logged in), its client company registered here (with one user and a
+    software key), and the directory's lines."""
+    settings = _settings(platform)
     engine = create_engine(settings)
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
             created = await create_firm(session, settings, name=f"Cabinet {siren}")
+            async with httpx.AsyncClient(base_url=platform.base, timeout=30) as client:
+                platform.owner = await logged_in_owner(client, created)
             client = Client(
                 id=uuid.uuid4(),
                 firm_id=created.firm.id,
@@ -146,7 +173,7 @@ async def _seed(settings: Settings, siren: str, lines: list[tuple[str, str]]) ->
                     )
                 )
             await session.flush()
-            return await company_space(session, str(client.id), siren)
+            platform.key = await company_space(session, str(client.id), siren)
     finally:
         await engine.dispose()
 
@@ -186,8 +213,8 @@ def platforms(
         a.wait_ready()
         b.wait_ready()
         lines = [(SELLER, a.name), (BUYER, b.name)]
-        a.key = asyncio.run(_seed(_settings(a), SELLER, lines))
-        b.key = asyncio.run(_seed(_settings(b), BUYER, lines))
+        asyncio.run(_seed(a, SELLER, lines))
+        asyncio.run(_seed(b, BUYER, lines))
         yield a, b
     finally:
         a.stop()
@@ -205,7 +232,7 @@ def _settings(platform: Platform) -> Settings:
     )
 
 
-def _deposit(platform: Platform, content: bytes, name: str) -> str:
+def _deposit(platform: Platform, content: bytes, name: str, syntax: str = "CII") -> str:
     assert platform.key is not None
     token = httpx.post(
         platform.base + "/oauth2/token",
@@ -218,7 +245,11 @@ def _deposit(platform: Platform, content: bytes, name: str) -> str:
         headers={"Authorization": f"Bearer {token.json()['access_token']}"},
         files={
             "file": (name, content, "application/xml"),
-            "flowInfo": (None, json.dumps({"name": name, "flowSyntax": "CII"}), "application/json"),
+            "flowInfo": (
+                None,
+                json.dumps({"name": name, "flowSyntax": syntax}),
+                "application/json",
+            ),
         },
         timeout=30,
     )
@@ -250,16 +281,18 @@ def _history(platform: Platform, flow_id: str) -> list[int]:
     return result
 
 
-def _received(platform: Platform, number: str) -> list[Flow]:
+def _received(platform: Platform, number: str, syntax: str | None = "CII") -> list[Flow]:
+    """The invoice flows `number` came in as (of `syntax`, or any invoice syntax)."""
+
     async def query(session: Any) -> list[Flow]:
-        rows = await session.scalars(
-            select(Flow).where(
-                Flow.direction == FlowDirection.IN,
-                Flow.invoice_number == number,
-                Flow.syntax == "CII",
-            )
+        statement = select(Flow).where(
+            Flow.direction == FlowDirection.IN,
+            Flow.invoice_number == number,
+            Flow.syntax != "CDAR",
         )
-        return list(rows)
+        if syntax is not None:
+            statement = statement.where(Flow.syntax == syntax)
+        return list(await session.scalars(statement))
 
     result: list[Flow] = platform.read(query)
     return result
@@ -328,3 +361,414 @@ def _routing_attempts(platform: Platform, flow_id: str) -> int:
 
     result: int = platform.read(query)
     return result
+
+
+# --- the use cases between the two platforms ---------------------------------------------------
+
+EXAMPLE_SELLER, EXAMPLE_BUYER = "100000009", "200000008"
+
+
+def _example_invoice(path: str) -> bytes:
+    """The example invoice between our seller (on A) and our buyer (on B)."""
+    content = (EXAMPLES / path).read_bytes()
+    return content.replace(EXAMPLE_SELLER.encode(), SELLER.encode()).replace(
+        EXAMPLE_BUYER.encode(), BUYER.encode()
+    )
+
+
+def _as_example(content: bytes) -> bytes:
+    """Our parties' SIRENs written back as the examples' ones, to compare the messages; and
+    the parties' names: the example invoices name them « LE VENDEUR » and « LE CLIENT »
+    (BT-27, BT-44), their example messages « VENDEUR » and « ACHETEUR »; ours take the
+    invoice's names."""
+    for ours, theirs in (
+        (SELLER, EXAMPLE_SELLER),
+        (BUYER, EXAMPLE_BUYER),
+        ("<ram:Name>LE VENDEUR<", "<ram:Name>VENDEUR<"),
+        ("<ram:Name>LE CLIENT<", "<ram:Name>ACHETEUR<"),
+    ):
+        content = content.replace(ours.encode(), theirs.encode())
+    return content
+
+
+@dataclass(frozen=True)
+class Said:
+    status: int
+    side: str
+    reason_code: str | None
+    occurred_at: datetime
+    message: bytes  # the CDAR that carried it (ours, or the one the other platform sent)
+    from_peer: bool  # received from the other platform
+
+
+def _said(platform: Platform, flow_id: str) -> list[Said]:
+    """The invoice's history on `platform`, each status with the message that carried it."""
+    storage = create_blob_storage(_settings(platform))
+
+    async def query(session: Any) -> list[Said]:
+        entries = (
+            await session.scalars(
+                select(InvoiceStatusEntry)
+                .where(InvoiceStatusEntry.invoice_flow_id == uuid.UUID(flow_id))
+                .order_by(InvoiceStatusEntry.occurred_at, InvoiceStatusEntry.id)
+            )
+        ).all()
+        result = []
+        for entry in entries:
+            carrier = await session.get(Flow, entry.cdar_flow_id)
+            assert carrier is not None, entry.status
+            content = b"".join([chunk async for chunk in storage.read(carrier.blob_key)])
+            result.append(
+                Said(
+                    entry.status,
+                    entry.side,
+                    entry.reason_code,
+                    entry.occurred_at,
+                    content,
+                    carrier.peer_platform_id is not None,
+                )
+            )
+        return result
+
+    found: list[Said] = platform.read(query)
+    return found
+
+
+def _received_id(platform: Platform, number: str) -> str:
+    [flow] = _wait(f"{number} on {platform.name}", lambda: _received(platform, number))
+    return str(flow.id)
+
+
+def _act(platform: Platform, invoice_id: str, action: str, **body: Any) -> dict[str, Any]:
+    response = httpx.post(
+        f"{platform.base}/api/v1/invoices/{invoice_id}/actions",
+        json={"action": action, **body},
+        headers=platform.owner,
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    detail: dict[str, Any] = response.json()
+    return detail
+
+
+def _statuses(platform: Platform, flow_id: str) -> list[int]:
+    return [said.status for said in _said(platform, flow_id)]
+
+
+def _until(platform: Platform, flow_id: str, statuses: list[int]) -> None:
+    _wait(
+        f"{statuses} on {platform.name}",
+        lambda: _statuses(platform, flow_id) == statuses,
+        seconds=60,
+    )
+
+
+def _stamp(moment: datetime) -> str:
+    return cdar_stamp(moment)
+
+
+def _compare(
+    said: Said, example_path: str, *, deposited: datetime, received: datetime | None
+) -> None:
+    """`said`'s message against the example file: every field test_use_cases compares, the
+    dates by how they relate (the module docstring)."""
+    ours = fields(_as_example(said.message))
+    expected = _expected(fields((EXAMPLES / example_path).read_bytes()))
+    dated = {"MDT-4", "MDT-78", "MDT-95"}
+    mismatches = {
+        key: (ours[key], expected[key])
+        for key in expected
+        if key not in dated | {"recipients", "amounts"} and ours[key] != expected[key]
+    }
+    assert mismatches == {}, example_path
+    assert [
+        {k: v for k, v in party.items() if k != "scheme" or party["id"] == "PPF"}
+        for party in ours["recipients"]
+    ] == [
+        {k: v for k, v in party.items() if k != "scheme" or party["id"] == "PPF"}
+        for party in expected["recipients"]
+    ], example_path
+    # Amounts: the example's, but the day of payment (MDT-… date) is today's.
+    assert [item[:3] for item in ours["amounts"]] == [item[:3] for item in expected["amounts"]]
+    # MDT-4 built as the examples build it.
+    for message in (ours, expected):
+        assert message["MDT-4"] == (
+            f"{message['MDT-87']}_{message['MDT-105']}_{message['MDT-95']}"
+            f"#{message['MDT-91']}_{message['MDT-100']}"
+        ), example_path
+    # MDT-95: the deposit for the seller's side and the issuing platform, the reception (202)
+    # for the buyer's side and the receiving platform; MDT-78: when the status was reached.
+    buyer_side = said.side == "buyer" or said.status in (202, 203, 213)
+    assert ours["MDT-95"] == _stamp(
+        received if buyer_side and received is not None else deposited
+    ), example_path
+    assert ours["MDT-78"] == _stamp(said.occurred_at), example_path
+    report = asyncio.run(validate_cdar(said.message))
+    assert report.fatal_findings == (), (example_path, report.fatal_findings)
+
+
+def _deposited_at(platform: Platform, flow_id: str) -> datetime:
+    async def query(session: Any) -> datetime:
+        flow = await session.get(Flow, uuid.UUID(flow_id))
+        assert flow is not None
+        moment: datetime = flow.submitted_at
+        return moment
+
+    found: datetime = platform.read(query)
+    return found
+
+
+def _software_status(
+    platform: Platform, status: str, number: str, reasons: tuple[StatusReason, ...]
+) -> str:
+    """The buyer's software deposits its answer as a CDAR on its platform (the Flow Service
+    path of the buyer's actions)."""
+    at = datetime.now(UTC)
+    seller = StatusParty(role=PartyRole.SELLER, name="VENDEUR", siren=SELLER)
+    content = build_status_message(
+        status=Status(status),
+        invoice=InvoiceFacts(
+            number=number,
+            type_code="380",
+            issue_date=date(2025, 7, 2),
+            seller_siren=SELLER,
+            seller_name="VENDEUR",
+            buyer_siren=BUYER,
+            buyer_name="ACHETEUR",
+        ),
+        platform=StatusParty(role=PartyRole.PLATFORM, name=platform.name),
+        recipients=[
+            StatusParty(
+                role=PartyRole.SELLER,
+                name="VENDEUR",
+                siren=SELLER,
+                electronic_address=f"{SELLER}_STATUTS",
+            )
+        ],
+        issuer=StatusParty(role=PartyRole.BUYER, name="ACHETEUR", siren=BUYER),
+        status_at=at,
+        received_at=at,
+        reasons=reasons,
+    )
+    del seller
+    return _deposit(platform, content, f"{number}-{status}.xml", syntax="CDAR")
+
+
+def test_uc1_between_two_platforms_matches_the_example(
+    platforms: tuple[Platform, Platform],
+) -> None:
+    a, b = platforms
+    case = "UC1/UC1_F202500003_"
+    flow_id = _deposit(a, _example_invoice(f"{case}00-INV_20250701_CII.xml"), "F202500003.xml")
+    received_id = _received_id(b, "F202500003")
+    _until(a, flow_id, [200, 202, 203])
+    _act(b, received_id, "take_charge")
+    _act(b, received_id, "approve")
+    _act(b, received_id, "payment_sent", amount="12000.00", paid_on="2025-07-03")
+    _until(a, flow_id, [200, 202, 203, 204, 205, 211])
+    _act(a, flow_id, "cashed", amount="12000.00", vat_rate="20")
+    _until(b, received_id, [202, 203, 204, 205, 211, 212])
+
+    seller_side, buyer_side = _said(a, flow_id), _said(b, received_id)
+    # Each status made once, on the platform of its emitter, and received once by the other.
+    assert [(said.status, said.from_peer) for said in seller_side] == [
+        (200, False),
+        (202, True),
+        (203, True),
+        (204, True),
+        (205, True),
+        (211, True),
+        (212, False),
+    ]
+    assert [(said.status, said.from_peer) for said in buyer_side] == [
+        (202, False),
+        (203, False),
+        (204, False),
+        (205, False),
+        (211, False),
+        (212, True),
+    ]
+    # What travelled is what its platform made: the same bytes on both sides.
+    assert [said.message for said in seller_side[1:6]] == [said.message for said in buyer_side[:5]]
+    assert seller_side[6].message == buyer_side[5].message
+    deposited, reception = _deposited_at(a, flow_id), buyer_side[0].occurred_at
+    names = [
+        "01-CDV-200_Deposee",
+        "02-CDV-202_Recue",
+        "03-CDV-203_Mise_a_disposition",
+        "04-CDV-204_Prise_en_charge",
+        "05-CDV-205_Approuvee",
+        "06-CDV-211_Paiement_transmis",
+        "07-CDV-212_Encaissee",
+    ]
+    # The buyer's side's statuses as B recorded them (its times), the others as A did.
+    ordered = [seller_side[0], *buyer_side[:5], seller_side[6]]
+    for said, name in zip(ordered, names, strict=True):
+        _compare(said, f"{case}{name}.xml", deposited=deposited, received=reception)
+
+
+def test_uc2_a_duplicate_is_rejected_by_the_buyers_platform(
+    platforms: tuple[Platform, Platform],
+) -> None:
+    a, b = platforms
+    case = "UC2/UC2_F202500004_"
+    invoice = _example_invoice(f"{case}00-INV_20250701_CII.xml")
+    # The buyer received this invoice before on another of its addresses, as UBL (another
+    # platform's delivery, written in B's database as it would have arrived). The same file
+    # would be the same flow for B's Flow Service (a delivery retried), not a duplicate.
+    earlier = _example_invoice(f"{case}00-INV_20250701_UBL.xml")
+    b.read(lambda session: _earlier_copy(session, b, earlier))
+    flow_id = _deposit(a, invoice, "F202500004.xml")
+    _until(a, flow_id, [200, 213])
+    [deposited_said, rejected] = _said(a, flow_id)
+    assert (rejected.reason_code, rejected.from_peer) == ("DOUBLON", True)
+    # On B: the second copy is refused, its 213 is the one A received.
+    copies = sorted(_received(b, "F202500004", syntax=None), key=lambda flow: flow.submitted_at)
+    assert [(flow.syntax, flow.ack_status) for flow in copies] == [
+        ("UBL", AckStatus.OK),
+        ("CII", AckStatus.ERROR),
+    ]
+    [b_said] = _said(b, str(copies[1].id))
+    assert (b_said.status, b_said.message) == (213, rejected.message)
+    deposited = _deposited_at(a, flow_id)
+    _compare(deposited_said, f"{case}01-CDV-200_Deposee.xml", deposited=deposited, received=None)
+    _compare(
+        b_said,
+        f"{case}02-CDV-213_Rejetee.xml",
+        deposited=deposited,
+        received=b_said.occurred_at,
+    )
+
+
+async def _earlier_copy(session: Any, platform: Platform, content: bytes) -> None:
+    client = await session.scalar(select(Client).where(Client.siren == BUYER))
+    assert client is not None
+    blob = await create_blob_storage(_settings(platform)).put(
+        _one(content), max_size=len(content) + 1
+    )
+    now = datetime.now(UTC)
+    session.add(
+        Flow(
+            id=uuid.uuid4(),
+            firm_id=client.firm_id,
+            client_id=client.id,
+            direction=FlowDirection.IN,
+            flow_type="SupplierInvoice",
+            syntax="UBL",
+            profile="CIUS",
+            processing_rule="B2B",
+            name="F202500004-autre-adresse.xml",
+            sha256=blob.sha256,
+            size=blob.size,
+            media_type="application/xml",
+            blob_key=blob.key,
+            submitted_at=now,
+            updated_at=now,
+            ack_status=AckStatus.OK,
+            invoice_number="F202500004",
+            invoice_type_code="380",
+            issue_date=date(2025, 7, 1),
+            sender_siren=SELLER,
+            recipient_siren=BUYER,
+        )
+    )
+    await session.commit()
+
+
+async def _one(content: bytes) -> Any:
+    yield content
+
+
+def test_uc5_dispute_then_approved_and_cashed_between_two_platforms(
+    platforms: tuple[Platform, Platform],
+) -> None:
+    a, b = platforms
+    case = "UC5/UC5_F202500007_"
+    flow_id = _deposit(a, _example_invoice(f"{case}00-INV_20250702_CII.xml"), "F202500007.xml")
+    received_id = _received_id(b, "F202500007")
+    _until(a, flow_id, [200, 202, 203])
+    # The buyer's software disputes the VAT rate and asks for a credit note (CNF), by a CDAR
+    # deposited on B: B applies it and passes it on; A applies it with its reason and action.
+    _software_status(
+        b,
+        "207",
+        "F202500007",
+        (
+            StatusReason(
+                code="TX_TVA_ERR",
+                reason="Taux de TVA erroné",
+                action_code="CNF",
+                action="Créer un Avoir total",
+            ),
+        ),
+    )
+    _until(a, flow_id, [200, 202, 203, 207])
+    _act(b, received_id, "approve")
+    _until(a, flow_id, [200, 202, 203, 207, 205])
+    _act(a, flow_id, "cashed", amount="11000.00", vat_rate="10")
+    _until(b, received_id, [202, 203, 207, 205, 212])
+
+    seller_side, buyer_side = _said(a, flow_id), _said(b, received_id)
+    dispute = seller_side[3]
+    assert (dispute.status, dispute.reason_code, dispute.from_peer) == (207, "TX_TVA_ERR", True)
+    assert fields(dispute.message)["reasons"] == [("TX_TVA_ERR", "CNF")]
+    deposited, reception = _deposited_at(a, flow_id), buyer_side[0].occurred_at
+    ours = [
+        (seller_side[0], f"{case}01-CDV-200_Deposee.xml"),
+        (buyer_side[0], f"{case}02-CDV-202_Recue.xml"),
+        (buyer_side[1], f"{case}03-CDV-203_Mise_a_disposition.xml"),
+        (buyer_side[3], "UC5/UC5b_F202500007_05-CDV-205_Approuvee.xml"),
+        (seller_side[5], "UC5/UC5b_F202500007_07-CDV-212_Encaissee.xml"),
+    ]
+    for said, path in ours:
+        _compare(said, path, deposited=deposited, received=reception)
+
+
+def test_statuses_made_while_the_other_platform_is_down_reach_it_once_in_order(
+    platforms: tuple[Platform, Platform],
+) -> None:
+    a, b = platforms
+    flow_id = _deposit(a, invoice_between(SELLER, BUYER, number="F2025-A-003"), "F2025-A-003.xml")
+    received_id = _received_id(b, "F2025-A-003")
+    _until(a, flow_id, [200, 202, 203])
+    a.stop()
+    try:
+        _act(b, received_id, "take_charge")
+        _act(b, received_id, "dispute", reason_code="QTE_ERR", reason_text="2 colis sur 3")
+        _act(b, received_id, "approve")
+        # B keeps them: the first one meets the closed port, the others wait behind it.
+        _wait("failed attempts on B", lambda: _send_attempts(b) >= 2)
+    finally:
+        a.start()
+    _until(a, flow_id, [200, 202, 203, 204, 207, 205])
+    assert [said.reason_code for said in _said(a, flow_id)][4] == "QTE_ERR"
+    _wait("B's messages all sent", lambda: _send_pending(b) == 0)
+
+
+def _send_attempts(platform: Platform) -> int:
+    async def query(session: Any) -> int:
+        rows = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.kind == SEND_STATUS_KIND)
+            )
+        ).all()
+        return max((row.attempts for row in rows if row.last_error), default=0)
+
+    found: int = platform.read(query)
+    return found
+
+
+def _send_pending(platform: Platform) -> int:
+    async def query(session: Any) -> int:
+        rows = (
+            await session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.kind == SEND_STATUS_KIND,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                )
+            )
+        ).all()
+        return len(rows)
+
+    found: int = platform.read(query)
+    return found
