@@ -150,8 +150,8 @@ async def _seed(platform: Platform, siren: str, lines: list[tuple[str, str]]) ->
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
             created = await create_firm(session, settings, name=f"Cabinet {siren}")
-            async with httpx.AsyncClient(base_url=platform.base, timeout=30) as client:
-                platform.owner = await logged_in_owner(client, created)
+            async with httpx.AsyncClient(base_url=platform.base, timeout=30) as http:
+                platform.owner = await logged_in_owner(http, created)
             client = Client(
                 id=uuid.uuid4(),
                 firm_id=created.firm.id,
