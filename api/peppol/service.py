@@ -188,7 +188,8 @@ class Inbound:
             raise PeppolNotServicedException()
         if await repository.received(session, message_id) is not None:
             raise DuplicateMessage()
-        document = document_of(next(iter(message.decrypted_data.values()), b""))
+        sbd = next(iter(message.decrypted_data.values()), b"")
+        document = await asyncio.to_thread(document_of, sbd)
         peer = await self._platform_of(message.sender or "", exchange)
         caller = SoftwareCaller(
             Principal(
