@@ -34,6 +34,7 @@ from api.mandates import service as mandates_service
 from api.models.invoice_route import SEND_STATUS_KIND
 from api.outbox import service as outbox
 from api.outbox.service import OutboxHandler
+from api.peppol.network import peppol_transport
 from api.ppf import service as ppf_service
 from api.ppf.feed import build_feed
 from api.routing import service as routing
@@ -66,6 +67,7 @@ def outbox_handlers(
     storage = create_blob_storage(settings)
     directory = build_directory(settings, sessionmaker)
     transport = HttpTransport(settings)
+    peppol = peppol_transport(settings)  # to platforms that are not configured peers
     return {
         mail_service.MAIL_KIND: mail_service.delivery(mail_sender(settings)),
         webhooks_service.WEBHOOK_KIND: webhooks_service.delivery_handler(sessionmaker, settings),
@@ -82,10 +84,10 @@ def outbox_handlers(
             )
         ),
         routing.ROUTE_KIND: routing.route_handler(
-            routing.InvoiceRouting(sessionmaker, storage, settings, directory, transport)
+            routing.InvoiceRouting(sessionmaker, storage, settings, directory, transport, peppol)
         ),
         SEND_STATUS_KIND: routing.status_handler(
-            routing.StatusSender(sessionmaker, storage, settings, transport)
+            routing.StatusSender(sessionmaker, storage, settings, transport, peppol)
         ),
         flows_service.WEBHOOK_KIND: flow_webhooks.webhook_handler(sessionmaker, settings),
         mandates_service.REMINDER_KIND: mandates_service.reminder_delivery(settings, sessionmaker),
