@@ -1,0 +1,234 @@
+"""Two Comptoir platforms over Peppol AS4: two real `comptoir run` processes on loopback, each
+with its own database, each an access point with its own test certificate (`ap_a` PFR000001,
+`ap_b` PFR000002, from the test PKI) and its own SMP publishing its registered clients (signed
+with `smp_a` / `smp_b`); each looks participants up in the other's SMP. Neither is configured
+as the other's peer platform: the directory names the other platform, so routing goes over
+Peppol (lookup, then AS4).
+
+UC1: the seller's software deposits the invoice on A → delivered once on B in the buyer's
+space (over AS4: signed, encrypted, receipt verified), A's invoice shows 202 then 203 from B's
+status messages, which came back over AS4 too.
+UC2: the same invoice deposited again on A is rejected there (213 « DOUBLON ») and never
+reaches B.
+No access point: a buyer on a third platform that no SMP publishes → 221 « Erreur de routage ».
+Outage: B down, an invoice deposited on A, B back → delivered exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from api.core.db import create_engine
+from api.core.settings import Settings, process_environment
+from api.models.client import Client
+from api.models.directory_line import DirectoryLineRecord
+from api.models.peppol_message import PeppolMessage
+from tests.conftest import SuiteEnvironment
+from tests.helpers import create_firm
+from tests.live import committed_database, free_port
+from tests.peppol.pki import Pki
+from tests.peppol.smp_peer import designated_client
+from tests.routing.conftest import invoice_between
+from tests.routing.test_two_platforms import (
+    Platform,
+    _deposit,
+    _history,
+    _received,
+    _route,
+    _routing_attempts,
+    _settings,
+    _wait,
+)
+from tests.software import Key, company_space
+
+pytestmark = pytest.mark.slow
+
+SELLER, BUYER = "610869075", "414617811"
+# A company whose line names a third platform no SMP here publishes it for.
+ELSEWHERE = "552081317"
+
+
+async def _seed(settings: Settings, siren: str, lines: list[tuple[str, str]]) -> Key:
+    """A firm, its client company designated through this platform (so its SMP publishes it),
+    with a software key, and the directory's lines."""
+    engine = create_engine(settings)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            created = await create_firm(session, settings, name=f"Cabinet {siren}")
+            await designated_client(session, created.firm.id, siren, date_from=date(2020, 1, 1))
+            for line_siren, platform_id in lines:
+                session.add(
+                    DirectoryLineRecord(
+                        addressing_identifier=line_siren,
+                        siren=line_siren,
+                        platform_id=platform_id,
+                        date_from=date(2020, 1, 1),
+                    )
+                )
+            client = await session.scalar(select(Client).where(Client.siren == siren))
+            assert client is not None
+            await session.flush()
+            return await company_space(session, str(client.id), siren)
+    finally:
+        await engine.dispose()
+
+
+def _environment(
+    platform: Platform, other: Platform, url: str, folder: Path, credentials: Path
+) -> dict[str, str]:
+    ap, smp = ("ap-a", "smp-a") if platform.name == "PA-A" else ("ap-b", "smp-b")
+    return process_environment() | {
+        "COMPTOIR_DATABASE_URL": url,
+        "COMPTOIR_DATA_DIR": str(folder / platform.name),
+        "COMPTOIR_PUBLIC_URL": platform.base,
+        "COMPTOIR_LOG_LEVEL": "WARNING",
+        "COMPTOIR_DIRECTORY_PLATFORM_ID": platform.name,
+        "COMPTOIR_OUTBOX_POLL_SECONDS": "0.2",
+        "COMPTOIR_OUTBOX_RETRY_BASE_SECONDS": "0.5",
+        "COMPTOIR_OUTBOX_RETRY_MAX_SECONDS": "1",
+        "COMPTOIR_OUTBOX_MAX_ATTEMPTS": "500",
+        # Our access point.
+        "COMPTOIR_PEPPOL_ACCESS_POINT": "true",
+        "COMPTOIR_PEPPOL_CERTIFICATE_FILE": str(credentials / f"{ap}.crt"),
+        "COMPTOIR_PEPPOL_KEY_FILE": str(credentials / f"{ap}.key"),
+        "COMPTOIR_PEPPOL_TRUST_FILE": str(credentials / "trust.pem"),
+        # Our SMP, and the lookup in the other's (no SML on loopback). No SMP answer is cached:
+        # B's SMP is down while B is.
+        "COMPTOIR_PEPPOL_SMP_ENABLED": "true",
+        "COMPTOIR_PEPPOL_SMP_CERTIFICATE_FILE": str(credentials / f"{smp}.crt"),
+        "COMPTOIR_PEPPOL_SMP_KEY_FILE": str(credentials / f"{smp}.key"),
+        "COMPTOIR_PEPPOL_SMP_URL": other.base + "/smp",
+        "COMPTOIR_PEPPOL_SMP_TRUST_ANCHORS_FILE": str(credentials / "trust.pem"),
+        "COMPTOIR_PEPPOL_SMP_CACHE_SECONDS": "0",
+        "COMPTOIR_PEPPOL_SMP_NEGATIVE_CACHE_SECONDS": "0",
+    }
+
+
+@pytest.fixture(scope="module")
+def platforms(
+    tmp_path_factory: pytest.TempPathFactory, test_environment: SuiteEnvironment, pki: Pki
+) -> Iterator[tuple[Platform, Platform]]:
+    folder = tmp_path_factory.mktemp("peppol-two-platforms")
+    credentials = folder / "pki"
+    pki.write(credentials)
+    (credentials / "trust.pem").write_bytes(
+        pki.root.certificate_pem + pki.ap_ca.certificate_pem + pki.smp_ca.certificate_pem
+    )
+    databases = [
+        committed_database(test_environment.database_url, folder),
+        committed_database(test_environment.database_url, folder),
+    ]
+    urls = [next(database) for database in databases]
+    a = Platform("PA-A", free_port(), {}, log=folder / "a.log")
+    b = Platform("PA-B", free_port(), {}, log=folder / "b.log")
+    a.env = _environment(a, b, urls[0], folder, credentials)
+    b.env = _environment(b, a, urls[1], folder, credentials)
+    a.launch()
+    b.launch()
+    try:
+        a.wait_ready()
+        b.wait_ready()
+        lines = [(SELLER, a.name), (BUYER, b.name), (ELSEWHERE, "PA-C")]
+        a.key = asyncio.run(_seed(_settings(a), SELLER, lines))
+        b.key = asyncio.run(_seed(_settings(b), BUYER, lines))
+        yield a, b
+    finally:
+        a.stop()
+        b.stop()
+        for database in databases:
+            with contextlib.suppress(StopIteration):
+                next(database)
+
+
+def _peppol_messages(platform: Platform) -> list[tuple[str, str, str]]:
+    async def query(session: Any) -> list[tuple[str, str, str]]:
+        rows = await session.execute(
+            select(PeppolMessage.sending_party, PeppolMessage.sender, PeppolMessage.recipient)
+        )
+        return [tuple(row) for row in rows]
+
+    result: list[tuple[str, str, str]] = platform.read(query)
+    return result
+
+
+def test_uc1_over_as4_between_two_access_points(platforms: tuple[Platform, Platform]) -> None:
+    a, b = platforms
+    flow_id = _deposit(a, invoice_between(SELLER, BUYER, number="F2025-P-101"), "F2025-P-101.xml")
+    received = _wait("the invoice on B", lambda: _received(b, "F2025-P-101"))
+    assert [(flow.peer_platform_id, flow.client_id is not None) for flow in received] == [
+        (a.name, True)
+    ]
+    assert _wait("203 on A", lambda: _history(a, flow_id)[-1:] == [203]) is True
+    assert _history(a, flow_id) == [200, 202, 203]
+    assert _history(b, str(received[0].id)) == [202, 203]
+    route = _route(a, flow_id)
+    assert route is not None
+    # Delivered over Peppol: the remote id is the AS4 message id B acknowledged.
+    assert route.platform_id == b.name
+    assert (route.remote_flow_id or "").startswith(f"{flow_id}@pfr000001.")
+    # B received the invoice from A's access point; A received B's status messages from B's.
+    assert ("PFR000001", f"0225:{SELLER}", f"0225:{BUYER}") in _peppol_messages(b)
+    assert ("PFR000002", f"0225:{BUYER}", f"0225:{SELLER}") in _peppol_messages(a)
+    assert received[0].document_id is not None
+
+
+def test_uc2_the_duplicate_is_rejected_on_a_and_never_reaches_b(
+    platforms: tuple[Platform, Platform],
+) -> None:
+    a, b = platforms
+    content = invoice_between(SELLER, BUYER, number="F2025-P-102")
+    first = _deposit(a, content, "F2025-P-102.xml")
+    _wait("the first on B", lambda: _received(b, "F2025-P-102"))
+    # The same invoice number again, as another file (UC2: « Facture en doublon »).
+    bis = content.replace(
+        b"</rsm:CrossIndustryInvoice>", b"<!-- bis --></rsm:CrossIndustryInvoice>"
+    )
+    again = _deposit(a, bis, "F2025-P-102-bis.xml")
+    assert again != first
+    assert _wait("213 on A", lambda: _history(a, again)[-1:] == [213]) is True
+    assert _history(a, again) == [213]
+    assert _route(a, again) is None
+    assert len(_received(b, "F2025-P-102")) == 1
+
+
+def test_a_buyer_without_peppol_endpoint_gets_a_routing_error(
+    platforms: tuple[Platform, Platform],
+) -> None:
+    a, _ = platforms
+    flow_id = _deposit(
+        a, invoice_between(SELLER, ELSEWHERE, number="F2025-P-104"), "F2025-P-104.xml"
+    )
+    assert _wait("221 on A", lambda: _history(a, flow_id)[-1:] == [221]) is True
+    route = _route(a, flow_id)
+    assert route is not None
+    assert route.platform_id == "PA-C"
+    assert "0225:552081317" in (route.detail or "")
+
+
+def test_b_down_then_up_gets_the_invoice_exactly_once(
+    platforms: tuple[Platform, Platform],
+) -> None:
+    a, b = platforms
+    b.stop()
+    try:
+        flow_id = _deposit(
+            a, invoice_between(SELLER, BUYER, number="F2025-P-103"), "F2025-P-103.xml"
+        )
+        # Two attempts met B's closed port (its SMP first): routed to B, not delivered.
+        _wait("two failed attempts", lambda: _routing_attempts(a, flow_id) >= 2)
+        route = _route(a, flow_id)
+        assert route is not None
+        assert (route.platform_id, route.delivered_at) == (b.name, None)
+    finally:
+        b.start()
+    _wait("203 on A", lambda: _history(a, flow_id)[-1:] == [203])
+    assert len(_received(b, "F2025-P-103")) == 1
+    assert _history(a, flow_id) == [200, 202, 203]
