@@ -99,7 +99,7 @@ def percentile(values: list[float], fraction: float) -> float:
 async def measure(base_url: str, trust: TrustAnchors, rounds: int) -> dict[str, list[float]]:
     participant = FrenchParticipant.parse(f"0225:{SIREN}")
     lookup = SmpLookup(trust=trust, smp_url=base_url + "/smp")
-    url = lookup.service_metadata_url(participant, CII_INVOICE)
+    url = lookup.service_metadata_url(base_url + "/smp", participant, CII_INVOICE)
     timings: dict[str, list[float]] = {"baseline": [], "cold": [], "cached": []}
     cpu_cold: list[float] = []
     async with httpx.AsyncClient() as bare:

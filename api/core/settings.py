@@ -543,7 +543,17 @@ class Settings(BaseSettings):
         default="",
         description="Lookup: base URL of the SMP to ask for every participant (tests, a "
         "self-hoster's network); empty, the SMP is found through the SML's DNS "
-        "(`B-<md5>.iso6523-actorid-upis.<peppol_sml_zone>`).",
+        "(peppol_sml_method, peppol_sml_zone).",
+    )
+    peppol_sml_method: Literal["naptr", "cname"] = Field(
+        default="naptr",
+        description="How the SML names a participant's SMP: `naptr` (a NAPTR record at "
+        "base32(sha256(id)), Peppol's way since 2025) or `cname` (the legacy B-<md5> host).",
+    )
+    peppol_sml_nameserver: str = Field(
+        default="",
+        description="`host[:port]` of the DNS server asked for SML records; empty: the "
+        "system's resolvers.",
     )
     peppol_sml_zone: str = Field(
         default="edelivery.tech.ec.europa.eu",

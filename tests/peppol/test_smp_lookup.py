@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.core.settings import Settings
 from api.models.client import PaStatus
 from api.peppol.identifiers import FrenchParticipant
 from api.peppol.smp.catalogue import AS4_TRANSPORT_PROFILE, CDAR_STATUS, DOCUMENT_TYPES, UBL_INVOICE
@@ -23,10 +24,11 @@ from api.peppol.smp.lookup import (
     SmpLookup,
     SmpLookupFailed,
     SmpUnavailable,
-    sml_host,
 )
+from api.peppol.smp.sml import FixedSmp, SmlCname, SmlNaptr, cname_host, naptr_name
 from api.peppol.smp.trust import TrustAnchors
 from tests.live import free_port
+from tests.peppol.dns_peer import sml_server
 from tests.peppol.pki import Pki
 from tests.peppol.smp_peer import Fault, Relay, designated_client, serving
 
@@ -261,14 +263,105 @@ async def test_an_answer_about_another_participant_is_refused(smp: Smp) -> None:
         await smp.lookup.find_endpoint(f"0225:{UNKNOWN}", UBL_INVOICE)
 
 
-def test_the_sml_host_name_hashes_the_lowercased_identifier() -> None:
-    upper = FrenchParticipant.parse("0225:610869075_61086907500016_ACHATS")
-    lower = FrenchParticipant.parse("0225:610869075_61086907500016_achats")
+# Published vectors of other Peppol implementations (identifier value → SML label).
+@pytest.mark.parametrize(
+    ("identifier", "label"),
+    [
+        ("0192:991825827", "7i2243uolq5qzb6jxfvi6yei4iq7sfipkv55htzfnr6s54y6yufa"),
+        ("9999:elonia", "hsh3fmc5cyerdv5j6ln6mmqcn2pp2ucyvczrwueahosobvikb6kq"),
+        ("9999:ELONIA", "hsh3fmc5cyerdv5j6ln6mmqcn2pp2ucyvczrwueahosobvikb6kq"),
+    ],
+)
+def test_the_naptr_name_is_the_base32_sha256_of_the_lowercased_identifier(
+    identifier: str, label: str
+) -> None:
+    zone = "edelivery.tech.ec.europa.eu"
+    assert naptr_name(identifier, zone) == f"{label}.iso6523-actorid-upis.{zone}"
 
-    host = sml_host(upper, "acc.edelivery.tech.ec.europa.eu")
 
-    assert re.fullmatch(
-        r"B-[0-9a-f]{32}\.iso6523-actorid-upis\.acc\.edelivery\.tech\.ec\.europa\.eu", host
-    )
-    assert sml_host(lower, "acc.edelivery.tech.ec.europa.eu") == host
-    assert sml_host(FrenchParticipant.parse("0225:610869075"), "zone") != sml_host(upper, "zone")
+@pytest.mark.parametrize(
+    ("identifier", "digest"),
+    [
+        ("0192:991825827", "9823154777831486f5f30f7f41385a2a"),
+        ("9917:5504033150", "2f67a0710cbc13c11ac8c0d64186ac5e"),
+        ("9915:TEST", "85008b8279e07ab0392da75fa55856a2"),
+    ],
+)
+def test_the_legacy_host_is_b_and_the_md5_of_the_lowercased_identifier(
+    identifier: str, digest: str
+) -> None:
+    zone = "edelivery.tech.ec.europa.eu"
+    assert cname_host(identifier, zone) == f"B-{digest}.iso6523-actorid-upis.{zone}"
+
+
+async def test_through_the_sml_the_smp_named_by_naptr_is_asked_at_its_root(
+    smp_app: FastAPI, session: AsyncSession, firm_id: uuid.UUID, pki: Pki
+) -> None:
+    """Production's way: the SML (a DNS server on loopback) names the participant's SMP by a
+    NAPTR record; the SMP is reached at that URL's root (our /smp behind a reverse proxy, as
+    docs/peppol-smp.md says to deploy it). A participant without a record is not on Peppol."""
+    await designated_client(session, firm_id, SERVED)
+    zone = "sml.comptoir.test"
+    async with (
+        serving(smp_app) as smp_base,
+        serving((proxy := Relay(upstream=smp_base + "/smp")).app()) as proxy_base,
+        sml_server() as sml,
+    ):
+        sml.publish(naptr_name(f"0225:{SERVED}", zone), proxy_base + "/")
+        lookup = SmpLookup(
+            trust=TrustAnchors.from_pem(pki.trust_anchors_pem),
+            locator=SmlNaptr(zone, nameserver=sml.nameserver, timeout_seconds=2),
+        )
+        try:
+            endpoint = await lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+            unknown = await lookup.find_endpoint(f"0225:{UNKNOWN}", UBL_INVOICE)
+        finally:
+            await lookup.aclose()
+
+    assert endpoint is not None
+    assert endpoint.certificate_pem == pki.ap_a.certificate_pem
+    assert unknown is None
+    assert sml.asked == [
+        naptr_name(f"0225:{SERVED}", zone) + ".",
+        naptr_name(f"0225:{UNKNOWN}", zone) + ".",
+    ]
+    assert proxy.asked[0].startswith("/iso6523-actorid-upis::0225:610869075/services/")
+    assert len(proxy.asked) == 1  # nothing asked for the participant the SML does not know
+
+
+async def test_an_sml_that_does_not_answer_is_retryable(pki: Pki) -> None:
+    async with sml_server() as sml:
+        sml.silent = True
+        lookup = SmpLookup(
+            trust=TrustAnchors.from_pem(pki.trust_anchors_pem),
+            locator=SmlNaptr("sml.comptoir.test", nameserver=sml.nameserver, timeout_seconds=0.5),
+        )
+        try:
+            with pytest.raises(SmpUnavailable, match="SML ne répond pas"):
+                await lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+        finally:
+            await lookup.aclose()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "locator"),
+    [
+        ({"peppol_smp_url": "http://smp.test/"}, FixedSmp),
+        ({"peppol_sml_method": "cname"}, SmlCname),
+        ({"peppol_sml_nameserver": "127.0.0.1:5353"}, SmlNaptr),
+    ],
+)
+async def test_the_settings_choose_where_the_smp_is_found(
+    settings: Settings, overrides: dict[str, str], locator: type
+) -> None:
+    lookup = SmpLookup.from_settings(Settings(**(settings.model_dump() | overrides)))
+    try:
+        assert isinstance(lookup.locator, locator)
+        participant = FrenchParticipant.parse(f"0225:{SERVED}")
+        if locator is FixedSmp:
+            assert await lookup.smp_base_url(participant) == "http://smp.test"
+        if locator is SmlCname:
+            host = cname_host(f"0225:{SERVED}", "edelivery.tech.ec.europa.eu")
+            assert await lookup.smp_base_url(participant) == f"http://{host}"
+    finally:
+        await lookup.aclose()

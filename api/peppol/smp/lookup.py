@@ -4,15 +4,15 @@
     endpoint = await lookup.find_endpoint(participant, document_type)   # PeppolEndpoint | None
 
 The SMP that answers for a participant is either one configured base URL (`peppol_smp_url`:
-tests, a self-hoster's private network) or, in production, the one the SML publishes in DNS:
-`http://B-<md5 of the lowercased identifier>.iso6523-actorid-upis.<peppol_sml_zone>/` (Peppol
-SML specification 1.x; the host name resolves to the SMP). Only the configured-URL path is
-exercised by the tests here: no SML or DNS server is reachable from this machine.
+tests, a self-hoster's private network) or, in production, the one the SML publishes in DNS
+(`api.peppol.smp.sml`: a NAPTR record, or the legacy `B-<md5>` host name). The tests run both
+the configured URL and the NAPTR resolution against a DNS server on loopback.
 
 Answers:
-- the participant, or its document type, unknown to the SMP (404, 410) → None;
-- the SMP down, slow, answering 5xx or 429 → `SmpUnavailable` (a `PeerUnavailable`: the outbox
-  tries again later, after the SMP's Retry-After when it gave one);
+- the participant unknown to the SML, or it or its document type unknown to the SMP (404,
+  410) → None;
+- the SML's DNS or the SMP down, slow, answering 5xx or 429 → `SmpUnavailable` (a
+  `PeerUnavailable`: the outbox tries again later, after the SMP's Retry-After if it gave one);
 - an answer not signed by a trusted SMP certificate, altered, or about another participant →
   `SmpAnswerRefused`, also retried later (nothing is ever sent on an unverified address);
 - another 4xx → `SmpLookupFailed` (a `PeerRefused`).
@@ -26,7 +26,6 @@ signature check; nothing else is kept between processes (each asks the SMP itsel
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import time
 from collections import OrderedDict
@@ -44,7 +43,6 @@ from api.peppol.identifiers import FrenchParticipant, InvalidParticipant
 from api.peppol.smp.catalogue import (
     AS4_TRANSPORT_PROFILE,
     DOCUMENT_SCHEME,
-    PARTICIPANT_SCHEME,
     document_type_value,
 )
 from api.peppol.smp.service_metadata import (
@@ -53,6 +51,13 @@ from api.peppol.smp.service_metadata import (
     SmpSignatureInvalid,
     read_service_group,
     read_signed_service_metadata,
+)
+from api.peppol.smp.sml import (
+    FixedSmp,
+    SmlCname,
+    SmlNaptr,
+    SmlUnavailable,
+    SmpLocator,
 )
 from api.peppol.smp.trust import TrustAnchors
 
@@ -84,13 +89,6 @@ class SmpLookupFailed(PeerRefused):
     """The SMP refused the question itself (a 4xx other than 404/410)."""
 
 
-def sml_host(participant: FrenchParticipant, zone: str) -> str:
-    """The DNS name the SML publishes for `participant`'s SMP: `B-` and the MD5 of the
-    lowercased identifier value (`0225:…`), under the scheme, under the SML zone."""
-    digest = hashlib.md5(participant.identifier.lower().encode(), usedforsecurity=False)
-    return f"B-{digest.hexdigest()}.{PARTICIPANT_SCHEME}.{zone.strip('.')}"
-
-
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("retry-after", "")
     return float(value) if value.isdigit() else None
@@ -118,7 +116,7 @@ class SmpLookup:
         *,
         trust: TrustAnchors,
         smp_url: str = "",
-        sml_zone: str = "edelivery.tech.ec.europa.eu",
+        locator: SmpLocator | None = None,
         timeout_seconds: float = 10.0,
         cache_seconds: float = 3600.0,
         negative_cache_seconds: float = 300.0,
@@ -128,7 +126,7 @@ class SmpLookup:
     ) -> None:
         self.trust = trust
         self.smp_url = smp_url.rstrip("/")
-        self.sml_zone = sml_zone
+        self.locator: SmpLocator = locator or FixedSmp(smp_url)
         self.cache_seconds = cache_seconds
         self.negative_cache_seconds = negative_cache_seconds
         self.transport_profile = transport_profile
@@ -142,10 +140,21 @@ class SmpLookup:
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: object) -> SmpLookup:
+        locator: SmpLocator
+        if settings.peppol_smp_url:
+            locator = FixedSmp(settings.peppol_smp_url)
+        elif settings.peppol_sml_method == "cname":
+            locator = SmlCname(settings.peppol_sml_zone)
+        else:
+            locator = SmlNaptr(
+                settings.peppol_sml_zone,
+                nameserver=settings.peppol_sml_nameserver,
+                timeout_seconds=settings.peppol_smp_timeout_seconds,
+            )
         options: dict[str, object] = {
             "trust": TrustAnchors.from_file(settings.peppol_smp_trust_anchors_file),
             "smp_url": settings.peppol_smp_url,
-            "sml_zone": settings.peppol_sml_zone,
+            "locator": locator,
             "timeout_seconds": settings.peppol_smp_timeout_seconds,
             "cache_seconds": settings.peppol_smp_cache_seconds,
             "negative_cache_seconds": settings.peppol_smp_negative_cache_seconds,
@@ -155,17 +164,21 @@ class SmpLookup:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    def smp_base_url(self, participant: FrenchParticipant) -> str:
-        if self.smp_url:
-            return self.smp_url
-        return f"http://{sml_host(participant, self.sml_zone)}"
+    async def smp_base_url(self, participant: FrenchParticipant) -> str | None:
+        """The participant's SMP (None: the SML knows no SMP for it)."""
+        try:
+            return await self.locator.smp_url(participant)
+        except SmlUnavailable as error:
+            raise SmpUnavailable(str(error)) from None
 
-    def service_group_url(self, participant: FrenchParticipant) -> str:
-        return f"{self.smp_base_url(participant)}/{quote(participant.uri, safe='')}"
+    @staticmethod
+    def service_group_url(base: str, participant: FrenchParticipant) -> str:
+        return f"{base.rstrip('/')}/{quote(participant.uri, safe='')}"
 
-    def service_metadata_url(self, participant: FrenchParticipant, document_type: str) -> str:
+    @staticmethod
+    def service_metadata_url(base: str, participant: FrenchParticipant, document_type: str) -> str:
         document = quote(f"{DOCUMENT_SCHEME}::{document_type_value(document_type)}", safe="")
-        return f"{self.service_group_url(participant)}/services/{document}"
+        return f"{SmpLookup.service_group_url(base, participant)}/services/{document}"
 
     async def _get(self, url: str) -> httpx.Response | None:
         """The SMP's answer, None for « unknown », or the typed failure."""
@@ -195,7 +208,10 @@ class SmpLookup:
         found = self._participant(participant)
         if found is None:
             return None
-        response = await self._get(self.service_group_url(found))
+        base = await self.smp_base_url(found)
+        if base is None:
+            return None
+        response = await self._get(self.service_group_url(base, found))
         if response is None:
             return None
         try:
@@ -247,7 +263,10 @@ class SmpLookup:
     async def _ask(
         self, participant: FrenchParticipant, document_type: str
     ) -> tuple[PeppolEndpoint | None, float]:
-        response = await self._get(self.service_metadata_url(participant, document_type))
+        base = await self.smp_base_url(participant)
+        if base is None:
+            return None, self.negative_cache_seconds
+        response = await self._get(self.service_metadata_url(base, participant, document_type))
         if response is None:
             return None, self.negative_cache_seconds
         moment = dt.datetime.now(dt.UTC)
