@@ -21,6 +21,7 @@ so a replay arriving at the same time finds one or the other, never half.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import uuid
 from dataclasses import dataclass
@@ -108,7 +109,10 @@ def _error_signal(
 
 
 def document_of(standard_business_document: bytes) -> bytes:
-    """The business document an SBD carries (the element after its header)."""
+    """The business document an SBD carries (the element after its header), written back as
+    a document of its own: the XML declaration and final newline lxml writes (as our own
+    messages are written, so a status message arrives byte for byte as its platform made it),
+    without the SBD's namespace declarations it inherited and does not use."""
     try:
         root = etree.fromstring(standard_business_document, _PARSER)
     except etree.XMLSyntaxError:
@@ -116,7 +120,12 @@ def document_of(standard_business_document: bytes) -> bytes:
     documents = [child for child in root if not str(child.tag).startswith(_SBDH)]
     if len(documents) != 1 or not isinstance(documents[0].tag, str):
         raise DocumentRefused("The SBD carries no business document, or more than one")
-    return bytes(etree.tostring(documents[0], xml_declaration=True, encoding="UTF-8"))
+    inside = documents[0]
+    own = [prefix for prefix, uri in inside.nsmap.items() if root.nsmap.get(prefix) != uri]
+    document = copy.deepcopy(inside)
+    etree.cleanup_namespaces(document, keep_ns_prefixes=[prefix for prefix in own if prefix])
+    written = etree.tostring(document, xml_declaration=True, encoding="UTF-8", with_tail=False)
+    return bytes(written) + b"\n"
 
 
 class Inbound:

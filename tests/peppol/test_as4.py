@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -18,11 +18,13 @@ import httpx
 import pytest
 from as4.peppol import parse_peppol_receipt
 from fastapi import FastAPI
+from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.adapters.transport import Parcel, PeerRefused, PeerUnavailable
 from api.adapters.transport.peppol import (
+    CDAR_STATUS,
     CII_INVOICE,
     DUPLICATE_DETAIL,
     AccessPoint,
@@ -39,12 +41,15 @@ from api.models.directory_line import DirectoryLineRecord
 from api.models.flow import AckStatus, Flow, FlowDirection
 from api.models.outbox_message import OutboxMessage
 from api.models.peppol_message import PeppolMessage
+from api.peppol.service import _parse, document_of
 from tests.helpers import create_firm
 from tests.peppol.pki import Credential, Pki
 from tests.routing.conftest import invoice_between
+from tests.shared_data import SHARED_DATA
 
 SELLER, BUYER, STRANGER = "610869075", "414617811", "552081317"
 ENDPOINT = "https://testserver/peppol/as4"
+UC1_STATUS = SHARED_DATA / "afnor" / "examples" / "UC1" / "UC1_F202500003_02-CDV-202_Recue.xml"
 
 
 def access_point_of(pki: Pki, credential: Credential) -> AccessPoint:
@@ -347,3 +352,26 @@ async def test_a_message_over_the_size_cap_answers_a_413_problem(
     )
     assert response.status_code == 413
     assert response.json()["code"] == "peppol-message-too-large"
+
+
+def test_a_document_crosses_the_sbd_byte_for_byte_when_written_as_lxml_writes(pki: Pki) -> None:
+    # A status message as api.validation writes one (no comment, lxml's declaration): what
+    # the receiver deposits is the same bytes, not only the same content.
+    root = etree.fromstring(UC1_STATUS.read_bytes())
+    for comment in root.xpath("//comment()"):
+        comment.getparent().remove(comment)
+    written = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
+    original = bytes(written) + b"\n"
+    outgoing = build(
+        access_point_of(pki, pki.ap_a),
+        replace(invoice_parcel(), content=original, syntax="CDAR"),
+        pki.ap_b.certificate_pem,
+        CDAR_STATUS,
+    )
+    exchange = _parse(
+        access_point_of(pki, pki.ap_b), outgoing.headers["Content-Type"], outgoing.body
+    )
+    assert exchange.successful
+    sbd = next(iter(exchange.message.decrypted_data.values()))
+    assert b"StandardBusinessDocumentHeader" in sbd
+    assert document_of(sbd) == original

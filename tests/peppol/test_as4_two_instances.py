@@ -3,15 +3,15 @@ with its own database, each an access point with its own test certificate (`ap_a
 `ap_b` PFR000002, from the test PKI) and its own SMP publishing its registered clients (signed
 with `smp_a` / `smp_b`); each looks participants up in the other's SMP. Neither is configured
 as the other's peer platform: the directory names the other platform, so routing goes over
-Peppol (lookup, then AS4).
+Peppol (lookup, then AS4), invoices and status messages alike.
 
-UC1: the seller's software deposits the invoice on A → delivered once on B in the buyer's
-space (over AS4: signed, encrypted, receipt verified), A's invoice shows 202 then 203 from B's
-status messages, which came back over AS4 too.
-UC2: the same invoice deposited again on A is rejected there (213 « DOUBLON ») and never
-reaches B.
-No access point: a buyer on a third platform that no SMP publishes → 221 « Erreur de routage ».
-Outage: B down, an invoice deposited on A, B back → delivered exactly once."""
+The use cases are the ones the HTTP exchange runs (tests/routing/test_two_platforms.py), the
+same bodies on these two platforms: UC1 with every status of the example both ways and each
+message compared with the example file, UC2 (the buyer's platform rejects a duplicate,
+« DOUBLON », and its 213 reaches the seller's), UC5 (a dispute by the buyer's software, then
+approved and cashed). Then what is Peppol's own: who sent what (the access points' seat ids
+and the SBDH participants), a buyer no SMP publishes (221), and an outage of B (delivered
+exactly once when it is back)."""
 
 from __future__ import annotations
 
@@ -22,20 +22,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.core.db import create_engine
-from api.core.settings import Settings, process_environment
+from api.core.settings import process_environment
 from api.models.client import Client
 from api.models.directory_line import DirectoryLineRecord
 from api.models.peppol_message import PeppolMessage
 from tests.conftest import SuiteEnvironment
-from tests.helpers import create_firm
+from tests.helpers import create_firm, logged_in_owner
 from tests.live import committed_database, free_port
 from tests.peppol.pki import Pki
 from tests.peppol.smp_peer import designated_client
+from tests.routing import test_two_platforms as exchange
 from tests.routing.conftest import invoice_between
 from tests.routing.test_two_platforms import (
     Platform,
@@ -47,7 +49,7 @@ from tests.routing.test_two_platforms import (
     _settings,
     _wait,
 )
-from tests.software import Key, company_space
+from tests.software import company_space
 
 pytestmark = pytest.mark.slow
 
@@ -56,13 +58,16 @@ SELLER, BUYER = "610869075", "414617811"
 ELSEWHERE = "552081317"
 
 
-async def _seed(settings: Settings, siren: str, lines: list[tuple[str, str]]) -> Key:
-    """A firm, its client company designated through this platform (so its SMP publishes it),
-    with a software key, and the directory's lines."""
+async def _seed(platform: Platform, siren: str, lines: list[tuple[str, str]]) -> None:
+    """A firm (its owner logged in), its client company designated through this platform (so
+    its SMP publishes it) with a software key, and the directory's lines."""
+    settings = _settings(platform)
     engine = create_engine(settings)
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
             created = await create_firm(session, settings, name=f"Cabinet {siren}")
+            async with httpx.AsyncClient(base_url=platform.base, timeout=30) as http:
+                platform.owner = await logged_in_owner(http, created)
             await designated_client(session, created.firm.id, siren, date_from=date(2020, 1, 1))
             for line_siren, platform_id in lines:
                 session.add(
@@ -76,7 +81,7 @@ async def _seed(settings: Settings, siren: str, lines: list[tuple[str, str]]) ->
             client = await session.scalar(select(Client).where(Client.siren == siren))
             assert client is not None
             await session.flush()
-            return await company_space(session, str(client.id), siren)
+            platform.key = await company_space(session, str(client.id), siren)
     finally:
         await engine.dispose()
 
@@ -137,8 +142,8 @@ def platforms(
         a.wait_ready()
         b.wait_ready()
         lines = [(SELLER, a.name), (BUYER, b.name), (ELSEWHERE, "PA-C")]
-        a.key = asyncio.run(_seed(_settings(a), SELLER, lines))
-        b.key = asyncio.run(_seed(_settings(b), BUYER, lines))
+        asyncio.run(_seed(a, SELLER, lines))
+        asyncio.run(_seed(b, BUYER, lines))
         yield a, b
     finally:
         a.stop()
@@ -159,7 +164,23 @@ def _peppol_messages(platform: Platform) -> list[tuple[str, str, str]]:
     return result
 
 
-def test_uc1_over_as4_between_two_access_points(platforms: tuple[Platform, Platform]) -> None:
+def test_uc1_over_as4_matches_the_example(platforms: tuple[Platform, Platform]) -> None:
+    exchange.test_uc1_between_two_platforms_matches_the_example(platforms)
+
+
+def test_uc2_over_as4_the_buyers_platform_rejects_a_duplicate(
+    platforms: tuple[Platform, Platform],
+) -> None:
+    exchange.test_uc2_a_duplicate_is_rejected_by_the_buyers_platform(platforms)
+
+
+def test_uc5_over_as4_dispute_then_approved_and_cashed(
+    platforms: tuple[Platform, Platform],
+) -> None:
+    exchange.test_uc5_dispute_then_approved_and_cashed_between_two_platforms(platforms)
+
+
+def test_who_sent_what_over_as4(platforms: tuple[Platform, Platform]) -> None:
     a, b = platforms
     flow_id = _deposit(a, invoice_between(SELLER, BUYER, number="F2025-P-101"), "F2025-P-101.xml")
     received = _wait("the invoice on B", lambda: _received(b, "F2025-P-101"))
@@ -178,25 +199,6 @@ def test_uc1_over_as4_between_two_access_points(platforms: tuple[Platform, Platf
     assert ("PFR000001", f"0225:{SELLER}", f"0225:{BUYER}") in _peppol_messages(b)
     assert ("PFR000002", f"0225:{BUYER}", f"0225:{SELLER}") in _peppol_messages(a)
     assert received[0].document_id is not None
-
-
-def test_uc2_the_duplicate_is_rejected_on_a_and_never_reaches_b(
-    platforms: tuple[Platform, Platform],
-) -> None:
-    a, b = platforms
-    content = invoice_between(SELLER, BUYER, number="F2025-P-102")
-    first = _deposit(a, content, "F2025-P-102.xml")
-    _wait("the first on B", lambda: _received(b, "F2025-P-102"))
-    # The same invoice number again, as another file (UC2: « Facture en doublon »).
-    bis = content.replace(
-        b"</rsm:CrossIndustryInvoice>", b"<!-- bis --></rsm:CrossIndustryInvoice>"
-    )
-    again = _deposit(a, bis, "F2025-P-102-bis.xml")
-    assert again != first
-    assert _wait("213 on A", lambda: _history(a, again)[-1:] == [213]) is True
-    assert _history(a, again) == [213]
-    assert _route(a, again) is None
-    assert len(_received(b, "F2025-P-102")) == 1
 
 
 def test_a_buyer_without_peppol_endpoint_gets_a_routing_error(
