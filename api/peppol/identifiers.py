@@ -55,6 +55,11 @@ class InvalidParticipant(ValueError):
     French, for a problem's `detail`."""
 
 
+class ForeignParticipant(InvalidParticipant):
+    """A participant of another scheme or another ICD: perhaps a valid Peppol identifier, just
+    not a French one (an SMP of ours holds none: 404, not 400)."""
+
+
 def _check_siren(siren: str) -> str:
     if len(siren) != 9 or not _DIGITS.fullmatch(siren):
         raise InvalidParticipant(f"« {siren} » n'est pas un SIREN (9 chiffres)")
@@ -163,13 +168,13 @@ class FrenchParticipant:
         if _SEPARATOR in raw:
             scheme, _, raw = raw.partition(_SEPARATOR)
             if scheme.lower() != PARTICIPANT_SCHEME:
-                raise InvalidParticipant(
+                raise ForeignParticipant(
                     f"schéma d'identifiant « {scheme} » inconnu (attendu : {PARTICIPANT_SCHEME})"
                 )
         if ":" in raw:
             icd, _, raw = raw.partition(":")
             if icd != FRENCH_ICD:
-                raise InvalidParticipant(
+                raise ForeignParticipant(
                     f"code ICD « {icd} » : seuls les identifiants français "
                     f"({FRENCH_ICD}) sont servis"
                 )

@@ -9,6 +9,7 @@ import pytest
 
 from api.adapters.directory import DirectoryAddress, DirectoryLine
 from api.peppol.identifiers import (
+    ForeignParticipant,
     FrenchParticipant,
     InvalidParticipant,
     ParticipantForm,
@@ -139,3 +140,11 @@ def test_parts_that_form_none_of_the_four_forms_are_refused(
 ) -> None:
     with pytest.raises(InvalidParticipant, match=reason):
         participant.validated()
+
+
+@pytest.mark.parametrize(
+    "text", ["0088:5798000000001", "iso6523-actorid-upis::9925:be0123", "autre::0225:610869075"]
+)
+def test_another_scheme_or_icd_is_foreign_not_malformed(text: str) -> None:
+    with pytest.raises(ForeignParticipant):
+        parse_participant(text)

@@ -13,11 +13,21 @@ from dataclasses import dataclass
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from api.core.settings import Settings
 from api.models.client import PaStatus
 from api.peppol.identifiers import FrenchParticipant
-from api.peppol.smp.catalogue import AS4_TRANSPORT_PROFILE, CDAR_STATUS, DOCUMENT_TYPES, UBL_INVOICE
+from api.peppol.smp.catalogue import (
+    AS4_TRANSPORT_PROFILE,
+    BILLING_PROCESS,
+    CDAR_STATUS,
+    DOCUMENT_TYPES,
+    UBL_INVOICE,
+)
 from api.peppol.smp.lookup import (
     PeppolEndpoint,
     SmpAnswerRefused,
@@ -25,6 +35,7 @@ from api.peppol.smp.lookup import (
     SmpLookupFailed,
     SmpUnavailable,
 )
+from api.peppol.smp.service_metadata import Endpoint, ServiceMetadata, signed_service_metadata_xml
 from api.peppol.smp.sml import FixedSmp, SmlCname, SmlNaptr, cname_host, naptr_name
 from api.peppol.smp.trust import TrustAnchors
 from tests.live import free_port
@@ -365,3 +376,35 @@ async def test_the_settings_choose_where_the_smp_is_found(
             assert await lookup.smp_base_url(participant) == f"http://{host}"
     finally:
         await lookup.aclose()
+
+
+async def test_an_endpoint_whose_certificate_expired_is_refused_not_unknown(pki: Pki) -> None:
+    """Another platform's SMP (a peer on loopback answering one signed document) vouches for
+    its access point with a certificate that ended yesterday, without an expiration date."""
+    metadata = ServiceMetadata(
+        participant=f"0225:{SERVED}",
+        document_type=UBL_INVOICE,
+        endpoints=(
+            Endpoint(
+                process=BILLING_PROCESS,
+                transport_profile=AS4_TRANSPORT_PROFILE,
+                url="https://ailleurs.test/as4",
+                certificate=pki.expired_ap.certificate,
+            ),
+        ),
+    )
+    signed = signed_service_metadata_xml(
+        metadata, pki.smp_b.private_key, [pki.smp_b.certificate, pki.smp_ca.certificate]
+    )
+
+    async def answer(_request: Request) -> Response:
+        return Response(signed, media_type="text/xml")
+
+    peer = Starlette(routes=[Route("/{path:path}", answer)])
+    async with serving(peer) as base:
+        lookup = SmpLookup(trust=TrustAnchors.from_pem(pki.trust_anchors_pem), smp_url=base)
+        try:
+            with pytest.raises(SmpAnswerRefused, match="certificat du point d'accès"):
+                await lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+        finally:
+            await lookup.aclose()

@@ -288,6 +288,15 @@ class SmpLookup:
         )
         if endpoint is None:
             return None, self.negative_cache_seconds
+        certificate = endpoint.certificate
+        if not certificate.not_valid_before_utc <= moment <= certificate.not_valid_after_utc:
+            # The SMP vouches for a certificate that cannot work now (its access point must
+            # renew it): not « unknown », which would end the routing; looked up again later.
+            raise SmpAnswerRefused(
+                "le certificat du point d'accès publié par l'SMP n'est pas valide "
+                f"(du {certificate.not_valid_before_utc:%Y-%m-%d} "
+                f"au {certificate.not_valid_after_utc:%Y-%m-%d})"
+            )
         limits = [
             self.cache_seconds,
             (endpoint.certificate.not_valid_after_utc - moment).total_seconds(),

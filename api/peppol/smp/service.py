@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.core.errors import AppError, NotFound
 from api.core.models import utcnow
 from api.core.settings import Settings
-from api.peppol.identifiers import FRENCH_ICD, FrenchParticipant, InvalidParticipant
+from api.peppol.identifiers import ForeignParticipant, FrenchParticipant, InvalidParticipant
 from api.peppol.smp import repository
 from api.peppol.smp.catalogue import (
     AS4_TRANSPORT_PROFILE,
@@ -123,14 +123,13 @@ def publisher(settings: Settings) -> Publisher:
 def _participant(text: str) -> FrenchParticipant:
     """The participant named in the path; 404 for another ICD or scheme (a valid Peppol
     identifier, just not one we could hold), 400 for a malformed French one."""
-    value = text.partition("::")[2] if "::" in text else text
-    if ":" in value and value.partition(":")[0] != FRENCH_ICD:
-        raise ParticipantNotServed(f"« {text} » n'est pas un participant de cette plateforme.")
     try:
         return FrenchParticipant.parse(text)
+    except ForeignParticipant as error:
+        raise ParticipantNotServed(
+            f"« {text} » n'est pas un participant de cette plateforme ({error})."
+        ) from None
     except InvalidParticipant as error:
-        if "schéma" in str(error):
-            raise ParticipantNotServed(str(error)) from None
         raise InvalidParticipantIdentifier(str(error)) from None
 
 
