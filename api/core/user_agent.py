@@ -21,6 +21,7 @@ _SYSTEMS = (
     ("iPad", "iPadOS"),
     ("Android", "Android"),
     ("Mac OS X", "macOS"),
+    ("Macintosh", "macOS"),
     ("CrOS", "ChromeOS"),
     ("Linux", "Linux"),
 )

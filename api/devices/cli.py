@@ -6,6 +6,7 @@ import argparse
 import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 from api.auth.protocol import Decision
 from api.devices import companion
@@ -25,7 +26,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action = actions.add_parser(
             name, help="approuver" if decision == Decision.APPROVE else "refuser"
         )
-        action.add_argument("qr_url", help="l'adresse encodée dans le code QR (…/qr/v1/…)")
+        action.add_argument(
+            "qr_url",
+            help="l'adresse encodée dans le code QR : …/qr/v1/… (connexion) ou "
+            "…/qr/v1/mandat/… (signature d'un mandat)",
+        )
         action.add_argument("--key-file", type=Path, default=companion.DEFAULT_KEY_FILE)
         action.set_defaults(handler=_decide, decision=decision)
 
@@ -42,12 +47,19 @@ def _enroll(args: argparse.Namespace) -> int:
 
 
 def _decide(args: argparse.Namespace) -> int:
+    mandate = companion.is_mandate_approval(args.qr_url)
     try:
         key = companion.DeviceKey.load(args.key_file)
-        context, status = companion.decide(key, args.qr_url, args.decision)
+        if mandate:
+            context, status = companion.decide_mandate(key, args.qr_url, args.decision)
+        else:
+            context, status = companion.decide(key, args.qr_url, args.decision)
     except companion.CompanionError as error:
         print(f"Échec : {error}", file=sys.stderr)
         return 1
+    if mandate:
+        print(mandate_decision_text(context, status))
+        return 0
     print(
         f"Demande depuis {context['requester_browser']} sur {context['requester_os']} "
         f"({context['requester_ip']}), code {context['match_code']}."
@@ -55,3 +67,16 @@ def _decide(args: argparse.Namespace) -> int:
     verdict = "approuvée" if status["status"] == "approved" else "refusée"
     print(f"Connexion {verdict}.")
     return 0
+
+
+def mandate_decision_text(context: dict[str, Any], status: dict[str, Any]) -> str:
+    """What the terminal shows after answering a signing page: which mandate, which name."""
+    verdict = "approuvée" if status["status"] == "approved" else "refusée"
+    return (
+        f"Mandat de « {context['client_name']} » (SIREN {context['client_siren']}) "
+        f"pour le cabinet « {context['firm_name']} », signataire « {context['signer_name']} », "
+        f"empreinte {context['document_fingerprint']}.\n"
+        f"Demande depuis {context['requester_browser']} sur {context['requester_os']} "
+        f"({context['requester_ip']}).\n"
+        f"Signature {verdict}."
+    )

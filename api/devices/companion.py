@@ -3,6 +3,8 @@
     comptoir device enroll <enrollment link>   create a P-256 key, enroll it
     comptoir device approve <qr url>           show the requester, approve the login
     comptoir device deny <qr url>              deny it
+    comptoir device approve <…/qr/v1/mandat/…> show the mandate, approve signing it
+    comptoir device deny <…/qr/v1/mandat/…>    refuse to sign it
 
 The private key stays in a local JSON file (mode 0600). The same HTTP calls and signing
 inputs as docs/auth.md: this module is also the reference client the tests drive.
@@ -23,10 +25,17 @@ import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from api.auth.protocol import Decision, device_session_message, login_decision_message
+from api.auth.protocol import (
+    Decision,
+    device_session_message,
+    login_decision_message,
+    mandate_signature_message,
+)
 from api.core.crypto import private_key_public_jwk, sign_es256
 
 DEFAULT_KEY_FILE = Path.home() / ".config" / "comptoir" / "device.json"
+# The signing page's QR code (api/mandates/service.py APPROVAL_PATH); a login's is /qr/v1/<id>.
+MANDATE_QR_PATH = "/qr/v1/mandat/"
 
 
 class CompanionError(RuntimeError):
@@ -147,6 +156,11 @@ def device_session(key: DeviceKey, http: httpx.Client) -> str:
     return token
 
 
+def is_mandate_approval(qr_url: str) -> bool:
+    """Whether the QR code is a signing page's (approve a mandate) rather than a login's."""
+    return MANDATE_QR_PATH in urlsplit(qr_url.strip()).path
+
+
 def challenge_id_from(qr_url: str) -> str:
     path = urlsplit(qr_url.strip()).path.rstrip("/")
     if "/qr/v1/" not in path:
@@ -185,6 +199,50 @@ def decide(
         )
         response = http.post(
             f"/api/v1/auth/login-challenges/{context['challenge_id']}/decision",
+            headers={"Authorization": f"Bearer {token}"},
+            json={
+                "decision": decision.value,
+                "device_id": key.device_id,
+                "issued_at": issued_at,
+                "signature": sign_es256(key.private_key, message),
+            },
+        )
+        _raise_for_problem(response)
+        return context, response.json()
+
+
+def mandate_approval(qr_url: str, http: httpx.Client, token: str) -> dict[str, Any]:
+    """What the signing page asks this device to approve: firm, client, typed name, hash."""
+    response = http.get(
+        f"/api/v1/mandate-approvals/{challenge_id_from(qr_url)}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    _raise_for_problem(response)
+    context: dict[str, Any] = response.json()
+    return context
+
+
+def decide_mandate(
+    key: DeviceKey, qr_url: str, decision: Decision, *, client: httpx.Client | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Read the mandate to sign, then sign and send the decision (docs/auth.md, « Approving a
+    mandate signature »). Returns (the mandate's context, the approval's status)."""
+    with client or httpx.Client(base_url=_origin(qr_url), timeout=30) as http:
+        token = device_session(key, http)
+        context = mandate_approval(qr_url, http, token)
+        issued_at = int(time.time())
+        message = mandate_signature_message(
+            audience=context["audience"],
+            approval_id=context["approval_id"],
+            server_nonce=context["server_nonce"],
+            document_sha256=context["document_sha256"],
+            signer_name=context["signer_name"],
+            decision=decision,
+            device_id=key.device_id,
+            issued_at=issued_at,
+        )
+        response = http.post(
+            f"/api/v1/mandate-approvals/{context['approval_id']}/decision",
             headers={"Authorization": f"Bearer {token}"},
             json={
                 "decision": decision.value,

@@ -25,6 +25,7 @@ from api.core.models import utcnow
 from api.core.qr import svg_data_uri
 from api.core.request_context import Origin
 from api.core.settings import AppSettings, Settings
+from api.core.user_agent import describe
 from api.documents.router import Documents
 from api.mandates import readiness, seal, service
 from api.mandates.evidence import PHONE_METHOD
@@ -350,6 +351,7 @@ async def get_mandate_approval(
     request, client, firm = await service.approval_context(session, principal, approval_id)
     assert request.document_sha256 is not None
     assert request.approval_expires_at is not None
+    browser, system = describe(request.approval_requester_user_agent)
     return MandateApprovalContext(
         approval_id=approval_id,
         client_name=client.legal_name,
@@ -361,6 +363,8 @@ async def get_mandate_approval(
         document_fingerprint=service.document_fingerprint(request.document_sha256),
         requester_ip=request.approval_requester_ip,
         requester_user_agent=request.approval_requester_user_agent,
+        requester_browser=browser,
+        requester_os=system,
         expires_at=request.approval_expires_at,
         server_nonce=request.approval_nonce or "",
         audience=settings.token_audience,

@@ -180,6 +180,8 @@ class MandateApprovalContext(BaseModel):
     document_fingerprint: str
     requester_ip: str | None
     requester_user_agent: str | None
+    requester_browser: str = Field(description="The signing page's browser, in words.")
+    requester_os: str = Field(description="The signing page's system, in words.")
     expires_at: datetime
     server_nonce: str
     audience: str

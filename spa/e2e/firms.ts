@@ -109,6 +109,14 @@ export const E2E_FIRMS = {
     ownerFirstName: "Inès",
     ownerLastName: "Vasseur",
   },
+  // mandate-phone.e2e.ts: its client's representative signs the mandate with their enrolled phone.
+  mandatePhone: {
+    name: "Cabinet Dumont Expertise",
+    siren: "208901280",
+    ownerEmail: "remi.dumont@dumont-expertise.example",
+    ownerFirstName: "Rémi",
+    ownerLastName: "Dumont",
+  },
 } as const;
 
 export type E2eFirm = keyof typeof E2E_FIRMS;

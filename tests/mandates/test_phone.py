@@ -4,6 +4,7 @@ every refusal (another user's phone, a forged signature, a denial, a changed nam
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from typing import Any
@@ -17,6 +18,8 @@ from api.adapters.blob_storage import create_blob_storage
 from api.auth.protocol import Decision, mandate_signature_message
 from api.core.crypto import sign_es256
 from api.core.settings import Settings
+from api.devices import companion
+from api.devices.cli import mandate_decision_text
 from api.enrollments import service as enrollments
 from api.mandates.evidence import CURRENT_PHONE_CONSENT
 from api.mandates.seal import seal_identity, verify_pdf
@@ -148,6 +151,7 @@ async def test_the_enrolled_phone_approves_and_the_evidence_names_it(
     assert shown["document_sha256"] == signer.view["document_sha256"]
     assert shown["document_fingerprint"] == asked["document_fingerprint"]
     assert shown["requester_user_agent"].endswith("Firefox/140.0")
+    assert (shown["requester_browser"], shown["requester_os"]) == ("Firefox", "macOS")
     decided = await client.post(
         f"/api/v1/mandate-approvals/{approval_id}/decision",
         headers=phone.auth,
@@ -277,3 +281,73 @@ async def test_without_an_enrolled_phone_only_the_code_is_offered(
     )
     assert wrong.status_code == 422
     assert wrong.json()["code"] == "signature-consent-required"
+
+
+class _SyncOverAsgi(httpx.BaseTransport):
+    """The synchronous client of `comptoir device` (run in a worker thread) reaching the test's
+    app: each request is sent by the test's own async client on the test's event loop."""
+
+    def __init__(self, client: httpx.AsyncClient, loop: asyncio.AbstractEventLoop) -> None:
+        self._client = client
+        self._loop = loop
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        async def send() -> httpx.Response:
+            response = await self._client.send(
+                httpx.Request(
+                    request.method, request.url, headers=request.headers, content=request.read()
+                )
+            )
+            await response.aread()
+            return response
+
+        answer = asyncio.run_coroutine_threadsafe(send(), self._loop).result(timeout=30)
+        headers = [(k, v) for k, v in answer.headers.items() if k != "content-encoding"]
+        return httpx.Response(answer.status_code, headers=headers, content=answer.content)
+
+
+async def _cli_decides(
+    client: httpx.AsyncClient, phone: Phone, qr_url: str, decision: Decision
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`comptoir device approve|deny <qr_url>` with the phone's key, against the test's app."""
+    assert phone.device_id is not None
+    key = companion.DeviceKey("https://testserver", str(phone.device_id), "", phone.private_key)
+    http = httpx.Client(
+        base_url="https://testserver",
+        transport=_SyncOverAsgi(client, asyncio.get_running_loop()),
+    )
+    return await asyncio.to_thread(companion.decide_mandate, key, qr_url, decision, client=http)
+
+
+async def test_the_command_line_companion_approves_or_denies_from_the_qr_url(
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings, firm: Firm
+) -> None:
+    phone = await _phone_of(client, session, settings, CONTACT)
+    _client_id, signer = await signer_of(client, session, firm)
+    await signer.open()
+
+    # Refused first: the page sees it, and the mandate stays unsigned.
+    asked = await _ask(client, signer)
+    assert companion.is_mandate_approval(asked["approval_url"])
+    assert not companion.is_mandate_approval("https://testserver/qr/v1/abc")
+    context, status = await _cli_decides(client, phone, asked["approval_url"], Decision.DENY)
+    assert status["status"] == "denied"
+    assert "Signature refusée." in mandate_decision_text(context, status)
+    assert await _state(client, signer) == "denied"
+    assert (await _sign(client, signer)).status_code == 409
+
+    # Asked again and approved: what the terminal prints names the mandate and the name signed.
+    asked = await _ask(client, signer)
+    context, status = await _cli_decides(client, phone, asked["approval_url"], Decision.APPROVE)
+    assert status["status"] == "approved"
+    printed = mandate_decision_text(context, status)
+    assert "Signature approuvée." in printed
+    assert f"empreinte {asked['document_fingerprint']}" in printed
+    assert "signataire « Élodie Chevalier »" in printed
+    assert "Firefox sur macOS" in printed
+    signed = await _sign(client, signer)
+    assert signed.status_code == 200, signed.text
+
+    # The link is spent: the same QR code now gets the server's refusal, worded for the terminal.
+    with pytest.raises(companion.CompanionError):
+        await _cli_decides(client, phone, asked["approval_url"], Decision.APPROVE)

@@ -4781,6 +4781,16 @@ export interface components {
             /** Requester User Agent */
             requester_user_agent: string | null;
             /**
+             * Requester Browser
+             * @description The signing page's browser, in words.
+             */
+            requester_browser: string;
+            /**
+             * Requester Os
+             * @description The signing page's system, in words.
+             */
+            requester_os: string;
+            /**
              * Expires At
              * Format: date-time
              */

@@ -3,7 +3,13 @@ import { AccountPage } from "@/features/account";
 import { AuditPage } from "@/features/audit";
 import { LoginPage } from "@/features/auth";
 import { ClientImportPage } from "@/features/clients";
-import { ApprovalPage, EnrollmentPage, MobileActivityPage, MobileUploadPage } from "@/features/companion";
+import {
+  ApprovalPage,
+  EnrollmentPage,
+  MandateApprovalPage,
+  MobileActivityPage,
+  MobileUploadPage,
+} from "@/features/companion";
 import { CompanyDocumentsPage, DocumentsPage } from "@/features/documents";
 import { ExtensionsPage } from "@/features/extensions";
 import { FlowsPanel } from "@/features/flows";
@@ -52,6 +58,8 @@ export const router = createBrowserRouter([
     ),
     children: [
       { path: "qr/v1/:challengeId", element: <ApprovalPage /> },
+      // The signing page's QR code: the representative's phone approves signing a mandate.
+      { path: "qr/v1/mandat/:approvalId", element: <MandateApprovalPage /> },
       { path: "mobile/deposer", element: <MobileUploadPage /> },
       { path: "mobile/activite", element: <MobileActivityPage /> },
     ],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deviceSessionMessage, loginDecisionMessage } from "./protocol";
+import { deviceSessionMessage, loginDecisionMessage, mandateDecisionMessage } from "./protocol";
 
 // The expected strings are the ones api/auth/protocol.py produces for the same values.
 describe("device signing inputs", () => {
@@ -22,6 +22,23 @@ describe("device signing inputs", () => {
       }),
     ).toBe(
       "comptoir-login-v1\naud=https://comptoir.test\nchallenge=c-1\nbrowser_jkt=jkt\nnonce=sn\ndecision=deny\ndevice=d-1\niat=1790000000",
+    );
+  });
+
+  it("builds the mandate signature decision message, the typed name as is", () => {
+    expect(
+      mandateDecisionMessage({
+        audience: "https://comptoir.test",
+        approvalId: "a-1",
+        serverNonce: "sn",
+        documentSha256: "ab".repeat(32),
+        signerName: "Élodie Chevalier",
+        decision: "approve",
+        deviceId: "d-1",
+        issuedAt: 1_790_000_000,
+      }),
+    ).toBe(
+      `comptoir-mandate-signature-v1\naud=https://comptoir.test\napproval=a-1\nnonce=sn\ndocument_sha256=${"ab".repeat(32)}\nsigner=Élodie Chevalier\ndecision=approve\ndevice=d-1\niat=1790000000`,
     );
   });
 });

@@ -43,6 +43,32 @@ export function loginDecisionMessage(input: {
   ]);
 }
 
+/**
+ * Approving (or denying) a mandate's signature: these exact bytes of that document
+ * (`document_sha256`), under the name the representative typed on the signing page.
+ */
+export function mandateDecisionMessage(input: {
+  audience: string;
+  approvalId: string;
+  serverNonce: string;
+  documentSha256: string;
+  signerName: string;
+  decision: Decision;
+  deviceId: string;
+  issuedAt: number;
+}): string {
+  return message("comptoir-mandate-signature-v1", [
+    ["aud", input.audience],
+    ["approval", input.approvalId],
+    ["nonce", input.serverNonce],
+    ["document_sha256", input.documentSha256],
+    ["signer", input.signerName],
+    ["decision", input.decision],
+    ["device", input.deviceId],
+    ["iat", input.issuedAt],
+  ]);
+}
+
 /** Unix time in seconds, as the signed messages carry it (`iat`). */
 export function nowInSeconds(): number {
   return Math.floor(Date.now() / 1000);

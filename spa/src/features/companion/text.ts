@@ -61,6 +61,38 @@ export const companionText = {
     deniedHelp: "Personne n'a été connecté.",
     openActivity: "Voir mon activité",
   },
+  mandateApproval: {
+    pageTitle: "Signature d'un mandat",
+    loading: "Vérification de la demande…",
+    notEnrolledTitle: "Ce téléphone n'est pas enrôlé.",
+    notEnrolledHelp:
+      "Seul le téléphone enrôlé de la personne qui signe peut approuver. Sur la page de signature, vous pouvez aussi confirmer avec le code reçu par e-mail.",
+    problemHelp: "Revenez sur la page de signature : vous pouvez y demander une nouvelle approbation.",
+    intro: (firm: string, client: string) =>
+      `Vous allez signer le mandat qui autorise « ${firm} » à inscrire « ${client} » à l'annuaire national de la facturation électronique. Approuvez seulement si c'est vous qui signez, depuis la page de signature.`,
+    fingerprint: "Empreinte du mandat",
+    fingerprintHelp: "La page de signature doit afficher la même empreinte.",
+    signerName: "Signataire",
+    client: "Entreprise",
+    clientLine: (name: string, siren: string) => `${name} (SIREN ${siren})`,
+    firm: "Cabinet",
+    askedFrom: "Demandée depuis",
+    browserOn: (browser: string, system: string) => `${browser} sur ${system}`,
+    ip: "Adresse IP",
+    expiresAt: "Valable jusqu'au",
+    unknown: "Inconnue",
+    fullHash: "Empreinte complète (SHA-256)",
+    commitment: (name: string) =>
+      `En approuvant, vous signez ce mandat sous le nom « ${name} », avec la clé de ce téléphone.`,
+    approve: "Approuver la signature",
+    deny: "Refuser",
+    approvedTitle: "Signature approuvée.",
+    approvedHelp: (client: string) =>
+      `Revenez sur la page de signature : le mandat de « ${client} » y est signé et scellé.`,
+    deniedTitle: "Signature refusée.",
+    deniedHelp: "Le mandat n'est pas signé. Vous pouvez demander une nouvelle approbation depuis la page de signature.",
+    openActivity: "Voir mon activité",
+  },
   workspace: {
     label: "Espace de travail",
     help: "Vous avez accès à plusieurs espaces : choisissez celui dans lequel vous travaillez depuis ce téléphone.",

@@ -16,9 +16,9 @@ export const mandatesText = {
   codeSentTo: (email: string) => `Un code à 6 chiffres a été envoyé à ${email}.`,
   code: "Code reçu par e-mail",
   attemptsLeft: (count: number) => `Essais restants : ${count}`,
-  confirmWith: "Confirmer avec",
-  byEmailCode: "Un code reçu par e-mail",
-  byPhone: "Mon téléphone enrôlé",
+  confirmWith: "Confirmer la signature",
+  byEmailCode: "Avec un code reçu par e-mail",
+  byPhone: "Avec mon téléphone enrôlé",
   askPhone: "Demander l'approbation sur mon téléphone",
   phoneWaiting:
     "Approuvez la signature sur votre téléphone : scannez ce code QR avec l'application, ou ouvrez le lien sur le téléphone.",
