@@ -115,6 +115,8 @@ describe("a mandate signed with the representative's enrolled phone", () => {
     const link = await waitForMailText(CONTACT.email, /(\S+\/mandat#[\w-]+)/);
     await page.goto(link);
     await page.getByRole("heading", { level: 1, name: "Signature du mandat de facturation électronique" }).waitFor();
+    // The mandate is read first: its PDF arrives after the form and pushes it down the page.
+    await page.getByRole("link", { name: "Ouvrir le mandat (PDF)" }).waitFor();
     await page.getByLabel("Votre nom et prénom").fill("Chloé Mercier");
     await page.getByRole("radio", { name: "Avec mon téléphone enrôlé" }).check();
     await page.getByRole("checkbox", { name: /téléphone/ }).check();
