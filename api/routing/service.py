@@ -49,8 +49,15 @@ from api.core.errors import AppError
 from api.core.models import utcnow
 from api.core.settings import Settings
 from api.documents.service import DeclaredDocument, DocumentService
+from api.flows import repository as flows_repository
 from api.flows import schemas as flow_schemas
-from api.flows.pipeline import PLATFORM_USER, FlowContext
+from api.flows.pipeline import (
+    DUPLICATE,
+    DUPLICATE_LABEL,
+    PLATFORM_USER,
+    RECEIVED_ELSEWHERE,
+    FlowContext,
+)
 from api.flows.service import announce
 from api.lifecycle.catalogue import Side, Status
 from api.lifecycle.service import (
@@ -120,6 +127,24 @@ async def _reject_received(context: FlowContext) -> None:
     )
     # `record` queues its message for the platform that sent the invoice.
     context.touched.extend(recorded.status_flows)
+
+
+async def _received_before(
+    session: AsyncSession, flow: Flow, buyer: Client, copy_id: uuid.UUID
+) -> bool:
+    """Whether `buyer` already accepted this invoice (the flow store's duplicate rule, for the
+    copy it would receive)."""
+    if not (flow.sender_siren and flow.invoice_number and flow.issue_date):
+        return False
+    probe = Flow(
+        id=copy_id,
+        client_id=buyer.id,
+        direction=FlowDirection.IN,
+        sender_siren=flow.sender_siren,
+        invoice_number=flow.invoice_number,
+        issue_date=flow.issue_date,
+    )
+    return await flows_repository.same_invoice(session, probe) is not None
 
 
 def buyer_copy_id(flow_id: uuid.UUID) -> uuid.UUID:
@@ -272,6 +297,11 @@ class InvoiceRouting:
             )
             return
         copy_id = buyer_copy_id(flow.id)
+        async with self.sessionmaker() as session:
+            duplicate = await _received_before(session, flow, buyer, copy_id)
+        if duplicate:
+            await self._reject_duplicate(flow, decision, buyer)
+            return
         content = await self._content(flow.blob_key)
         document_id = await self._file_for(buyer, copy_id, flow, content)
         async with self.sessionmaker() as session, session.begin():
@@ -289,6 +319,26 @@ class InvoiceRouting:
             await repository.add_route(session, route)
             await self._record_delivered_here(session, locked, copy)
             await announce(session, copy)
+
+    async def _reject_duplicate(self, flow: Flow, decision: RouteDecision, buyer: Client) -> None:
+        """The buyer already received this invoice (the same seller, number and year, from
+        another platform): not delivered twice, 213 Rejetée « DOUBLON » (use case UC2), which
+        the seller and the buyer hear of."""
+        async with self.sessionmaker() as session, session.begin():
+            locked = await repository.flow_for_update(session, flow.id)
+            if locked is None or await repository.route_of(session, flow.id) is not None:
+                return
+            route = self._route_row(locked, decision)
+            route.buyer_client_id = buyer.id
+            route.detail = f"{DUPLICATE_LABEL} : {RECEIVED_ELSEWHERE}."
+            await repository.add_route(session, route)
+            logger.info("invoice flow %s not delivered: the buyer received it before", flow.id)
+            await self._record(
+                session,
+                locked,
+                Status.REJETEE,
+                reason=Reason(code=DUPLICATE, label=DUPLICATE_LABEL, text=RECEIVED_ELSEWHERE),
+            )
 
     async def _file_for(
         self, buyer: Client, copy_id: uuid.UUID, flow: Flow, content: bytes

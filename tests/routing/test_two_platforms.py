@@ -55,14 +55,14 @@ from api.validation import (
     StatusParty,
     StatusReason,
     build_status_message,
-    cdar_stamp,
 )
 from tests.conftest import SuiteEnvironment
 from tests.helpers import create_firm, logged_in_owner
-from tests.lifecycle.conftest import EXAMPLES, validate_cdar
-from tests.lifecycle.test_use_cases import _expected, fields
+from tests.lifecycle.conftest import validate_cdar
+from tests.lifecycle.test_use_cases import fields
 from tests.live import committed_database, free_port
 from tests.routing.conftest import invoice_between
+from tests.routing.examples import Said, compare, example_invoice, history
 from tests.software import Key, company_space
 
 pytestmark = pytest.mark.slow
@@ -365,72 +365,11 @@ def _routing_attempts(platform: Platform, flow_id: str) -> int:
 
 # --- the use cases between the two platforms ---------------------------------------------------
 
-EXAMPLE_SELLER, EXAMPLE_BUYER = "100000009", "200000008"
-
-
-def _example_invoice(path: str) -> bytes:
-    """The example invoice between our seller (on A) and our buyer (on B)."""
-    content = (EXAMPLES / path).read_bytes()
-    return content.replace(EXAMPLE_SELLER.encode(), SELLER.encode()).replace(
-        EXAMPLE_BUYER.encode(), BUYER.encode()
-    )
-
-
-def _as_example(content: bytes) -> bytes:
-    """Our parties' SIRENs written back as the examples' ones, to compare the messages; and
-    the parties' names: the example invoices name them « LE VENDEUR » and « LE CLIENT »
-    (BT-27, BT-44), their example messages « VENDEUR » and « ACHETEUR »; ours take the
-    invoice's names."""
-    for ours, theirs in (
-        (SELLER, EXAMPLE_SELLER),
-        (BUYER, EXAMPLE_BUYER),
-        ("<ram:Name>LE VENDEUR<", "<ram:Name>VENDEUR<"),
-        ("<ram:Name>LE CLIENT<", "<ram:Name>ACHETEUR<"),
-    ):
-        content = content.replace(ours.encode(), theirs.encode())
-    return content
-
-
-@dataclass(frozen=True)
-class Said:
-    status: int
-    side: str
-    reason_code: str | None
-    occurred_at: datetime
-    message: bytes  # the CDAR that carried it (ours, or the one the other platform sent)
-    from_peer: bool  # received from the other platform
-
 
 def _said(platform: Platform, flow_id: str) -> list[Said]:
     """The invoice's history on `platform`, each status with the message that carried it."""
     storage = create_blob_storage(_settings(platform))
-
-    async def query(session: Any) -> list[Said]:
-        entries = (
-            await session.scalars(
-                select(InvoiceStatusEntry)
-                .where(InvoiceStatusEntry.invoice_flow_id == uuid.UUID(flow_id))
-                .order_by(InvoiceStatusEntry.occurred_at, InvoiceStatusEntry.id)
-            )
-        ).all()
-        result = []
-        for entry in entries:
-            carrier = await session.get(Flow, entry.cdar_flow_id)
-            assert carrier is not None, entry.status
-            content = b"".join([chunk async for chunk in storage.read(carrier.blob_key)])
-            result.append(
-                Said(
-                    entry.status,
-                    entry.side,
-                    entry.reason_code,
-                    entry.occurred_at,
-                    content,
-                    carrier.peer_platform_id is not None,
-                )
-            )
-        return result
-
-    found: list[Said] = platform.read(query)
+    found: list[Said] = platform.read(lambda session: history(session, storage, flow_id))
     return found
 
 
@@ -463,48 +402,18 @@ def _until(platform: Platform, flow_id: str, statuses: list[int]) -> None:
     )
 
 
-def _stamp(moment: datetime) -> str:
-    return cdar_stamp(moment)
-
-
 def _compare(
     said: Said, example_path: str, *, deposited: datetime, received: datetime | None
 ) -> None:
-    """`said`'s message against the example file: every field test_use_cases compares, the
-    dates by how they relate (the module docstring)."""
-    ours = fields(_as_example(said.message))
-    expected = _expected(fields((EXAMPLES / example_path).read_bytes()))
-    dated = {"MDT-4", "MDT-78", "MDT-95"}
-    mismatches = {
-        key: (ours[key], expected[key])
-        for key in expected
-        if key not in dated | {"recipients", "amounts"} and ours[key] != expected[key]
-    }
-    assert mismatches == {}, example_path
-    assert [
-        {k: v for k, v in party.items() if k != "scheme" or party["id"] == "PPF"}
-        for party in ours["recipients"]
-    ] == [
-        {k: v for k, v in party.items() if k != "scheme" or party["id"] == "PPF"}
-        for party in expected["recipients"]
-    ], example_path
-    # Amounts: the example's, but the day of payment (MDT-… date) is today's.
-    assert [item[:3] for item in ours["amounts"]] == [item[:3] for item in expected["amounts"]]
-    # MDT-4 built as the examples build it.
-    for message in (ours, expected):
-        assert message["MDT-4"] == (
-            f"{message['MDT-87']}_{message['MDT-105']}_{message['MDT-95']}"
-            f"#{message['MDT-91']}_{message['MDT-100']}"
-        ), example_path
-    # MDT-95: the deposit for the seller's side and the issuing platform, the reception (202)
-    # for the buyer's side and the receiving platform; MDT-78: when the status was reached.
-    buyer_side = said.side == "buyer" or said.status in (202, 203, 213)
-    assert ours["MDT-95"] == _stamp(
-        received if buyer_side and received is not None else deposited
-    ), example_path
-    assert ours["MDT-78"] == _stamp(said.occurred_at), example_path
+    """`said`'s message against the example file (tests/routing/examples.py), and through
+    the CDAR schema and rules."""
+    compare(said, example_path, seller=SELLER, buyer=BUYER, deposited=deposited, received=received)
     report = asyncio.run(validate_cdar(said.message))
     assert report.fatal_findings == (), (example_path, report.fatal_findings)
+
+
+def _example_invoice(path: str) -> bytes:
+    return example_invoice(path, SELLER, BUYER)
 
 
 def _deposited_at(platform: Platform, flow_id: str) -> datetime:
