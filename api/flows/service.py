@@ -575,3 +575,22 @@ async def detail_for_person(
             for message in messages
         ],
     )
+
+
+async def already_received(
+    session: AsyncSession, flow: Flow, client_id: uuid.UUID, copy_id: uuid.UUID
+) -> bool:
+    """Whether `client_id` already accepted the invoice of `flow` as an incoming invoice (the
+    pipeline's duplicate rule: the same seller, number and year), for the incoming copy
+    `copy_id` it would receive (routing's local delivery)."""
+    if not (flow.sender_siren and flow.invoice_number and flow.issue_date):
+        return False
+    probe = Flow(
+        id=copy_id,
+        client_id=client_id,
+        direction=FlowDirection.IN,
+        sender_siren=flow.sender_siren,
+        invoice_number=flow.invoice_number,
+        issue_date=flow.issue_date,
+    )
+    return await repository.same_invoice(session, probe) is not None

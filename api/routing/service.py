@@ -49,8 +49,8 @@ from api.core.errors import AppError
 from api.core.models import utcnow
 from api.core.settings import Settings
 from api.documents.service import DeclaredDocument, DocumentService
-from api.flows import repository as flows_repository
 from api.flows import schemas as flow_schemas
+from api.flows import service as flows_service
 from api.flows.pipeline import (
     DUPLICATE,
     DUPLICATE_LABEL,
@@ -127,24 +127,6 @@ async def _reject_received(context: FlowContext) -> None:
     )
     # `record` queues its message for the platform that sent the invoice.
     context.touched.extend(recorded.status_flows)
-
-
-async def _received_before(
-    session: AsyncSession, flow: Flow, buyer: Client, copy_id: uuid.UUID
-) -> bool:
-    """Whether `buyer` already accepted this invoice (the flow store's duplicate rule, for the
-    copy it would receive)."""
-    if not (flow.sender_siren and flow.invoice_number and flow.issue_date):
-        return False
-    probe = Flow(
-        id=copy_id,
-        client_id=buyer.id,
-        direction=FlowDirection.IN,
-        sender_siren=flow.sender_siren,
-        invoice_number=flow.invoice_number,
-        issue_date=flow.issue_date,
-    )
-    return await flows_repository.same_invoice(session, probe) is not None
 
 
 def buyer_copy_id(flow_id: uuid.UUID) -> uuid.UUID:
@@ -298,7 +280,7 @@ class InvoiceRouting:
             return
         copy_id = buyer_copy_id(flow.id)
         async with self.sessionmaker() as session:
-            duplicate = await _received_before(session, flow, buyer, copy_id)
+            duplicate = await flows_service.already_received(session, flow, buyer.id, copy_id)
         if duplicate:
             await self._reject_duplicate(flow, decision, buyer)
             return
