@@ -408,3 +408,12 @@ async def test_an_endpoint_whose_certificate_expired_is_refused_not_unknown(pki:
                 await lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
         finally:
             await lookup.aclose()
+
+
+async def test_without_trust_anchors_every_answer_is_refused_and_says_why(smp: Smp) -> None:
+    unconfigured = SmpLookup(trust=TrustAnchors(), smp_url=smp.lookup.smp_url)
+    try:
+        with pytest.raises(SmpAnswerRefused, match="aucune autorité de confiance"):
+            await unconfigured.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
+    finally:
+        await unconfigured.aclose()

@@ -26,6 +26,7 @@ signature check; nothing else is kept between processes (each asks the SMP itsel
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import time
 from collections import OrderedDict
@@ -61,6 +62,7 @@ from api.peppol.smp.sml import (
 )
 from api.peppol.smp.trust import TrustAnchors
 
+logger = logging.getLogger("comptoir.peppol.smp")
 _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*(\d+)", re.IGNORECASE)
 _NO_CACHE = re.compile(r"(?:^|,)\s*(?:no-store|no-cache)\b", re.IGNORECASE)
 CACHE_ENTRIES = 10_000
@@ -151,8 +153,14 @@ class SmpLookup:
                 nameserver=settings.peppol_sml_nameserver,
                 timeout_seconds=settings.peppol_smp_timeout_seconds,
             )
+        trust = TrustAnchors.from_file(settings.peppol_smp_trust_anchors_file)
+        if not trust.anchors:
+            logger.warning(
+                "COMPTOIR_PEPPOL_SMP_TRUST_ANCHORS_FILE has no root certificate: every SMP "
+                "answer will be refused (no Peppol sending can succeed)"
+            )
         options: dict[str, object] = {
-            "trust": TrustAnchors.from_file(settings.peppol_smp_trust_anchors_file),
+            "trust": trust,
             "smp_url": settings.peppol_smp_url,
             "locator": locator,
             "timeout_seconds": settings.peppol_smp_timeout_seconds,
