@@ -5,11 +5,24 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, Text, cast, func, literal, select, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.pagination import before
+from api.core.reads import write
 from api.core.sql import insert_for
 from api.models.audit_event import AuditChainHead, AuditEvent
 from api.models.user import User
@@ -62,34 +75,32 @@ _EVENT_COLUMNS = (
 )
 
 
-async def append_in_one_statement(
-    session: AsyncSession, event: AuditEvent, canonical_before: str, canonical_after: str
-) -> bool:
-    """PostgreSQL: append `event` to its chain in one statement — lock the head, move it on,
-    insert the row — hashing in the database: `sha256(prev_hash ‖ canonical_before ‖ sequence
-    ‖ canonical_after)`, the canonical row with the sequence spliced in (the only value not
-    known before the head is locked). The head stays locked from this statement to the commit
-    only, instead of across a select, a flush and whatever the request does next.
+_SPLICED = ("sequence", "prev_hash", "hash")  # the values the locked head gives
 
-    Fills `event.sequence`, `prev_hash` and `hash`; False when the chain has no head yet."""
+
+def _append_statement() -> Any:
+    """The one-statement append, built once with named parameters (`chain_name`, `before`, `after`
+    and one `event_<column>` per column the row brings); see `append_in_one_statement`."""
     head = (
         select(AuditChainHead.chain, AuditChainHead.sequence, AuditChainHead.hash)
-        .where(AuditChainHead.chain == event.chain)
+        .where(AuditChainHead.chain == bindparam("chain_name", type_=Text))
         .with_for_update()
         .cte("head")
     )
-    sequence = head.c.sequence + 1
+    # Constants written into the SQL, not parameters: the statement is reused for every
+    # append, and only the named parameters below change.
+    sequence = head.c.sequence + literal_column("1", Integer)
     digest = func.encode(
         func.sha256(
             func.convert_to(
                 head.c.hash
-                + literal(canonical_before, Text)
+                + bindparam("before", type_=Text)
                 + cast(sequence, Text)
-                + literal(canonical_after, Text),
-                literal("UTF8"),
+                + bindparam("after", type_=Text),
+                literal_column("'UTF8'"),
             )
         ),
-        literal("hex"),
+        literal_column("'hex'"),
     )
     moved = (
         update(AuditChainHead)
@@ -104,20 +115,46 @@ async def append_in_one_statement(
     )
     table = AuditEvent.__table__
     values = [
-        moved.c[name]
-        if name in ("sequence", "prev_hash", "hash")
-        else literal(getattr(event, name), table.c[name].type)
+        moved.c[name] if name in _SPLICED else bindparam(f"event_{name}", type_=table.c[name].type)
         for name in _EVENT_COLUMNS
     ]
-    statement = (
-        insert_for(session, AuditEvent)
+    return (
+        postgresql.insert(AuditEvent)
         .from_select(list(_EVENT_COLUMNS), select(*values))
         .returning(AuditEvent.sequence, AuditEvent.prev_hash, AuditEvent.hash)
     )
-    row = (await session.execute(statement)).one_or_none()
-    if row is None:
+
+
+_APPEND = _append_statement()
+
+
+async def append_in_one_statement(
+    session: AsyncSession, event: AuditEvent, canonical_before: str, canonical_after: str
+) -> bool:
+    """PostgreSQL: append `event` to its chain in one statement — lock the head, move it on,
+    insert the row — hashing in the database: `sha256(prev_hash ‖ canonical_before ‖ sequence
+    ‖ canonical_after)`, the canonical row with the sequence spliced in (the only value not
+    known before the head is locked). The head stays locked from this statement to the commit
+    only, instead of across a select, a flush and whatever the request does next. The
+    statement is built once (`api.core.reads.write`): building it per event cost more CPU
+    than running it.
+
+    Fills `event.sequence`, `prev_hash` and `hash`; False when the chain has no head yet."""
+    params = {
+        f"event_{name}": getattr(event, name) for name in _EVENT_COLUMNS if name not in _SPLICED
+    }
+    rows = await write(
+        session,
+        _APPEND,
+        params | {"chain_name": event.chain, "before": canonical_before, "after": canonical_after},
+    )
+    if not rows:
         return False
-    event.sequence, event.prev_hash, event.hash = row
+    event.sequence, event.prev_hash, event.hash = (
+        rows[0]["sequence"],
+        rows[0]["prev_hash"],
+        rows[0]["hash"],
+    )
     return True
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from api.core.authz import Role
 from api.core.pagination import Keyset, keyset_page
-from api.core.reads import AnySelect, fetch_all, fetch_one
+from api.core.reads import AnySelect, fetch_all, fetch_one, write
 from api.models.auth_session import AuthSession, RefreshToken, SessionKind
 from api.models.device import Device
 from api.models.login_challenge import ChallengeStatus, DeviceNonce, LoginChallenge
@@ -32,6 +32,44 @@ async def get_challenge(
     return await session.scalar(statement.execution_options(populate_existing=True))
 
 
+_LOCKED_CHALLENGE = (
+    select(*LoginChallenge.__table__.columns)
+    .where(LoginChallenge.id == bindparam("challenge_id"))
+    .with_for_update()
+)
+
+
+async def locked_challenge(session: AsyncSession, challenge_id: str) -> LoginChallenge | None:
+    """The challenge, locked until the commit, as a transient object (a statement built once,
+    no ORM loading): for a caller that only reads it and moves it with `move_challenge`."""
+    row = await fetch_one(session, _LOCKED_CHALLENGE, {"challenge_id": challenge_id})
+    return None if row is None else LoginChallenge(**row)
+
+
+_STATUS_TYPE = LoginChallenge.__table__.c.status.type
+_EXPIRES_TYPE = LoginChallenge.__table__.c.expires_at.type
+# Compare-and-set statements by the columns they set, built once each (a handful of shapes:
+# scan, approve, deny, redeem): building the UPDATE cost more CPU than running it.
+_MOVES: dict[tuple[str, ...], Any] = {}
+
+
+def _move_statement(columns: tuple[str, ...]) -> Any:
+    statement = _MOVES.get(columns)
+    if statement is None:
+        statement = (
+            update(LoginChallenge)
+            .where(
+                LoginChallenge.id == bindparam("challenge_id"),
+                LoginChallenge.status == bindparam("from_status", type_=_STATUS_TYPE),
+                LoginChallenge.expires_at > bindparam("now", type_=_EXPIRES_TYPE),
+            )
+            .values({column: bindparam(f"new_{column}") for column in columns})
+            .returning(LoginChallenge.id)
+        )
+        _MOVES[columns] = statement
+    return statement
+
+
 async def move_challenge(
     session: AsyncSession,
     challenge_id: str,
@@ -42,17 +80,14 @@ async def move_challenge(
 ) -> bool:
     """Compare-and-set a challenge's state; False when another request moved it first or it
     expired. This is what makes a second approval or redemption impossible."""
-    result = await session.execute(
-        update(LoginChallenge)
-        .where(
-            LoginChallenge.id == challenge_id,
-            LoginChallenge.status == from_status,
-            LoginChallenge.expires_at > now,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    columns = tuple(sorted(values))
+    moved = await write(
+        session,
+        _move_statement(columns),
+        {"challenge_id": challenge_id, "from_status": from_status, "now": now}
+        | {f"new_{column}": values[column] for column in columns},
     )
-    return getattr(result, "rowcount", 0) == 1
+    return len(moved) == 1
 
 
 async def consume_device_nonce(session: AsyncSession, nonce: str, now: datetime) -> bool:
@@ -246,15 +281,47 @@ async def active_workspace_ids(session: AsyncSession, user_id: uuid.UUID) -> lis
     return [row["workspace_id"] for row in rows]
 
 
+_CHALLENGE_COLUMNS = tuple(column.key for column in LoginChallenge.__table__.columns)
+_INSERT_CHALLENGE = insert(LoginChallenge).values(
+    {column: bindparam(f"new_{column}") for column in _CHALLENGE_COLUMNS}
+)
+
+
 async def insert_challenge(session: AsyncSession, challenge: LoginChallenge) -> None:
-    """One INSERT, without the ORM's unit of work: the object stays transient (the caller
-    reads its values, nothing in the request changes it)."""
-    values = {
-        column.key: getattr(challenge, column.key)
-        for column in LoginChallenge.__table__.columns
-        if getattr(challenge, column.key) is not None
-    }
-    await session.execute(insert(LoginChallenge).values(**values))
+    """One INSERT built once, without the ORM's unit of work: the object stays transient (the
+    caller reads its values, nothing in the request changes it)."""
+    await write(
+        session,
+        _INSERT_CHALLENGE,
+        {f"new_{column}": getattr(challenge, column) for column in _CHALLENGE_COLUMNS},
+    )
+
+
+_SESSION_COLUMNS = tuple(column.key for column in AuthSession.__table__.columns)
+_INSERT_SESSION = insert(AuthSession).values(
+    {column: bindparam(f"new_{column}") for column in _SESSION_COLUMNS}
+)
+_REFRESH_TOKEN_COLUMNS = tuple(column.key for column in RefreshToken.__table__.columns)
+_INSERT_REFRESH_TOKEN = insert(RefreshToken).values(
+    {column: bindparam(f"new_{column}") for column in _REFRESH_TOKEN_COLUMNS}
+)
+
+
+async def insert_session(
+    session: AsyncSession, auth_session: AuthSession, refresh_token: RefreshToken
+) -> None:
+    """A new session and its first refresh token, two INSERTs built once, without the ORM's
+    unit of work (a login's hottest writes): both objects stay transient, every column given."""
+    await write(
+        session,
+        _INSERT_SESSION,
+        {f"new_{column}": getattr(auth_session, column) for column in _SESSION_COLUMNS},
+    )
+    await write(
+        session,
+        _INSERT_REFRESH_TOKEN,
+        {f"new_{column}": getattr(refresh_token, column) for column in _REFRESH_TOKEN_COLUMNS},
+    )
 
 
 async def active_memberships(

@@ -34,6 +34,7 @@ from api.core.db import DbSession
 from api.core.errors import problem_responses
 from api.core.input import MachineText
 from api.core.request_context import Origin
+from api.core.responses import model_response
 from api.core.settings import Settings, app_settings
 from api.core.state import request_state
 from api.core.user_agent import describe
@@ -108,20 +109,23 @@ def _token_pair(settings: Settings, issued: service.IssuedSession) -> TokenPair:
 )
 async def create_login_challenge(
     body: LoginChallengeCreate, request: Request, session: DbSession, origin: Origin
-) -> LoginChallengeCreated:
+) -> Response:
     """Start a QR login for this browser (its ephemeral public key in, the QR code out)."""
     settings = app_settings(request)
     created = await service.create_challenge(session, settings, origin, body.browser_key.as_dict())
     challenge = created.challenge
-    return LoginChallengeCreated(
-        challenge_id=challenge.id,
-        qr_url=created.qr_url,
-        qr_svg=created.qr_svg,
-        match_code=challenge.match_code,
-        server_nonce=challenge.server_nonce,
-        audience=settings.token_audience,
-        expires_at=challenge.expires_at,
-        interval=challenge.poll_interval_seconds,
+    return model_response(
+        LoginChallengeCreated(
+            challenge_id=challenge.id,
+            qr_url=created.qr_url,
+            qr_svg=created.qr_svg,
+            match_code=challenge.match_code,
+            server_nonce=challenge.server_nonce,
+            audience=settings.token_audience,
+            expires_at=challenge.expires_at,
+            interval=challenge.poll_interval_seconds,
+        ),
+        status.HTTP_201_CREATED,
     )
 
 
@@ -204,11 +208,10 @@ async def redeem_login_challenge(
     challenge_id: MachineText,
     body: LoginRedeem,
     request: Request,
-    response: Response,
     session: DbSession,
     keys: Keys,
     origin: Origin,
-) -> TokenPair | SessionStarted:
+) -> Response:
     """Exchange an approved QR login for a session (signature by the browser key)."""
     settings = app_settings(request)
     kind = SessionKind.BROWSER if body.mode == "cookie" else SessionKind.BEARER
@@ -216,13 +219,16 @@ async def redeem_login_challenge(
         session, settings, keys, origin, challenge_id, signature=body.signature, kind=kind
     )
     if kind == SessionKind.BEARER:
-        return _token_pair(settings, issued)
-    _set_session_cookies(response, settings, issued)
-    return SessionStarted(
-        session_id=issued.session.id,
-        user_id=issued.session.user_id,
-        access_expires_at=issued.access_expires_at,
+        return model_response(_token_pair(settings, issued))
+    response = model_response(
+        SessionStarted(
+            session_id=issued.session.id,
+            user_id=issued.session.user_id,
+            access_expires_at=issued.access_expires_at,
+        )
     )
+    _set_session_cookies(response, settings, issued)
+    return response
 
 
 @router.post(

@@ -419,7 +419,7 @@ async def redeem(
     kind: SessionKind,
 ) -> IssuedSession:
     """Turn an approved challenge into a session, for the browser that created it only."""
-    challenge = await repository.get_challenge(session, challenge_id, for_update=True)
+    challenge = await repository.locked_challenge(session, challenge_id)
     if challenge is None:
         raise ChallengeNotFound()
     now = utcnow()
@@ -615,10 +615,17 @@ async def start_session(
         last_used_at=now,
         expires_at=now + timedelta(days=settings.session_ttl_days),
     )
-    session.add(auth_session)
     refresh_token = new_token(REFRESH_TOKEN_PREFIX)
-    session.add(RefreshToken(session_id=auth_session.id, token_hash=hash_token(refresh_token)))
-    await session.flush()
+    await repository.insert_session(
+        session,
+        auth_session,
+        RefreshToken(
+            id=uuid.uuid4(),
+            session_id=auth_session.id,
+            token_hash=hash_token(refresh_token),
+            created_at=now,
+        ),
+    )
     access_token, access_expires_at = await keys.issue(
         session, user_id=user_id, session_id=auth_session.id
     )

@@ -13,10 +13,18 @@ keeps the repositories writing SQLAlchemy Core and removes that layer where noth
   return. While the session holds no connection, the statement borrows one from the pool
   for its own duration (~20 µs) instead of opening the session's (~150 µs with its commit):
   in autocommit, every statement is its own transaction either way.
-- Anywhere else (SQLite, inside a transaction, a statement with an expanding `IN`): the
-  session runs it as usual.
+- PostgreSQL, inside a request's transaction once it is open on the connection: the same,
+  on that connection (so the statement is part of the transaction and sees its writes).
+- Anywhere else (SQLite, a transaction not begun yet, a statement with an expanding `IN`):
+  the session runs it as usual.
 
 `tests/core/test_reads.py` checks that both paths give identical rows.
+
+Hot writes (`write`): a DML statement built once with named `bindparam()`s (the login's
+session, refresh-token and audit rows), run in the request's transaction. On PostgreSQL, once
+that transaction is open on the connection, it goes straight to the asyncpg connection with
+the same compiled-once plan: the session's execution machinery (context, cursor, result) cost
+several times the statement's own CPU. Anywhere else, the session's connection runs it.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.util import greenlet_spawn
 
 Processor = Callable[[Any], Any]
@@ -74,7 +83,7 @@ class _Plans:
 _plans = _Plans(_PLAN_CACHE_SIZE)
 
 
-def _compile(statement: AnySelect, dialect: Dialect, cache_key: Any) -> _Plan | None:
+def _compile(statement: AnySelect | UpdateBase, dialect: Dialect, cache_key: Any) -> _Plan | None:
     # With its cache key, the compiled form can take the values of later statements of the
     # same shape (`construct_params(extracted_parameters=...)`), as SQLAlchemy's cache does.
     compiled: Any = statement.compile(dialect=dialect, cache_key=cache_key)
@@ -85,6 +94,9 @@ def _compile(statement: AnySelect, dialect: Dialect, cache_key: Any) -> _Plan | 
         compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
         for name in positions
     )
+    if isinstance(statement, UpdateBase):
+        # A write: its RETURNING rows are read by name from the driver's records.
+        return _Plan(compiled, str(compiled), positions, bind_processors, (), ())
     columns = statement.selected_columns
     keys = tuple(columns.keys())
     try:
@@ -162,7 +174,9 @@ async def fetch_all(
             plan, values = prepared
             return _rows(plan, await _fetch_borrowed(engine, plan, values))
     connection = await session.connection()
-    driver = await _driver_connection(connection)
+    # In autocommit, or inside the session's transaction once it is open on the connection
+    # (the same connection, so the statement sees what the transaction wrote).
+    driver = await _driver_connection(connection) or await _open_driver_transaction(connection)
     prepared = _prepare(statement, params, connection.dialect) if driver is not None else None
     if driver is None or prepared is None:
         result = await connection.execute(statement, params)
@@ -172,7 +186,7 @@ async def fetch_all(
 
 
 def _prepare(
-    statement: AnySelect, params: Mapping[str, Any] | None, dialect: Dialect
+    statement: AnySelect | UpdateBase, params: Mapping[str, Any] | None, dialect: Dialect
 ) -> tuple[_Plan, list[Any]] | None:
     """The plan of `statement` and its positional values, or None to run it the usual way."""
     if params is not None:
@@ -222,3 +236,32 @@ async def fetch_one(
     """The first row of `statement` (add your own LIMIT), or None."""
     rows = await fetch_all(session, statement, params)
     return rows[0] if rows else None
+
+
+async def _open_driver_transaction(connection: AsyncConnection) -> Any | None:
+    """The asyncpg connection under `connection` when the session's transaction is already
+    open on it (SQLAlchemy begins it lazily, at the first statement): a statement sent there
+    is part of that transaction. None otherwise (not asyncpg, or nothing ran yet)."""
+    if connection.dialect.driver != "asyncpg":
+        return None
+    raw = await connection.get_raw_connection()
+    if getattr(raw.dbapi_connection, "_transaction", None) is None:
+        return None
+    return raw.driver_connection
+
+
+async def write(
+    session: AsyncSession, statement: UpdateBase, params: Mapping[str, Any]
+) -> Sequence[Mapping[str, Any]]:
+    """Run `statement` (built once, a module constant with named `bindparam()`s; every value
+    given, column defaults are not applied) in the session's transaction; its RETURNING rows,
+    by column name ([] without RETURNING)."""
+    connection = await session.connection()
+    driver = await _open_driver_transaction(connection)
+    prepared = _prepare(statement, params, connection.dialect) if driver is not None else None
+    if driver is None or prepared is None:
+        result = await connection.execute(statement, params)
+        return [dict(row) for row in result.mappings()] if result.returns_rows else []
+    plan, values = prepared
+    records: list[Any] = await driver.fetch(plan.sql, *values)
+    return records

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 import orjson
+from pydantic import BaseModel
 from starlette.responses import Response
 
 
@@ -27,3 +28,15 @@ def _fallback(value: Any) -> str:
     if isinstance(value, uuid.UUID):
         return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def model_response(model: BaseModel, status_code: int = 200) -> Response:
+    """`model` (already validated when it was built) as the response, for hot write paths
+    whose route declares the same model as its `response_model` for the contract: FastAPI
+    would dump it, validate the dump against the declared type again (every member of a
+    union), then serialise it. Headers and cookies go on the returned response."""
+    return Response(
+        model.model_dump_json(by_alias=True),
+        status_code=status_code,
+        media_type="application/json",
+    )

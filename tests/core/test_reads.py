@@ -190,14 +190,17 @@ async def test_a_computed_numeric_column(autocommit: AsyncConnection) -> None:
     assert [row["quarter"] for row in fast] == [0, Decimal("0.25"), Decimal("0.5")]
 
 
-async def test_inside_a_transaction_the_session_runs_it(
+async def test_inside_a_transaction_a_read_sees_its_writes(
     autocommit: AsyncConnection, engine: AsyncEngine
 ) -> None:
-    """Never around a transaction: a write not yet committed must be seen by the next read."""
+    """Never around a transaction: a write not yet committed must be seen by the next read
+    (on PostgreSQL the read goes to the driver, on the transaction's own connection)."""
     async with engine.connect() as connection:
         await connection.run_sync(metadata.create_all)
         await connection.execute(things.insert(), ROWS[:2])
         assert await reads._driver_connection(connection) is None
+        in_transaction = await reads._open_driver_transaction(connection)
+        assert (in_transaction is not None) == (connection.dialect.name == "postgresql")
         session = AsyncSession(bind=connection)
         rows = await reads.fetch_all(session, select(things.c.rank).order_by(things.c.rank))
         assert rows == [{"rank": 0}, {"rank": 1}]
@@ -329,3 +332,48 @@ async def test_connections_given_back_to_a_full_pool_are_closed_cleanly(
         assert (pool.checkedout(), pool.checkedin(), pool.overflow()) == (0, 2, 0)
     finally:
         await small.dispose()
+
+
+_WRITE = (
+    shared_things.insert()
+    .values(
+        id=bindparam("new_id"),
+        rank=bindparam("new_rank"),
+        seen_at=bindparam("new_seen_at", type_=UTCDateTime),
+    )
+    .returning(shared_things.c.id, shared_things.c.seen_at)
+)
+
+
+async def test_a_write_runs_in_the_transaction_and_rolls_back_with_it(engine: AsyncEngine) -> None:
+    """`write` on PostgreSQL goes to the driver once the transaction is open on the
+    connection (before that, the session's way, which opens it): either way the row is part
+    of the transaction — read back inside it, gone after its rollback — and RETURNING gives
+    the values the session would."""
+    async with engine.begin() as connection:
+        await connection.run_sync(shared.create_all)
+    seen_at = datetime(2026, 12, 7, 22, 0, tzinfo=UTC)
+    try:
+        async with engine.connect() as connection:
+            session = AsyncSession(bind=connection)
+            first, second = uuid.uuid4(), uuid.uuid4()
+            assert await reads._open_driver_transaction(connection) is None  # nothing ran yet
+            returned = await reads.write(
+                session, _WRITE, {"new_id": first, "new_rank": 1, "new_seen_at": seen_at}
+            )
+            on_driver = await reads._open_driver_transaction(connection) is not None
+            assert on_driver == (connection.dialect.name == "postgresql")
+            returned_raw = await reads.write(
+                session, _WRITE, {"new_id": second, "new_rank": 2, "new_seen_at": seen_at}
+            )
+            assert [dict(row) for row in returned] == [{"id": first, "seen_at": seen_at}]
+            assert [dict(row) for row in returned_raw] == [{"id": second, "seen_at": seen_at}]
+            statement = select(shared_things.c.rank).order_by(shared_things.c.rank)
+            assert await reads.fetch_all(session, statement) == [{"rank": 1}, {"rank": 2}]
+            await session.rollback()
+        async with engine.connect() as connection:
+            count = await connection.scalar(select(func.count()).select_from(shared_things))
+            assert count == 0
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(shared.drop_all)
