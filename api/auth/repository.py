@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -298,30 +299,57 @@ async def insert_challenge(session: AsyncSession, challenge: LoginChallenge) -> 
 
 
 _SESSION_COLUMNS = tuple(column.key for column in AuthSession.__table__.columns)
-_INSERT_SESSION = insert(AuthSession).values(
-    {column: bindparam(f"new_{column}") for column in _SESSION_COLUMNS}
-)
 _REFRESH_TOKEN_COLUMNS = tuple(column.key for column in RefreshToken.__table__.columns)
+
+
+def _session_values() -> dict[str, Any]:
+    return {column: bindparam(f"new_{column}") for column in _SESSION_COLUMNS}
+
+
+def _token_value(column: str) -> Any:
+    return bindparam(f"token_{column}", type_=RefreshToken.__table__.c[column].type)
+
+
+_INSERT_SESSION = insert(AuthSession).values(_session_values())
 _INSERT_REFRESH_TOKEN = insert(RefreshToken).values(
-    {column: bindparam(f"new_{column}") for column in _REFRESH_TOKEN_COLUMNS}
+    {column: _token_value(column) for column in _REFRESH_TOKEN_COLUMNS}
 )
+
+
+def _insert_session_and_token() -> Any:
+    """PostgreSQL: both rows in one round trip (the token's foreign key is checked at the
+    end of the statement, once the session row is in)."""
+    new_session = (
+        postgresql.insert(AuthSession)
+        .values(_session_values())
+        .returning(AuthSession.id)
+        .cte("new_session")
+    )
+    token = [
+        new_session.c.id if column == "session_id" else _token_value(column)
+        for column in _REFRESH_TOKEN_COLUMNS
+    ]
+    return insert(RefreshToken).from_select(list(_REFRESH_TOKEN_COLUMNS), select(*token))
+
+
+_INSERT_SESSION_AND_TOKEN = _insert_session_and_token()
 
 
 async def insert_session(
     session: AsyncSession, auth_session: AuthSession, refresh_token: RefreshToken
 ) -> None:
-    """A new session and its first refresh token, two INSERTs built once, without the ORM's
-    unit of work (a login's hottest writes): both objects stay transient, every column given."""
-    await write(
-        session,
-        _INSERT_SESSION,
-        {f"new_{column}": getattr(auth_session, column) for column in _SESSION_COLUMNS},
-    )
-    await write(
-        session,
-        _INSERT_REFRESH_TOKEN,
-        {f"new_{column}": getattr(refresh_token, column) for column in _REFRESH_TOKEN_COLUMNS},
-    )
+    """A new session and its first refresh token, statements built once, without the ORM's
+    unit of work (a login's hottest writes): both objects stay transient, every column given.
+    One round trip on PostgreSQL, two elsewhere."""
+    session_values = {f"new_{column}": getattr(auth_session, column) for column in _SESSION_COLUMNS}
+    token_values = {
+        f"token_{column}": getattr(refresh_token, column) for column in _REFRESH_TOKEN_COLUMNS
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        await write(session, _INSERT_SESSION_AND_TOKEN, session_values | token_values)
+        return
+    await write(session, _INSERT_SESSION, session_values)
+    await write(session, _INSERT_REFRESH_TOKEN, token_values)
 
 
 async def active_memberships(
