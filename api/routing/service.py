@@ -265,8 +265,12 @@ class InvoiceRouting:
 
     async def _deliver_here(self, flow: Flow, decision: RouteDecision) -> None:
         assert decision.line is not None
+        copy_id = buyer_copy_id(flow.id)
         async with self.sessionmaker() as session:
             buyer = await oauth2_service.served_client(session, decision.line.address.siren)
+            duplicate = buyer is not None and await flows_service.already_received(
+                session, flow, buyer.id, copy_id
+            )
         if buyer is None:
             await self._unroutable(
                 flow,
@@ -278,9 +282,6 @@ class InvoiceRouting:
                 ),
             )
             return
-        copy_id = buyer_copy_id(flow.id)
-        async with self.sessionmaker() as session:
-            duplicate = await flows_service.already_received(session, flow, buyer.id, copy_id)
         if duplicate:
             await self._reject_duplicate(flow, decision, buyer)
             return
