@@ -377,8 +377,17 @@ async def test_the_other_platforms_statuses_are_applied_with_their_reasons_once(
     ).all()
     assert [entry.channel for entry in entries[1:]] == ["cdar"] * 5
     assert entries[-1].amount == Decimal("6000.00")
+    received_messages = {str(entry.cdar_flow_id) for entry in entries[1:]}
     # Statuses it sent are not sent back to it.
     assert [status for status, _, _ in await _queued(session)] == []
+    # The seller's timeline shows each, with the reason and the message as it came.
+    timeline = await client.get(
+        f"{INVOICES}/{invoice_id}/timeline", headers=world.software.firm_owner
+    )
+    assert timeline.status_code == 200, timeline.text
+    items = timeline.json()["items"]
+    assert [(item["status"], item["reason_code"]) for item in items] == history
+    assert {item["message_flow_id"] for item in items[1:]} == received_messages
 
 
 @pytest.mark.parametrize(
