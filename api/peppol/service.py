@@ -191,7 +191,11 @@ class Inbound:
         try:
             recipient = FrenchParticipant.parse(message.recipient or "")
         except InvalidParticipant as error:
-            raise PeppolNotServicedException(f"Final recipient not served here: {error}") from None
+            # Peppol AS4 2.0.3: exactly « PEPPOL:NOT_SERVICED » as errorDetail; the log says why.
+            logger.info(
+                "Peppol recipient %r is not a French participant: %s", message.recipient, error
+            )
+            raise PeppolNotServicedException() from None
         client = await served_client(session, recipient.siren)
         if client is None:
             raise PeppolNotServicedException()

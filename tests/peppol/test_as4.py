@@ -251,7 +251,7 @@ async def test_a_recipient_not_registered_here_is_answered_not_serviced(
         wire=httpx.ASGITransport(app=app, raise_app_exceptions=False),
     )
     try:
-        with pytest.raises(PeerRefused, match="EBMS:0004"):
+        with pytest.raises(PeerRefused, match="EBMS:0004 Other : PEPPOL:NOT_SERVICED"):
             await peppol.send(invoice_parcel("F2025-P-005", recipient=STRANGER))
     finally:
         await peppol.aclose()

@@ -24,9 +24,11 @@ from typing import Any
 
 import httpx
 import pytest
+from as4.peppol import parse_peppol_receipt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from api.adapters.transport.peppol import CII_INVOICE, DUPLICATE_DETAIL, build
 from api.core.db import create_engine
 from api.core.settings import process_environment
 from api.models.client import Client
@@ -37,6 +39,7 @@ from tests.helpers import create_firm, logged_in_owner
 from tests.live import committed_database, free_port
 from tests.peppol.pki import Pki
 from tests.peppol.smp_peer import designated_client
+from tests.peppol.test_as4 import access_point_of, invoice_parcel
 from tests.routing import test_two_platforms as exchange
 from tests.routing.conftest import invoice_between
 from tests.routing.test_two_platforms import (
@@ -52,6 +55,8 @@ from tests.routing.test_two_platforms import (
 from tests.software import company_space
 
 pytestmark = pytest.mark.slow
+
+Error = Any  # as4's ebMS Error (the library is untyped)
 
 SELLER, BUYER = "610869075", "414617811"
 # A company whose line names a third platform no SMP here publishes it for.
@@ -234,3 +239,31 @@ def test_b_down_then_up_gets_the_invoice_exactly_once(
     _wait("203 on A", lambda: _history(a, flow_id)[-1:] == [203])
     assert len(_received(b, "F2025-P-103")) == 1
     assert _history(a, flow_id) == [200, 202, 203]
+
+
+def test_bs_live_endpoint_refuses_a_tampered_message_and_a_replay(
+    platforms: tuple[Platform, Platform], pki: Pki
+) -> None:
+    _, b = platforms
+    sender = access_point_of(pki, pki.ap_a)
+    outgoing = build(sender, invoice_parcel("F2025-P-105"), pki.ap_b.certificate_pem, CII_INVOICE)
+
+    def post(body: bytes) -> Error | None:
+        response = httpx.post(
+            b.base + "/peppol/as4", content=body, headers=outgoing.headers, timeout=30
+        )
+        assert response.status_code == 200
+        signal = parse_peppol_receipt(response.content, pki.ap_b.certificate)  # signed by B
+        error: Error | None = signal.error
+        return error
+
+    tampered = outgoing.body.replace(b"ConversationId>as4@", b"ConversationId>as5@", 1)
+    assert tampered != outgoing.body
+    refused = post(tampered)
+    assert refused is not None
+    assert refused.error_code == "EBMS:0101"
+    assert post(outgoing.body) is None  # the receipt
+    replayed = post(outgoing.body)
+    assert replayed is not None
+    assert (replayed.error_code, replayed.error_detail.value) == ("EBMS:0004", DUPLICATE_DETAIL)
+    assert len(_wait("F2025-P-105 on B", lambda: _received(b, "F2025-P-105"))) == 1
