@@ -5,6 +5,7 @@ unsigned or untrusted answer is refused."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -417,3 +418,31 @@ async def test_without_trust_anchors_every_answer_is_refused_and_says_why(smp: S
             await unconfigured.find_endpoint(f"0225:{SERVED}", UBL_INVOICE)
     finally:
         await unconfigured.aclose()
+
+
+async def test_simultaneous_lookups_of_one_participant_ask_the_smp_once(smp: Smp) -> None:
+    found = await asyncio.gather(
+        *(smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE) for _ in range(5))
+    )
+
+    assert all(endpoint is not None and endpoint == found[0] for endpoint in found)
+    assert len(smp.relay.asked) == 1
+    # (another document type is another question; asked after, since the SMP under test
+    # shares the test's one database connection and answers one request at a time)
+    assert await smp.lookup.find_endpoint(f"0225:{SERVED}", CDAR_STATUS) is not None
+    assert len(smp.relay.asked) == 2
+
+
+async def test_simultaneous_lookups_share_a_failure_and_the_next_one_asks_again(
+    smp: Smp,
+) -> None:
+    smp.relay.fail_next(Fault(status=503))
+
+    outcomes = await asyncio.gather(
+        *(smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE) for _ in range(3)),
+        return_exceptions=True,
+    )
+
+    assert all(isinstance(outcome, SmpUnavailable) for outcome in outcomes)
+    assert len(smp.relay.asked) == 1
+    assert await smp.lookup.find_endpoint(f"0225:{SERVED}", UBL_INVOICE) is not None

@@ -25,6 +25,7 @@ signature check; nothing else is kept between processes (each asks the SMP itsel
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
@@ -134,6 +135,7 @@ class SmpLookup:
         self.transport_profile = transport_profile
         self._clock = clock
         self._cache: OrderedDict[tuple[str, str], _Cached] = OrderedDict()
+        self._asking: dict[tuple[str, str], asyncio.Future[PeppolEndpoint | None]] = {}
         self._client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(timeout_seconds),
             headers={"User-Agent": f"Comptoir/{__version__} (peppol smp lookup)"},
@@ -254,7 +256,19 @@ class SmpLookup:
         if cached is not None and cached.expires_at > now:
             self._cache.move_to_end(key)
             return cached.endpoint
-        endpoint, lifetime = await self._ask(found, document)
+        # One question per participant and document type at a time: the outbox delivers
+        # several invoices to one buyer at once, and they all wait for the same answer.
+        asking = self._asking.get(key)
+        if asking is None:
+            asking = asyncio.ensure_future(self._ask_and_remember(key, found, document, now))
+            self._asking[key] = asking
+            asking.add_done_callback(lambda _done: self._asking.pop(key, None))
+        return await asyncio.shield(asking)
+
+    async def _ask_and_remember(
+        self, key: tuple[str, str], participant: FrenchParticipant, document: str, now: float
+    ) -> PeppolEndpoint | None:
+        endpoint, lifetime = await self._ask(participant, document)
         self._remember(key, _Cached(now + lifetime, endpoint))
         return endpoint
 
