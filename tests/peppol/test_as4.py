@@ -375,3 +375,41 @@ def test_a_document_crosses_the_sbd_byte_for_byte_when_written_as_lxml_writes(pk
     sbd = next(iter(exchange.message.decrypted_data.values()))
     assert b"StandardBusinessDocumentHeader" in sbd
     assert document_of(sbd) == original
+
+
+def _truncated(pki: Pki) -> Made:
+    headers, body = _message(pki, pki.ap_a, pki.ap_b)
+    return headers, body[: len(body) // 2]
+
+
+def _soap_not_xml(pki: Pki) -> Made:
+    boundary = "b1"
+    body = (
+        f"--{boundary}\r\nContent-Type: application/soap+xml\r\n\r\n<Envelope\r\n"
+        f"--{boundary}\r\nContent-Type: application/octet-stream\r\nContent-ID: <p1>\r\n\r\nxx\r\n"
+        f"--{boundary}--\r\n"
+    ).encode()
+    content_type = f'multipart/related; type="application/soap+xml"; boundary="{boundary}"'
+    return {"Content-Type": content_type}, body
+
+
+MALFORMED: dict[str, Callable[[Pki], Made]] = {
+    "empty body": lambda pki: ({"Content-Type": "multipart/related"}, b""),
+    "no content type": lambda pki: ({}, b"<x/>"),
+    "truncated message": _truncated,
+    "SOAP part that is not XML": _soap_not_xml,
+    "binary noise": lambda pki: ({"Content-Type": "application/soap+xml"}, bytes(range(256))),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+async def test_malformed_input_is_answered_with_a_signed_ebms_error_never_a_500(
+    case: str, client: httpx.AsyncClient, pki: Pki, buyer: Client, session: AsyncSession
+) -> None:
+    headers, body = MALFORMED[case](pki)
+    response = await client.post("/peppol/as4", content=body, headers=headers)
+    assert response.status_code == 200, response.text
+    signal = parse_peppol_receipt(response.content, pki.ap_b.certificate)
+    assert signal.error is not None
+    assert signal.error.error_code.startswith("EBMS:0")
+    assert await received(session) == []
