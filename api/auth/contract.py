@@ -43,6 +43,12 @@ def _calls(dependant: Dependant) -> Iterator[Any]:
         yield from _calls(dependency)
 
 
+PERSON_ONLY = (
+    "Not found, or called with an API key: an API key has no session, devices, activity or "
+    "workspace of its own."
+)
+
+
 def document_security(app: FastAPI, openapi_schema: dict[str, Any]) -> None:
     components = openapi_schema.setdefault("components", {})
     components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
@@ -63,8 +69,7 @@ def document_security(app: FastAPI, openapi_schema: dict[str, Any]) -> None:
                 responses["401"] = {"description": "Authentification requise"} | problem_responses(
                     401
                 )[401]
-            if person in calls and "404" not in responses:
-                responses["404"] = {
-                    "description": "Not found, or called with an API key: only a person's own "
-                    "session has sessions, devices and activity."
-                } | problem_responses(404)[404]
+            if person in calls:
+                # Also over a 404 the route declares itself: the API key's 404 is the one a
+                # client cannot guess from the operation.
+                responses["404"] = {"description": PERSON_ONLY} | problem_responses(404)[404]

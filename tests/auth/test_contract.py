@@ -4,10 +4,16 @@ from a person's own resources."""
 
 from __future__ import annotations
 
+import re
+import uuid
+
 import httpx
+from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.app import create_app
+from api.auth.contract import PERSON_ONLY, _calls
+from api.auth.dependencies import person
 from api.core.settings import Settings
 from tests.helpers import create_firm, logged_in_owner
 
@@ -26,8 +32,26 @@ def test_every_operation_names_its_security_and_its_401(settings: Settings) -> N
     assert secured > 50
     login = schema["paths"]["/api/v1/auth/login-challenges"]["post"]
     assert "security" not in login  # a public step of the QR login
-    for path in ("/api/v1/me/sessions", "/api/v1/me/devices", "/api/v1/me/activity"):
-        assert "404" in schema["paths"][path]["get"]["responses"], path
+
+
+def _person_only_operations(settings: Settings) -> list[tuple[str, str]]:
+    """(method, path) of every operation only a person's own session may call: those whose
+    dependencies include `api.auth.dependencies.person` (found from the routes, not listed)."""
+    operations = []
+    for route in create_app(settings).routes:
+        if isinstance(route, APIRoute) and person in set(_calls(route.dependant)):
+            operations += [(method, route.path_format) for method in sorted(route.methods)]
+    return operations
+
+
+def test_every_persons_own_operation_documents_the_404_of_an_api_key(settings: Settings) -> None:
+    schema = create_app(settings).openapi()
+    operations = _person_only_operations(settings)
+    assert ("GET", "/api/v1/me/sessions") in operations
+    assert ("PUT", "/api/v1/me/workspace") in operations
+    for method, path in operations:
+        described = schema["paths"][path][method.lower()]["responses"]["404"]["description"]
+        assert described == PERSON_ONLY, f"{method} {path}"
 
 
 async def test_an_api_key_gets_the_documented_404_from_a_persons_own_resources(
@@ -39,9 +63,14 @@ async def test_an_api_key_gets_the_documented_404_from_a_persons_own_resources(
         "/api/v1/api-keys", json={"name": "ERP", "scopes": ["clients:read"]}, headers=owner
     )
     as_key = {"Authorization": f"Bearer {key.json()['secret']}"}
-    for path in ("/api/v1/me/sessions", "/api/v1/me/devices", "/api/v1/me/activity"):
-        response = await client.get(path, headers=as_key)
-        assert response.status_code == 404, path
+    operations = _person_only_operations(settings)
+    assert len(operations) >= 7
+    for method, path in operations:
+        url = re.sub(r"\{[^}]+\}", str(uuid.uuid4()), path)
+        response = await client.request(
+            method, url, headers=as_key, json={} if method in ("PUT", "POST") else None
+        )
+        assert response.status_code == 404, f"{method} {path}"
         assert response.headers["content-type"] == "application/problem+json"
 
 

@@ -8729,7 +8729,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not Found */
+            /** @description Not found, or called with an API key: an API key has no session, devices, activity or workspace of its own. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8792,7 +8792,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
+            /** @description Not found, or called with an API key: an API key has no session, devices, activity or workspace of its own. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8850,7 +8850,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not Found */
+            /** @description Not found, or called with an API key: an API key has no session, devices, activity or workspace of its own. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8913,7 +8913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
+            /** @description Not found, or called with an API key: an API key has no session, devices, activity or workspace of its own. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8971,7 +8971,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not Found */
+            /** @description Not found, or called with an API key: an API key has no session, devices, activity or workspace of its own. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9034,7 +9034,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
+            /** @description Not found, or called with an API key: an API key has no session, devices, activity or workspace of its own. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9636,7 +9636,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
+            /** @description Not found, or called with an API key: an API key has no session, devices, activity or workspace of its own. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13305,7 +13305,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not Found */
+            /** @description Not found, or called with an API key: an API key has no session, devices, activity or workspace of its own. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13369,7 +13369,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not Found */
+            /** @description Not found, or called with an API key: an API key has no session, devices, activity or workspace of its own. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13432,7 +13432,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
+            /** @description Not found, or called with an API key: an API key has no session, devices, activity or workspace of its own. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13496,7 +13496,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not Found */
+            /** @description Not found, or called with an API key: an API key has no session, devices, activity or workspace of its own. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13559,7 +13559,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
+            /** @description Not found, or called with an API key: an API key has no session, devices, activity or workspace of its own. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13623,7 +13623,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found, or called with an API key: only a person's own session has sessions, devices and activity. */
+            /** @description Not found, or called with an API key: an API key has no session, devices, activity or workspace of its own. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13692,7 +13692,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not Found */
+            /** @description Not found, or called with an API key: an API key has no session, devices, activity or workspace of its own. */
             404: {
                 headers: {
                     [name: string]: unknown;
