@@ -166,11 +166,12 @@ class _SpooledUpload:
             if pending_size >= WRITE_BATCH_SIZE:
                 await asyncio.to_thread(self.file.write, b"".join(pending))
                 pending, pending_size = [], 0
-        if pending:
-            await asyncio.to_thread(self.file.write, b"".join(pending))
-        await asyncio.to_thread(self._flush_to_disk)
+        # The last bytes and the flush in one trip to a thread (a small file's only trip).
+        await asyncio.to_thread(self._flush_to_disk, b"".join(pending))
 
-    def _flush_to_disk(self) -> None:
+    def _flush_to_disk(self, last: bytes) -> None:
+        if last:
+            self.file.write(last)
         # Not closed yet: closing would release the lock before the file is published.
         self.file.flush()
         os.fsync(self.file.fileno())
@@ -246,20 +247,21 @@ class LocalBlobStorage:
             await spool.consume(chunks, max_size)
             sha256 = spool.digest.hexdigest()
             key = blob_key(sha256)
-            await asyncio.to_thread(self._publish, spool.path, self._path(key))
+            await asyncio.to_thread(self._publish, spool.path, self._path(key), spool)
         except BaseException:
             # Also on cancellation (client gone): the partial file must not survive.
             await asyncio.shield(asyncio.to_thread(spool.discard))
             raise
-        await asyncio.to_thread(spool.close)
         return StoredBlob(key=key, sha256=sha256, size=spool.size)
 
     @staticmethod
-    def _publish(temporary: Path, final: Path) -> None:
+    def _publish(temporary: Path, final: Path, spool: _SpooledUpload) -> None:
         final.parent.mkdir(parents=True, exist_ok=True)
         # Identical bytes already stored: replacing them is harmless, and rename() keeps the
         # operation atomic for a reader streaming the old file (it keeps its open inode).
         temporary.replace(final)
+        # Published: the spool file is the blob now, its lock has nothing left to guard.
+        spool.close()
         # The rename is durable only once the directory entry itself reaches the disk.
         directory = os.open(final.parent, os.O_RDONLY)
         try:

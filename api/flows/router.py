@@ -23,6 +23,7 @@ from api.core.db import DbSession, ReadOnly
 from api.core.errors import problem_responses
 from api.core.input import MachineText
 from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
+from api.core.responses import PlainJSONResponse
 from api.core.standard_api import FLOW_SERVICE_PREFIX, served_openapi
 from api.core.state import request_state
 from api.flows import schemas, service
@@ -162,10 +163,9 @@ async def search_flows(
 ) -> schemas.SearchFlowContent:
     """Select flows upon criteria"""
     found = await service.search(session, acting.organization, params)
-    # Serialised once, here (returning the model would dump, validate and dump it again).
-    return Response(  # type: ignore[return-value]
-        found.model_dump_json(exclude_none=True, by_alias=True), media_type="application/json"
-    )
+    # Plain data serialised once by orjson (returning the model would dump, validate and dump
+    # it again); the contract still reads `response_model`.
+    return PlainJSONResponse(found)  # type: ignore[return-value]
 
 
 @router.get(

@@ -17,8 +17,10 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.adapters.blob_storage import BlobStorage
@@ -268,7 +270,9 @@ async def deposit(
 # --- the annex's view of a flow --------------------------------------------------------------
 
 
-def ack_details(flow: Flow) -> list[schemas.AcknowledgementDetail] | None:
+def ack_details(
+    flow: Flow | Row[*tuple[Any, ...]],
+) -> list[schemas.AcknowledgementDetail] | None:
     if not flow.ack_details:
         return None
     return [schemas.AcknowledgementDetail.model_validate(detail) for detail in flow.ack_details]
@@ -291,6 +295,32 @@ def as_annex(flow: Flow) -> schemas.Flow:
             status=schemas.FlowAckStatus(flow.ack_status.value), details=ack_details(flow)
         ),
     )
+
+
+def annex_view(flow: Flow | Row[*tuple[Any, ...]]) -> dict[str, Any]:
+    """The annex's Flow as plain data for orjson (`PlainJSONResponse`), from a flow or a row of
+    `repository.ANNEX_COLUMNS`: the JSON of `as_annex(flow)`, member for member
+    (tests/flows/test_annex_view.py), without a model per flow. A search answers 25 of them:
+    validating and serialising 25 models was a fifth of its CPU."""
+    view: dict[str, Any] = {} if flow.tracking_id is None else {"trackingId": flow.tracking_id}
+    view["name"] = flow.name
+    view["processingRule"] = flow.processing_rule
+    view["flowSyntax"] = flow.syntax
+    view["flowProfile"] = flow.profile
+    view["flowId"] = str(flow.id)
+    view["submittedAt"] = flow.submitted_at
+    view["updatedAt"] = flow.updated_at
+    view["flowType"] = flow.flow_type
+    view["processingRuleSource"] = flow.processing_rule_source
+    view["flowDirection"] = flow.direction.value
+    acknowledgement: dict[str, Any] = {"status": flow.ack_status.value}
+    details = ack_details(flow)
+    if details is not None:
+        acknowledgement["details"] = [
+            detail.model_dump(mode="json", exclude_none=True) for detail in details
+        ]
+    view["acknowledgement"] = acknowledgement
+    return view
 
 
 def as_full_info(flow: Flow) -> schemas.FullFlowInfo:
@@ -330,7 +360,9 @@ async def get_flow(session: AsyncSession, organization: Organization, flow_id: s
 
 async def search(
     session: AsyncSession, organization: Organization, params: schemas.SearchFlowParams
-) -> schemas.SearchFlowContent:
+) -> dict[str, Any]:
+    """The annex's SearchFlowContent as plain data for orjson (members as its model dumps
+    them, `None` left out)."""
     where = params.where
     after = None
     if params.cursor:
@@ -349,19 +381,19 @@ async def search(
         ack_status=str(where.ackStatus) if where.ackStatus else None,
     )
     found = await repository.search(
-        session, [organization.client_id], criteria, after=after, limit=params.limit + 1
+        session, organization.client_id, criteria, after=after, limit=params.limit + 1
     )
-    page = list(found[: params.limit])
+    page = found[: params.limit]
     next_cursor = None
     if len(found) > params.limit:
         last = page[-1]
         next_cursor = encode_cursor([last.updated_at.isoformat(), str(last.id)])
-    return schemas.SearchFlowContent(
-        limit=params.limit,
-        nextCursor=next_cursor,
-        filters=where,
-        results=[as_annex(flow) for flow in page],
-    )
+    content: dict[str, Any] = {"limit": params.limit}
+    if next_cursor is not None:
+        content["nextCursor"] = next_cursor
+    content["filters"] = where.model_dump(mode="json", exclude_none=True)
+    content["results"] = [annex_view(row) for row in page]
+    return content
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,8 +503,9 @@ async def delete_webhook(
 async def announce(session: AsyncSession, flow: Flow) -> None:
     """Queue the flow's current state for every webhook whose filters it matches, in the
     caller's transaction. The body is frozen now: a later change sends its own event."""
-    body = annex_body(flow)
+    body = None
     for webhook in await repository.subscribers(session, flow):
+        body = body or annex_body(flow)
         await outbox.enqueue(
             session,
             WEBHOOK_KIND,

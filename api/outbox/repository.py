@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.core.sql import insert_for
+from api.core.sql import insert_for, insert_unless_conflict
 from api.models.outbox_message import OutboxMessage, OutboxStatus
 
 
@@ -23,19 +23,22 @@ async def insert(
     now: datetime,
     not_before: datetime | None = None,
 ) -> None:
-    statement = insert_for(session, OutboxMessage).values(
-        id=uuid.uuid4(),
-        kind=kind,
-        payload=payload,
-        dedupe_key=dedupe_key,
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        next_attempt_at=max(now, not_before) if not_before else now,
-        created_at=now,
+    statement = insert_unless_conflict(
+        session, OutboxMessage, conflict=None if dedupe_key is None else ["dedupe_key"]
     )
-    if dedupe_key is not None:
-        statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
-    await session.execute(statement)
+    await session.execute(
+        statement,
+        {
+            "id": uuid.uuid4(),
+            "kind": kind,
+            "payload": payload,
+            "dedupe_key": dedupe_key,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": max(now, not_before) if not_before else now,
+            "created_at": now,
+        },
+    )
 
 
 async def claim_due(

@@ -10,6 +10,7 @@ code, and 0225 for the directory address « SIREN[_SIRET[_code routage]] » or �
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -71,15 +72,31 @@ def extract(syntax: Syntax, tree: etree._ElementTree) -> InvoiceFacts:
 # --- small readers -------------------------------------------------------------------------
 
 
+# Compiled once per thread (each deposit's facts are read in a worker thread; an lxml XPath
+# object is kept to the thread that made it): `node.xpath(path)` compiled the expression on
+# every call, two thirds of the cost of reading an invoice's facts.
+_compiled = threading.local()
+
+
+def _xpath(path: str) -> etree.XPath:
+    expressions: dict[str, etree.XPath] | None = getattr(_compiled, "expressions", None)
+    if expressions is None:
+        expressions = _compiled.expressions = {}
+    expression = expressions.get(path)
+    if expression is None:
+        expression = expressions[path] = etree.XPath(path, namespaces=_NS)
+    return expression
+
+
 def _first(node: Element, path: str) -> Element | None:
-    found = node.xpath(path, namespaces=_NS)
+    found = _xpath(path)(node)
     if isinstance(found, list) and found and isinstance(found[0], etree._Element):
         return found[0]
     return None
 
 
 def _all(node: Element, path: str) -> list[Element]:
-    found = node.xpath(path, namespaces=_NS)
+    found = _xpath(path)(node)
     return (
         [item for item in found if isinstance(item, etree._Element)]
         if isinstance(found, list)
