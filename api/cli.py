@@ -1,6 +1,7 @@
 """The `comptoir` command line.
 
-    comptoir run        migrate, then serve the API (and the built SPA at /)
+    comptoir run        migrate, then serve the API (and the built SPA at /); --workers N
+                        serves with N processes (PostgreSQL only)
     comptoir migrate    upgrade the database schema to the newest revision
     comptoir openapi    write openapi/openapi.json from the app, without a server
     comptoir demo       seed the demo firm so a newcomer sees a living product
@@ -70,7 +71,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     # The app is built by uvicorn (in each worker process) from the environment: what the
     # command line says goes there, so the public URL derived from the port agrees with it.
-    settings = override_environment(host=args.host, port=args.port)
+    settings = override_environment(host=args.host, port=args.port, workers=args.workers)
+    if settings.workers > 1 and settings.is_sqlite:
+        # One SQLite file takes one writer at a time, guarded inside one process
+        # (`api.core.db.ConnectionGate`): several processes would answer « base occupée ».
+        print(
+            "SQLite ne se sert qu'avec un seul processus : lancez avec COMPTOIR_WORKERS=1, "
+            "ou passez à PostgreSQL (COMPTOIR_DATABASE_URL) pour en servir plusieurs.",
+            file=sys.stderr,
+        )
+        return 2
     upgrade_to_head()
     print(f"Comptoir : {settings.public_url}", flush=True)
     uvicorn.run(
@@ -79,6 +89,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
+        # With several processes, uvicorn restarts one that does not answer its ping in time;
+        # a new process imports the whole app first (seconds on a busy machine), and its
+        # default 5 s killed every one of them on a loaded 2-core machine.
+        timeout_worker_healthcheck=60,
         proxy_headers=True,
         log_level=settings.log_level.lower(),
     )
@@ -136,6 +150,12 @@ def _cmd_worker(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError("un nombre entier ≥ 1 est attendu")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="comptoir", description="Comptoir")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -143,6 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="migrer la base puis servir l'API et le SPA")
     run.add_argument("--host")
     run.add_argument("--port", type=int)
+    run.add_argument(
+        "--workers",
+        type=_positive,
+        help="processus HTTP (défaut : COMPTOIR_WORKERS, 1 ; plusieurs : PostgreSQL seulement)",
+    )
     run.set_defaults(handler=_cmd_run)
 
     commands.add_parser("migrate", help="mettre le schéma à jour").set_defaults(

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
+import os
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -99,15 +102,20 @@ def outbox_handlers(
 async def embedded_worker(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> AsyncIterator[None]:
-    """Run the worker as a background task for the lifetime of the app (if enabled)."""
+    """Run the worker as a background task for the lifetime of the app (if enabled). With
+    several HTTP processes (`COMPTOIR_WORKERS`), one of them runs it: the one holding the
+    machine's worker lock (`elected_worker`)."""
     if settings.outbox_worker != "embedded":
         yield
         return
     stop = asyncio.Event()
-    task = asyncio.create_task(
-        outbox.run_worker(sessionmaker, outbox_handlers(settings, sessionmaker), settings, stop),
-        name="comptoir-outbox-worker",
-    )
+    if settings.workers > 1:
+        work = elected_worker(settings, sessionmaker, stop)
+    else:
+        work = outbox.run_worker(
+            sessionmaker, outbox_handlers(settings, sessionmaker), settings, stop
+        )
+    task = asyncio.create_task(work, name="comptoir-outbox-worker")
     try:
         yield
     finally:
@@ -116,6 +124,56 @@ async def embedded_worker(
             await asyncio.wait_for(task, timeout=settings.smtp_timeout_seconds + 5)
         except TimeoutError:
             logger.warning("outbox worker did not stop in time; its claims expire by lease")
+
+
+# Held by the process that runs the embedded worker; the kernel lets it go when that process
+# ends, however it ends.
+WORKER_LOCK_NAME = "outbox-worker.lock"
+# How often a process without the lock tries to take it (the holder gone: its successor starts
+# within this delay; messages wait in the outbox meanwhile).
+WORKER_LOCK_RETRY_SECONDS = 5.0
+
+
+def _try_lock(path: Path) -> int | None:
+    """The descriptor holding an exclusive lock on `path`, or None when another process holds
+    it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+async def elected_worker(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    stop: asyncio.Event,
+    *,
+    retry_seconds: float = WORKER_LOCK_RETRY_SECONDS,
+) -> None:
+    """The embedded worker of one process per machine when `comptoir run` serves with several
+    (uvicorn's processes all run the app's lifespan): each tries the lock file in the data
+    folder; the one that gets it delivers the outbox, the others try again every few seconds,
+    so that another takes over if it dies. One worker per machine, not one per HTTP process:
+    validations (saxonche, its compiled rules) then weigh on one process only. Several
+    machines each run theirs: a message is claimed by one worker wherever it runs."""
+    path = settings.data_dir / WORKER_LOCK_NAME
+    while not stop.is_set():
+        descriptor = await asyncio.to_thread(_try_lock, path)
+        if descriptor is not None:
+            logger.info("outbox worker elected in process %d", os.getpid())
+            try:
+                handlers = outbox_handlers(settings, sessionmaker)
+                await outbox.run_worker(sessionmaker, handlers, settings, stop)
+            finally:
+                os.close(descriptor)  # releases the lock
+            return
+        logger.debug("outbox worker lock held by another process: %s", path)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=retry_seconds)
 
 
 async def run_forever(

@@ -9,7 +9,11 @@
    client's), a mix of the annex's criteria, against the same SQL run by the raw baseline.
 
 .venv/bin/python -m bench.flows [--flows 1000000] [--clients 200] [--seconds 5]
-                                [--connections 32]
+                                [--connections 32] [--workers 1]
+
+`--workers N` serves the app (`comptoir run --workers N`) and the baseline (uvicorn --workers N)
+with N processes each: the ratio compares like with like. The machine's load average is printed
+before each load: the absolute latencies are only as good as the cores the run got.
 
 Figures are printed, never asserted.
 """
@@ -20,6 +24,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import random
 import time
 import uuid
@@ -31,6 +36,7 @@ import httpx
 from api.core.settings import Settings
 from bench.flows_seed import FIRST_UPDATE, SPAN_SECONDS, copy_flows, seed_software
 from bench.harness import (
+    LoadResult,
     RequestFactory,
     create_database,
     http_request,
@@ -125,12 +131,28 @@ def token(base: str, key_id: str, secret: str) -> str:
     return str(response.json()["access_token"])
 
 
+def free_machine(app: LoadResult, connections: int, workers: int) -> None:
+    """What the same load would wait on a machine giving the app `workers` whole cores: a
+    closed loop of `connections` clients, each request needing the server's CPU per request,
+    queues ≈ connections × CPU per request ÷ cores before any other wait. An estimate from the
+    one figure a shared machine does not distort, printed as such, never asserted."""
+    cpu = app.cpu_ms_per_request
+    if cpu is None:
+        return
+    cores = min(workers, os.cpu_count() or 1)
+    print(
+        f"{'free machine (estimate)':<34} ≈ {connections} × {cpu:.2f} ms ÷ {cores} core(s) = "
+        f"{connections * cpu / cores:.1f} ms per request in the closed loop, plus queueing"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--flows", type=int, default=1_000_000)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     with postgres_server() as server:
         database = create_database(server, "comptoir_bench_flows")
@@ -146,7 +168,7 @@ def main() -> None:
             f"{time.perf_counter() - started:.1f} s"
         )
         bodies = search_bodies(tracking_ids)
-        with serve_comptoir(database, APP_ENV) as app_url:
+        with serve_comptoir(database, APP_ENV, workers=args.workers) as app_url:
             auth = {
                 "Authorization": f"Bearer {token(app_url, seeded.key_id, seeded.secret)}",
                 "Organization-Id": seeded.client_siren,
@@ -171,7 +193,10 @@ def main() -> None:
                 requests=deposit_requests(deposit_url, auth, seeded.client_siren),
             )
         with serve_baseline(
-            "bench.baseline_flows:app", database, {"BENCH_CLIENT_ID": str(seeded.client_id)}
+            "bench.baseline_flows:app",
+            database,
+            {"BENCH_CLIENT_ID": str(seeded.client_id)},
+            workers=args.workers,
         ) as raw_url:
             search_url = raw_url + "/afnor-flow/v1/flows/search"
             raw_search = load(
@@ -189,17 +214,22 @@ def main() -> None:
                 seconds=args.seconds,
                 requests=deposit_requests(deposit_url, {}, seeded.client_siren),
             )
+    print(f"\nmachine: {os.cpu_count()} cores, load average now {os.getloadavg()[0]:.1f}")
     report(
-        f"Deposit acknowledgement, 1 worker, PostgreSQL, {args.connections} connections",
+        f"Deposit acknowledgement, {args.workers} worker(s), PostgreSQL, "
+        f"{args.connections} connections",
         app_deposit,
         raw_deposit,
     )
+    free_machine(app_deposit, args.connections, args.workers)
     report(
-        f"Search, {args.flows} flows ({mine} of the client), 1 worker, PostgreSQL, "
+        f"Search, {args.flows} flows ({mine} of the client), {args.workers} worker(s), "
+        "PostgreSQL, "
         f"{args.connections} connections",
         app_search,
         raw_search,
     )
+    free_machine(app_search, args.connections, args.workers)
 
 
 if __name__ == "__main__":

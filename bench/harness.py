@@ -1,9 +1,9 @@
 """Benchmark harness: a throwaway PostgreSQL, the app and a raw baseline under the same load.
 
-Each benchmark starts Comptoir (`comptoir run`, one uvicorn worker) and a raw ASGI + asyncpg
-handler doing the same query, loads both with the same bounded generator in the same run, and
-prints requests/s, p50, p99 and the ratio app/baseline. Figures are printed, never asserted:
-speed targets are read by people, not by unit tests.
+Each benchmark starts Comptoir (`comptoir run`, one uvicorn worker unless told) and a raw ASGI +
+asyncpg handler doing the same query (with as many processes), loads both with the same bounded
+generator in the same run, and prints requests/s, p50, p99 and the ratio app/baseline. Figures
+are printed, never asserted: speed targets are read by people, not by unit tests.
 """
 
 from __future__ import annotations
@@ -123,7 +123,10 @@ def serve(args: list[str], port: int, env: dict[str, str] | None = None) -> Iter
 
 
 @contextlib.contextmanager
-def serve_comptoir(database_url: str, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def serve_comptoir(
+    database_url: str, extra_env: dict[str, str] | None = None, *, workers: int = 1
+) -> Iterator[str]:
+    """`comptoir run` with `workers` HTTP processes (their CPU is read with the parent's)."""
     port = free_port()
     env = {
         "COMPTOIR_DATABASE_URL": database_url,
@@ -134,17 +137,24 @@ def serve_comptoir(database_url: str, extra_env: dict[str, str] | None = None) -
         "COMPTOIR_DATA_DIR": tempfile.mkdtemp(prefix="comptoir-bench-data."),
         "COMPTOIR_DATABASE_POOL_SIZE": "20",
     } | (extra_env or {})
-    with serve([PYTHON, "-m", "api.cli", "run", "--port", str(port)], port, env) as url:
+    args = [PYTHON, "-m", "api.cli", "run", "--port", str(port), "--workers", str(workers)]
+    with serve(args, port, env) as url:
         yield url
 
 
 @contextlib.contextmanager
 def serve_baseline(
-    app_path: str, database_url: str, extra_env: dict[str, str] | None = None
+    app_path: str,
+    database_url: str,
+    extra_env: dict[str, str] | None = None,
+    *,
+    workers: int = 1,
 ) -> Iterator[str]:
-    """A raw ASGI app (`module:app`) under uvicorn, reading BENCH_DATABASE_URL."""
+    """A raw ASGI app (`module:app`) under uvicorn with `workers` processes, reading
+    BENCH_DATABASE_URL."""
     port = free_port()
     args = [PYTHON, "-m", "uvicorn", app_path, "--port", str(port), "--log-level", "warning"]
+    args += ["--workers", str(workers)]
     env = {"BENCH_DATABASE_URL": database_url} | (extra_env or {})
     with serve(args, port, env) as url:
         yield url
@@ -159,6 +169,8 @@ class LoadResult:
     latencies_ms: list[float]
     # CPU seconds the server spent during the run (None: not a server this harness started).
     server_cpu_seconds: float | None = None
+    # The machine's load average (1 min) when the run started: what else was running.
+    load_average: float | None = None
 
     @property
     def rps(self) -> float:
@@ -182,6 +194,7 @@ class LoadResult:
             f"{self.label:<34} {self.rps:9.0f} req/s   p50 {self.percentile(0.5):7.2f} ms   "
             f"p99 {self.percentile(0.99):7.2f} ms   errors {self.errors}"
             + ("" if cpu is None else f"   server CPU {cpu:6.2f} ms/req")
+            + ("" if self.load_average is None else f"   load {self.load_average:.1f}")
         )
 
 
@@ -275,11 +288,12 @@ def load(
 
     if warm_up:
         asyncio.run(run(1.0))  # pools filled, code paths compiled
+    load_average = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     cpu_before = server_cpu_seconds(port)
     latencies, errors, elapsed = asyncio.run(run(seconds))
     cpu_after = server_cpu_seconds(port)
     cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
-    return LoadResult(label, len(latencies), len(errors), elapsed, latencies, cpu)
+    return LoadResult(label, len(latencies), len(errors), elapsed, latencies, cpu, load_average)
 
 
 def report(title: str, app: LoadResult, baseline: LoadResult) -> None:
