@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Sequence
@@ -7,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
+from api.core.reads import fetch_all
 from api.core.sql import insert_unless_conflict
 from api.models.flow import AckStatus, Flow, FlowDirection, FlowWebhook
 
@@ -131,6 +133,65 @@ class FlowCriteria:
     ack_status: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _SearchShape:
+    """Which criteria a search has (and how many values each list criterion has): one
+    statement per shape, built once."""
+
+    updated_after: bool
+    updated_before: bool
+    processing_rules: int
+    flow_types: int
+    directions: int
+    tracking_id: bool
+    ack_status: bool
+    after: bool
+
+
+def _any_of(column: Any, name: str, count: int) -> Any:
+    # `IN` would expand its values into the SQL at each call (no plan to keep); a fixed
+    # disjunction of parameters keeps one statement per count.
+    return or_(*(column == bindparam(f"{name}_{index}") for index in range(count)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _search_statement(shape: _SearchShape) -> Select[*tuple[Any, ...]]:
+    """The statement of a search of `shape`, with named parameters (`search` fills them):
+    `fetch_all` finds its compiled plan by identity, nothing is built per call."""
+    flows = _FLOWS
+    conditions = [flows.client_id == bindparam("client_id")]
+    if shape.updated_after:
+        conditions.append(flows.updated_at > bindparam("updated_after"))
+    if shape.updated_before:
+        conditions.append(flows.updated_at < bindparam("updated_before"))
+    if shape.processing_rules:
+        conditions.append(_any_of(flows.processing_rule, "rule", shape.processing_rules))
+    if shape.flow_types:
+        conditions.append(_any_of(flows.flow_type, "type", shape.flow_types))
+    if shape.directions:
+        conditions.append(_any_of(flows.direction, "direction", shape.directions))
+    if shape.tracking_id:
+        conditions.append(flows.tracking_id == bindparam("tracking_id"))
+    if shape.ack_status:
+        conditions.append(flows.ack_status == bindparam("ack_status"))
+    if shape.after:
+        conditions.append(
+            or_(
+                flows.updated_at > bindparam("after_at", type_=flows.updated_at.type),
+                and_(
+                    flows.updated_at == bindparam("after_at", type_=flows.updated_at.type),
+                    flows.id > bindparam("after_id", type_=flows.id.type),
+                ),
+            )
+        )
+    return (
+        select(*ANNEX_COLUMNS)
+        .where(*conditions)
+        .order_by(flows.updated_at, flows.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
 async def search(
     session: AsyncSession,
     client_id: uuid.UUID,
@@ -138,35 +199,38 @@ async def search(
     *,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
-) -> Sequence[Row[*tuple[Any, ...]]]:
+) -> list[dict[str, Any]]:
     """The client's flows matching every criterion (a list criterion: any of its values),
     oldest update first, keyset-paginated on (updated_at, id): rows of `ANNEX_COLUMNS` only
-    (not the findings and facts of each flow)."""
-    flows = _FLOWS
-    statement = select(*ANNEX_COLUMNS).where(flows.client_id == client_id)
+    (not the findings and facts of each flow), as plain dicts (`api.core.reads`)."""
+    rules = sorted(set(criteria.processing_rules or ()))
+    types = sorted(set(criteria.flow_types or ()))
+    directions = sorted(set(criteria.directions or ()))
+    shape = _SearchShape(
+        updated_after=criteria.updated_after is not None,
+        updated_before=criteria.updated_before is not None,
+        processing_rules=len(rules),
+        flow_types=len(types),
+        directions=len(directions),
+        tracking_id=criteria.tracking_id is not None,
+        ack_status=criteria.ack_status is not None,
+        after=after is not None,
+    )
+    params: dict[str, Any] = {"client_id": client_id, "limit": limit}
     if criteria.updated_after is not None:
-        statement = statement.where(flows.updated_at > criteria.updated_after)
+        params["updated_after"] = criteria.updated_after
     if criteria.updated_before is not None:
-        statement = statement.where(flows.updated_at < criteria.updated_before)
-    if criteria.processing_rules:
-        statement = statement.where(flows.processing_rule.in_(criteria.processing_rules))
-    if criteria.flow_types:
-        statement = statement.where(flows.flow_type.in_(criteria.flow_types))
-    if criteria.directions:
-        statement = statement.where(flows.direction.in_(criteria.directions))
+        params["updated_before"] = criteria.updated_before
+    params.update({f"rule_{index}": value for index, value in enumerate(rules)})
+    params.update({f"type_{index}": value for index, value in enumerate(types)})
+    params.update({f"direction_{index}": value for index, value in enumerate(directions)})
     if criteria.tracking_id is not None:
-        statement = statement.where(flows.tracking_id == criteria.tracking_id)
+        params["tracking_id"] = criteria.tracking_id
     if criteria.ack_status is not None:
-        statement = statement.where(flows.ack_status == criteria.ack_status)
+        params["ack_status"] = criteria.ack_status
     if after is not None:
-        statement = statement.where(
-            or_(
-                flows.updated_at > after[0],
-                and_(flows.updated_at == after[0], flows.id > after[1]),
-            )
-        )
-    statement = statement.order_by(flows.updated_at, flows.id).limit(limit)
-    return (await session.execute(statement)).all()
+        params["after_at"], params["after_id"] = after
+    return await fetch_all(session, _search_statement(shape), params)
 
 
 async def for_people(
