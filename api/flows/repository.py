@@ -301,17 +301,22 @@ async def webhook_of(
     return webhook
 
 
-async def subscribers(session: AsyncSession, flow: Flow) -> Sequence[FlowWebhook]:
-    """The webhooks of the flow's client whose filters the flow matches."""
-    candidates = await session.scalars(
-        select(FlowWebhook).where(FlowWebhook.client_id == flow.client_id)
-    )
+_WEBHOOKS = FlowWebhook.__table__.c
+# Built once: every deposit and every change of a flow reads its client's webhooks.
+_CLIENT_WEBHOOKS = select(
+    _WEBHOOKS.id, _WEBHOOKS.flow_types, _WEBHOOKS.flow_direction, _WEBHOOKS.ack_status
+).where(_WEBHOOKS.client_id == bindparam("client_id"))
+
+
+async def subscribers(session: AsyncSession, flow: Flow) -> list[uuid.UUID]:
+    """The ids of the webhooks of the flow's client whose filters the flow matches."""
+    candidates = await fetch_all(session, _CLIENT_WEBHOOKS, {"client_id": flow.client_id})
     return [
-        webhook
+        webhook["id"]
         for webhook in candidates
-        if (not webhook.flow_types or flow.flow_type in webhook.flow_types)
-        and (webhook.flow_direction is None or webhook.flow_direction == flow.direction)
-        and (webhook.ack_status is None or webhook.ack_status == flow.ack_status)
+        if (not webhook["flow_types"] or flow.flow_type in webhook["flow_types"])
+        and (webhook["flow_direction"] is None or webhook["flow_direction"] == flow.direction)
+        and (webhook["ack_status"] is None or webhook["ack_status"] == flow.ack_status)
     ]
 
 

@@ -142,7 +142,12 @@ async def create_flow(
         info,
         content,
     )
-    return service.as_full_info(deposited.flow)
+    # Serialised once, here (returning the model would validate and dump it again).
+    return Response(  # type: ignore[return-value]
+        service.as_full_info(deposited.flow).model_dump_json(exclude_none=True),
+        status_code=status.HTTP_202_ACCEPTED,
+        media_type="application/json",
+    )
 
 
 @router.post(

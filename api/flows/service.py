@@ -504,13 +504,13 @@ async def announce(session: AsyncSession, flow: Flow) -> None:
     """Queue the flow's current state for every webhook whose filters it matches, in the
     caller's transaction. The body is frozen now: a later change sends its own event."""
     body = None
-    for webhook in await repository.subscribers(session, flow):
+    for webhook_id in await repository.subscribers(session, flow):
         body = body or annex_body(flow)
         await outbox.enqueue(
             session,
             WEBHOOK_KIND,
-            {"webhook_id": str(webhook.id), "body": body},
-            dedupe_key=f"{WEBHOOK_KIND}:{webhook.id}:{flow.id}:{flow.ack_status.value}:"
+            {"webhook_id": str(webhook_id), "body": body},
+            dedupe_key=f"{WEBHOOK_KIND}:{webhook_id}:{flow.id}:{flow.ack_status.value}:"
             f"{flow.updated_at.isoformat()}",
         )
 
