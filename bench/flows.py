@@ -9,11 +9,12 @@
    client's), a mix of the annex's criteria, against the same SQL run by the raw baseline.
 
 .venv/bin/python -m bench.flows [--flows 1000000] [--clients 200] [--seconds 5]
-                                [--connections 32] [--workers 1]
+                                [--connections 32] [--workers 1[,2…]]
 
 `--workers N` serves the app (`comptoir run --workers N`) and the baseline (uvicorn --workers N)
-with N processes each: the ratio compares like with like. The machine's load average is printed
-before each load: the absolute latencies are only as good as the cores the run got.
+with N processes each: the ratio compares like with like (`--workers 1,2`: both, one corpus).
+The machine's load average is printed with each load: the absolute latencies are only as good
+as the cores the run got; the server's CPU per request is the figure to compare.
 
 Figures are printed, never asserted.
 """
@@ -34,7 +35,13 @@ from urllib.parse import urlsplit
 import httpx
 
 from api.core.settings import Settings
-from bench.flows_seed import FIRST_UPDATE, SPAN_SECONDS, copy_flows, seed_software
+from bench.flows_seed import (
+    FIRST_UPDATE,
+    SPAN_SECONDS,
+    SeededSoftware,
+    copy_flows,
+    seed_software,
+)
 from bench.harness import (
     LoadResult,
     RequestFactory,
@@ -152,7 +159,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--workers",
+        type=lambda text: [int(part) for part in text.split(",")],
+        default=[1],
+        help="processes of the app and of the baseline; several runs: --workers 1,2",
+    )
     args = parser.parse_args()
     with postgres_server() as server:
         database = create_database(server, "comptoir_bench_flows")
@@ -168,68 +180,81 @@ def main() -> None:
             f"{time.perf_counter() - started:.1f} s"
         )
         bodies = search_bodies(tracking_ids)
-        with serve_comptoir(database, APP_ENV, workers=args.workers) as app_url:
-            auth = {
-                "Authorization": f"Bearer {token(app_url, seeded.key_id, seeded.secret)}",
-                "Organization-Id": seeded.client_siren,
-            }
-            search_url = app_url + "/afnor-flow/v1/flows/search"
-            probe = httpx.post(search_url, content=bodies[0], headers=auth | {
-                "Content-Type": "application/json"}, timeout=30)  # fmt: skip
-            assert probe.status_code == 200, probe.text
-            app_search = load(
-                "comptoir search",
-                search_url,
-                connections=args.connections,
-                seconds=args.seconds,
-                requests=cycling(search_url, bodies, auth),
-            )
-            deposit_url = app_url + "/afnor-flow/v1/flows"
-            app_deposit = load(
-                "comptoir deposit (202 Pending)",
-                deposit_url,
-                connections=args.connections,
-                seconds=args.seconds,
-                requests=deposit_requests(deposit_url, auth, seeded.client_siren),
-            )
-        with serve_baseline(
-            "bench.baseline_flows:app",
-            database,
-            {"BENCH_CLIENT_ID": str(seeded.client_id)},
-            workers=args.workers,
-        ) as raw_url:
-            search_url = raw_url + "/afnor-flow/v1/flows/search"
-            raw_search = load(
-                "raw ASGI + asyncpg (same SQL)",
-                search_url,
-                connections=args.connections,
-                seconds=args.seconds,
-                requests=cycling(search_url, bodies, {}),
-            )
-            deposit_url = raw_url + "/afnor-flow/v1/flows"
-            raw_deposit = load(
-                "raw read + fsync + INSERT",
-                deposit_url,
-                connections=args.connections,
-                seconds=args.seconds,
-                requests=deposit_requests(deposit_url, {}, seeded.client_siren),
-            )
+        for workers in args.workers:
+            run_with(workers, database, seeded, bodies, tracking_ids, mine, args)
+
+
+def run_with(
+    workers: int,
+    database: str,
+    seeded: SeededSoftware,
+    bodies: list[bytes],
+    tracking_ids: list[str],
+    mine: int,
+    args: argparse.Namespace,
+) -> None:
+    """The app and the baseline, each with `workers` processes, on the same corpus."""
+    with serve_comptoir(database, APP_ENV, workers=workers) as app_url:
+        auth = {
+            "Authorization": f"Bearer {token(app_url, seeded.key_id, seeded.secret)}",
+            "Organization-Id": seeded.client_siren,
+        }
+        search_url = app_url + "/afnor-flow/v1/flows/search"
+        probe = httpx.post(search_url, content=bodies[0], headers=auth | {
+            "Content-Type": "application/json"}, timeout=30)  # fmt: skip
+        assert probe.status_code == 200, probe.text
+        app_search = load(
+            "comptoir search",
+            search_url,
+            connections=args.connections,
+            seconds=args.seconds,
+            requests=cycling(search_url, bodies, auth),
+        )
+        deposit_url = app_url + "/afnor-flow/v1/flows"
+        app_deposit = load(
+            "comptoir deposit (202 Pending)",
+            deposit_url,
+            connections=args.connections,
+            seconds=args.seconds,
+            requests=deposit_requests(deposit_url, auth, seeded.client_siren),
+        )
+    with serve_baseline(
+        "bench.baseline_flows:app",
+        database,
+        {"BENCH_CLIENT_ID": str(seeded.client_id)},
+        workers=workers,
+    ) as raw_url:
+        search_url = raw_url + "/afnor-flow/v1/flows/search"
+        raw_search = load(
+            "raw ASGI + asyncpg (same SQL)",
+            search_url,
+            connections=args.connections,
+            seconds=args.seconds,
+            requests=cycling(search_url, bodies, {}),
+        )
+        deposit_url = raw_url + "/afnor-flow/v1/flows"
+        raw_deposit = load(
+            "raw read + fsync + INSERT",
+            deposit_url,
+            connections=args.connections,
+            seconds=args.seconds,
+            requests=deposit_requests(deposit_url, {}, seeded.client_siren),
+        )
     print(f"\nmachine: {os.cpu_count()} cores, load average now {os.getloadavg()[0]:.1f}")
     report(
-        f"Deposit acknowledgement, {args.workers} worker(s), PostgreSQL, "
+        f"Deposit acknowledgement, {workers} process(es) each, PostgreSQL, "
         f"{args.connections} connections",
         app_deposit,
         raw_deposit,
     )
-    free_machine(app_deposit, args.connections, args.workers)
+    free_machine(app_deposit, args.connections, workers)
     report(
-        f"Search, {args.flows} flows ({mine} of the client), {args.workers} worker(s), "
-        "PostgreSQL, "
-        f"{args.connections} connections",
+        f"Search, {args.flows} flows ({mine} of the client), {workers} process(es) each, "
+        f"PostgreSQL, {args.connections} connections",
         app_search,
         raw_search,
     )
-    free_machine(app_search, args.connections, args.workers)
+    free_machine(app_search, args.connections, workers)
 
 
 if __name__ == "__main__":
