@@ -30,13 +30,16 @@ def _fallback(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def model_response(model: BaseModel, status_code: int = 200) -> Response:
+def model_response(
+    model: BaseModel, status_code: int = 200, *, exclude_none: bool = False
+) -> Response:
     """`model` (already validated when it was built) as the response, for hot write paths
     whose route declares the same model as its `response_model` for the contract: FastAPI
     would dump it, validate the dump against the declared type again (every member of a
-    union), then serialise it. Headers and cookies go on the returned response."""
+    union), then serialise it. `exclude_none`: as the route's `response_model_exclude_none`.
+    Headers and cookies go on the returned response."""
     return Response(
-        model.model_dump_json(by_alias=True),
+        model.model_dump_json(by_alias=True, exclude_none=exclude_none),
         status_code=status_code,
         media_type="application/json",
     )

@@ -23,7 +23,7 @@ from api.core.db import DbSession, ReadOnly
 from api.core.errors import problem_responses
 from api.core.input import MachineText
 from api.core.pagination import DEFAULT_PAGE_SIZE, PageCursor, PageLimit
-from api.core.responses import PlainJSONResponse
+from api.core.responses import PlainJSONResponse, model_response
 from api.core.standard_api import FLOW_SERVICE_PREFIX, served_openapi
 from api.core.state import request_state
 from api.flows import schemas, service
@@ -142,11 +142,8 @@ async def create_flow(
         info,
         content,
     )
-    # Serialised once, here (returning the model would validate and dump it again).
-    return Response(  # type: ignore[return-value]
-        service.as_full_info(deposited.flow).model_dump_json(exclude_none=True),
-        status_code=status.HTTP_202_ACCEPTED,
-        media_type="application/json",
+    return model_response(  # type: ignore[return-value]
+        service.as_full_info(deposited.flow), status.HTTP_202_ACCEPTED, exclude_none=True
     )
 
 
