@@ -537,6 +537,11 @@ class Settings(BaseSettings):
     peppol_timeout_seconds: float = Field(
         default=60.0, gt=0, description="Beyond it a sending is retried later."
     )
+    peppol_verify_sender: bool = Field(
+        default=True,
+        description="Accept a message only from the access point the SMP publishes for its "
+        "sender participant (a lookup per received message, cached like every lookup).",
+    )
 
     # Peppol participant lookup and our own SMP (api/peppol/smp, docs/peppol-smp.md).
     peppol_smp_url: str = Field(

@@ -17,6 +17,7 @@ from api.core.state import request_state
 from api.flows.router import Storage
 from api.peppol.certificates import PeppolConfigurationError, access_point
 from api.peppol.service import Inbound
+from api.peppol.smp.lookup import SmpLookup
 
 logger = logging.getLogger("comptoir.peppol")
 
@@ -50,10 +51,14 @@ def get_inbound(request: Request) -> Inbound:
         raise PeppolOff()
 
     def build() -> Inbound:
+        lookup = SmpLookup.from_settings(settings) if settings.peppol_verify_sender else None
+        if lookup is not None:
+            state.close_at_shutdown(lookup)
         return Inbound(
             settings,
             access_point(settings),
             build_directory(settings, state.db.side_reader_sessions),
+            lookup.find_endpoint if lookup is not None else None,
         )
 
     try:

@@ -7,7 +7,9 @@ message POSTed to `/peppol/as4` is
    library's EBMS:0003/0007/0009;
 2. refused with PEPPOL:NOT_SERVICED (EBMS:0004) when its final recipient is not a company
    registered through this platform, with EBMS:0004 « duplicate » when its message id was
-   received before (`peppol_messages`), with EBMS:0004 when its document is not one we take;
+   received before (`peppol_messages`), with EBMS:0101 when the SMP publishes another access
+   point for its sender (a 503 when that SMP cannot be asked), with EBMS:0004 when its
+   document is not one we take;
 3. deposited for its recipient exactly like a flow another platform deposits on our Flow
    Service (`api.flows.service.deposit`, direction In, `peer_platform_id` the platform the
    sender's directory line names): validation, routing to the company, statuses back;
@@ -25,6 +27,7 @@ import copy
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from as4 import BaseAS4ReceiptableError
 from as4.peppol import (
@@ -33,12 +36,15 @@ from as4.peppol import (
     PeppolReceivingExchange,
     parse_peppol_message,
 )
+from cryptography import x509
+from cryptography.hazmat.primitives.hashes import SHA256
 from lxml import etree
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.adapters.blob_storage import BlobStorage
 from api.adapters.directory import Directory
+from api.adapters.transport import PeerUnavailable
 from api.adapters.transport.peppol import (
     CDAR_STATUS,
     CII_INVOICE,
@@ -47,6 +53,7 @@ from api.adapters.transport.peppol import (
     AccessPoint,
     DocumentRefused,
     DuplicateMessage,
+    EndpointFinder,
 )
 from api.core.authz import Permission, Principal, PrincipalKind, Scope
 from api.core.errors import AppError
@@ -128,6 +135,25 @@ def document_of(standard_business_document: bytes) -> bytes:
     return bytes(written) + b"\n"
 
 
+class SenderNotPublished(BaseAS4ReceiptableError):  # type: ignore[misc]  # untyped library
+    """EBMS:0101: the message is signed by an access point the Peppol CA trusts, but not by
+    the one the SMP publishes for the participant it says it comes from."""
+
+    error_code = "EBMS:0101"
+    short_description = "FailedAuthentication"
+    description = "The signing access point is not the one published for the sender."
+    severity = "failure"
+    category = "Processing"
+    detail = "The signing certificate is not the sender participant's access point"
+
+
+class SenderUnverifiable(AppError):
+    status = 503
+    code = "peppol-sender-unverifiable"
+    title = "Expéditeur Peppol invérifiable pour l'instant"
+    default_detail = "Le SMP de l'expéditeur ne répond pas ; renvoyez le message plus tard."
+
+
 class Inbound:
     """The AS4 endpoint's work (module docstring). Built once per app."""
 
@@ -136,10 +162,13 @@ class Inbound:
         settings: Settings,
         access_point: AccessPoint,
         directory: Directory,
+        find_endpoint: EndpointFinder | None = None,
     ) -> None:
         self.settings = settings
         self.access_point = access_point
         self.directory = directory
+        # The SMP lookup that names each sender's access point (None: not checked).
+        self.find_endpoint = find_endpoint
 
     async def receive(
         self, session: AsyncSession, storage: BlobStorage, content_type: str, body: bytes
@@ -201,6 +230,7 @@ class Inbound:
             raise PeppolNotServicedException()
         if await repository.received(session, message_id) is not None:
             raise DuplicateMessage()
+        await self._check_sender(message)
         sbd = next(iter(message.decrypted_data.values()), b"")
         document = await asyncio.to_thread(document_of, sbd)
         peer = await self._platform_of(message.sender or "", exchange)
@@ -254,6 +284,26 @@ class Inbound:
             recipient.identifier,
             deposited.flow.id,
         )
+
+    async def _check_sender(self, message: Any) -> None:
+        """The signer must be the access point the SMP publishes for the SBDH sender and this
+        document type (when the SMP publishes one): any access point the Peppol CA trusts could
+        otherwise speak for any participant. An SMP that cannot answer is a 503: the sender
+        retries."""
+        if self.find_endpoint is None:
+            return
+        document_type = message.document_type_identifier_value or ""
+        try:
+            published = await self.find_endpoint(message.sender or "", document_type)
+        except PeerUnavailable as error:
+            logger.warning("Peppol sender %s not verifiable now: %s", message.sender, error)
+            raise SenderUnverifiable(headers={"Retry-After": "60"}) from None
+        if published is None:
+            return  # the sender receives nothing of this type: nothing to compare with
+        certificate = x509.load_pem_x509_certificate(published.certificate_pem)
+        signer = message.signer_certificate
+        if signer is None or signer.fingerprint(SHA256()) != certificate.fingerprint(SHA256()):
+            raise SenderNotPublished()
 
     async def _platform_of(self, sender: str, exchange: PeppolReceivingExchange) -> str:
         """The platform the sender's directory line names (as a peer platform's deposits carry

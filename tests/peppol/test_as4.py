@@ -22,6 +22,7 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.adapters.directory import build_directory
 from api.adapters.transport import Parcel, PeerRefused, PeerUnavailable
 from api.adapters.transport.peppol import (
     CDAR_STATUS,
@@ -41,7 +42,8 @@ from api.models.directory_line import DirectoryLineRecord
 from api.models.flow import AckStatus, Flow, FlowDirection
 from api.models.outbox_message import OutboxMessage
 from api.models.peppol_message import PeppolMessage
-from api.peppol.service import _parse, document_of
+from api.peppol.certificates import access_point
+from api.peppol.service import Inbound, _parse, document_of
 from tests.helpers import create_firm
 from tests.peppol.pki import Credential, Pki
 from tests.routing.conftest import invoice_between
@@ -77,6 +79,8 @@ def peppol_settings(settings: Settings, folder: Path, name: str = "ap-b") -> Set
             "peppol_certificate_file": folder / f"{name}.crt",
             "peppol_key_file": folder / f"{name}.key",
             "peppol_trust_file": folder / "trust.pem",
+            # No SMP in this module: the sender check has its own tests, with a lookup.
+            "peppol_verify_sender": False,
         }
     )
 
@@ -412,4 +416,78 @@ async def test_malformed_input_is_answered_with_a_signed_ebms_error_never_a_500(
     signal = parse_peppol_receipt(response.content, pki.ap_b.certificate)
     assert signal.error is not None
     assert signal.error.error_code.startswith("EBMS:0")
+    assert await received(session) == []
+
+
+# --- the sender's access point, as its SMP publishes it ----------------------------------
+
+
+def _publishing(app: FastAPI, receiver_settings: Settings, pki: Pki, published: object) -> None:
+    """B checks each sender against a lookup that answers `published` (an endpoint, None, or
+    an exception to raise) for the seller."""
+
+    async def find_endpoint(participant: str, document_type: str) -> Endpoint | None:
+        assert participant == f"0225:{SELLER}"
+        if isinstance(published, Exception):
+            raise published
+        return published  # type: ignore[return-value]
+
+    settings = receiver_settings.model_copy(update={"peppol_verify_sender": True})
+    state_of(app).put(
+        Inbound,
+        Inbound(
+            settings,
+            access_point(settings),
+            build_directory(settings, state_of(app).db.side_reader_sessions),
+            find_endpoint,
+        ),
+    )
+
+
+SENDER_CHECKS = {
+    "the sender's published access point signed": ("ap_a", None),
+    "another trusted access point signed": ("ap_b", "EBMS:0101"),
+    "the sender publishes no endpoint": (None, None),
+}
+
+
+@pytest.mark.parametrize("case", list(SENDER_CHECKS))
+async def test_a_message_is_accepted_only_from_the_senders_published_access_point(
+    case: str,
+    app: FastAPI,
+    receiver_settings: Settings,
+    pki: Pki,
+    buyer: Client,
+    session: AsyncSession,
+) -> None:
+    published, refused = SENDER_CHECKS[case]
+    endpoint = (
+        Endpoint("https://a.example/peppol/as4", getattr(pki, published).certificate_pem)
+        if published
+        else None
+    )
+    _publishing(app, receiver_settings, pki, endpoint)
+    peppol = transport(app, receiver_settings, access_point_of(pki, pki.ap_a), pki.ap_b)
+    try:
+        if refused is None:
+            await peppol.send(invoice_parcel(f"F2025-S-{uuid.uuid4().hex[:6]}"))
+        else:
+            with pytest.raises(PeerRefused, match=refused):
+                await peppol.send(invoice_parcel(f"F2025-S-{uuid.uuid4().hex[:6]}"))
+    finally:
+        await peppol.aclose()
+    assert len(await received(session)) == (1 if refused is None else 0)
+
+
+async def test_a_sender_whose_smp_is_down_is_asked_to_retry(
+    app: FastAPI, receiver_settings: Settings, pki: Pki, buyer: Client, session: AsyncSession
+) -> None:
+    _publishing(app, receiver_settings, pki, PeerUnavailable("SMP injoignable"))
+    headers, body = _message(pki, pki.ap_a, pki.ap_b)
+    wire = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=wire, base_url="https://testserver") as client:
+        response = await client.post("/peppol/as4", content=body, headers=headers)
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "60"
+    assert response.json()["code"] == "peppol-sender-unverifiable"
     assert await received(session) == []

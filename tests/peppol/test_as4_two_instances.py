@@ -241,7 +241,7 @@ def test_b_down_then_up_gets_the_invoice_exactly_once(
     assert _history(a, flow_id) == [200, 202, 203]
 
 
-def test_bs_live_endpoint_refuses_a_tampered_message_and_a_replay(
+def test_bs_live_endpoint_refuses_a_tampered_message_a_replay_and_a_spoofed_sender(
     platforms: tuple[Platform, Platform], pki: Pki
 ) -> None:
     _, b = platforms
@@ -267,3 +267,20 @@ def test_bs_live_endpoint_refuses_a_tampered_message_and_a_replay(
     assert replayed is not None
     assert (replayed.error_code, replayed.error_detail.value) == ("EBMS:0004", DUPLICATE_DETAIL)
     assert len(_wait("F2025-P-105 on B", lambda: _received(b, "F2025-P-105"))) == 1
+    # Another access point the Peppol CA trusts (B's own) speaking for A's seller: A's SMP
+    # publishes A's access point for that participant, so B refuses it.
+    spoofed = build(
+        access_point_of(pki, pki.ap_b),
+        invoice_parcel("F2025-P-106"),
+        pki.ap_b.certificate_pem,
+        CII_INVOICE,
+    )
+    response = httpx.post(
+        b.base + "/peppol/as4", content=spoofed.body, headers=spoofed.headers, timeout=30
+    )
+    error = parse_peppol_receipt(response.content, pki.ap_b.certificate).error
+    assert error is not None
+    assert (error.error_code, error.error_detail.value) == (
+        "EBMS:0101",
+        "The signing certificate is not the sender participant's access point",
+    )
