@@ -4,8 +4,8 @@
   e-invoicing activation of 1,000 other clients as the baseline of the same run;
 - sealing one mandate (target < 300 ms), in process, with rendering the same unsigned mandate
   as the baseline;
-- the readiness dashboard at 20,000 clients (target p99 < 100 ms), with the clients list's
-  first page as the baseline.
+- the readiness dashboard at 20,000 clients, each assigned to one of 8 collaborators (target
+  p99 < 100 ms), with the clients list's first page as the baseline.
 
 .venv/bin/python -m bench.mandates [--clients 20000] [--send 1000]
 
@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import insert, select, text
 
 from api.core.db import create_engine, create_sessionmaker
 from api.core.settings import Settings
@@ -34,12 +34,14 @@ from api.einvoicing.certification import CURRENT_CERTIFICATION
 from api.einvoicing.mandate import blank_mandate, mandate_pdf
 from api.mandates.evidence import CURRENT_CONSENT, SignatureEvidence, with_evidence_page
 from api.mandates.seal import seal_identity, seal_pdf_sync
-from api.models.client import Client
+from api.models.client import Client, ClientAssignment
+from api.models.user import User
 from bench.clients_seed import seed_firm
 from bench.harness import create_database, load, postgres_server, serve_comptoir
 
 WARM_UP = 20
 SEALS = 20
+COLLABORATORS = 8
 
 
 async def seed(database: str, clients: int) -> tuple[str, list[uuid.UUID]]:
@@ -50,6 +52,31 @@ async def seed(database: str, clients: int) -> tuple[str, list[uuid.UUID]]:
     engine = create_engine(settings)
     async with create_sessionmaker(engine)() as session:
         ids = list((await session.scalars(select(Client.id).order_by(Client.id))).all())
+        # The dashboard counts per collaborator: every client is assigned to one of them.
+        people = [
+            {
+                "id": uuid.uuid4(),
+                "email": f"comptable{index}.{uuid.uuid4().hex[:6]}@cabinet.fr",
+                "first_name": "Comptable",
+                "last_name": f"Numéro {index}",
+            }
+            for index in range(COLLABORATORS)
+        ]
+        await session.execute(insert(User), people)
+        assignments = [
+            {
+                "id": uuid.uuid4(),
+                "firm_id": seeded.firm_id,
+                "client_id": client_id,
+                "user_id": people[index % COLLABORATORS]["id"],
+            }
+            for index, client_id in enumerate(ids)
+        ]
+        for start in range(0, len(assignments), 2000):
+            await session.execute(insert(ClientAssignment), assignments[start : start + 2000])
+        await session.commit()
+        await session.execute(text("ANALYZE"))
+        await session.commit()
     await engine.dispose()
     print(f"seeded {clients} clients in {time.perf_counter() - started:.0f} s")
     return seeded.access_token, ids

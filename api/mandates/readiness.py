@@ -135,29 +135,48 @@ def _share(part: int, total: int) -> float:
 
 async def dashboard(session: AsyncSession, principal: Principal) -> FirmReadiness:
     assert principal.workspace_id is not None
-    scope = repository.firm_clients(principal.workspace_id)
+    firm_id = principal.workspace_id
+    scope = repository.firm_clients(firm_id)
     now = utcnow()
-    counts = await repository.stage_counts(session, principal.workspace_id, now)
+    # The counts the database keeps (firm and collaborators: a few rows), then the links that
+    # expired since, moved from « envoyé » / « ouvert » to « expiré ».
+    counts: dict[str, int] = defaultdict(int)
+    people: dict[uuid.UUID, tuple[str, str, dict[str, int]]] = {}
+    for holder, stage, count, first, last in await repository.bucket_counts(session, firm_id):
+        if holder == firm_id:
+            counts[stage] += count
+        elif first is not None and last is not None:
+            people.setdefault(holder, (last, first, defaultdict(int)))[2][stage] += count
+    expired: set[uuid.UUID] = set()
+    for request_id, status, user_id in await repository.expired_links(session, firm_id, now):
+        if request_id not in expired:
+            expired.add(request_id)
+            counts[status] -= 1
+            counts[MandateStage.EXPIRED.value] += 1
+        if user_id in people:
+            by_stage = people[user_id][2]
+            by_stage[status] -= 1
+            by_stage[MandateStage.EXPIRED.value] += 1
+    counts = {stage: count for stage, count in counts.items() if count}
     total = sum(counts.values())
     registered = counts.get(MandateStage.REGISTERED.value, 0)
-    people: dict[uuid.UUID, tuple[str, dict[str, int]]] = {}
-    for user_id, first, last, stage, count in await repository.stage_counts_by_collaborator(
-        session, scope, now
+    collaborators = []
+    for user_id, (last, first, by_stage) in sorted(
+        people.items(), key=lambda item: (item[1][0], item[1][1])
     ):
-        name = f"{first} {last}".strip()
-        people.setdefault(user_id, (name, defaultdict(int)))[1][stage] += count
-    collaborators = [
-        CollaboratorReadiness(
-            user_id=user_id,
-            name=name,
-            total=sum(by_stage.values()),
-            registered_share=_share(
-                by_stage.get(MandateStage.REGISTERED.value, 0), sum(by_stage.values())
-            ),
-            counts=StageCounts(**by_stage),
+        held = {stage: count for stage, count in by_stage.items() if count}
+        if not held:
+            continue
+        assigned = sum(held.values())
+        collaborators.append(
+            CollaboratorReadiness(
+                user_id=user_id,
+                name=f"{first} {last}".strip(),
+                total=assigned,
+                registered_share=_share(held.get(MandateStage.REGISTERED.value, 0), assigned),
+                counts=StageCounts(**held),
+            )
         )
-        for user_id, (name, by_stage) in people.items()
-    ]
     rows = await repository.client_rows(session, scope, now, limit=DASHBOARD_CLIENTS + 1)
     # Blocked clients are in « erreur »: most days there are none, and no query is made.
     blocked = (

@@ -18,6 +18,7 @@ from api.models.mandate_request import (
     MandateRequest,
     MandateRequestStatus,
     MandateStage,
+    ReadinessCount,
 )
 from api.models.pa_designation import PaDesignation
 from api.models.sirene import SireneUnit
@@ -112,64 +113,43 @@ def stage_expression(now: datetime) -> ColumnElement[str]:
     )
 
 
-async def stage_counts(session: AsyncSession, firm_id: uuid.UUID, now: datetime) -> dict[str, int]:
-    """The funnel's counts in two small aggregations instead of the CASE over every client
-    joined to its request: the clients by directory status (an index-only scan of
-    `ix_clients_firm_pa_status`), then only the clients that have a request, by stage. A
-    client the directory does not decide and without a live request is « à envoyer »."""
-    by_status = await session.execute(
-        select(Client.pa_status, func.count())
-        .where(Client.firm_id == firm_id)
-        .group_by(Client.pa_status)
-    )
-    counts: dict[str, int] = {}
-    undecided = 0
-    for pa_status, count in by_status.all():
-        stage = _DIRECTORY_STAGES.get(pa_status)
-        if stage is None:
-            undecided += count
-        else:
-            counts[stage] = counts.get(stage, 0) + count
-    # The request's own stage: the clients the directory decides are left out by an anti-join
-    # over the few of them (`ix_clients_firm_pa_status`), never by reading every client.
-    decided = (
-        select(Client.id)
-        .where(
-            Client.firm_id == firm_id,
-            Client.pa_status.in_(list(_DIRECTORY_STAGES)),
-            Client.id == MandateRequest.client_id,
-        )
-        .correlate(MandateRequest)
-    )
-    by_request = await session.execute(
-        select(_request_stage(now).label("stage"), func.count())
-        .where(MandateRequest.firm_id == firm_id, ~decided.exists())
-        .group_by("stage")
-    )
-    for stage_value, count in by_request.all():
-        if stage_value == MandateStage.TO_SEND.value:
-            continue  # a withdrawn request: counted below with the clients never sent one
-        counts[stage_value] = counts.get(stage_value, 0) + count
-        undecided -= count
-    counts[MandateStage.TO_SEND.value] = undecided
-    return {stage: count for stage, count in counts.items() if count}
-
-
-async def stage_counts_by_collaborator(
-    session: AsyncSession, clients_scope: ColumnElement[bool], now: datetime
-) -> list[tuple[uuid.UUID, str, str, str, int]]:
-    stage = stage_expression(now).label("stage")
+async def bucket_counts(
+    session: AsyncSession, firm_id: uuid.UUID
+) -> list[tuple[uuid.UUID, str, int, str | None, str | None]]:
+    """The firm's funnel counts as the database keeps them (`ReadinessCount`): one row per
+    holder (the firm itself, or an assigned collaborator with their name) and bucket."""
     statement = (
-        select(User.id, User.first_name, User.last_name, stage, func.count())
-        .select_from(Client)
-        .outerjoin(MandateRequest, MandateRequest.client_id == Client.id)
-        .join(ClientAssignment, ClientAssignment.client_id == Client.id)
-        .join(User, User.id == ClientAssignment.user_id)
-        .where(clients_scope)
-        .group_by(User.id, User.first_name, User.last_name, stage)
-        .order_by(User.last_name, User.first_name)
+        select(
+            ReadinessCount.holder_id,
+            ReadinessCount.stage,
+            ReadinessCount.clients,
+            User.first_name,
+            User.last_name,
+        )
+        .outerjoin(User, User.id == ReadinessCount.holder_id)
+        .where(ReadinessCount.firm_id == firm_id, ReadinessCount.clients != 0)
     )
     return [(r[0], r[1], r[2], r[3], r[4]) for r in (await session.execute(statement)).all()]
+
+
+async def expired_links(
+    session: AsyncSession, firm_id: uuid.UUID, now: datetime
+) -> list[tuple[uuid.UUID, str, uuid.UUID | None]]:
+    """The links past their date that the counts still hold as « sent » or « opened »: (request,
+    status, an assignee or None), read by `ix_mandate_requests_firm_status_expires` (only the
+    expired ones) for the clients the directory does not decide."""
+    statement = (
+        select(MandateRequest.id, MandateRequest.status, ClientAssignment.user_id)
+        .join(Client, Client.id == MandateRequest.client_id)
+        .outerjoin(ClientAssignment, ClientAssignment.client_id == MandateRequest.client_id)
+        .where(
+            MandateRequest.firm_id == firm_id,
+            MandateRequest.status.in_([MandateRequestStatus.SENT, MandateRequestStatus.OPENED]),
+            MandateRequest.expires_at <= now,
+            Client.pa_status.not_in(list(_DIRECTORY_STAGES)),
+        )
+    )
+    return [(r[0], r[1], r[2]) for r in (await session.execute(statement)).all()]
 
 
 async def client_rows(

@@ -42,6 +42,7 @@ from api.models.mandate_request import (
     MandateRequest,
     MandateRequestStatus,
     MandateStage,
+    ReadinessCount,
     VatRegime,
 )
 from api.models.membership import Membership, MembershipStatus
@@ -124,6 +125,7 @@ __all__ = [
     "PpfCopyStatus",
     "PpfStatusCopy",
     "RateLimitWindow",
+    "ReadinessCount",
     "RefreshToken",
     "RegistrationStatus",
     "RouteKind",

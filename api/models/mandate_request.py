@@ -56,6 +56,8 @@ class MandateRequest(IdMixin, Base):
         UniqueConstraint("token_hash"),
         UniqueConstraint("approval_id"),
         Index("ix_mandate_requests_firm_status", "firm_id", "status"),
+        # The dashboard's expired links: only those, not every live one.
+        Index("ix_mandate_requests_firm_status_expires", "firm_id", "status", "expires_at"),
     )
 
     firm_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
@@ -143,3 +145,20 @@ class ClientReadiness(Base):
     )
     vat_regime: Mapped[VatRegime | None] = mapped_column(str_enum(VatRegime, 32), default=None)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReadinessCount(Base):
+    """How many of a firm's clients are in a funnel bucket, for the firm (`holder_id` is the
+    firm's id) and for each assigned collaborator (`holder_id` is the user's id). Kept by row
+    triggers on `clients`, `mandate_requests` and `client_assignments` in the same transaction
+    as the change (migration `20261207_readiness_counts`): never written by the application.
+    The « sent » and « opened » buckets include the links that expired since."""
+
+    __tablename__ = "readiness_counts"
+
+    firm_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    holder_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    stage: Mapped[str] = mapped_column(String(16), primary_key=True)
+    clients: Mapped[int] = mapped_column(Integer)
