@@ -24,6 +24,7 @@ from api.core.input import MachineText
 from api.core.models import utcnow
 from api.core.qr import svg_data_uri
 from api.core.request_context import Origin
+from api.core.responses import model_response
 from api.core.settings import AppSettings, Settings
 from api.core.user_agent import describe
 from api.documents.router import Documents
@@ -420,10 +421,8 @@ async def refuse_mandate(body: RefusalIn, session: DbSession, origin: Origin) ->
 async def get_readiness(session: DbSession, actor: EinvoicingManage) -> Response:
     """The firm's readiness: registered share, funnel counts (also per collaborator), blocked
     clients and each client's e-invoicing obligations."""
-    dashboard = await readiness.dashboard(session, actor.principal)
-    # The firm's home page: built once as the contract's model, written once (no second
-    # validation pass of the 100 clients by the response model).
-    return Response(dashboard.model_dump_json(), media_type="application/json")
+    # The firm's home page: its 100 clients are not validated a second time on the way out.
+    return model_response(await readiness.dashboard(session, actor.principal))
 
 
 @router.get(
