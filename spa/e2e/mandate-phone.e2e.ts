@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FRENCH, launchChromium, screenshot, seriousAccessibilityViolations } from "./browser";
 import { CliCompanion } from "./companion";
@@ -55,6 +55,23 @@ afterAll(async () => {
 const STAGES = ["to_send", "sent", "opened", "signed", "registered"] as const;
 const funnel = (stage: string) => firmPage.getByTestId("readiness-funnel").locator(`[data-stage="${stage}"] strong`);
 const clientRow = () => firmPage.getByTestId("readiness-clients").getByRole("row").filter({ hasText: CLIENT.name });
+
+/**
+ * Checks a box or a radio and waits until the page says it is checked. Under a heavy load the
+ * page still moves when Playwright clicks (the mandate's PDF and its frame arrive above the form),
+ * and a click may land beside the small control: it is then clicked again, as a person would.
+ */
+async function checked(control: Locator): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        await control.check({ timeout: 5_000 }).catch(() => undefined);
+        return control.isChecked();
+      },
+      { timeout: 20_000, interval: 500 },
+    )
+    .toBe(true);
+}
 
 async function readCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -118,8 +135,8 @@ describe("a mandate signed with the representative's enrolled phone", () => {
     // The mandate is read first: its PDF arrives after the form and pushes it down the page.
     await page.getByRole("link", { name: "Ouvrir le mandat (PDF)" }).waitFor();
     await page.getByLabel("Votre nom et prénom").fill("Chloé Mercier");
-    await page.getByRole("radio", { name: "Avec mon téléphone enrôlé" }).check();
-    await page.getByRole("checkbox", { name: /téléphone/ }).check();
+    await checked(page.getByRole("radio", { name: "Avec mon téléphone enrôlé" }));
+    await checked(page.getByRole("checkbox", { name: /téléphone/ }));
     await page.getByRole("button", { name: "Demander l'approbation sur mon téléphone" }).click();
 
     // The QR code encodes the approval's address; the page also offers it as a link.
