@@ -3,7 +3,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -311,13 +311,38 @@ _CLIENT_WEBHOOKS = select(
 async def subscribers(session: AsyncSession, flow: Flow) -> list[uuid.UUID]:
     """The ids of the webhooks of the flow's client whose filters the flow matches."""
     candidates = await fetch_all(session, _CLIENT_WEBHOOKS, {"client_id": flow.client_id})
-    return [
-        webhook["id"]
-        for webhook in candidates
-        if (not webhook["flow_types"] or flow.flow_type in webhook["flow_types"])
+    return [webhook["id"] for webhook in candidates if matches(webhook, flow)]
+
+
+async def webhooks_of_clients(
+    session: AsyncSession, client_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, list[Mapping[str, Any]]]:
+    """The webhooks of several clients in one query, as plain rows by client (match each flow
+    with `matches`)."""
+    found: dict[uuid.UUID, list[Mapping[str, Any]]] = {}
+    if not client_ids:
+        return found
+    rows = await session.execute(
+        select(
+            _WEBHOOKS.id,
+            _WEBHOOKS.client_id,
+            _WEBHOOKS.flow_types,
+            _WEBHOOKS.flow_direction,
+            _WEBHOOKS.ack_status,
+        ).where(_WEBHOOKS.client_id.in_(client_ids))
+    )
+    for webhook in rows.mappings():
+        found.setdefault(webhook["client_id"], []).append(webhook)
+    return found
+
+
+def matches(webhook: Mapping[str, Any], flow: Flow) -> bool:
+    """Whether the flow passes the webhook's filters (type, direction, acknowledgement)."""
+    return (
+        (not webhook["flow_types"] or flow.flow_type in webhook["flow_types"])
         and (webhook["flow_direction"] is None or webhook["flow_direction"] == flow.direction)
         and (webhook["ack_status"] is None or webhook["ack_status"] == flow.ack_status)
-    ]
+    )
 
 
 async def get_webhook(session: AsyncSession, webhook_id: uuid.UUID) -> FlowWebhook | None:

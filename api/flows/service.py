@@ -506,13 +506,29 @@ async def announce(session: AsyncSession, flow: Flow) -> None:
     body = None
     for webhook_id in await repository.subscribers(session, flow):
         body = body or annex_body(flow)
-        await outbox.enqueue(
-            session,
-            WEBHOOK_KIND,
-            {"webhook_id": str(webhook_id), "body": body},
-            dedupe_key=f"{WEBHOOK_KIND}:{webhook_id}:{flow.id}:{flow.ack_status.value}:"
-            f"{flow.updated_at.isoformat()}",
-        )
+        await _announce_to(session, webhook_id, flow, body)
+
+
+async def announce_all(session: AsyncSession, flows: Sequence[Flow]) -> None:
+    """`announce` of several flows (an invoice's status moving its copies and messages): the
+    webhooks of their clients read in one query."""
+    webhooks = await repository.webhooks_of_clients(session, {flow.client_id for flow in flows})
+    for flow in flows:
+        body = None
+        for webhook in webhooks.get(flow.client_id, ()):
+            if repository.matches(webhook, flow):
+                body = body or annex_body(flow)
+                await _announce_to(session, webhook["id"], flow, body)
+
+
+async def _announce_to(session: AsyncSession, webhook_id: uuid.UUID, flow: Flow, body: str) -> None:
+    await outbox.enqueue(
+        session,
+        WEBHOOK_KIND,
+        {"webhook_id": str(webhook_id), "body": body},
+        dedupe_key=f"{WEBHOOK_KIND}:{webhook_id}:{flow.id}:{flow.ack_status.value}:"
+        f"{flow.updated_at.isoformat()}",
+    )
 
 
 # --- the firm's and the company's view (/api/v1/flows) ---------------------------------------

@@ -21,34 +21,31 @@ from api.models.user import User
 CDAR = "CDAR"
 
 
-async def lock_invoice(session: AsyncSession, flow_id: uuid.UUID) -> Flow | None:
-    """The invoice flow, locked for the status change (its row, fresh from the database)."""
-    flow: Flow | None = await session.scalar(
-        select(Flow)
-        .where(Flow.id == flow_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return flow
-
-
-async def get_flow(session: AsyncSession, flow_id: uuid.UUID) -> Flow | None:
-    return await session.get(Flow, flow_id)
-
-
-async def delivered_copies(session: AsyncSession, invoice_flow_id: uuid.UUID) -> Sequence[Flow]:
-    """The invoice as delivered to its buyer on this platform (`In` flows pointing at it)."""
-    return (
+async def lock_invoice(session: AsyncSession, flow_id: uuid.UUID) -> tuple[Flow | None, list[Flow]]:
+    """The invoice flow and its delivered copies (the invoice as delivered to its buyer on
+    this platform: `In` flows pointing at it), locked for the status change, fresh from the
+    database: one round trip. Rows are locked in one order (deposit time, id), the copies'
+    with the invoice's, so two changes of one invoice queue up rather than deadlock."""
+    rows = (
         await session.scalars(
             select(Flow)
             .where(
-                Flow.related_flow_id == invoice_flow_id,
-                Flow.direction == FlowDirection.IN,
-                Flow.syntax != CDAR,
+                or_(
+                    Flow.id == flow_id,
+                    and_(
+                        Flow.related_flow_id == flow_id,
+                        Flow.direction == FlowDirection.IN,
+                        Flow.syntax != CDAR,
+                    ),
+                )
             )
             .order_by(Flow.submitted_at, Flow.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
     ).all()
+    invoice = next((flow for flow in rows if flow.id == flow_id), None)
+    return invoice, [flow for flow in rows if flow.id != flow_id]
 
 
 async def history(
@@ -60,41 +57,6 @@ async def history(
             select(InvoiceStatusEntry)
             .where(InvoiceStatusEntry.invoice_flow_id == invoice_flow_id)
             .order_by(InvoiceStatusEntry.occurred_at, InvoiceStatusEntry.id)
-        )
-    ).all()
-
-
-async def latest(session: AsyncSession, invoice_flow_id: uuid.UUID) -> InvoiceStatusEntry | None:
-    entry: InvoiceStatusEntry | None = await session.scalar(
-        select(InvoiceStatusEntry)
-        .where(InvoiceStatusEntry.invoice_flow_id == invoice_flow_id)
-        .order_by(InvoiceStatusEntry.occurred_at.desc(), InvoiceStatusEntry.id.desc())
-        .limit(1)
-    )
-    return entry
-
-
-async def by_message_id(
-    session: AsyncSession, invoice_flow_id: uuid.UUID, message_id: str
-) -> InvoiceStatusEntry | None:
-    entry: InvoiceStatusEntry | None = await session.scalar(
-        select(InvoiceStatusEntry).where(
-            InvoiceStatusEntry.invoice_flow_id == invoice_flow_id,
-            InvoiceStatusEntry.message_id == message_id,
-        )
-    )
-    return entry
-
-
-async def message_ids_like(
-    session: AsyncSession, invoice_flow_id: uuid.UUID, message_id: str
-) -> Sequence[str]:
-    return (
-        await session.scalars(
-            select(InvoiceStatusEntry.message_id).where(
-                InvoiceStatusEntry.invoice_flow_id == invoice_flow_id,
-                InvoiceStatusEntry.message_id.startswith(message_id, autoescape=True),
-            )
         )
     ).all()
 

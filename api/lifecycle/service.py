@@ -17,6 +17,7 @@ one status: the second call answers the first entry with `created=False`.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -28,7 +29,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.adapters.blob_storage import BlobStorage
+from api.adapters.blob_storage import BlobStorage, blob_key
 from api.audit import service as audit
 from api.audit.service import SYSTEM, Author
 from api.core.actor import Actor
@@ -54,7 +55,7 @@ from api.core.pagination import (
 from api.core.settings import Settings
 from api.documents import service as documents_service
 from api.flows import schemas as flow_schemas
-from api.flows.service import announce
+from api.flows.service import SELF_BILLED, announce_all
 from api.lifecycle import repository, schemas
 from api.models.flow import AckStatus, Flow, FlowDirection
 from api.models.invoice_route import SEND_STATUS_KIND
@@ -204,7 +205,8 @@ async def record(
     `ReasonRequired`, `ReasonRefused`, `PaymentIncomplete` (422), `TransitionRefused` /
     `InvoiceClosed` (409)."""
     reasons = _reasons(reason)
-    invoice = await _invoice_of(session, invoice_flow)
+    invoice, copies = await _invoice_of(session, invoice_flow)
+    history = await repository.history(session, invoice.id)  # a few rows: read once
     info = status.info
     if emitter.side != info.side:
         raise NotEmitter(
@@ -212,10 +214,10 @@ async def record(
             f"pas par le côté {SIDE_LABELS_FR[emitter.side].lower()}."
         )
     if message_id is not None:
-        replay = await repository.by_message_id(session, invoice.id, message_id)
+        replay = next((entry for entry in history if entry.message_id == message_id), None)
         if replay is not None:
             return Recorded(replay, created=False, invoice_flow=invoice)
-    latest = await repository.latest(session, invoice.id)
+    latest = history[-1] if history else None
     if latest is not None and latest.status == status.code and latest.side == emitter.side:
         return Recorded(latest, created=False, invoice_flow=invoice)
     _check_reasons(status, reasons)
@@ -227,21 +229,9 @@ async def record(
     characteristics = _characteristics(status, payment, facts)
     now = utcnow()
     status_at = at or now
-    copies = await repository.delivered_copies(session, invoice.id)
-    received_at = await _received_at(session, invoice, status, current, status_at)
-    message_id = message_id or await _message_id(session, invoice, status, facts, received_at)
-    owner = await repository.client(session, invoice.client_id)
-    if owner is not None:
-        # An invoice that does not name its party by SIREN: the client it was deposited for (or
-        # delivered to) is that party.
-        if invoice.direction == FlowDirection.OUT and not facts.seller_siren:
-            facts = replace(
-                facts, seller_siren=owner.siren, seller_name=facts.seller_name or owner.legal_name
-            )
-        if invoice.direction == FlowDirection.IN and not facts.buyer_siren:
-            facts = replace(
-                facts, buyer_siren=owner.siren, buyer_name=facts.buyer_name or owner.legal_name
-            )
+    received_at = _received_at(history, invoice, status, current, status_at)
+    message_id = message_id or _message_id(history, status, facts, received_at)
+    facts = await _with_owner(session, invoice, facts)
     parties = _Parties.of(facts, settings)
     recipients = parties.recipients(
         status,
@@ -283,7 +273,7 @@ async def record(
         )
 
     content = await _read(storage, received_cdar.blob_key) if received_cdar else message()
-    written = await _deliver_message(
+    written, message_stored = await _deliver_message(
         session,
         storage,
         invoice=invoice,
@@ -350,15 +340,14 @@ async def record(
             flow.lifecycle_status = status.code
             flow.updated_at = now
     await session.flush()
-    for flow in [*touched, *written]:
-        await announce(session, flow)
-    for flow in touched:
-        await webhooks.publish(
-            session,
-            flow.firm_id,
-            WebhookEvent.INVOICE_STATUS_CHANGED,
-            _event(flow, invoice, entry, status),
-        )
+    await announce_all(session, [*touched, *written])
+    await webhooks.publish_each(
+        session,
+        WebhookEvent.INVOICE_STATUS_CHANGED,
+        [(flow.firm_id, _event(flow, invoice, entry, status)) for flow in touched],
+    )
+    if message_stored is not None:
+        await message_stored.wait()  # the message is on disk before the status commits
     return Recorded(entry, created=True, invoice_flow=invoice, status_flows=written)
 
 
@@ -373,19 +362,35 @@ def _reasons(reason: Reason | Sequence[Reason] | None) -> list[Reason]:
     return list(reason)
 
 
-async def _invoice_of(session: AsyncSession, flow: Flow) -> Flow:
-    """The invoice as deposited (where its history lives), locked."""
+async def _invoice_of(session: AsyncSession, flow: Flow) -> tuple[Flow, list[Flow]]:
+    """The invoice as deposited (where its history lives) and its delivered copies, locked."""
     await session.flush()  # the caller's changes to the flow, before it is read again
     if flow.syntax == Syntax.CDAR.value:
         raise NotAnInvoice("Un message de cycle de vie n'a pas de statut propre.")
-    target = flow.id
     if flow.direction == FlowDirection.IN and flow.related_flow_id is not None:
-        origin = await repository.get_flow(session, flow.related_flow_id)
+        # A delivered copy: its history is its origin's (unless that is no invoice).
+        origin, copies = await repository.lock_invoice(session, flow.related_flow_id)
         if origin is not None and origin.syntax != Syntax.CDAR.value:
-            target = origin.id
-    locked = await repository.lock_invoice(session, target)
+            return origin, copies
+    locked, copies = await repository.lock_invoice(session, flow.id)
     assert locked is not None
-    return locked
+    return locked, copies
+
+
+async def _with_owner(session: AsyncSession, invoice: Flow, facts: InvoiceFacts) -> InvoiceFacts:
+    """An invoice that does not name its party by SIREN: the client it was deposited for (or
+    delivered to) is that party (read only then)."""
+    issued = side_of(invoice) is Side.SELLER
+    if facts.seller_siren if issued else facts.buyer_siren:
+        return facts
+    owner = await repository.client(session, invoice.client_id)
+    if owner is None:
+        return facts
+    if issued:
+        return replace(
+            facts, seller_siren=owner.siren, seller_name=facts.seller_name or owner.legal_name
+        )
+    return replace(facts, buyer_siren=owner.siren, buyer_name=facts.buyer_name or owner.legal_name)
 
 
 def _check_reasons(status: Status, reasons: Sequence[Reason]) -> None:
@@ -495,8 +500,8 @@ def _characteristics(
     return [StatusCharacteristic(type_code="MEN", amount=amount, currency=currency, percent=rate)]
 
 
-async def _received_at(
-    session: AsyncSession,
+def _received_at(
+    history: Sequence[InvoiceStatusEntry],
     invoice: Flow,
     status: Status,
     current: Status | None,
@@ -512,16 +517,15 @@ async def _received_at(
     if status is Status.REJETEE and (current is not None or invoice.peer_platform_id is not None):
         buyer_side = True
     if buyer_side:
-        for entry in await repository.history(session, invoice.id):
+        for entry in history:
             if entry.status == Status.RECUE.code:
                 return entry.occurred_at
         return status_at
     return invoice.submitted_at
 
 
-async def _message_id(
-    session: AsyncSession,
-    invoice: Flow,
+def _message_id(
+    history: Sequence[InvoiceStatusEntry],
     status: Status,
     facts: InvoiceFacts,
     received_at: datetime,
@@ -533,7 +537,7 @@ async def _message_id(
         f"{facts.number}_{status.value}_{cdar_stamp(received_at)}#{facts.type_code or '380'}"
         f"_{issue_date}"
     )[:240]
-    taken = set(await repository.message_ids_like(session, invoice.id, base))
+    taken = {entry.message_id for entry in history if entry.message_id.startswith(base)}
     if base not in taken:
         return base
     counter = 2
@@ -610,8 +614,8 @@ async def _one_chunk(content: bytes) -> AsyncIterator[bytes]:
     yield content
 
 
-async def _read(storage: BlobStorage, blob_key: str) -> bytes:
-    return b"".join([chunk async for chunk in storage.read(blob_key)])
+async def _read(storage: BlobStorage, key: str) -> bytes:
+    return b"".join([chunk async for chunk in storage.read(key)])
 
 
 async def _deliver_message(
@@ -627,32 +631,33 @@ async def _deliver_message(
     received_cdar: Flow | None,
     now: datetime,
     for_other_platform: bool = False,
-) -> list[Flow]:
+) -> tuple[list[Flow], _MessageWrite | None]:
     """The message as flows of the parties on this platform: an `Out` flow of the emitting
     party when it acted in the screens or the API (as if its software had deposited it), and an
     `In` flow for each recipient party whose invoice is here. `for_other_platform`: the
     message travels to another platform, so it is kept here even when no party here receives
     it (the platform's 213 of an invoice another platform sent us: an `Out` flow of our
     party, the invoice's own client)."""
-    seller_here = invoice.direction == FlowDirection.OUT
-    seller_flow = invoice if seller_here else None
-    buyer_flows = [invoice] if not seller_here else list(copies)
+    # Each party's invoice flows here: the deposited one is its issuer's, the delivered copies
+    # its recipient's (`side_of`: the seller and the buyer, or the reverse for self-billing).
+    seller_flows = [flow for flow in (invoice, *copies) if side_of(flow) is Side.SELLER]
+    buyer_flows = [flow for flow in (invoice, *copies) if side_of(flow) is Side.BUYER]
     roles = {recipient.role for recipient in recipients}
     targets: list[tuple[Flow, FlowDirection, bool]] = []  # (invoice flow, direction, seller's)
     if received_cdar is None and emitter.side is not Side.PLATFORM:
-        own = seller_flow if emitter.side is Side.SELLER else next(iter(buyer_flows), None)
+        sellers = emitter.side is Side.SELLER
+        own = next(iter(seller_flows if sellers else buyer_flows), None)
         if own is not None:
-            targets.append((own, FlowDirection.OUT, emitter.side is Side.SELLER))
-    if PartyRole.SELLER in roles and seller_flow is not None:
-        targets.append((seller_flow, FlowDirection.IN, True))
+            targets.append((own, FlowDirection.OUT, sellers))
+    if PartyRole.SELLER in roles:
+        targets.extend((flow, FlowDirection.IN, True) for flow in seller_flows)
     if PartyRole.BUYER in roles:
         targets.extend((flow, FlowDirection.IN, False) for flow in buyer_flows)
     if not targets and for_other_platform and received_cdar is None:
-        targets.append((invoice, FlowDirection.OUT, seller_here))
+        targets.append((invoice, FlowDirection.OUT, side_of(invoice) is Side.SELLER))
     if not targets:
-        return []
-    blob = await storage.put(_one_chunk(content), max_size=len(content) + 1)
-    digest = hashlib.sha256(content).hexdigest()
+        return [], None
+    blob = _MessageWrite(storage, content)
     written = []
     for party_flow, direction, sellers in targets:
         if received_cdar is not None and party_flow.client_id == received_cdar.client_id:
@@ -673,7 +678,7 @@ async def _deliver_message(
             processing_rule=party_flow.processing_rule,
             processing_rule_source="Computed",
             name=f"{invoice.invoice_number}-CDV-{status.value}.xml"[:255],
-            sha256=digest,
+            sha256=blob.sha256,
             size=blob.size,
             media_type="application/xml",
             blob_key=blob.key,
@@ -693,7 +698,35 @@ async def _deliver_message(
         session.add(status_flow)
         written.append(status_flow)
     await session.flush()
-    return written
+    return written, blob
+
+
+def _retrieved(task: asyncio.Task[Any]) -> None:
+    """A status that failed never waits for its message: the write's own error (if any) is
+    taken here, not reported as never retrieved."""
+    if not task.cancelled():
+        task.exception()
+
+
+class _MessageWrite:
+    """The message being written to the blob store while the status's statements go on: its
+    key is its digest's (content-addressed), known before the bytes are on disk, so the flows
+    can name it at once. `wait()` before the commit: a committed flow never names a missing
+    blob. If the status fails meanwhile, the file is an orphan the blob sweep removes."""
+
+    def __init__(self, storage: BlobStorage, content: bytes) -> None:
+        self.sha256 = hashlib.sha256(content).hexdigest()
+        self.key = blob_key(self.sha256)
+        self.size = len(content)
+        self._task = asyncio.create_task(
+            storage.put(_one_chunk(content), max_size=len(content) + 1)
+        )
+        self._task.add_done_callback(_retrieved)
+
+    async def wait(self) -> None:
+        stored = await self._task
+        if stored.key != self.key:  # every store keys blobs by digest (blob_storage.blob_key)
+            raise RuntimeError(f"blob stored as {stored.key}, expected {self.key}")
 
 
 def _ascii(label: str) -> str:
@@ -730,9 +763,18 @@ class InvoiceNotFound(NotFound):
 CHECKING_LABEL = "En cours de contrôle"
 
 
+_PARTY_FR = {Side.SELLER: "le vendeur", Side.BUYER: "l'acheteur", Side.PLATFORM: "la plateforme"}
+
+
 def side_of(flow: Flow) -> Side:
-    """The side of the client whose flow this is: issued here → seller, received → buyer."""
-    return Side.SELLER if flow.direction == FlowDirection.OUT else Side.BUYER
+    """The side of the client whose invoice flow this is: the invoice it issued (deposited,
+    `Out`) is the seller's, the one it received the buyer's — the other way round for a
+    self-billed invoice (UNTDID 1001 389, 261, 500, 501, 502, 471, 473), which the buyer issues
+    in the seller's name: the buyer's software deposits it, the seller receives it."""
+    issued = flow.direction == FlowDirection.OUT
+    if flow.invoice_type_code in SELF_BILLED:
+        issued = not issued
+    return Side.SELLER if issued else Side.BUYER
 
 
 def _current(flow: Flow) -> Status | None:
@@ -759,9 +801,11 @@ def _summary(flow: Flow, client_name: str, principal: Principal) -> schemas.Invo
         id=flow.id,
         client_id=flow.client_id,
         client_name=client_name,
+        # The list it is in: issued (deposited) by the client, or received by it (a self-billed
+        # invoice is issued by its buyer; `actions` follow the client's side).
         direction=(
             schemas.InvoiceDirection.ISSUED
-            if side_of(flow) is Side.SELLER
+            if flow.direction == FlowDirection.OUT
             else schemas.InvoiceDirection.RECEIVED
         ),
         invoice_number=flow.invoice_number,
@@ -950,7 +994,7 @@ async def _act(
     if status.info.side is not side:
         raise NotEmitter(
             f"« {status.label} » revient au {SIDE_LABELS_FR[status.info.side].lower()} : "
-            f"cette facture est {'émise' if side is Side.SELLER else 'reçue'} par ce client."
+            f"ce client est {_PARTY_FR[side]} de cette facture."
         )
     reason = None
     if request.reason_code is not None:

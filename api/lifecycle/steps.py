@@ -22,6 +22,7 @@ from api.lifecycle.service import (
     Reason,
     TransitionRefused,
     record,
+    side_of,
 )
 from api.models.flow import AckStatus, Flow
 from api.validation import ReceivedStatus, Syntax, read_status_message, rejection_reasons
@@ -105,26 +106,27 @@ async def _apply(context: FlowContext, message: ReceivedStatus) -> tuple[str, st
         )
     if not message.invoice_number:
         return "UnknownInvoice", "Le message ne nomme pas de facture (MDT-87)."
-    invoice = await repository.party_invoice(
-        context.session,
-        flow.client_id,
-        issued=side is Side.SELLER,
-        number=message.invoice_number,
-        seller_siren=message.seller_siren,
-    )
-    if invoice is None:
-        other_side = await repository.party_invoice(
+    # The invoice of this organisation the message names, on the message's side: issued by it
+    # for the seller, received for the buyer — reversed for self-billing (`side_of`).
+    invoice, other_side = None, None
+    for issued in (side is Side.SELLER, side is not Side.SELLER):
+        found = await repository.party_invoice(
             context.session,
             flow.client_id,
-            issued=side is not Side.SELLER,
+            issued=issued,
             number=message.invoice_number,
             seller_siren=message.seller_siren,
         )
+        if found is not None and side_of(found) is side:
+            invoice = found
+            break
+        other_side = other_side or found
+    if invoice is None:
         if other_side is not None:
             return "NotAParty", (
                 f"« {status.label} » revient au {SIDE_LABELS_FR[side].lower()} : cette "
-                f"organisation a {'reçu' if side is Side.SELLER else 'émis'} la facture "
-                f"{message.invoice_number}."
+                f"organisation est {'le vendeur' if side is Side.BUYER else 'l’acheteur'} de "
+                f"la facture {message.invoice_number}."
             )
         return "UnknownInvoice", (
             f"Aucune facture {message.invoice_number} "

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -40,6 +40,23 @@ async def subscribers(
         )
     )
     return [endpoint for endpoint in endpoints if event_type in endpoint.event_types]
+
+
+async def subscribers_of_workspaces(
+    session: AsyncSession, workspace_ids: Collection[uuid.UUID], event_type: str
+) -> dict[uuid.UUID, list[WebhookEndpoint]]:
+    """`subscribers` of several workspaces in one query, by workspace."""
+    found: dict[uuid.UUID, list[WebhookEndpoint]] = {}
+    if not workspace_ids:
+        return found
+    for endpoint in await session.scalars(
+        select(WebhookEndpoint).where(
+            WebhookEndpoint.workspace_id.in_(workspace_ids), WebhookEndpoint.disabled_at.is_(None)
+        )
+    ):
+        if event_type in endpoint.event_types:
+            found.setdefault(endpoint.workspace_id, []).append(endpoint)
+    return found
 
 
 async def deliveries_of(

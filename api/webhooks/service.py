@@ -226,8 +226,36 @@ async def publish_many(
     """`publish` of many events of one type (the clients of an import): the subscribers are
     read once, and nothing more happens when there are none."""
     endpoints = await repository.subscribers(session, workspace_id, event_type)
+    return await _deliver(session, event_type, [(endpoints, data) for data in events])
+
+
+async def publish_each(
+    session: AsyncSession,
+    event_type: WebhookEvent,
+    events: Sequence[tuple[uuid.UUID, dict[str, Any]]],
+) -> list[WebhookDelivery]:
+    """`publish` of events of one type to several workspaces (`(workspace_id, data)` each: the
+    firms of both parties of an invoice): their subscribers read in one query."""
+    endpoints = await repository.subscribers_of_workspaces(
+        session, {workspace_id for workspace_id, _ in events}, event_type
+    )
+    return await _deliver(
+        session,
+        event_type,
+        [(endpoints.get(workspace_id, []), data) for workspace_id, data in events],
+    )
+
+
+async def _deliver(
+    session: AsyncSession,
+    event_type: WebhookEvent,
+    events: Sequence[tuple[Sequence[WebhookEndpoint], dict[str, Any]]],
+) -> list[WebhookDelivery]:
+    """One delivery per event and subscribed endpoint, queued; nothing when none subscribes."""
     deliveries = []
-    for data in events if endpoints else ():
+    for endpoints, data in events:
+        if not endpoints:
+            continue
         event_id = f"evt_{uuid.uuid4().hex}"
         for endpoint in endpoints:
             delivery = WebhookDelivery(

@@ -11,7 +11,8 @@ import { CliCompanion } from "./companion";
 // dated today) through the Flow Service; routing delivers them to the bakery (202, 203); the
 // firm takes both in charge at once (one result per invoice), refuses one with a reason code
 // after a confirmation, and reads the timeline; the garage's « Factures émises » shows it
-// refused.
+// refused. On the other, the bakery's side says « Paiement transmis », the garage's marks it
+// « Encaissée », and both timelines show the two statuses in order.
 const baseUrl = inject("baseUrl");
 const SHARED = process.env["COMPTOIR_TEST_SHARED_DIR"] ?? resolve(import.meta.dirname, "..", "..", "..", "shared");
 const UC1 = resolve(SHARED, "data", "afnor", "examples", "UC1", "UC1_F202500003_00-INV_20250701_CII.xml");
@@ -217,5 +218,66 @@ describe.skipIf(!sharedDataThere)("invoices between two clients", () => {
     await table.getByRole("row").filter({ hasText: NUMBERS[0]! }).getByText("Refusée").waitFor();
     await table.getByRole("row").filter({ hasText: NUMBERS[1]! }).getByText("Prise en charge").waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+
+  it("the bakery says its payment is sent, the garage marks the invoice cashed, and both timelines tell it", async () => {
+    const number = NUMBERS[1]!;
+    // The buyer's side: « Paiement transmis » on the invoice the bakery received.
+    await page.goto(`${baseUrl}/clients/${clientIds.bakery}/factures-recues`);
+    await page.getByTestId("invoices-received").getByRole("row").filter({ hasText: number }).waitFor();
+    await page.getByRole("button", { name: `Ouvrir la facture ${number}` }).click();
+    let invoice = page.getByRole("dialog", { name: `Facture ${number}` });
+    let timeline = invoice.getByTestId("invoice-timeline");
+    await timeline.getByText("Prise en charge").waitFor();
+    expect(await invoice.getByRole("button", { name: "Marquer encaissée" }).count()).toBe(0);
+    await invoice.getByRole("button", { name: "Paiement transmis" }).click();
+    const sent = page.getByRole("dialog", { name: "Paiement transmis" });
+    await sent.getByText("La facture passera au statut « Paiement transmis ».").waitFor();
+    await sent.getByRole("button", { name: "Paiement transmis" }).click();
+    await sent.waitFor({ state: "hidden" });
+    await timeline.getByText("Paiement transmis").waitFor();
+    await invoice.getByRole("button", { name: "Fermer" }).last().click();
+    await invoice.waitFor({ state: "hidden" });
+
+    // The seller's side: the garage reads the buyer's status and marks the invoice cashed.
+    await page.goto(`${baseUrl}/clients/${clientIds.garage}/factures-emises`);
+    const issued = page.getByTestId("invoices-issued");
+    await issued.getByRole("row").filter({ hasText: number }).getByText("Paiement transmis").waitFor();
+    await page.getByRole("button", { name: `Ouvrir la facture ${number}` }).click();
+    invoice = page.getByRole("dialog", { name: `Facture ${number}` });
+    timeline = invoice.getByTestId("invoice-timeline");
+    await timeline.getByText("Paiement transmis").waitFor();
+    expect(await invoice.getByRole("button", { name: "Paiement transmis" }).count()).toBe(0);
+    await invoice.getByRole("button", { name: "Marquer encaissée" }).click();
+    const cashed = page.getByRole("dialog", { name: "Marquer encaissée" });
+    await cashed.getByTestId("final-warning").waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await cashed.getByRole("button", { name: "Marquer encaissée" }).click();
+    await cashed.waitFor({ state: "hidden" });
+    await timeline.getByText("Encaissée", { exact: true }).waitFor();
+    expect(await invoice.getByText("Aucune action possible avec ce statut et vos droits.").count()).toBe(1);
+    const sellerStatuses = await timeline.getByRole("listitem").allInnerTexts();
+    await invoice.getByRole("button", { name: "Fermer" }).last().click();
+    await invoice.waitFor({ state: "hidden" });
+
+    // The bakery's timeline now ends the same way: the buyer's 211, then the seller's 212.
+    await page.goto(`${baseUrl}/clients/${clientIds.bakery}/factures-recues`);
+    await page.getByTestId("invoices-received").getByRole("row").filter({ hasText: number }).getByText("Encaissée").waitFor();
+    await page.getByRole("button", { name: `Ouvrir la facture ${number}` }).click();
+    invoice = page.getByRole("dialog", { name: `Facture ${number}` });
+    timeline = invoice.getByTestId("invoice-timeline");
+    await timeline.getByText("Encaissée", { exact: true }).waitFor();
+    const buyerStatuses = await timeline.getByRole("listitem").allInnerTexts();
+    const order = (entries: string[]) =>
+      ["Mise à disposition", "Prise en charge", "Paiement transmis", "Encaissée"].map((label) =>
+        entries.findIndex((entry) => entry.includes(label)),
+      );
+    for (const entries of [sellerStatuses, buyerStatuses]) {
+      const positions = order(entries);
+      expect(positions.every((position) => position >= 0), entries.join(" | ")).toBe(true);
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    }
+    await screenshot(page, "invoices-cashed");
+    await invoice.getByRole("button", { name: "Fermer" }).last().click();
   });
 });

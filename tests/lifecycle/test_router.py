@@ -375,3 +375,61 @@ async def test_every_action_of_a_person_is_audited_once_in_its_firms_chain(
     assert seller_event.data["amount"] == "12000.00"
     report = await audit_service.verify(session)
     assert report.first_broken is None, report.reason
+
+
+async def test_a_self_billed_invoice_offers_each_party_its_own_actions(
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings, parties: Parties
+) -> None:
+    """Self-billing (BT-3 389): the buyer's software deposits the invoice in the seller's name
+    and the seller receives it. The buyer is offered the buyer's actions on the invoice it
+    issued, never « Encaissée » or « Annulée »; the seller, who received it, the seller's."""
+    facts = uc1_facts() | {"number": "AF2026001", "type_code": "389"}
+    deposited = invoice_flow(parties.buyer, FlowDirection.OUT, facts=facts)
+    session.add(deposited)
+    await session.flush()
+    delivered = invoice_flow(parties.seller, FlowDirection.IN, related=deposited, facts=facts)
+    session.add(delivered)
+    await session.flush()
+    storage = create_blob_storage(settings)
+    for status in (Status.DEPOSEE, Status.RECUE, Status.MISE_A_DISPOSITION):
+        await lifecycle.record(
+            session, deposited, status, lifecycle.PLATFORM, storage=storage, settings=settings
+        )
+    await session.commit()
+
+    issued = await client.get(INVOICES, params={"direction": "issued"}, headers=parties.buyer_user)
+    [buyers] = [item for item in issued.json()["items"] if item["type_code"] == "389"]
+    assert buyers["direction"] == "issued"
+    assert "payment_sent" in buyers["actions"]
+    assert not {"cashed", "cancel", "complete"} & set(buyers["actions"])
+    received = await client.get(
+        INVOICES, params={"direction": "received"}, headers=parties.seller_owner
+    )
+    [sellers] = [item for item in received.json()["items"] if item["type_code"] == "389"]
+    assert sellers["id"] == str(delivered.id)
+    assert set(sellers["actions"]) == {"cashed", "cancel"}
+
+    wrong = await client.post(
+        f"{INVOICES}/{deposited.id}/actions", json={"action": "cashed"}, headers=parties.buyer_user
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["code"] == "lifecycle-not-emitter"
+    assert "ce client est l'acheteur de cette facture" in wrong.json()["detail"]
+    paid = await client.post(
+        f"{INVOICES}/{deposited.id}/actions",
+        json={"action": "payment_sent"},
+        headers=parties.buyer_user,
+    )
+    assert paid.status_code == 200, paid.text
+    cashed = await client.post(
+        f"{INVOICES}/{delivered.id}/actions",
+        json={"action": "cashed", "vat_rate": "20.00"},
+        headers=parties.seller_owner,
+    )
+    assert cashed.status_code == 200, cashed.text
+    timeline = [(entry["status"], entry["side"]) for entry in cashed.json()["timeline"]]
+    assert timeline[-2:] == [(211, "buyer"), (212, "seller")]
+    # Each party holds the other's message about its own invoice flow.
+    assert cashed.json()["timeline"][-2]["message_flow_id"] is not None
+    buyer_view = await client.get(f"{INVOICES}/{deposited.id}", headers=parties.buyer_user)
+    assert buyer_view.json()["timeline"][-1]["message_flow_id"] is not None

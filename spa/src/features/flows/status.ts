@@ -11,11 +11,15 @@ export type FlowTone = "pending" | "ok" | "error";
 // cancelled, or with no way to its buyer.
 const ERROR_STATUSES = new Set([210, 213, 220, 221]);
 
-/** What the badge says: the lifecycle status when there is one (« Déposée », « Rejetée »,
- * « Erreur de routage »…), else the acknowledgement (being checked, accepted, refused). */
-export function flowStatus(flow: FlowStatusInput): { label: string; tone: FlowTone } {
+/** What the badge says: the lifecycle status when there is one, named by the API's catalogue
+ * (`labels`: « Déposée », « Rejetée », « Erreur de routage »…; its code until it arrives), else
+ * the acknowledgement (being checked, accepted, refused). */
+export function flowStatus(
+  flow: FlowStatusInput,
+  labels: ReadonlyMap<number, string> | undefined,
+): { label: string; tone: FlowTone } {
   if (flow.lifecycle_status !== null) {
-    const label = flowsText.lifecycle[flow.lifecycle_status] ?? flowsText.unknownStatus(flow.lifecycle_status);
+    const label = labels?.get(flow.lifecycle_status) ?? flowsText.unknownStatus(flow.lifecycle_status);
     return { label, tone: ERROR_STATUSES.has(flow.lifecycle_status) ? "error" : "ok" };
   }
   if (flow.ack_status === "Pending") return { label: flowsText.statuses.pending, tone: "pending" };
