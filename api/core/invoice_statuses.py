@@ -315,8 +315,39 @@ _DISPUTE_REASONS: Final = frozenset(
         "LIVR_INCOMP",
     }
 )
-# The reason codes each status accepts: BR-FR-CDV-CL-09 lists them for 200, 207, 210 and 213;
-# for the others, any code of the list.
+# The partial approval's (BR-FR-CDV-CL-09_MDT-113_206): what is wrong in some lines.
+_PARTIAL_APPROVAL_REASONS: Final = frozenset(
+    {
+        "AUTRE",
+        "CMD_ERR",
+        "SIRET_ERR",
+        "CODE_ROUTAGE_ERR",
+        "REF_CT_ABSENT",
+        "REF_ERR",
+        "PU_ERR",
+        "REM_ERR",
+        "QTE_ERR",
+        "ART_ERR",
+        "MODPAI_ERR",
+        "QUALITE_ERR",
+        "LIVR_INCOMP",
+    }
+)
+# The suspension's (BR-FR-CDV-CL-09_MDT-113_208): what the buyer waits for.
+_SUSPENSION_REASONS: Final = frozenset(
+    {
+        "JUSTIF_ABS",
+        "CMD_ERR",
+        "SIRET_ERR",
+        "CODE_ROUTAGE_ERR",
+        "REF_CT_ABSENT",
+        "REF_ERR",
+        "COORD_BANC_ERR",
+    }
+)
+# The reason codes each status accepts: BR-FR-CDV-CL-09 lists them for 200, 206, 207, 208, 210,
+# 213 and 221 (tests/lifecycle/test_every_status.py walks each through the shipped rules); for
+# the others, any code of the list.
 REASONS_OF: Final[dict[Status, frozenset[str]]] = {
     Status.DEPOSEE: frozenset({"NON_TRANSMISE"}),
     Status.REJETEE: frozenset(
@@ -337,8 +368,10 @@ REASONS_OF: Final[dict[Status, frozenset[str]]] = {
     ),
     Status.REFUSEE: _REFUSAL_REASONS,
     Status.EN_LITIGE: _DISPUTE_REASONS,
-    Status.APPROUVEE_PARTIELLEMENT: _DISPUTE_REASONS,
-    Status.SUSPENDUE: _DISPUTE_REASONS | {"JUSTIF_ABS"},
+    Status.APPROUVEE_PARTIELLEMENT: _PARTIAL_APPROVAL_REASONS,
+    Status.SUSPENDUE: _SUSPENSION_REASONS,
+    # The rules admit only ROUTAGE_ERR (BR-FR-CDV-CL-09_MDT-113_221); routing still records
+    # DEST_INC when no directory line matches: kept until routing moves to ROUTAGE_ERR.
     Status.ERREUR_ROUTAGE: frozenset({"ROUTAGE_ERR", "DEST_INC", "ADR_ERR", "CODE_ROUTAGE_ERR"}),
 }
 
