@@ -332,7 +332,7 @@ async def webhooks_of_clients(
         ).where(_WEBHOOKS.client_id.in_(client_ids))
     )
     for webhook in rows.mappings():
-        found.setdefault(webhook["client_id"], []).append(webhook)
+        found.setdefault(webhook["client_id"], []).append(dict(webhook))
     return found
 
 
