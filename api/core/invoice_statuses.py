@@ -370,9 +370,8 @@ REASONS_OF: Final[dict[Status, frozenset[str]]] = {
     Status.EN_LITIGE: _DISPUTE_REASONS,
     Status.APPROUVEE_PARTIELLEMENT: _PARTIAL_APPROVAL_REASONS,
     Status.SUSPENDUE: _SUSPENSION_REASONS,
-    # The rules admit only ROUTAGE_ERR (BR-FR-CDV-CL-09_MDT-113_221); routing still records
-    # DEST_INC when no directory line matches: kept until routing moves to ROUTAGE_ERR.
-    Status.ERREUR_ROUTAGE: frozenset({"ROUTAGE_ERR", "DEST_INC", "ADR_ERR", "CODE_ROUTAGE_ERR"}),
+    # The rules admit only ROUTAGE_ERR (BR-FR-CDV-CL-09_MDT-113_221).
+    Status.ERREUR_ROUTAGE: frozenset({"ROUTAGE_ERR"}),
 }
 
 

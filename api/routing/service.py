@@ -567,9 +567,13 @@ class InvoiceRouting:
         )
 
     async def _record_unroutable(self, session: AsyncSession, flow: Flow, detail: str) -> None:
-        code = "DEST_INC" if detail.startswith("Aucune ligne") else "ROUTAGE_ERR"
+        # The CDAR rules admit one reason for 221 (BR-FR-CDV-CL-09_MDT-113_221): the text says
+        # which case it is (no line, a platform we exchange nothing with, a refusal).
         await self._record(
-            session, flow, Status.ERREUR_ROUTAGE, reason=Reason(code=code, text=detail[:500])
+            session,
+            flow,
+            Status.ERREUR_ROUTAGE,
+            reason=Reason(code="ROUTAGE_ERR", text=detail[:500]),
         )
 
     async def _record_delivered_here(self, session: AsyncSession, flow: Flow, copy: Flow) -> None:

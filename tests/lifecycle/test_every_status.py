@@ -16,11 +16,6 @@ from tests.lifecycle.conftest import PERSON_OF, Trade, trade, validate_cdar  # n
 
 STATUS_AT = datetime(2025, 7, 2, 9, 30, tzinfo=UTC)
 
-# BR-FR-CDV-CL-09_MDT-113_221 admits ROUTAGE_ERR only; routing records DEST_INC when no
-# directory line matches (api/routing, tests/routing/test_routing.py), so the catalogue keeps
-# these codes until routing changes: known to break the rule, marked so the test says when fixed.
-_ROUTING_KEEPS = {"DEST_INC", "ADR_ERR", "CODE_ROUTAGE_ERR"}
-
 
 def _before(status: Status) -> Status | None:
     """A status the invoice may be in for `status` to follow (None: a fresh invoice)."""
@@ -65,7 +60,7 @@ async def test_every_status_makes_a_message_the_cdar_rules_accept(
 ) -> None:
     reason = None
     if status.info.needs_reason or status in (Status.DEPOSEE, Status.ERREUR_ROUTAGE):
-        reason = lifecycle.Reason(code=min(reasons_for(status) - _ROUTING_KEEPS))
+        reason = lifecycle.Reason(code=min(reasons_for(status)))
     if status is Status.DEPOSEE:
         reason = None  # its only reason (NON_TRANSMISE) says the invoice was not sent
     messages = await _recorded_messages(trade, status, reason)
@@ -85,9 +80,6 @@ REASONED = [
         status,
         code,
         id=f"{status.value}-{code}",
-        marks=[pytest.mark.xfail(strict=True, reason="BR-FR-CDV-CL-09_MDT-113_221")]
-        if status is Status.ERREUR_ROUTAGE and code in _ROUTING_KEEPS
-        else [],
     )
     for status in Status
     if status.info.needs_reason or status is Status.ERREUR_ROUTAGE

@@ -170,7 +170,7 @@ async def _add_line(session: AsyncSession, siren: str, platform_id: str) -> None
 @pytest.mark.parametrize(
     ("case", "line_platform", "reason"),
     [
-        ("no line", None, "DEST_INC"),
+        ("no line", None, "ROUTAGE_ERR"),
         ("a platform we exchange nothing with", "PA-INCONNUE", "ROUTAGE_ERR"),
     ],
 )
