@@ -236,6 +236,24 @@ async def workbook(session: AsyncSession, principal: Principal) -> bytes:
     return write_workbook("Préparation", EXPORT_HEADERS, lines)
 
 
+async def client_readiness(
+    session: AsyncSession, principal: Principal, client_id: uuid.UUID
+) -> ReadinessClient:
+    client = await clients_service.get_client(session, principal, client_id)
+    return await _readiness_of(session, client.firm_id, client.id)
+
+
+async def _readiness_of(
+    session: AsyncSession, firm_id: uuid.UUID, client_id: uuid.UUID
+) -> ReadinessClient:
+    (row,) = list(
+        await repository.client_rows(
+            session, repository.firm_clients(firm_id), utcnow(), client_id=client_id
+        )
+    )
+    return _client(row)
+
+
 async def update(
     session: AsyncSession, principal: Principal, client_id: uuid.UUID, data: ReadinessIn
 ) -> ReadinessClient:
@@ -251,12 +269,7 @@ async def update(
         readiness.vat_regime = data.vat_regime
     readiness.updated_at = utcnow()
     await session.flush()
-    (row,) = list(
-        await repository.client_rows(
-            session, repository.firm_clients(client.firm_id), utcnow(), client_id=client.id
-        )
-    )
-    return _client(row)
+    return await _readiness_of(session, client.firm_id, client.id)
 
 
 # ---------------------------------------------------------------- the seal check

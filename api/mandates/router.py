@@ -437,6 +437,19 @@ async def export_readiness(session: DbSession, actor: EinvoicingManage) -> Respo
     return xlsx_response(content, "preparation-facturation.xlsx")
 
 
+@router.get(
+    "/clients/{client_id}/readiness",
+    response_model=ReadinessClient,
+    responses=problem_responses(401, 404),
+    dependencies=[ReadOnly],
+)
+async def get_client_readiness(
+    client_id: uuid.UUID, session: DbSession, actor: EinvoicingManage
+) -> ReadinessClient:
+    """The client's company category (and where it comes from), VAT regime and obligations."""
+    return await readiness.client_readiness(session, actor.principal, client_id)
+
+
 @router.patch(
     "/clients/{client_id}/readiness",
     response_model=ReadinessClient,

@@ -56,6 +56,10 @@ async def test_the_counts_move_with_the_funnel_and_obligations_follow_the_inputs
     assert dupont["obligations"]["emission_from"] == "2026-09-01"
     assert dupont["obligations"]["e_reporting_cadence"] is None  # VAT regime not given yet
 
+    shown = await client.get(f"/api/v1/clients/{waiting}/readiness", headers=firm.owner.headers)
+    assert shown.status_code == 200, shown.text
+    assert shown.json() == dupont
+
     large = await client.patch(
         f"/api/v1/clients/{waiting}/readiness",
         json={"company_category": "ETI", "vat_regime": "real_normal_monthly"},
@@ -74,6 +78,15 @@ async def test_the_counts_move_with_the_funnel_and_obligations_follow_the_inputs
     )
     assert small.json()["obligations"]["emission_from"] == "2027-09-01"
     assert small.json()["vat_regime"] == "real_normal_monthly"  # untouched
+    # Back to SIRENE's word: the client's file reads what the dashboard shows.
+    reset = await client.patch(
+        f"/api/v1/clients/{waiting}/readiness",
+        json={"company_category": None},
+        headers=firm.owner.headers,
+    )
+    assert reset.json()["category_source"] == "sirene"
+    shown = await client.get(f"/api/v1/clients/{waiting}/readiness", headers=firm.owner.headers)
+    assert shown.json() == reset.json()
 
     export = await client.get("/api/v1/readiness.xlsx", headers=firm.owner.headers)
     assert export.status_code == 200

@@ -530,6 +530,7 @@ TABLE: list[Row] = [
         _client_write(409),  # nothing sent yet: 409 once allowed
         path_values=_client,
     ),
+    Row("GET", "/api/v1/clients/{client_id}/readiness", _client_write(), path_values=_client),
     Row(
         "PATCH",
         "/api/v1/clients/{client_id}/readiness",

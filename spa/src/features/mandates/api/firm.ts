@@ -104,3 +104,29 @@ export function downloadSealedMandate(clientId: string): Promise<Blob> {
     }),
   );
 }
+
+export type ClientReadiness = components["schemas"]["ReadinessClient"];
+export type ReadinessInput = components["schemas"]["ReadinessIn"];
+const clientReadinessKey = (clientId: string) => ["client-readiness", clientId];
+
+// Operations `mandates:get_client_readiness` and `mandates:update_readiness`: the client's
+// company category (SIRENE's unless the firm corrected it), VAT regime and obligations.
+export function useClientReadiness(clientId: string) {
+  return useQuery({
+    queryKey: clientReadinessKey(clientId),
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/clients/{client_id}/readiness", { params: { path: { client_id: clientId } } })),
+  });
+}
+
+export function useUpdateReadiness(clientId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ReadinessInput) =>
+      unwrap(api.PATCH("/api/v1/clients/{client_id}/readiness", { params: { path: { client_id: clientId } }, body })),
+    onSuccess: (readiness) => {
+      queryClient.setQueryData(clientReadinessKey(clientId), readiness);
+      void queryClient.invalidateQueries({ queryKey: READINESS_KEY });
+    },
+  });
+}

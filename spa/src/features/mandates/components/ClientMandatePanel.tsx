@@ -5,6 +5,7 @@ import { saveFile } from "@/lib/save-file";
 import { downloadSealedMandate, useMandateAction, useMandateState } from "../api/firm";
 import { evidenceRows, mandateActions } from "../panel";
 import { mandatesText as text } from "../text";
+import { ClientObligations } from "./ClientObligations";
 
 /** The « Mandat » tab of a client's file: where it stands in the funnel, the request sent,
  * the signature's evidence, and what the firm may do next. */
@@ -78,6 +79,7 @@ export function ClientMandatePanel({ clientId, siren }: { clientId: string; sire
       )}
       {action.isSuccess && <p role="status">{text.panelDone[action.variables]}</p>}
       {action.error instanceof ApiProblem && <ProblemMessage problem={action.error} />}
+      <ClientObligations clientId={clientId} />
     </section>
   );
 }
