@@ -230,5 +230,20 @@ describe("a mandate signed with the representative's enrolled phone", () => {
     const evidence = panel.getByTestId("mandate-evidence");
     await evidence.getByText("Chloé Mercier").waitFor();
     expect(await evidence.textContent()).toContain("Approbation sur le téléphone enrôlé");
+
+    // Its obligations: SIRENE says PME (emission in 2027); the firm sets the VAT regime, which
+    // gives the e-reporting cadence, then corrects the category.
+    const obligations = panel.getByTestId("client-obligations");
+    await obligations.getByTestId("obligation-cadence").filter({ hasText: "Régime de TVA à renseigner" }).waitFor();
+    expect(await obligations.getByTestId("obligation-emission").textContent()).toBe("01/09/2027");
+    expect(await obligations.getByLabel("Catégorie d'entreprise").inputValue()).toBe("");
+    await obligations.getByLabel("Régime de TVA").selectOption({ label: "Réel simplifié" });
+    await obligations.getByLabel("Catégorie d'entreprise").selectOption({ label: "Entreprise de taille intermédiaire" });
+    await obligations.getByRole("button", { name: "Enregistrer" }).click();
+    await obligations.getByRole("status").filter({ hasText: "Obligations mises à jour." }).waitFor();
+    await obligations.getByTestId("obligation-cadence").filter({ hasText: "Mensuelle" }).waitFor();
+    expect(await obligations.getByTestId("obligation-emission").textContent()).toBe("01/09/2026");
+    expect(await seriousAccessibilityViolations(firmPage)).toEqual([]);
+    await screenshot(firmPage, "mandate-phone-client-obligations");
   });
 });
