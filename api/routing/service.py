@@ -134,13 +134,37 @@ def buyer_copy_id(flow_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(_BUYER_COPY, str(flow_id))
 
 
-def buyer_of(flow: Flow) -> Buyer:
-    facts = flow.facts or {}
+def is_self_billed(invoice: Flow) -> bool:
+    """A self-billed invoice (UNTDID 1001 389, 261, 500…) is issued by its buyer in its
+    seller's name: it travels from the buyer to the seller."""
+    return invoice.invoice_type_code in flows_service.SELF_BILLED
+
+
+def issuer_siren(invoice: Flow) -> str | None:
+    """The party that deposits the invoice: its seller, or its buyer when self-billed."""
+    return invoice.recipient_siren if is_self_billed(invoice) else invoice.sender_siren
+
+
+def addressee_siren(invoice: Flow) -> str | None:
+    """The party the invoice goes to: its buyer, or its seller when self-billed."""
+    return invoice.sender_siren if is_self_billed(invoice) else invoice.recipient_siren
+
+
+def addressee_of(invoice: Flow) -> Buyer:
+    """Where the invoice is to be delivered, as the directory is searched for it."""
+    facts = invoice.facts or {}
+    if is_self_billed(invoice):
+        address = facts.get("seller_electronic_address")
+        return Buyer(
+            siren=invoice.sender_siren,
+            siret=invoice.sender_siret,
+            electronic_address=address if isinstance(address, str) else None,
+        )
     address = facts.get("buyer_electronic_address")
     return Buyer(
-        siren=flow.recipient_siren,
-        siret=flow.recipient_siret,
-        routing_code=flow.recipient_routing_code,
+        siren=invoice.recipient_siren,
+        siret=invoice.recipient_siret,
+        routing_code=invoice.recipient_routing_code,
         electronic_address=address if isinstance(address, str) else None,
     )
 
@@ -214,15 +238,15 @@ class InvoiceRouting:
     async def _decide(self, flow: Flow) -> RouteDecision:
         day = flow.issue_date or utcnow().date()
         try:
-            line = await find_line(self.directory, buyer_of(flow), day)
+            line = await find_line(self.directory, addressee_of(flow), day)
         except DirectoryUnavailable as error:
             raise RetryLater(f"annuaire indisponible : {error}") from None
         if line is None:
             return RouteDecision(
                 RouteKind.UNROUTABLE,
                 None,
-                f"Aucune ligne d'annuaire en vigueur le {day.isoformat()} pour l'acheteur "
-                f"(SIREN {flow.recipient_siren or 'absent'}).",
+                f"Aucune ligne d'annuaire en vigueur le {day.isoformat()} pour le "
+                f"destinataire de la facture (SIREN {addressee_siren(flow) or 'absent'}).",
             )
         if line.platform_id == self.settings.directory_platform_id:
             return RouteDecision(RouteKind.LOCAL, line)
@@ -277,7 +301,7 @@ class InvoiceRouting:
                 RouteDecision(
                     RouteKind.UNROUTABLE,
                     decision.line,
-                    "La ligne d'annuaire de l'acheteur désigne cette plateforme, mais "
+                    "La ligne d'annuaire du destinataire désigne cette plateforme, mais "
                     "l'entreprise n'y est plus inscrite.",
                 ),
             )
@@ -363,11 +387,11 @@ class InvoiceRouting:
             content=content,
             name=flow.name,
             syntax=flow.syntax,
-            organization=flow.recipient_siren or "",
+            organization=addressee_siren(flow) or "",
             tracking_id=str(flow.id),
             sha256=flow.sha256,
-            sender=flow.sender_siren or "",
-            recipient=route.addressing_identifier or flow.recipient_siren or "",
+            sender=issuer_siren(flow) or "",
+            recipient=route.addressing_identifier or addressee_siren(flow) or "",
         )
         try:
             if peer is not None:
@@ -693,11 +717,11 @@ class StatusSender:
             raise RetryLater(f"{waiting} statut(s) précédent(s) de la facture pas encore transmis")
         platform: str | None
         if invoice.peer_platform_id is not None:  # received from that platform
-            platform, organization = invoice.peer_platform_id, invoice.sender_siren
-            ours = invoice.recipient_siren
+            platform, organization = invoice.peer_platform_id, issuer_siren(invoice)
+            ours = addressee_siren(invoice)
         elif route is not None and route.kind == RouteKind.PEER:
-            platform, organization = route.platform_id, invoice.recipient_siren
-            ours = invoice.sender_siren
+            platform, organization = route.platform_id, addressee_siren(invoice)
+            ours = issuer_siren(invoice)
         else:
             return  # delivered here, or never routed: nobody elsewhere to tell
         peer = self.settings.peer_platform(platform or "")

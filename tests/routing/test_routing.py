@@ -143,6 +143,48 @@ async def test_an_invoice_for_a_buyer_here_is_delivered_to_its_space_once(
     assert await _history(session, seller_id) == [(200, None), (202, None), (203, None)]
 
 
+async def test_a_self_billed_invoice_goes_from_its_buyer_to_its_seller(
+    client: httpx.AsyncClient, world: RoutingWorld, session: AsyncSession, work: Worker
+) -> None:
+    """Self-billing (BT-3 389): the buyer issues the invoice in its seller's name, so the
+    buyer's software deposits it and the seller's space receives it (not the depositor's)."""
+    headers = await token_for(client, world.software.rival_key) | {
+        "Organization-Id": world.buyer_siren
+    }
+    content = invoice_between(world.seller_siren, world.buyer_siren, number="AF2026001")
+    assert content.count(b"<ram:TypeCode>380</ram:TypeCode>") == 1
+    content = content.replace(
+        b"<ram:TypeCode>380</ram:TypeCode>", b"<ram:TypeCode>389</ram:TypeCode>"
+    )
+    response = await deposit(
+        client, headers, content, {"name": "AF2026001.xml", "flowSyntax": "CII"}
+    )
+    assert response.status_code == 202, response.text
+    await work()
+
+    issued = await _flow_by_annex_id(session, response.json()["flowId"])
+    assert issued.ack_status == AckStatus.OK, issued.ack_details
+    assert await _history(session, issued.id) == [(200, None), (202, None), (203, None)]
+    route = await session.scalar(select(InvoiceRoute).where(InvoiceRoute.flow_id == issued.id))
+    assert route is not None
+    assert route.kind == RouteKind.LOCAL
+    seller = await session.scalar(select(Client).where(Client.siren == world.seller_siren))
+    depositor = await session.scalar(select(Client).where(Client.siren == world.buyer_siren))
+    assert seller is not None
+    assert depositor is not None
+    assert issued.client_id == depositor.id
+    copy = await session.get(Flow, route.delivered_flow_id)
+    assert copy is not None
+    assert (copy.client_id, copy.direction, copy.flow_type) == (
+        seller.id,
+        FlowDirection.IN,
+        "CustomerInvoice",
+    )
+    document = await session.get(Document, copy.document_id)
+    assert document is not None
+    assert document.client_id == seller.id
+
+
 def _routing(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> routing.InvoiceRouting:
