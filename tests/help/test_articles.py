@@ -86,9 +86,24 @@ def is_route(address: str) -> bool:
     return any(screen_specificity(route, address) >= 0 for route in spa_routes())
 
 
+@cache
+def api_labels() -> frozenset[str]:
+    """Labels the screens show as the API serves them: the guided tours' titles (the
+    « Assistance » panel) and the invoice catalogue's statuses, actions and reasons (badges,
+    filters, buttons and the reason picker read `GET /api/v1/invoices/catalogue`)."""
+    from api.lifecycle.service import catalogue
+
+    served = catalogue()
+    return frozenset(
+        {tour.title for tour in TOURS}
+        | {status.label for status in served.statuses}
+        | {action.label for action in served.actions}
+        | {reason.label for action in served.actions for reason in action.reasons}
+    )
+
+
 def label_exists(label: str) -> bool:
-    # The guided tours' titles are shown in the « Assistance » panel, from the API.
-    return _normal(label) in spa_strings() or label in {tour.title for tour in TOURS}
+    return _normal(label) in spa_strings() or label in api_labels()
 
 
 def test_the_knowledge_base_has_at_least_30_articles_that_all_load() -> None:
@@ -142,6 +157,8 @@ def test_the_checks_catch_what_does_not_exist() -> None:
     assert not label_exists("Supprimer tous les clients")
     assert is_route("/clients/:clientId/facturation")
     assert label_exists("Importer depuis Excel")
+    assert label_exists("Erreur de routage")  # a status label, served by the API's catalogue
+    assert not label_exists("Erreur de routeur")
 
 
 @pytest.mark.parametrize(
