@@ -197,18 +197,8 @@ def decide(
             device_id=key.device_id,
             issued_at=issued_at,
         )
-        response = http.post(
-            f"/api/v1/auth/login-challenges/{context['challenge_id']}/decision",
-            headers={"Authorization": f"Bearer {token}"},
-            json={
-                "decision": decision.value,
-                "device_id": key.device_id,
-                "issued_at": issued_at,
-                "signature": sign_es256(key.private_key, message),
-            },
-        )
-        _raise_for_problem(response)
-        return context, response.json()
+        path = f"/api/v1/auth/login-challenges/{context['challenge_id']}/decision"
+        return context, _send_decision(http, key, token, path, decision, issued_at, message)
 
 
 def mandate_approval(qr_url: str, http: httpx.Client, token: str) -> dict[str, Any]:
@@ -241,15 +231,31 @@ def decide_mandate(
             device_id=key.device_id,
             issued_at=issued_at,
         )
-        response = http.post(
-            f"/api/v1/mandate-approvals/{context['approval_id']}/decision",
-            headers={"Authorization": f"Bearer {token}"},
-            json={
-                "decision": decision.value,
-                "device_id": key.device_id,
-                "issued_at": issued_at,
-                "signature": sign_es256(key.private_key, message),
-            },
-        )
-        _raise_for_problem(response)
-        return context, response.json()
+        path = f"/api/v1/mandate-approvals/{context['approval_id']}/decision"
+        return context, _send_decision(http, key, token, path, decision, issued_at, message)
+
+
+def _send_decision(
+    http: httpx.Client,
+    key: DeviceKey,
+    token: str,
+    path: str,
+    decision: Decision,
+    issued_at: int,
+    message: str,
+) -> dict[str, Any]:
+    """POST a decision signed by the device (a login's or a mandate signature's): the same
+    body on both, only the signed message differs."""
+    response = http.post(
+        path,
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "decision": decision.value,
+            "device_id": key.device_id,
+            "issued_at": issued_at,
+            "signature": sign_es256(key.private_key, message),
+        },
+    )
+    _raise_for_problem(response)
+    status: dict[str, Any] = response.json()
+    return status
